@@ -1,0 +1,61 @@
+package io.warren.broker;
+
+import java.nio.file.Path;
+
+/**
+ * What a broker is started with.
+ *
+ * @param amqpPort       AMQP listener port; 0 picks a free one (tests)
+ * @param bindAddress    address to listen on
+ * @param dataDir        where data lives
+ * @param heartbeat      heartbeat interval offered to clients, in seconds (0 = off)
+ * @param frameMax       largest frame offered to clients, in bytes
+ * @param channelMax     most channels per connection offered to clients
+ * @param maxMessageSize largest message body accepted, in bytes
+ * @param defaultUser    user created at start-up with full rights on "/" (null for none)
+ * @param defaultPass    its password
+ * @param loopbackUsers  whether the default user may only connect from loopback, like RabbitMQ's guest
+ */
+public record BrokerConfig(int amqpPort, String bindAddress, Path dataDir, int heartbeat, int frameMax, int channelMax,
+                           long maxMessageSize, String defaultUser, String defaultPass, boolean loopbackUsers) {
+
+    public static BrokerConfig defaults() {
+        return new BrokerConfig(5672, "0.0.0.0", Path.of("data"), 60, 131072, 2047, 128L * 1024 * 1024,
+                "guest", "guest", true);
+    }
+
+    public BrokerConfig withAmqpPort(int port) {
+        return new BrokerConfig(port, bindAddress, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers);
+    }
+
+    public BrokerConfig withDataDir(Path dir) {
+        return new BrokerConfig(amqpPort, bindAddress, dir, heartbeat, frameMax, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers);
+    }
+
+    public BrokerConfig withHeartbeat(int seconds) {
+        return new BrokerConfig(amqpPort, bindAddress, dataDir, seconds, frameMax, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers);
+    }
+
+    public BrokerConfig withFrameMax(int bytes) {
+        return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, bytes, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers);
+    }
+
+    public BrokerConfig withChannelMax(int max) {
+        return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, frameMax, max, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers);
+    }
+
+    public BrokerConfig withMaxMessageSize(long bytes) {
+        return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, frameMax, channelMax, bytes,
+                defaultUser, defaultPass, loopbackUsers);
+    }
+
+    public BrokerConfig withBindAddress(String address) {
+        return new BrokerConfig(amqpPort, address, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers);
+    }
+}

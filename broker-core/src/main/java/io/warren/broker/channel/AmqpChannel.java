@@ -1,0 +1,591 @@
+package io.warren.broker.channel;
+
+import static io.warren.codec.ReplyCodes.ACCESS_REFUSED;
+import static io.warren.codec.ReplyCodes.CHANNEL_ERROR;
+import static io.warren.codec.ReplyCodes.COMMAND_INVALID;
+import static io.warren.codec.ReplyCodes.NOT_ALLOWED;
+import static io.warren.codec.ReplyCodes.NOT_FOUND;
+import static io.warren.codec.ReplyCodes.NOT_IMPLEMENTED;
+import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
+import static io.warren.codec.ReplyCodes.UNEXPECTED_FRAME;
+
+import io.netty.util.ReferenceCountUtil;
+import io.warren.broker.connection.AmqpConnection;
+import io.warren.broker.error.AmqpException;
+import io.warren.broker.message.Message;
+import io.warren.broker.queue.Credit;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.QueueConsumer;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.vhost.ReplyToRegistry;
+import io.warren.codec.Method;
+import io.warren.codec.frame.ContentBodyFrame;
+import io.warren.codec.frame.ContentHeaderFrame;
+import io.warren.codec.frame.Frame;
+import io.warren.codec.frame.HeartbeatFrame;
+import io.warren.codec.frame.MethodFrame;
+import io.warren.codec.methods.Basic;
+import io.warren.codec.methods.Channel;
+import io.warren.codec.methods.Confirm;
+import io.warren.codec.methods.Exchange;
+import io.warren.codec.methods.Queue;
+import io.warren.codec.methods.Tx;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One AMQP channel: takes its frames in order, runs its methods and keeps its state (consumers, unacked
+ * deliveries, confirms, transaction). Runs on its connection's thread. When a method needs an answer from a
+ * queue, the channel pauses (later frames wait) until the answer is back, so its methods keep their order.
+ */
+public final class AmqpChannel {
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpChannel.class);
+
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    private final AmqpConnection connection;
+    private final int number;
+    private final PublishAssembler assembler;
+    private final UnackedDeliveries unacked = new UnackedDeliveries();
+    private final ChannelConsumers consumers;
+    private final ConfirmTracker confirms = new ConfirmTracker();
+    private final Publisher publisher;
+    private final TopologyMethods topology;
+    private final Credit channelCredit = new Credit(0);
+    private final Access access;
+    private final ArrayDeque<Frame> deferred = new ArrayDeque<>();
+    private State state = State.OPEN;
+    private TransactionBuffer tx;
+    private int consumerPrefetch;
+    private boolean suspended;
+
+    public AmqpChannel(AmqpConnection connection, int number) {
+        this.connection = connection;
+        this.number = number;
+        this.assembler = new PublishAssembler(connection.broker().config().maxMessageSize());
+        Access access = new Access(connection.permission(), connection.user().name(), connection.vhost().name());
+        this.consumers = new ChannelConsumers(this, connection, unacked);
+        this.publisher = new Publisher(this, connection, access, consumers, confirms);
+        this.topology = new TopologyMethods(this, connection, access);
+        this.access = access;
+    }
+
+    public int number() {
+        return number;
+    }
+
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    public int consumerCount() {
+        return consumers.count();
+    }
+
+    public int unackedCount() {
+        return unacked.size();
+    }
+
+    public int prefetchCount() {
+        return consumerPrefetch;
+    }
+
+    public boolean confirmMode() {
+        return confirms.enabled();
+    }
+
+    public boolean transactional() {
+        return tx != null;
+    }
+
+    void send(Method m) {
+        if (state == State.OPEN) {
+            connection.output().method(number, m);
+        }
+    }
+
+    // ---- frames ----
+
+    /** Takes a frame over (releasing it when done). */
+    public void handle(Frame frame) {
+        if (state != State.OPEN) {
+            handleWhileClosing(frame);
+            return;
+        }
+        if (suspended) {
+            deferred.add(frame);
+            return;
+        }
+        process(frame);
+    }
+
+    private void process(Frame frame) {
+        try {
+            if (frame instanceof MethodFrame mf) {
+                if (assembler.expectsContent()) {
+                    throw AmqpException.connection(UNEXPECTED_FRAME,
+                            "expected content header for class 60, got non content header frame instead");
+                }
+                dispatch(mf.method());
+            } else if (frame instanceof ContentHeaderFrame h) {
+                if (!assembler.expectsContent()) {
+                    h.release();
+                    throw AmqpException.connection(UNEXPECTED_FRAME, "expected method frame, got content header");
+                }
+                if (assembler.header(h)) {
+                    publishAssembled();
+                }
+            } else if (frame instanceof ContentBodyFrame b) {
+                if (!assembler.expectsContent()) {
+                    b.release();
+                    throw AmqpException.connection(UNEXPECTED_FRAME, "expected method frame, got content body");
+                }
+                if (assembler.body(b)) {
+                    publishAssembled();
+                }
+            } else if (frame instanceof HeartbeatFrame) {
+                throw AmqpException.connection(io.warren.codec.ReplyCodes.FRAME_ERROR,
+                        "heartbeat frame on channel %d", number);
+            }
+        } catch (AmqpException e) {
+            if (e.isConnectionLevel()) {
+                throw e;
+            }
+            closeWithError(e);
+        }
+    }
+
+    private void handleWhileClosing(Frame frame) {
+        if (frame instanceof MethodFrame mf) {
+            if (mf.method() instanceof Channel.CloseOk) {
+                finishClose();
+            } else if (mf.method() instanceof Channel.Close) {
+                connection.output().method(number, new Channel.CloseOk());
+                finishClose();
+            }
+        }
+        ReferenceCountUtil.release(frame);
+    }
+
+    private void dispatch(Method m) {
+        try {
+            if (m instanceof Basic.Publish p) {
+                assembler.start(p);
+            } else if (m instanceof Basic.Ack a) {
+                settle(true, a.deliveryTag(), a.multiple(), false);
+            } else if (m instanceof Basic.Nack n) {
+                settle(false, n.deliveryTag(), n.multiple(), n.requeue());
+            } else if (m instanceof Basic.Reject r) {
+                settle(false, r.deliveryTag(), false, r.requeue());
+            } else if (m.classId() == Basic.Consume.CLASS_ID) {
+                basic(m);
+            } else if (m.classId() == Queue.Declare.CLASS_ID) {
+                queue(m);
+            } else if (m.classId() == Exchange.Declare.CLASS_ID) {
+                exchange(m);
+            } else if (m.classId() == Channel.Open.CLASS_ID) {
+                channel(m);
+            } else if (m instanceof Confirm.Select s) {
+                if (tx != null) {
+                    throw AmqpException.channel(PRECONDITION_FAILED, "cannot switch from tx to confirm mode");
+                }
+                confirms.enable();
+                if (!s.nowait()) {
+                    send(new Confirm.SelectOk());
+                }
+            } else if (m.classId() == Tx.Select.CLASS_ID) {
+                tx(m);
+            } else {
+                throw AmqpException.connection(COMMAND_INVALID, "method '%s' is not allowed on a channel", m.name());
+            }
+        } catch (AmqpException e) {
+            throw e.causedBy(m.classId(), m.methodId());
+        }
+    }
+
+    private void channel(Method m) {
+        if (m instanceof Channel.Close) {
+            release();
+            connection.output().method(number, new Channel.CloseOk());
+            finishClose();
+        } else if (m instanceof Channel.CloseOk) {
+            return;
+        } else if (m instanceof Channel.Flow f) {
+            if (!f.active()) {
+                throw AmqpException.connection(NOT_IMPLEMENTED, "active=false");
+            }
+            send(new Channel.FlowOk(true));
+        } else if (m instanceof Channel.Open) {
+            throw AmqpException.connection(CHANNEL_ERROR, "second 'channel.open' seen");
+        } else {
+            throw AmqpException.connection(COMMAND_INVALID, "unexpected '%s'", m.name());
+        }
+    }
+
+    private void exchange(Method m) {
+        if (m instanceof Exchange.Declare d) {
+            topology.declare(d);
+        } else if (m instanceof Exchange.Delete d) {
+            topology.delete(d);
+        } else if (m instanceof Exchange.Bind b) {
+            topology.bind(b);
+        } else if (m instanceof Exchange.Unbind u) {
+            topology.unbind(u);
+        } else {
+            throw AmqpException.connection(COMMAND_INVALID, "unexpected '%s'", m.name());
+        }
+    }
+
+    private void queue(Method m) {
+        if (m instanceof Queue.Declare d) {
+            topology.declare(d);
+        } else if (m instanceof Queue.Bind b) {
+            topology.bind(b);
+        } else if (m instanceof Queue.Unbind u) {
+            topology.unbind(u);
+        } else if (m instanceof Queue.Purge p) {
+            topology.purge(p);
+        } else if (m instanceof Queue.Delete d) {
+            topology.delete(d);
+        } else {
+            throw AmqpException.connection(COMMAND_INVALID, "unexpected '%s'", m.name());
+        }
+    }
+
+    private void basic(Method m) {
+        if (m instanceof Basic.Consume c) {
+            consume(c);
+        } else if (m instanceof Basic.Cancel c) {
+            cancel(c);
+        } else if (m instanceof Basic.Get g) {
+            get(g);
+        } else if (m instanceof Basic.Qos q) {
+            qos(q);
+        } else if (m instanceof Basic.Recover r) {
+            recover(r.requeue());
+            send(new Basic.RecoverOk());
+        } else if (m instanceof Basic.RecoverAsync r) {
+            recover(r.requeue());
+        } else {
+            throw AmqpException.connection(COMMAND_INVALID, "unexpected '%s'", m.name());
+        }
+    }
+
+    private void tx(Method m) {
+        if (m instanceof Tx.Select) {
+            if (confirms.enabled()) {
+                throw AmqpException.channel(PRECONDITION_FAILED, "cannot switch from confirm to tx mode");
+            }
+            if (tx == null) {
+                tx = new TransactionBuffer();
+            }
+            send(new Tx.SelectOk());
+        } else if (m instanceof Tx.Commit) {
+            requireTx();
+            for (TransactionBuffer.Action a : tx.take()) {
+                if (a instanceof TransactionBuffer.Publish p) {
+                    publisher.route(p.message(), p.mandatory());
+                } else if (a instanceof TransactionBuffer.Settle s) {
+                    applySettle(s.ack(), s.tag(), s.multiple(), s.requeue());
+                }
+            }
+            send(new Tx.CommitOk());
+        } else if (m instanceof Tx.Rollback) {
+            requireTx();
+            tx.discard();
+            send(new Tx.RollbackOk());
+        } else {
+            throw AmqpException.connection(COMMAND_INVALID, "unexpected '%s'", m.name());
+        }
+    }
+
+    private void requireTx() {
+        if (tx == null) {
+            throw AmqpException.channel(PRECONDITION_FAILED, "channel is not transactional");
+        }
+    }
+
+    // ---- publishing ----
+
+    private void publishAssembled() {
+        Basic.Publish p = assembler.method();
+        Message m = publisher.accept(p, assembler.takeProperties(), assembler.takeBody());
+        if (tx != null) {
+            tx.add(new TransactionBuffer.Publish(m, p.mandatory()));
+        } else {
+            publisher.route(m, p.mandatory());
+        }
+    }
+
+    /** End of a read batch: the confirms owed go out. */
+    public void endOfBatch() {
+        if (state == State.OPEN) {
+            Basic.Ack ack = confirms.pendingAck();
+            if (ack != null) {
+                connection.output().method(number, ack);
+            }
+        }
+    }
+
+    // ---- consuming ----
+
+    private void consume(Basic.Consume c) {
+        String tag = c.consumerTag().isEmpty() ? "amq.ctag-" + TopologyMethods.randomName() : c.consumerTag();
+        if (consumers.has(tag)) {
+            throw AmqpException.connection(NOT_ALLOWED, "attempt to reuse consumer tag '%s'", tag);
+        }
+        if (ReplyToRegistry.PSEUDO_QUEUE.equals(c.queue())) {
+            if (!c.noAck()) {
+                throw AmqpException.channel(PRECONDITION_FAILED, "reply consumer cannot acknowledge");
+            }
+            if (consumers.consumesReplies()) {
+                throw AmqpException.channel(PRECONDITION_FAILED, "reply consumer already set");
+            }
+            consumers.startReplies(tag);
+            if (!c.noWait()) {
+                send(new Basic.ConsumeOk(tag));
+            }
+            return;
+        }
+        MessageQueue q = topology.queueNamed(c.queue());
+        access.read("queue", q.name());
+        QueueConsumer consumer = new QueueConsumer(tag, q, consumers, c.noAck(), c.exclusive(), c.arguments(),
+                consumerPrefetch, channelCredit);
+        consumers.add(consumer);
+        boolean nowait = c.noWait();
+        callQueue(q, queue -> {
+            if (queue.isDeleted()) {
+                throw AmqpException.channel(NOT_FOUND, "no queue '%s' in vhost '%s'", queue.name(), queue.vhost());
+            }
+            if (queue.hasExclusiveConsumer() || (consumer.exclusive() && queue.consumerCount() > 0)) {
+                throw AmqpException.channel(ACCESS_REFUSED, "queue '%s' in vhost '%s' in exclusive use",
+                        queue.name(), queue.vhost());
+            }
+            queue.addConsumer(consumer);
+            return () -> {
+                if (!nowait) {
+                    send(new Basic.ConsumeOk(tag));
+                }
+            };
+        }, () -> consumers.remove(tag));
+    }
+
+    private void cancel(Basic.Cancel c) {
+        String tag = c.consumerTag();
+        if (!consumers.stopReplies(tag)) {
+            QueueConsumer consumer = consumers.remove(tag);
+            if (consumer != null) {
+                MessageQueue q = consumer.queue();
+                connection.flushQueueWork();
+                q.execute(() -> q.removeConsumer(consumer));
+            }
+        }
+        if (!c.noWait()) {
+            send(new Basic.CancelOk(tag));
+        }
+    }
+
+    private void get(Basic.Get g) {
+        MessageQueue q = topology.queueNamed(g.queue());
+        access.read("queue", q.name());
+        boolean noAck = g.noAck();
+        callQueue(q, queue -> {
+            QueueEntry e = queue.poll(noAck);
+            int remaining = queue.readyCount();
+            return () -> {
+                if (e == null) {
+                    send(new Basic.GetEmpty());
+                    return;
+                }
+                if (state != State.OPEN) {
+                    queue.execute(() -> queue.requeueUndelivered(List.of(e), !noAck));
+                    return;
+                }
+                Message m = e.message();
+                long tag = unacked.nextTag();
+                connection.output().content(number,
+                        new Basic.GetOk(tag, e.redelivered(), m.exchange(), m.routingKey(), remaining), m);
+                if (noAck) {
+                    m.release();
+                } else {
+                    unacked.add(new UnackedDeliveries.Delivery(tag, e, queue, null));
+                }
+            };
+        }, null);
+    }
+
+    private void qos(Basic.Qos q) {
+        if (q.prefetchSize() != 0) {
+            throw AmqpException.connection(NOT_IMPLEMENTED, "prefetch_size!=0 (%d)", q.prefetchSize());
+        }
+        if (q.global()) {
+            channelCredit.setLimit(q.prefetchCount());
+        } else {
+            consumerPrefetch = q.prefetchCount();
+        }
+        send(new Basic.QosOk());
+        consumers.wakeStarved();
+    }
+
+    private void recover(boolean requeue) {
+        if (!requeue) {
+            throw AmqpException.connection(NOT_IMPLEMENTED, "requeue=false");
+        }
+        requeueAll();
+    }
+
+    public void wakeStarvedConsumers() {
+        consumers.wakeStarved();
+    }
+
+    // ---- acks ----
+
+    private void settle(boolean ack, long tag, boolean multiple, boolean requeue) {
+        if (tx != null) {
+            tx.add(new TransactionBuffer.Settle(ack, tag, multiple, requeue));
+            return;
+        }
+        applySettle(ack, tag, multiple, requeue);
+    }
+
+    private void applySettle(boolean ack, long tag, boolean multiple, boolean requeue) {
+        List<UnackedDeliveries.Delivery> settled = unacked.take(tag, multiple);
+        if (!ack && requeue) {
+            requeue(settled);
+            return;
+        }
+        // acked, or rejected without requeue (dead-lettering comes with the lifecycle work): finished
+        for (int i = 0, n = settled.size(); i < n; i++) {
+            UnackedDeliveries.Delivery d = settled.get(i);
+            d.entry().message().release();
+            connection.settleWith(d.queue(), 1);
+            releaseCredit(d);
+        }
+    }
+
+    private static void releaseCredit(UnackedDeliveries.Delivery d) {
+        QueueConsumer c = d.consumer();
+        if (c != null) {
+            c.release(c.creditIsReleasedOnAck() ? 1 : 0, 1);
+        }
+    }
+
+    private void requeue(List<UnackedDeliveries.Delivery> deliveries) {
+        Map<MessageQueue, List<QueueEntry>> byQueue = new IdentityHashMap<>();
+        for (UnackedDeliveries.Delivery d : deliveries) {
+            byQueue.computeIfAbsent(d.queue(), k -> new ArrayList<>()).add(d.entry());
+        }
+        connection.flushQueueWork();
+        byQueue.forEach((q, entries) -> q.execute(() -> q.requeue(entries, true)));
+        for (UnackedDeliveries.Delivery d : deliveries) {
+            releaseCredit(d);
+        }
+    }
+
+    private void requeueAll() {
+        requeue(unacked.takeAll());
+    }
+
+    // ---- talking to queues ----
+
+    /**
+     * Runs work on a queue's thread and then its reply on this channel's; the channel takes no other frame
+     * meanwhile. Work may throw an AmqpException, which closes the channel (after onFailure, if given).
+     */
+    void callQueue(MessageQueue q, Function<MessageQueue, Runnable> work, Runnable onFailure) {
+        connection.flushQueueWork();
+        suspended = true;
+        q.execute(() -> {
+            Runnable reply;
+            try {
+                reply = work.apply(q);
+            } catch (AmqpException e) {
+                reply = () -> {
+                    if (onFailure != null) {
+                        onFailure.run();
+                    }
+                    if (state == State.OPEN) {
+                        if (e.isConnectionLevel()) {
+                            connection.closeWithError(e);
+                        } else {
+                            closeWithError(e);
+                        }
+                    }
+                };
+            } catch (RuntimeException e) {
+                LOG.error("internal error in {} on behalf of channel {}", q, number, e);
+                reply = () -> closeWithError(AmqpException.connection(io.warren.codec.ReplyCodes.INTERNAL_ERROR,
+                        "%s", e.toString()));
+            }
+            Runnable r = reply;
+            connection.executor().execute(() -> resume(r));
+        });
+    }
+
+    void callQueue(MessageQueue q, Function<MessageQueue, Runnable> work) {
+        callQueue(q, work, null);
+    }
+
+    private void resume(Runnable reply) {
+        try {
+            if (reply != null) {
+                reply.run();
+            }
+        } catch (AmqpException e) {
+            closeWithError(e);
+        }
+        suspended = false;
+        Frame f;
+        try {
+            while (!suspended && state == State.OPEN && (f = deferred.poll()) != null) {
+                process(f);
+            }
+        } catch (AmqpException e) {
+            connection.closeWithError(e);
+        }
+        connection.endOfBatch();
+    }
+
+    // ---- closing ----
+
+    /** Sends channel.close with the error; the channel ignores everything but close-ok from now on. */
+    public void closeWithError(AmqpException e) {
+        if (state != State.OPEN) {
+            return;
+        }
+        LOG.info("closing channel {} of {}: {}", number, connection.name(), e.replyText());
+        release();
+        state = State.CLOSING;
+        connection.output().method(number, new Channel.Close(e.replyCode(), e.replyText(), e.classId(),
+                e.methodId()));
+    }
+
+    private void finishClose() {
+        state = State.CLOSED;
+        connection.channelClosed(this);
+    }
+
+    /** Gives back everything the channel holds: consumers cancelled, unacked messages requeued in order. */
+    public void release() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        assembler.discard();
+        consumers.cancelAll();
+        requeueAll();
+        if (tx != null) {
+            tx.discard();
+        }
+        Frame f;
+        while ((f = deferred.poll()) != null) {
+            ReferenceCountUtil.release(f);
+        }
+        state = State.CLOSING;
+    }
+}

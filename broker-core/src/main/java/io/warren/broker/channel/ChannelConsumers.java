@@ -1,0 +1,173 @@
+package io.warren.broker.channel;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.warren.broker.connection.AmqpConnection;
+import io.warren.broker.message.Message;
+import io.warren.broker.queue.DeliveryTarget;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.QueueConsumer;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.vhost.ReplyToRegistry;
+import io.warren.codec.methods.Basic;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The consumers of one channel, and the writing of the deliveries queues hand them. */
+final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTarget {
+    private final AmqpChannel channel;
+    private final AmqpConnection connection;
+    private final UnackedDeliveries unacked;
+    private final Map<String, QueueConsumer> byTag = new LinkedHashMap<>();
+    private String replyToTag;
+    private String replyToAddress;
+
+    ChannelConsumers(AmqpChannel channel, AmqpConnection connection, UnackedDeliveries unacked) {
+        this.channel = channel;
+        this.connection = connection;
+        this.unacked = unacked;
+    }
+
+    boolean has(String tag) {
+        return byTag.containsKey(tag) || tag.equals(replyToTag);
+    }
+
+    void add(QueueConsumer c) {
+        byTag.put(c.tag(), c);
+    }
+
+    QueueConsumer remove(String tag) {
+        return byTag.remove(tag);
+    }
+
+    Collection<QueueConsumer> all() {
+        return byTag.values();
+    }
+
+    int count() {
+        return byTag.size() + (replyToTag != null ? 1 : 0);
+    }
+
+    // ---- direct reply-to ----
+
+    boolean consumesReplies() {
+        return replyToTag != null;
+    }
+
+    String replyToAddress() {
+        return replyToAddress;
+    }
+
+    void startReplies(String tag) {
+        replyToTag = tag;
+        replyToAddress = connection.vhost().replyTo().register(this);
+    }
+
+    boolean stopReplies(String tag) {
+        if (!tag.equals(replyToTag)) {
+            return false;
+        }
+        connection.vhost().replyTo().unregister(replyToAddress);
+        replyToTag = null;
+        replyToAddress = null;
+        return true;
+    }
+
+    @Override
+    public void deliverReply(Message message) {
+        connection.executor().execute(() -> {
+            try {
+                if (channel.isOpen() && replyToTag != null) {
+                    long tag = unacked.nextTag();
+                    connection.output().content(channel.number(),
+                            new Basic.Deliver(replyToTag, tag, false, message.exchange(), message.routingKey()),
+                            message);
+                    connection.output().flush();
+                }
+            } finally {
+                message.release();
+            }
+        });
+    }
+
+    // ---- deliveries from queues ----
+
+    @Override
+    public void deliver(QueueConsumer consumer, List<QueueEntry> entries) {
+        connection.executor().execute(() -> write(consumer, entries));
+    }
+
+    private void write(QueueConsumer c, List<QueueEntry> entries) {
+        if (!channel.isOpen() || byTag.get(c.tag()) != c) {
+            bounce(c, entries);
+            return;
+        }
+        var out = connection.output();
+        int number = channel.number();
+        MessageQueue q = c.queue();
+        boolean noAck = c.noAck();
+        for (int i = 0, n = entries.size(); i < n; i++) {
+            QueueEntry e = entries.get(i);
+            Message m = e.message();
+            long tag = unacked.nextTag();
+            out.content(number, new Basic.Deliver(c.tag(), tag, e.redelivered(), m.exchange(), m.routingKey()), m);
+            if (noAck) {
+                m.release();
+            } else {
+                unacked.add(new UnackedDeliveries.Delivery(tag, e, q, c));
+            }
+        }
+        if (!c.creditIsReleasedOnAck()) {
+            c.release(entries.size(), 0);
+        }
+        out.flush();
+    }
+
+    /** Deliveries for a consumer that is gone: back to the queue, unseen. */
+    private static void bounce(QueueConsumer c, List<QueueEntry> entries) {
+        MessageQueue q = c.queue();
+        boolean counted = !c.noAck();
+        q.execute(() -> q.requeueUndelivered(entries, counted));
+        c.release(entries.size(), counted ? entries.size() : 0);
+    }
+
+    @Override
+    public void cancelledByServer(QueueConsumer consumer) {
+        connection.executor().execute(() -> {
+            if (byTag.remove(consumer.tag(), consumer) && channel.isOpen()) {
+                connection.output().method(channel.number(), new Basic.Cancel(consumer.tag(), true));
+                connection.output().flush();
+            }
+        });
+    }
+
+    @Override
+    public boolean isWritable() {
+        return connection.isWritable();
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return connection.executor();
+    }
+
+    void wakeStarved() {
+        for (QueueConsumer c : byTag.values()) {
+            c.wakeIfStarved();
+        }
+    }
+
+    /** Cancels every consumer (channel closing); their queues forget them. */
+    void cancelAll() {
+        for (QueueConsumer c : new ArrayList<>(byTag.values())) {
+            MessageQueue q = c.queue();
+            q.execute(() -> q.removeConsumer(c));
+        }
+        byTag.clear();
+        if (replyToTag != null) {
+            stopReplies(replyToTag);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.warren.broker.channel;
+
+import static io.warren.codec.ReplyCodes.ACCESS_REFUSED;
+import static io.warren.codec.ReplyCodes.NO_ROUTE;
+import static io.warren.codec.ReplyCodes.NOT_IMPLEMENTED;
+import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
+
+import io.netty.buffer.ByteBuf;
+import io.warren.broker.connection.AmqpConnection;
+import io.warren.broker.error.AmqpException;
+import io.warren.broker.message.Message;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.vhost.ExchangeEntity;
+import io.warren.broker.vhost.ReplyToRegistry;
+import io.warren.broker.vhost.RoutingScratch;
+import io.warren.broker.vhost.VirtualHost;
+import io.warren.codec.BasicProperties;
+import io.warren.codec.methods.Basic;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Takes a channel's assembled publishes to their queues: routing, CC/BCC, direct reply-to, mandatory returns. */
+final class Publisher {
+    private final AmqpChannel channel;
+    private final AmqpConnection connection;
+    private final VirtualHost vhost;
+    private final Access access;
+    private final ChannelConsumers consumers;
+    private final ConfirmTracker confirms;
+    private final RoutingScratch scratch = new RoutingScratch();
+    private final Set<MessageQueue> targets = new HashSet<>();
+
+    Publisher(AmqpChannel channel, AmqpConnection connection, Access access, ChannelConsumers consumers,
+              ConfirmTracker confirms) {
+        this.channel = channel;
+        this.connection = connection;
+        this.vhost = connection.vhost();
+        this.access = access;
+        this.consumers = consumers;
+        this.confirms = confirms;
+    }
+
+    /** Checks a publish and builds its message; takes over the property and body buffers. */
+    Message accept(Basic.Publish p, ByteBuf properties, ByteBuf body) {
+        Message m = new Message(p.exchange(), p.routingKey(), properties, body);
+        try {
+            if (p.immediate()) {
+                throw AmqpException.connection(NOT_IMPLEMENTED, "immediate=true");
+            }
+            ExchangeEntity x = vhost.existingExchange(p.exchange());
+            access.write("exchange", x.name());
+            if (x.internal()) {
+                throw AmqpException.channel(ACCESS_REFUSED, "cannot publish to internal exchange '%s' in vhost '%s'",
+                        x.name(), vhost.name());
+            }
+            return rewriteReplyTo(m);
+        } catch (RuntimeException e) {
+            m.release();
+            throw e;
+        }
+    }
+
+    /** A request whose reply-to is amq.rabbitmq.reply-to gets this channel's own reply address. */
+    private Message rewriteReplyTo(Message m) {
+        if (m.propertyBytes().readableBytes() < 2
+                || (m.propertyBytes().getUnsignedShort(m.propertyBytes().readerIndex()) & 0x0200) == 0) {
+            return m; // no reply-to property
+        }
+        BasicProperties props = m.properties();
+        if (!ReplyToRegistry.PSEUDO_QUEUE.equals(props.replyTo())) {
+            return m;
+        }
+        if (!consumers.consumesReplies()) {
+            throw AmqpException.channel(PRECONDITION_FAILED, "fast reply consumer does not exist");
+        }
+        BasicProperties rewritten = new BasicProperties(props.contentType(), props.contentEncoding(), props.headers(),
+                props.deliveryMode(), props.priority(), props.correlationId(), consumers.replyToAddress(),
+                props.expiration(), props.messageId(), props.timestamp(), props.type(), props.userId(),
+                props.appId(), props.clusterId());
+        Message r = Message.withProperties(m.exchange(), m.routingKey(), rewritten, m.body().retain());
+        m.release();
+        return r;
+    }
+
+    /** Routes the message to its queues (they take it at the end of the batch); consumes the caller's reference. */
+    void route(Message m, boolean mandatory) {
+        try {
+            ExchangeEntity x = vhost.exchange(m.exchange());
+            boolean routed;
+            if (x == null) {
+                routed = false; // deleted inside a transaction
+            } else if (x.isDefault() && m.routingKey().startsWith(ReplyToRegistry.PREFIX)) {
+                routed = routeReply(m);
+            } else {
+                routed = routeToQueues(x, m);
+            }
+            if (!routed && mandatory) {
+                connection.output().content(channel.number(),
+                        new Basic.Return(NO_ROUTE, "NO_ROUTE", m.exchange(), m.routingKey()), m);
+            }
+            confirms.published();
+        } finally {
+            m.release();
+        }
+    }
+
+    private boolean routeReply(Message m) {
+        ReplyToRegistry.ReplyTarget target = vhost.replyTo().lookup(m.routingKey());
+        if (target == null) {
+            return false;
+        }
+        target.deliverReply(m.retain());
+        return true;
+    }
+
+    private boolean routeToQueues(ExchangeEntity x, Message m) {
+        Map<String, Object> headers = x.type().equals("headers") || m.hasHeaders() ? m.properties().headers() : null;
+        targets.clear();
+        vhost.route(x, m.routingKey(), headers, targets, scratch);
+        Message toQueue = m;
+        if (headers != null && (headers.containsKey("CC") || headers.containsKey("BCC"))) {
+            routeCopies(x, headers.get("CC"), headers);
+            routeCopies(x, headers.get("BCC"), headers);
+            if (headers.containsKey("BCC")) {
+                toQueue = withoutBcc(m);
+            }
+        }
+        if (targets.isEmpty()) {
+            if (toQueue != m) {
+                toQueue.release();
+            }
+            return false;
+        }
+        for (MessageQueue q : targets) {
+            connection.publishTo(q, toQueue.retain());
+        }
+        if (toQueue != m) {
+            toQueue.release();
+        }
+        return true;
+    }
+
+    private void routeCopies(ExchangeEntity x, Object keys, Map<String, Object> headers) {
+        if (keys instanceof List<?> list) {
+            for (Object key : list) {
+                vhost.route(x, String.valueOf(key), headers, targets, scratch);
+            }
+        }
+    }
+
+    /** BCC recipients must stay hidden: the header is removed before anyone sees the message. */
+    private static Message withoutBcc(Message m) {
+        BasicProperties p = m.properties();
+        Map<String, Object> headers = new LinkedHashMap<>(p.headers());
+        headers.remove("BCC");
+        return Message.withProperties(m.exchange(), m.routingKey(), p.withHeaders(headers), m.body().retain());
+    }
+}

@@ -1,0 +1,548 @@
+package io.warren.broker.connection;
+
+import static io.warren.codec.ReplyCodes.ACCESS_REFUSED;
+import static io.warren.codec.ReplyCodes.CHANNEL_ERROR;
+import static io.warren.codec.ReplyCodes.COMMAND_INVALID;
+import static io.warren.codec.ReplyCodes.CONNECTION_FORCED;
+import static io.warren.codec.ReplyCodes.NOT_ALLOWED;
+import static io.warren.codec.ReplyCodes.UNEXPECTED_FRAME;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.EventExecutor;
+import io.warren.broker.Broker;
+import io.warren.broker.auth.Permission;
+import io.warren.broker.auth.SaslCredentials;
+import io.warren.broker.auth.User;
+import io.warren.broker.channel.AmqpChannel;
+import io.warren.broker.error.AmqpException;
+import io.warren.broker.message.Message;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.vhost.VirtualHost;
+import io.warren.codec.AmqpProtocolException;
+import io.warren.codec.LongString;
+import io.warren.codec.Method;
+import io.warren.codec.frame.Frame;
+import io.warren.codec.frame.FrameDecoder;
+import io.warren.codec.frame.HeartbeatFrame;
+import io.warren.codec.frame.MethodFrame;
+import io.warren.codec.frame.ProtocolHeaderReceived;
+import io.warren.codec.methods.Connection;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the handshake, heartbeats, the demultiplexing of frames to channels, and the close
+ * handshake. Lives on one event loop; every method runs on that loop.
+ */
+public final class AmqpConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final int MIN_FRAME_MAX = 4096;
+
+    private enum State { AWAITING_HEADER, AWAITING_START_OK, AWAITING_TUNE_OK, AWAITING_OPEN, OPEN, CLOSING, CLOSED }
+
+    private final Broker broker;
+    private final Channel socket;
+    private final long id = IDS.incrementAndGet();
+    private final long connectedAt = System.currentTimeMillis();
+    private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
+    private final QueueWorkBatch queueWork = new QueueWorkBatch();
+    private final List<MessageQueue> exclusiveQueues = new ArrayList<>();
+    private ChannelHandlerContext ctx;
+    private FrameOutput out;
+    private State state = State.AWAITING_HEADER;
+    private User user;
+    private VirtualHost vhost;
+    private Permission permission;
+    private Map<String, Object> clientProperties = Map.of();
+    private int channelMax;
+    private int frameMax;
+    private int heartbeat;
+
+    public AmqpConnection(Broker broker, Channel socket) {
+        this.broker = broker;
+        this.socket = socket;
+    }
+
+    // ---- facts other parts read ----
+
+    public long id() {
+        return id;
+    }
+
+    public String name() {
+        return remoteAddress() + " -> " + localAddress();
+    }
+
+    public String remoteAddress() {
+        InetSocketAddress a = (InetSocketAddress) socket.remoteAddress();
+        return a == null ? "?" : a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    public String localAddress() {
+        InetSocketAddress a = (InetSocketAddress) socket.localAddress();
+        return a == null ? "?" : a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    public long connectedAt() {
+        return connectedAt;
+    }
+
+    public User user() {
+        return user;
+    }
+
+    public VirtualHost vhost() {
+        return vhost;
+    }
+
+    public Permission permission() {
+        return permission;
+    }
+
+    public Map<String, Object> clientProperties() {
+        return clientProperties;
+    }
+
+    public int frameMax() {
+        return frameMax;
+    }
+
+    public int channelMax() {
+        return channelMax;
+    }
+
+    public int heartbeat() {
+        return heartbeat;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public EventExecutor executor() {
+        return socket.eventLoop();
+    }
+
+    public FrameOutput output() {
+        return out;
+    }
+
+    public boolean isWritable() {
+        return socket.isWritable();
+    }
+
+    public int channelCount() {
+        return channels.size();
+    }
+
+    /** Channels, for listing; only safe to call on the connection's thread. */
+    public List<AmqpChannel> channelsSnapshot() {
+        return new ArrayList<>(channels.values());
+    }
+
+    /** Queues a publish for the queue's next batch task; takes over one reference of the message. */
+    public void publishTo(MessageQueue q, Message m) {
+        queueWork.publish(q, m);
+    }
+
+    public void settleWith(MessageQueue q, int count) {
+        queueWork.settle(q, count);
+    }
+
+    /** Sends gathered queue work now, so a following request to the queue is ordered after it. */
+    public void flushQueueWork() {
+        queueWork.flush();
+    }
+
+    public void ownExclusiveQueue(MessageQueue q) {
+        exclusiveQueues.add(q);
+    }
+
+    public void forgetExclusiveQueue(MessageQueue q) {
+        exclusiveQueues.remove(q);
+    }
+
+    // ---- Netty events ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.out = new FrameOutput(ctx);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        broker.register(this);
+        // the client has a limited time to finish the handshake, as in RabbitMQ
+        ctx.executor().schedule(() -> {
+            if (state.ordinal() < State.OPEN.ordinal() && socket.isActive()) {
+                LOG.info("closing {}: handshake not completed in time", name());
+                socket.close();
+            }
+        }, 10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg == ProtocolHeaderReceived.INSTANCE) {
+            onProtocolHeader();
+            return;
+        }
+        Frame frame = (Frame) msg;
+        if (state == State.CLOSING || state == State.CLOSED) {
+            if (frame instanceof MethodFrame mf && frame.channel() == 0) {
+                Method m = mf.method();
+                if (m instanceof Connection.CloseOk || m instanceof Connection.Close) {
+                    if (m instanceof Connection.Close) {
+                        out.method(0, new Connection.CloseOk());
+                    }
+                    closeSocketAfterFlush();
+                }
+            }
+            ReferenceCountUtil.release(frame);
+            return;
+        }
+        try {
+            if (frame.channel() == 0) {
+                onChannelZero(frame);
+            } else {
+                onChannelFrame(frame);
+            }
+        } catch (AmqpException e) {
+            ReferenceCountUtil.release(frame);
+            if (e.isConnectionLevel() || frame.channel() == 0) {
+                closeWithError(e);
+            } else {
+                AmqpChannel ch = channels.get(frame.channel());
+                if (ch != null) {
+                    ch.closeWithError(e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        endOfBatch();
+    }
+
+    /** End of a read batch or a task: queue work out, confirms out, one flush. */
+    public void endOfBatch() {
+        queueWork.flush();
+        for (AmqpChannel ch : channels.values()) {
+            ch.endOfBatch();
+        }
+        out.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        AmqpProtocolException pe = AmqpProtocolException.unwrap(cause);
+        if (pe != null) {
+            LOG.info("closing {}: {}", name(), pe.getMessage());
+            // the decoder has stopped reading, so no close-ok can arrive: say why and hang up
+            sendCloseAndHangUp(pe.replyCode(), pe.getMessage(), 0, 0);
+            return;
+        }
+        if (cause instanceof IOException) {
+            LOG.debug("connection {} failed: {}", name(), cause.toString());
+        } else {
+            LOG.error("internal error on connection {}", name(), cause);
+            sendCloseAndHangUp(io.warren.codec.ReplyCodes.INTERNAL_ERROR, "INTERNAL_ERROR - " + cause, 0, 0);
+            return;
+        }
+        socket.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state = State.CLOSED;
+        cleanUp();
+        broker.unregister(this);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (socket.isWritable()) {
+            for (AmqpChannel ch : channels.values()) {
+                ch.wakeStarvedConsumers();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent e) {
+            if (e.state() == IdleState.WRITER_IDLE) {
+                out.heartbeat();
+                out.flush();
+            } else if (e.state() == IdleState.READER_IDLE) {
+                LOG.warn("closing {}: missed heartbeats from client, timeout: {}s", name(), heartbeat);
+                socket.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    // ---- the handshake and channel 0 ----
+
+    private void onProtocolHeader() {
+        if (state != State.AWAITING_HEADER) {
+            return;
+        }
+        state = State.AWAITING_START_OK;
+        out.method(0, new Connection.Start(0, 9, ServerProperties.get(), LongString.of(SaslCredentials.MECHANISMS),
+                LongString.of("en_US")));
+        out.flush();
+    }
+
+    private void onChannelZero(Frame frame) {
+        if (frame instanceof HeartbeatFrame) {
+            return;
+        }
+        if (!(frame instanceof MethodFrame mf)) {
+            throw AmqpException.connection(UNEXPECTED_FRAME, "content frame on channel 0");
+        }
+        Method m = mf.method();
+        try {
+            if (m instanceof Connection.StartOk s) {
+                expect(State.AWAITING_START_OK, m);
+                onStartOk(s);
+            } else if (m instanceof Connection.TuneOk t) {
+                expect(State.AWAITING_TUNE_OK, m);
+                onTuneOk(t);
+            } else if (m instanceof Connection.Open o) {
+                expect(State.AWAITING_OPEN, m);
+                onOpen(o);
+            } else if (m instanceof Connection.Close) {
+                onClientClose();
+            } else if (m instanceof Connection.UpdateSecret) {
+                expect(State.OPEN, m);
+                out.method(0, new Connection.UpdateSecretOk());
+            } else if (m instanceof Connection.Blocked || m instanceof Connection.Unblocked) {
+                return; // clients may echo these; nothing to do
+            } else {
+                throw AmqpException.connection(COMMAND_INVALID, "method '%s' is not allowed on channel 0", m.name());
+            }
+        } catch (AmqpException e) {
+            throw e.causedBy(m.classId(), m.methodId());
+        }
+    }
+
+    private void expect(State expected, Method m) {
+        if (state != expected) {
+            throw AmqpException.connection(COMMAND_INVALID, "'%s' not expected in state %s", m.name(),
+                    state.name().toLowerCase());
+        }
+    }
+
+    private void onStartOk(Connection.StartOk s) {
+        clientProperties = s.clientProperties();
+        SaslCredentials creds = SaslCredentials.parse(s.mechanism(), s.response());
+        if (creds == null) {
+            throw AmqpException.connection(ACCESS_REFUSED, "invalid credentials for mechanism '%s'", s.mechanism());
+        }
+        User u = broker.users().authenticate(creds.username(), creds.password());
+        if (u == null) {
+            LOG.warn("login refused for user '{}' from {}", creds.username(), remoteAddress());
+            throw AmqpException.connection(ACCESS_REFUSED, "Login was refused using authentication mechanism %s. "
+                    + "For details see the broker logfile.", s.mechanism());
+        }
+        if (broker.config().loopbackUsers() && u.name().equals(broker.config().defaultUser()) && !isLoopback()) {
+            throw AmqpException.connection(ACCESS_REFUSED, "user '%s' can only connect via localhost", u.name());
+        }
+        user = u;
+        state = State.AWAITING_TUNE_OK;
+        out.method(0, new Connection.Tune(broker.config().channelMax(), broker.config().frameMax(),
+                broker.config().heartbeat()));
+    }
+
+    private boolean isLoopback() {
+        InetSocketAddress a = (InetSocketAddress) socket.remoteAddress();
+        return a != null && a.getAddress().isLoopbackAddress();
+    }
+
+    private void onTuneOk(Connection.TuneOk t) {
+        int serverFrameMax = broker.config().frameMax();
+        int fm = t.frameMax() == 0 ? serverFrameMax : t.frameMax();
+        if (fm < MIN_FRAME_MAX) {
+            throw AmqpException.connection(NOT_ALLOWED, "frame_max=%d < %d min size", fm, MIN_FRAME_MAX);
+        }
+        if (serverFrameMax > 0 && fm > serverFrameMax) {
+            throw AmqpException.connection(NOT_ALLOWED, "frame_max=%d > %d max size", fm, serverFrameMax);
+        }
+        int serverChannelMax = broker.config().channelMax();
+        channelMax = t.channelMax() == 0 ? serverChannelMax : Math.min(t.channelMax(), serverChannelMax);
+        frameMax = fm;
+        heartbeat = t.heartbeat();
+        ctx.pipeline().get(FrameDecoder.class).setMaxFrameSize(frameMax);
+        out.setFrameMax(frameMax);
+        if (heartbeat > 0) {
+            ctx.pipeline().addFirst("heartbeat", new IdleStateHandler(heartbeat * 2, Math.max(1, heartbeat / 2), 0,
+                    TimeUnit.SECONDS));
+        }
+        state = State.AWAITING_OPEN;
+    }
+
+    private void onOpen(Connection.Open o) {
+        String name = o.virtualHost();
+        VirtualHost v = broker.vhost(name);
+        if (v == null) {
+            throw AmqpException.connection(NOT_ALLOWED, "vhost '%s' not found", name);
+        }
+        Permission p = broker.users().permission(user.name(), name);
+        if (p == null) {
+            throw AmqpException.connection(NOT_ALLOWED, "access to vhost '%s' refused for user '%s'", name,
+                    user.name());
+        }
+        vhost = v;
+        permission = p;
+        state = State.OPEN;
+        out.method(0, new Connection.OpenOk());
+    }
+
+    private void onClientClose() {
+        state = State.CLOSING;
+        cleanUp();
+        out.method(0, new Connection.CloseOk());
+        closeSocketAfterFlush();
+    }
+
+    // ---- channels ----
+
+    private void onChannelFrame(Frame frame) {
+        if (state != State.OPEN) {
+            throw AmqpException.connection(CHANNEL_ERROR, "frame on channel %d before the connection was opened",
+                    frame.channel());
+        }
+        int number = frame.channel();
+        AmqpChannel ch = channels.get(number);
+        if (ch == null) {
+            if (frame instanceof MethodFrame mf && mf.method() instanceof io.warren.codec.methods.Channel.Open) {
+                if (number > channelMax) {
+                    throw AmqpException.connection(NOT_ALLOWED, "channel number %d exceeds channel_max %d", number,
+                            channelMax);
+                }
+                ch = new AmqpChannel(this, number);
+                channels.put(number, ch);
+                out.method(number, new io.warren.codec.methods.Channel.OpenOk());
+                return;
+            }
+            ReferenceCountUtil.release(frame);
+            if (frame instanceof MethodFrame mf) {
+                throw AmqpException.connection(CHANNEL_ERROR, "expected 'channel.open' on channel %d, got '%s'",
+                        number, mf.method().name()).causedBy(mf.method().classId(), mf.method().methodId());
+            }
+            throw AmqpException.connection(UNEXPECTED_FRAME, "content frame on channel %d, which is not open",
+                    number);
+        }
+        ch.handle(frame);
+    }
+
+    /** A channel finished its close handshake. */
+    public void channelClosed(AmqpChannel ch) {
+        channels.remove(ch.number());
+    }
+
+    // ---- closing ----
+
+    /** Sends connection.close with the error and waits for close-ok; the connection stops processing. */
+    public void closeWithError(AmqpException e) {
+        if (state == State.CLOSING || state == State.CLOSED) {
+            return;
+        }
+        LOG.info("closing connection {}: {}", name(), e.replyText());
+        state = State.CLOSING;
+        cleanUp();
+        out.method(0, new Connection.Close(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
+        out.flush();
+        ctx.executor().schedule(() -> {
+            socket.close();
+        }, 3, TimeUnit.SECONDS);
+    }
+
+    private void sendCloseAndHangUp(int code, String text, int classId, int methodId) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean handshakeDone = state.ordinal() >= State.AWAITING_TUNE_OK.ordinal();
+        state = State.CLOSING;
+        cleanUp();
+        if (handshakeDone) {
+            out.method(0, new Connection.Close(code, text.length() > 250 ? text.substring(0, 250) : text, classId,
+                    methodId));
+        }
+        closeSocketAfterFlush();
+    }
+
+    private void closeSocketAfterFlush() {
+        out.flush();
+        socket.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Closes the connection from the broker's side (shutdown, management). */
+    public void forceClose() {
+        forceClose("CONNECTION_FORCED - broker forced connection closure");
+    }
+
+    public void forceClose(String reason) {
+        executor().execute(() -> {
+            if (state == State.OPEN) {
+                out.method(0, new Connection.Close(CONNECTION_FORCED, reason, 0, 0));
+                state = State.CLOSING;
+                cleanUp();
+                out.flush();
+                ctx.executor().schedule(() -> {
+                    socket.close();
+                }, 1, TimeUnit.SECONDS);
+            } else {
+                socket.close();
+            }
+        });
+    }
+
+    /** Releases everything the connection holds: channels (requeueing unacked messages), exclusive queues. */
+    private void cleanUp() {
+        queueWork.flush();
+        for (AmqpChannel ch : new ArrayList<>(channels.values())) {
+            ch.release();
+        }
+        channels.clear();
+        for (MessageQueue q : exclusiveQueues) {
+            if (vhost.removeQueue(q)) {
+                q.execute(q::delete);
+            }
+        }
+        exclusiveQueues.clear();
+    }
+
+    /** Connection details in the order the management API lists them. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name());
+        m.put("user", user == null ? null : user.name());
+        m.put("vhost", vhost == null ? null : vhost.name());
+        m.put("state", state.name().toLowerCase());
+        return m;
+    }
+
+}

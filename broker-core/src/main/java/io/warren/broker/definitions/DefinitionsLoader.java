@@ -1,0 +1,222 @@
+package io.warren.broker.definitions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warren.broker.Broker;
+import io.warren.broker.auth.PasswordHash;
+import io.warren.broker.auth.Permission;
+import io.warren.broker.auth.User;
+import io.warren.broker.error.AmqpException;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.vhost.Destination;
+import io.warren.broker.vhost.VirtualHost;
+import io.warren.codec.LongString;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads a definitions file in RabbitMQ's export format (vhosts, users, permissions, exchanges, queues,
+ * bindings), so a topology can be declared in a file or moved over from RabbitMQ unchanged.
+ */
+public final class DefinitionsLoader {
+    private final Broker broker;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public DefinitionsLoader(Broker broker) {
+        this.broker = broker;
+    }
+
+    /** What a load created, for the log line. */
+    public record Summary(int vhosts, int users, int permissions, int exchanges, int queues, int bindings) {
+    }
+
+    public Summary load(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = json.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new DefinitionsException("cannot read definitions file " + file + ": " + e.getMessage());
+        }
+        return load(root);
+    }
+
+    public Summary load(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new DefinitionsException("definitions must be a JSON object");
+        }
+        int vhosts = 0;
+        for (JsonNode v : array(root, "vhosts")) {
+            broker.addVhost(text(v, "name", "vhost"));
+            vhosts++;
+        }
+        int users = 0;
+        for (JsonNode u : array(root, "users")) {
+            broker.users().put(user(u));
+            users++;
+        }
+        int permissions = 0;
+        for (JsonNode p : array(root, "permissions")) {
+            String vhost = text(p, "vhost", "permission");
+            requireVhost(vhost, "permission");
+            broker.users().setPermission(text(p, "user", "permission"), vhost,
+                    new Permission(p.path("configure").asText(""), p.path("write").asText(""),
+                            p.path("read").asText("")));
+            permissions++;
+        }
+        int exchanges = 0;
+        for (JsonNode x : array(root, "exchanges")) {
+            VirtualHost v = requireVhost(x.path("vhost").asText("/"), "exchange");
+            try {
+                v.declareExchange(text(x, "name", "exchange"), text(x, "type", "exchange"), false,
+                        x.path("durable").asBoolean(true), x.path("auto_delete").asBoolean(false),
+                        x.path("internal").asBoolean(false), table(x.path("arguments")));
+            } catch (AmqpException e) {
+                throw new DefinitionsException("exchange '" + x.path("name").asText() + "': " + e.replyText());
+            }
+            exchanges++;
+        }
+        int queues = 0;
+        for (JsonNode q : array(root, "queues")) {
+            VirtualHost v = requireVhost(q.path("vhost").asText("/"), "queue");
+            try {
+                v.declareQueue(text(q, "name", "queue"), q.path("durable").asBoolean(true), false,
+                        q.path("auto_delete").asBoolean(false), table(q.path("arguments")), null);
+            } catch (AmqpException e) {
+                throw new DefinitionsException("queue '" + q.path("name").asText() + "': " + e.replyText());
+            }
+            queues++;
+        }
+        int bindings = 0;
+        for (JsonNode b : array(root, "bindings")) {
+            VirtualHost v = requireVhost(b.path("vhost").asText("/"), "binding");
+            String destination = text(b, "destination", "binding");
+            String type = b.path("destination_type").asText("queue");
+            Destination d = "exchange".equals(type) ? v.exchange(destination) : v.queue(destination);
+            if (d == null) {
+                throw new DefinitionsException("binding to unknown " + type + " '" + destination + "'");
+            }
+            try {
+                v.bind(text(b, "source", "binding"), d, b.path("routing_key").asText(""), table(b.path("arguments")));
+            } catch (AmqpException e) {
+                throw new DefinitionsException("binding " + b + ": " + e.replyText());
+            }
+            bindings++;
+        }
+        return new Summary(vhosts, users, permissions, exchanges, queues, bindings);
+    }
+
+    private User user(JsonNode u) {
+        String name = text(u, "name", "user");
+        PasswordHash hash;
+        if (u.hasNonNull("password")) {
+            hash = PasswordHash.of(u.get("password").asText());
+        } else if (u.hasNonNull("password_hash")) {
+            try {
+                hash = PasswordHash.fromBase64(u.get("password_hash").asText(),
+                        u.path("hashing_algorithm").asText(null));
+            } catch (IllegalArgumentException e) {
+                throw new DefinitionsException("user '" + name + "': " + e.getMessage());
+            }
+        } else {
+            throw new DefinitionsException("user '" + name + "' has neither password nor password_hash");
+        }
+        return new User(name, hash, tags(u.path("tags")));
+    }
+
+    private static Set<String> tags(JsonNode tags) {
+        Set<String> out = new LinkedHashSet<>();
+        if (tags.isArray()) {
+            tags.forEach(t -> out.add(t.asText()));
+        } else if (tags.isTextual()) {
+            for (String t : tags.asText().split(",")) {
+                if (!t.isBlank()) {
+                    out.add(t.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    private VirtualHost requireVhost(String name, String what) {
+        VirtualHost v = broker.vhost(name);
+        if (v == null) {
+            throw new DefinitionsException(what + " refers to unknown vhost '" + name + "'");
+        }
+        return v;
+    }
+
+    private static List<JsonNode> array(JsonNode root, String field) {
+        JsonNode n = root.path(field);
+        List<JsonNode> out = new ArrayList<>();
+        if (n.isMissingNode() || n.isNull()) {
+            return out;
+        }
+        if (!n.isArray()) {
+            throw new DefinitionsException("'" + field + "' must be an array");
+        }
+        n.forEach(out::add);
+        return out;
+    }
+
+    private static String text(JsonNode n, String field, String what) {
+        JsonNode v = n.path(field);
+        if (!v.isTextual()) {
+            throw new DefinitionsException(what + " without a '" + field + "': " + n);
+        }
+        return v.asText();
+    }
+
+    /** JSON arguments as AMQP field-table values: strings become long strings, as a client would send. */
+    public static Map<String, Object> table(JsonNode n) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (n == null || !n.isObject()) {
+            return out;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), value(e.getValue()));
+        }
+        return out;
+    }
+
+    private static Object value(JsonNode v) {
+        if (v.isTextual()) {
+            return LongString.of(v.asText());
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isIntegralNumber()) {
+            return v.canConvertToInt() ? (Object) v.asInt() : (Object) v.asLong();
+        }
+        if (v.isNumber()) {
+            return v.isBigDecimal() ? (Object) new BigDecimal(v.asText()) : (Object) v.asDouble();
+        }
+        if (v.isArray()) {
+            List<Object> list = new ArrayList<>();
+            v.forEach(e -> list.add(value(e)));
+            return list;
+        }
+        if (v.isObject()) {
+            return table(v);
+        }
+        return null;
+    }
+
+    /** A definitions file that cannot be applied; the message says what and where. */
+    public static final class DefinitionsException extends RuntimeException {
+        public DefinitionsException(String message) {
+            super(message);
+        }
+    }
+
+}

@@ -1,0 +1,43 @@
+package io.warren.broker.queue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A prefetch window: how many messages may be outstanding at once; 0 means unlimited. Lock-free. */
+public final class Credit {
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private volatile int limit;
+
+    public Credit(int limit) {
+        this.limit = limit;
+    }
+
+    public void setLimit(int limit) {
+        this.limit = limit;
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    /** Takes one unit if the window allows it. */
+    public boolean tryTake() {
+        while (true) {
+            int current = outstanding.get();
+            int max = limit;
+            if (max > 0 && current >= max) {
+                return false;
+            }
+            if (outstanding.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void giveBack(int n) {
+        outstanding.addAndGet(-n);
+    }
+
+    public int outstanding() {
+        return outstanding.get();
+    }
+}

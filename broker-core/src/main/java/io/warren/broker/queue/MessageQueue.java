@@ -1,0 +1,320 @@
+package io.warren.broker.queue;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.warren.broker.message.Message;
+import io.warren.broker.vhost.Destination;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A FIFO queue of messages and its consumers. All of its state belongs to one event loop thread: other
+ * threads hand it work through {@link #execute}, like messages to an Erlang process.
+ */
+public final class MessageQueue implements Destination {
+    /** Deliveries handed to one consumer in one task: large enough to amortise, small enough to interleave. */
+    private static final int MAX_BATCH = 256;
+
+    private final String name;
+    private final String vhost;
+    private final boolean durable;
+    private final boolean exclusive;
+    private final boolean autoDelete;
+    private final Map<String, Object> arguments;
+    private final Object exclusiveOwner;
+    private final EventExecutor loop;
+    private final Consumer<MessageQueue> onAutoDelete;
+
+    // owned by the loop thread
+    private final ArrayDeque<QueueEntry> ready = new ArrayDeque<>();
+    private final List<QueueConsumer> consumers = new ArrayList<>();
+    private final List<QueueConsumer> dispatching = new ArrayList<>();
+    private long nextSequence;
+    private int roundRobin;
+    private boolean hadConsumers;
+    private boolean deleted;
+    private long readyBytes;
+
+    // snapshots other threads may read for statistics
+    private volatile int readyCount;
+    private volatile int unackedCount;
+    private volatile int consumerCount;
+
+    public MessageQueue(String name, String vhost, boolean durable, boolean exclusive, boolean autoDelete,
+                        Map<String, Object> arguments, Object exclusiveOwner, EventExecutor loop,
+                        Consumer<MessageQueue> onAutoDelete) {
+        this.name = name;
+        this.vhost = vhost;
+        this.durable = durable;
+        this.exclusive = exclusive;
+        this.autoDelete = autoDelete;
+        this.arguments = arguments;
+        this.exclusiveOwner = exclusiveOwner;
+        this.loop = loop;
+        this.onAutoDelete = onAutoDelete;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String vhost() {
+        return vhost;
+    }
+
+    public boolean durable() {
+        return durable;
+    }
+
+    public boolean exclusive() {
+        return exclusive;
+    }
+
+    public boolean autoDelete() {
+        return autoDelete;
+    }
+
+    public Map<String, Object> arguments() {
+        return arguments;
+    }
+
+    /** The connection that owns an exclusive queue, or null. */
+    public Object exclusiveOwner() {
+        return exclusiveOwner;
+    }
+
+    public EventExecutor loop() {
+        return loop;
+    }
+
+    public void execute(Runnable task) {
+        loop.execute(task);
+    }
+
+    public int readyCountSnapshot() {
+        return readyCount;
+    }
+
+    public int unackedCountSnapshot() {
+        return unackedCount;
+    }
+
+    public int consumerCountSnapshot() {
+        return consumerCount;
+    }
+
+    // ---- everything below runs on the queue's loop ----
+
+    /** Takes over one reference of each message. */
+    public void enqueueAll(List<Message> messages) {
+        if (deleted) {
+            messages.forEach(Message::release);
+            return;
+        }
+        for (int i = 0, n = messages.size(); i < n; i++) {
+            Message m = messages.get(i);
+            ready.add(new QueueEntry(m, nextSequence++));
+            readyBytes += m.bodySize();
+        }
+        drain();
+        updateCounts();
+    }
+
+    /** Pushes ready messages to consumers with credit, round robin, one batch per consumer. */
+    public void drain() {
+        if (deleted || consumers.isEmpty() || ready.isEmpty()) {
+            return;
+        }
+        int n = consumers.size();
+        int idle = 0;
+        while (!ready.isEmpty() && idle < n) {
+            if (roundRobin >= n) {
+                roundRobin = 0;
+            }
+            QueueConsumer c = consumers.get(roundRobin++);
+            if (!c.tryReserveOrMarkStarved()) {
+                idle++;
+                continue;
+            }
+            idle = 0;
+            QueueEntry e = ready.poll();
+            readyBytes -= e.message().bodySize();
+            if (!c.noAck()) {
+                unackedCount++;
+            }
+            List<QueueEntry> batch = c.batch();
+            if (batch.isEmpty()) {
+                dispatching.add(c);
+            }
+            batch.add(e);
+            if (batch.size() >= MAX_BATCH) {
+                c.target().deliver(c, c.takeBatch());
+                dispatching.remove(c);
+            }
+        }
+        for (int i = 0; i < dispatching.size(); i++) {
+            QueueConsumer c = dispatching.get(i);
+            c.target().deliver(c, c.takeBatch());
+        }
+        dispatching.clear();
+        updateCounts();
+    }
+
+    /** Acknowledged (or otherwise finished) deliveries: forget them and deliver more. */
+    public void settled(int count) {
+        unackedCount -= count;
+        if (unackedCount < 0) {
+            unackedCount = 0;
+        }
+        drain();
+        updateCounts();
+    }
+
+    /** Puts unacknowledged entries back in their original place, marked redelivered. */
+    public void requeue(List<QueueEntry> entries, boolean wereUnacked) {
+        putBack(entries, wereUnacked, true);
+    }
+
+    /** Puts back entries that never reached their consumer (it went away first); they are not redelivered. */
+    public void requeueUndelivered(List<QueueEntry> entries, boolean wereUnacked) {
+        putBack(entries, wereUnacked, false);
+    }
+
+    private void putBack(List<QueueEntry> entries, boolean wereUnacked, boolean redelivered) {
+        if (wereUnacked) {
+            unackedCount = Math.max(0, unackedCount - entries.size());
+        }
+        if (deleted) {
+            entries.forEach(e -> e.message().release());
+            return;
+        }
+        List<QueueEntry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingLong(QueueEntry::sequence));
+        for (QueueEntry e : sorted) {
+            if (redelivered) {
+                e.markRedelivered();
+            }
+            readyBytes += e.message().bodySize();
+        }
+        QueueEntry head = ready.peekFirst();
+        if (head == null || sorted.get(sorted.size() - 1).sequence() < head.sequence()) {
+            for (int i = sorted.size() - 1; i >= 0; i--) {
+                ready.addFirst(sorted.get(i));
+            }
+        } else {
+            List<QueueEntry> merged = new ArrayList<>(ready.size() + sorted.size());
+            merged.addAll(ready);
+            merged.addAll(sorted);
+            merged.sort(Comparator.comparingLong(QueueEntry::sequence));
+            ready.clear();
+            ready.addAll(merged);
+        }
+        drain();
+        updateCounts();
+    }
+
+    /** The next ready message for basic.get, or null. */
+    public QueueEntry poll(boolean noAck) {
+        QueueEntry e = ready.poll();
+        if (e != null) {
+            readyBytes -= e.message().bodySize();
+            if (!noAck) {
+                unackedCount++;
+            }
+            updateCounts();
+        }
+        return e;
+    }
+
+    public int readyCount() {
+        return ready.size();
+    }
+
+    public int consumerCount() {
+        return consumers.size();
+    }
+
+    public boolean hasExclusiveConsumer() {
+        for (QueueConsumer c : consumers) {
+            if (c.exclusive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void addConsumer(QueueConsumer consumer) {
+        consumers.add(consumer);
+        hadConsumers = true;
+        updateCounts();
+        drain();
+    }
+
+    /** Removes a consumer; an auto-delete queue goes away with its last consumer. */
+    public void removeConsumer(QueueConsumer consumer) {
+        if (consumers.remove(consumer)) {
+            updateCounts();
+            if (autoDelete && consumers.isEmpty() && hadConsumers && !deleted) {
+                onAutoDelete.accept(this);
+            } else {
+                drain();
+            }
+        }
+    }
+
+    /** Drops every ready message; returns how many. */
+    public int purge() {
+        int n = ready.size();
+        QueueEntry e;
+        while ((e = ready.poll()) != null) {
+            e.message().release();
+        }
+        readyBytes = 0;
+        updateCounts();
+        return n;
+    }
+
+    /** Marks the queue gone: consumers are told, messages released. Returns the number of ready messages. */
+    public int delete() {
+        if (deleted) {
+            return 0;
+        }
+        int n = purge();
+        deleted = true;
+        List<QueueConsumer> cs = new ArrayList<>(consumers);
+        consumers.clear();
+        for (QueueConsumer c : cs) {
+            c.target().cancelledByServer(c);
+        }
+        updateCounts();
+        return n;
+    }
+
+    public boolean isDeleted() {
+        return deleted;
+    }
+
+    /** Consumers grouped by the channel they deliver to; for listing. */
+    public Map<DeliveryTarget, List<QueueConsumer>> consumersByTarget() {
+        Map<DeliveryTarget, List<QueueConsumer>> m = new IdentityHashMap<>();
+        for (QueueConsumer c : consumers) {
+            m.computeIfAbsent(c.target(), k -> new ArrayList<>()).add(c);
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    private void updateCounts() {
+        readyCount = ready.size();
+        consumerCount = consumers.size();
+    }
+
+    @Override
+    public String toString() {
+        return "queue '" + name + "' in vhost '" + vhost + "'";
+    }
+}

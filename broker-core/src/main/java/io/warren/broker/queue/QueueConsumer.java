@@ -1,0 +1,130 @@
+package io.warren.broker.queue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One basic.consume subscription: a queue pushes to it while its credit (prefetch) allows. */
+public final class QueueConsumer {
+    /** Without a prefetch limit, at most this many messages travel between queue and socket at once. */
+    static final int UNLIMITED_IN_FLIGHT = 2048;
+
+    private final String tag;
+    private final MessageQueue queue;
+    private final DeliveryTarget target;
+    private final boolean noAck;
+    private final boolean exclusive;
+    private final Map<String, Object> arguments;
+    private final Credit credit;
+    private final Credit channelCredit;
+    private final AtomicBoolean starved = new AtomicBoolean();
+    private List<QueueEntry> batch;
+
+    public QueueConsumer(String tag, MessageQueue queue, DeliveryTarget target, boolean noAck, boolean exclusive,
+                         Map<String, Object> arguments, int prefetch, Credit channelCredit) {
+        this.tag = tag;
+        this.queue = queue;
+        this.target = target;
+        this.noAck = noAck;
+        this.exclusive = exclusive;
+        this.arguments = arguments;
+        // no-ack and unlimited consumers are bounded by what is in flight to the socket instead
+        boolean acked = !noAck && prefetch > 0;
+        this.credit = new Credit(acked ? prefetch : UNLIMITED_IN_FLIGHT);
+        this.channelCredit = noAck ? null : channelCredit;
+    }
+
+    public String tag() {
+        return tag;
+    }
+
+    public MessageQueue queue() {
+        return queue;
+    }
+
+    public DeliveryTarget target() {
+        return target;
+    }
+
+    public boolean noAck() {
+        return noAck;
+    }
+
+    public boolean exclusive() {
+        return exclusive;
+    }
+
+    public Map<String, Object> arguments() {
+        return arguments;
+    }
+
+    /** True when credit counts acknowledgements (rather than writes). */
+    public boolean creditIsReleasedOnAck() {
+        return !noAck && credit.limit() != UNLIMITED_IN_FLIGHT;
+    }
+
+    /**
+     * Reserves credit for one delivery; when there is none, leaves a mark so that returning credit wakes the
+     * queue. The second try closes the race with credit that came back between the first try and the mark.
+     */
+    boolean tryReserveOrMarkStarved() {
+        if (tryReserve()) {
+            return true;
+        }
+        starved.set(true);
+        return tryReserve();
+    }
+
+    private boolean tryReserve() {
+        if (!target.isWritable()) {
+            return false;
+        }
+        if (!credit.tryTake()) {
+            return false;
+        }
+        if (channelCredit != null && channelCredit.limit() > 0 && !channelCredit.tryTake()) {
+            credit.giveBack(1);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Returns credit for settled (or written) messages; wakes the queue if it went quiet for lack of credit.
+     * Called on the consumer's connection thread.
+     */
+    public void release(int perConsumer, int perChannel) {
+        if (perConsumer > 0) {
+            credit.giveBack(perConsumer);
+        }
+        if (perChannel > 0 && channelCredit != null && channelCredit.limit() > 0) {
+            channelCredit.giveBack(perChannel);
+        }
+        wakeIfStarved();
+    }
+
+    /** Asks the queue to deliver again if it stopped for lack of credit or socket space. */
+    public void wakeIfStarved() {
+        if (starved.get() && starved.compareAndSet(true, false)) {
+            queue.execute(queue::drain);
+        }
+    }
+
+    boolean usesChannelCredit() {
+        return channelCredit != null && channelCredit.limit() > 0;
+    }
+
+    List<QueueEntry> batch() {
+        if (batch == null) {
+            batch = new ArrayList<>();
+        }
+        return batch;
+    }
+
+    List<QueueEntry> takeBatch() {
+        List<QueueEntry> b = batch;
+        batch = null;
+        return b;
+    }
+}

@@ -1,0 +1,82 @@
+package io.warren.broker.vhost;
+
+import io.warren.routing.Router;
+import io.warren.routing.Routers;
+import java.util.Map;
+
+/** A declared exchange: its declaration and the router holding its bindings. */
+public final class ExchangeEntity implements Destination {
+    private final String name;
+    private final String type;
+    private final boolean durable;
+    private final boolean autoDelete;
+    private final boolean internal;
+    private final Map<String, Object> arguments;
+    private final Router<Destination> router;
+    private final String alternateExchange;
+    private volatile boolean hadBindings;
+
+    public ExchangeEntity(String name, String type, boolean durable, boolean autoDelete, boolean internal,
+                          Map<String, Object> arguments) {
+        this.name = name;
+        this.type = type;
+        this.durable = durable;
+        this.autoDelete = autoDelete;
+        this.internal = internal;
+        this.arguments = arguments;
+        this.router = Routers.create(type);
+        Object ae = arguments.get("alternate-exchange");
+        this.alternateExchange = ae == null ? null : ae.toString();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public boolean durable() {
+        return durable;
+    }
+
+    public boolean autoDelete() {
+        return autoDelete;
+    }
+
+    public boolean internal() {
+        return internal;
+    }
+
+    public Map<String, Object> arguments() {
+        return arguments;
+    }
+
+    public Router<Destination> router() {
+        return router;
+    }
+
+    /** Name of the exchange that takes messages this one cannot route, or null. */
+    public String alternateExchange() {
+        return alternateExchange;
+    }
+
+    public boolean isDefault() {
+        return name.isEmpty();
+    }
+
+    void noteBound() {
+        hadBindings = true;
+    }
+
+    boolean hadBindings() {
+        return hadBindings;
+    }
+
+    @Override
+    public String toString() {
+        return "exchange '" + name + "'";
+    }
+}

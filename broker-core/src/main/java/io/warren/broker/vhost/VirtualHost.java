@@ -1,0 +1,322 @@
+package io.warren.broker.vhost;
+
+import static io.warren.codec.ReplyCodes.ACCESS_REFUSED;
+import static io.warren.codec.ReplyCodes.COMMAND_INVALID;
+import static io.warren.codec.ReplyCodes.NOT_FOUND;
+import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.warren.broker.error.AmqpException;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.routing.Binding;
+import io.warren.routing.Routers;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * A virtual host: its exchanges and queues. Definition changes are serialised on this object (they are rare);
+ * routing reads the concurrent maps and routers without locking.
+ */
+public final class VirtualHost {
+    private final String name;
+    private final Supplier<EventExecutor> queueLoops;
+    private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
+    private final ReplyToRegistry replyTo = new ReplyToRegistry();
+
+    public VirtualHost(String name, Supplier<EventExecutor> queueLoops) {
+        this.name = name;
+        this.queueLoops = queueLoops;
+        putBuiltIn("", "direct");
+        putBuiltIn("amq.direct", "direct");
+        putBuiltIn("amq.fanout", "fanout");
+        putBuiltIn("amq.topic", "topic");
+        putBuiltIn("amq.headers", "headers");
+        putBuiltIn("amq.match", "headers");
+    }
+
+    private void putBuiltIn(String exchange, String type) {
+        exchanges.put(exchange, new ExchangeEntity(exchange, type, true, false, false, Map.of()));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ReplyToRegistry replyTo() {
+        return replyTo;
+    }
+
+    public ExchangeEntity exchange(String exchange) {
+        return exchanges.get(exchange);
+    }
+
+    public ExchangeEntity existingExchange(String exchange) {
+        ExchangeEntity x = exchanges.get(exchange);
+        if (x == null) {
+            throw AmqpException.channel(NOT_FOUND, "no exchange '%s' in vhost '%s'", exchange, name);
+        }
+        return x;
+    }
+
+    public MessageQueue queue(String queue) {
+        return queues.get(queue);
+    }
+
+    public MessageQueue existingQueue(String queue) {
+        MessageQueue q = queues.get(queue);
+        if (q == null) {
+            throw AmqpException.channel(NOT_FOUND, "no queue '%s' in vhost '%s'", queue, name);
+        }
+        return q;
+    }
+
+    public Collection<ExchangeEntity> exchanges() {
+        return exchanges.values();
+    }
+
+    public Collection<MessageQueue> queues() {
+        return queues.values();
+    }
+
+    // ---- exchanges ----
+
+    public synchronized ExchangeEntity declareExchange(String exchange, String type, boolean passive, boolean durable,
+                                                       boolean autoDelete, boolean internal,
+                                                       Map<String, Object> arguments) {
+        ExchangeEntity existing = exchanges.get(exchange);
+        if (passive) {
+            if (existing == null) {
+                throw AmqpException.channel(NOT_FOUND, "no exchange '%s' in vhost '%s'", exchange, name);
+            }
+            return existing;
+        }
+        if (exchange.isEmpty() || exchange.startsWith("amq.")) {
+            if (existing != null && existing.type().equals(type) && durable) {
+                return existing;
+            }
+            throw AmqpException.channel(ACCESS_REFUSED,
+                    "exchange name '%s' contains reserved prefix 'amq.*'", exchange);
+        }
+        if (!Routers.isKnownType(type)) {
+            throw AmqpException.connection(COMMAND_INVALID, "unknown exchange type '%s'", type);
+        }
+        if (existing != null) {
+            checkEquivalent("type", existing.type(), type, exchange);
+            checkEquivalent("durable", existing.durable(), durable, exchange);
+            checkEquivalent("auto_delete", existing.autoDelete(), autoDelete, exchange);
+            checkEquivalent("internal", existing.internal(), internal, exchange);
+            String diff = Arguments.firstDifference(arguments, existing.arguments());
+            if (diff != null) {
+                throw inequivalent(diff, arguments.get(diff), existing.arguments().get(diff), "exchange", exchange);
+            }
+            return existing;
+        }
+        ExchangeEntity x = new ExchangeEntity(exchange, type, durable, autoDelete, internal, arguments);
+        exchanges.put(exchange, x);
+        return x;
+    }
+
+    private void checkEquivalent(String field, Object current, Object received, String exchange) {
+        if (!current.equals(received)) {
+            throw inequivalent(field, received, current, "exchange", exchange);
+        }
+    }
+
+    private AmqpException inequivalent(String field, Object received, Object current, String kind, String what) {
+        return AmqpException.channel(PRECONDITION_FAILED,
+                "inequivalent arg '%s' for %s '%s' in vhost '%s': received '%s' but current is '%s'",
+                field, kind, what, name, Arguments.describe(received), Arguments.describe(current));
+    }
+
+    /** Deletes an exchange (absent is fine, as in RabbitMQ) and every binding from or to it. */
+    public synchronized void deleteExchange(String exchange, boolean ifUnused) {
+        if (exchange.isEmpty() || exchange.startsWith("amq.")) {
+            throw AmqpException.channel(ACCESS_REFUSED,
+                    "operation not permitted on the default exchange or a built-in 'amq.*' exchange '%s'", exchange);
+        }
+        ExchangeEntity x = exchanges.get(exchange);
+        if (x == null) {
+            return;
+        }
+        if (ifUnused && (!x.router().isEmpty() || isDestinationOfAnyBinding(x))) {
+            throw AmqpException.channel(PRECONDITION_FAILED, "exchange '%s' in vhost '%s' in use", exchange, name);
+        }
+        exchanges.remove(exchange);
+        for (ExchangeEntity other : exchanges.values()) {
+            if (other.router().unbindAll(x) > 0) {
+                autoDeleteIfUnused(other);
+            }
+        }
+    }
+
+    private boolean isDestinationOfAnyBinding(ExchangeEntity x) {
+        for (ExchangeEntity other : exchanges.values()) {
+            for (Binding<Destination> b : other.router().bindings()) {
+                if (b.destination() == x) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void autoDeleteIfUnused(ExchangeEntity x) {
+        if (x.autoDelete() && x.hadBindings() && x.router().isEmpty() && exchanges.get(x.name()) == x) {
+            deleteExchange(x.name(), false);
+        }
+    }
+
+    // ---- queues ----
+
+    /** The outcome of queue.declare. */
+    public record QueueDeclareResult(MessageQueue queue, boolean created) {
+    }
+
+    public synchronized QueueDeclareResult declareQueue(String queue, boolean durable, boolean exclusive,
+                                                        boolean autoDelete, Map<String, Object> arguments,
+                                                        Object owner) {
+        MessageQueue existing = queues.get(queue);
+        if (existing != null) {
+            checkQueueEquivalent("durable", existing.durable(), durable, queue);
+            checkQueueEquivalent("exclusive", existing.exclusive(), exclusive, queue);
+            checkQueueEquivalent("auto_delete", existing.autoDelete(), autoDelete, queue);
+            String diff = Arguments.firstDifference(arguments, existing.arguments());
+            if (diff != null) {
+                throw inequivalent(diff, arguments.get(diff), existing.arguments().get(diff), "queue", queue);
+            }
+            return new QueueDeclareResult(existing, false);
+        }
+        if (queue.startsWith("amq.") && !queue.startsWith("amq.gen-")) {
+            throw AmqpException.channel(ACCESS_REFUSED, "queue name '%s' contains reserved prefix 'amq.*'", queue);
+        }
+        MessageQueue q = new MessageQueue(queue, name, durable, exclusive, autoDelete, arguments,
+                exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue);
+        queues.put(queue, q);
+        // every queue is bound to the default exchange under its own name; routing does that by lookup
+        return new QueueDeclareResult(q, true);
+    }
+
+    private void checkQueueEquivalent(String field, boolean current, boolean received, String queue) {
+        if (current != received) {
+            throw inequivalent(field, received, current, "queue", queue);
+        }
+    }
+
+    /** Removes a queue from the vhost and all its bindings; the caller then deletes it on its own thread. */
+    public synchronized boolean removeQueue(MessageQueue q) {
+        if (!queues.remove(q.name(), q)) {
+            return false;
+        }
+        for (ExchangeEntity x : exchanges.values()) {
+            if (x.router().unbindAll(q) > 0) {
+                autoDeleteIfUnused(x);
+            }
+        }
+        return true;
+    }
+
+    private void autoDeleteQueue(MessageQueue q) {
+        if (removeQueue(q)) {
+            q.delete();
+        }
+    }
+
+    // ---- bindings ----
+
+    public synchronized void bind(String source, Destination destination, String key, Map<String, Object> args) {
+        ExchangeEntity x = existingExchange(source);
+        if (x.isDefault()) {
+            throw AmqpException.channel(ACCESS_REFUSED,
+                    "operation not permitted on the default exchange");
+        }
+        validateBinding(x, args);
+        x.router().bind(destination, key, args);
+        x.noteBound();
+    }
+
+    private static void validateBinding(ExchangeEntity x, Map<String, Object> args) {
+        if ("headers".equals(x.type())) {
+            try {
+                io.warren.routing.HeadersRouter.validateArguments(args);
+            } catch (IllegalArgumentException e) {
+                throw AmqpException.channel(PRECONDITION_FAILED, "%s", e.getMessage());
+            }
+        }
+    }
+
+    public synchronized void unbind(String source, Destination destination, String key, Map<String, Object> args) {
+        ExchangeEntity x = existingExchange(source);
+        if (x.isDefault()) {
+            throw AmqpException.channel(ACCESS_REFUSED,
+                    "operation not permitted on the default exchange");
+        }
+        if (x.router().unbind(destination, key, args)) {
+            autoDeleteIfUnused(x);
+        }
+    }
+
+    /** A binding as listed: source exchange, destination, key, arguments. */
+    public record BindingInfo(String source, Destination destination, String routingKey, Map<String, Object> arguments) {
+    }
+
+    public List<BindingInfo> bindings() {
+        List<BindingInfo> out = new ArrayList<>();
+        for (MessageQueue q : queues.values()) {
+            out.add(new BindingInfo("", q, q.name(), Map.of()));
+        }
+        for (ExchangeEntity x : exchanges.values()) {
+            for (Binding<Destination> b : x.router().bindings()) {
+                out.add(new BindingInfo(x.name(), b.destination(), b.bindingKey(), b.arguments()));
+            }
+        }
+        return out;
+    }
+
+    // ---- routing ----
+
+    /**
+     * Adds to out every queue the message reaches from exchange start: through exchange-to-exchange bindings
+     * and alternate exchanges, each exchange visited once so that cycles end.
+     */
+    public void route(ExchangeEntity start, String routingKey, Map<String, Object> headers,
+                      java.util.Set<MessageQueue> out, RoutingScratch scratch) {
+        scratch.seen.clear();
+        scratch.work.clear();
+        scratch.work.add(start);
+        ExchangeEntity x;
+        while ((x = scratch.work.poll()) != null) {
+            if (!scratch.seen.add(x)) {
+                continue;
+            }
+            if (x.isDefault()) {
+                MessageQueue q = queues.get(routingKey);
+                if (q != null) {
+                    out.add(q);
+                }
+                continue;
+            }
+            scratch.hits.clear();
+            x.router().route(routingKey, headers, scratch.hits);
+            if (scratch.hits.isEmpty()) {
+                String ae = x.alternateExchange();
+                ExchangeEntity alt = ae == null ? null : exchanges.get(ae);
+                if (alt != null) {
+                    scratch.work.add(alt);
+                }
+                continue;
+            }
+            for (Destination d : scratch.hits) {
+                if (d instanceof MessageQueue q) {
+                    out.add(q);
+                } else {
+                    scratch.work.add((ExchangeEntity) d);
+                }
+            }
+        }
+    }
+}

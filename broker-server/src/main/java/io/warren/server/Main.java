@@ -1,0 +1,53 @@
+package io.warren.server;
+
+import io.warren.broker.Broker;
+import io.warren.broker.BrokerConfig;
+import io.warren.broker.definitions.DefinitionsLoader;
+import java.nio.file.Files;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts Warren: java -jar warren.jar [--amqp-port N] [--http-port N] [--data-dir DIR] [...]. */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ServerOptions options;
+        try {
+            options = ServerOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            if (!e.getMessage().isEmpty()) {
+                System.err.println("warren: " + e.getMessage());
+            }
+            System.err.print(ServerOptions.USAGE);
+            System.exit(e.getMessage().isEmpty() ? 0 : 2);
+            return;
+        }
+        Files.createDirectories(options.dataDir());
+        BrokerConfig config = BrokerConfig.defaults()
+                .withAmqpPort(options.amqpPort())
+                .withDataDir(options.dataDir())
+                .withBindAddress(options.bindAddress())
+                .withHeartbeat(options.heartbeat())
+                .withFrameMax(options.frameMax());
+        Broker broker = new Broker(config);
+        if (options.definitions() != null) {
+            try {
+                var s = new DefinitionsLoader(broker).load(options.definitions());
+                LOG.info("loaded definitions from {}: {} vhosts, {} users, {} permissions, {} exchanges, {} queues, "
+                                + "{} bindings", options.definitions(), s.vhosts(), s.users(), s.permissions(),
+                        s.exchanges(), s.queues(), s.bindings());
+            } catch (DefinitionsLoader.DefinitionsException e) {
+                LOG.error("cannot load definitions: {}", e.getMessage());
+                System.exit(1);
+            }
+        }
+        broker.start();
+        LOG.info("data directory {}; management HTTP port {} reserved (console not yet available)",
+                options.dataDir().toAbsolutePath(), options.httpPort());
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "warren-shutdown"));
+    }
+}

@@ -1,0 +1,101 @@
+package io.warren.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Command-line flags and the optional config file (key = value lines using the flag names without dashes).
+ * Flags win over the file.
+ */
+public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path definitions, String bindAddress,
+                            int heartbeat, int frameMax) {
+
+    static final String USAGE = """
+            usage: java -jar warren.jar [options]
+              --amqp-port N       AMQP listener port (default 5672)
+              --http-port N       management HTTP port (default 15672)
+              --data-dir DIR      data directory (default ./data)
+              --config FILE       config file of key = value lines (amqp-port = 5672, ...)
+              --definitions FILE  definitions file (RabbitMQ export format) loaded at start-up
+              --bind ADDRESS      listen address (default 0.0.0.0)
+              --heartbeat SECS    heartbeat offered to clients (default 60)
+              --frame-max BYTES   largest frame offered to clients (default 131072)
+            """;
+
+    /** Parses flags (and the config file they name); throws IllegalArgumentException with a readable reason. */
+    public static ServerOptions parse(String[] args) throws IOException {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                throw new IllegalArgumentException("");
+            }
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+            String key = a.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value for --" + key);
+                }
+                value = args[++i];
+            }
+            flags.put(key, value);
+        }
+        Map<String, String> merged = new LinkedHashMap<>();
+        String config = flags.get("config");
+        if (config != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(Path.of(config))) {
+                p.load(r);
+            }
+            p.forEach((k, v) -> merged.put(k.toString().trim(), v.toString().trim()));
+        }
+        merged.putAll(flags);
+        merged.remove("config");
+        ServerOptions o = new ServerOptions(
+                port(merged.remove("amqp-port"), 5672, "amqp-port"),
+                port(merged.remove("http-port"), 15672, "http-port"),
+                Path.of(merged.getOrDefault("data-dir", "data")),
+                merged.containsKey("definitions") ? Path.of(merged.get("definitions")) : null,
+                merged.getOrDefault("bind", "0.0.0.0"),
+                integer(merged.remove("heartbeat"), 60, "heartbeat"),
+                integer(merged.remove("frame-max"), 131072, "frame-max"));
+        merged.remove("data-dir");
+        merged.remove("definitions");
+        merged.remove("bind");
+        if (!merged.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s): " + merged.keySet());
+        }
+        return o;
+    }
+
+    private static int port(String v, int dflt, String name) {
+        int p = integer(v, dflt, name);
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException(name + " must be between 0 and 65535, got " + p);
+        }
+        return p;
+    }
+
+    private static int integer(String v, int dflt, String name) {
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, got '" + v + "'");
+        }
+    }
+}
