@@ -64,6 +64,7 @@ public final class AmqpChannel {
     private TransactionBuffer tx;
     private int consumerPrefetch;
     private boolean suspended;
+    private boolean channelCreditReleased;
 
     public AmqpChannel(AmqpConnection connection, int number) {
         this.connection = connection;
@@ -325,6 +326,10 @@ public final class AmqpChannel {
 
     /** End of a read batch: the confirms owed go out. */
     public void endOfBatch() {
+        if (channelCreditReleased) {
+            channelCreditReleased = false;
+            consumers.wakeStarved();
+        }
         if (state == State.OPEN) {
             Basic.Ack ack = confirms.pendingAck();
             if (ack != null) {
@@ -469,10 +474,12 @@ public final class AmqpChannel {
         }
     }
 
-    private static void releaseCredit(UnackedDeliveries.Delivery d) {
+    private void releaseCredit(UnackedDeliveries.Delivery d) {
         QueueConsumer c = d.consumer();
         if (c != null) {
             c.release(c.creditIsReleasedOnAck() ? 1 : 0, 1);
+            // channel-wide credit freed here may be usable by a consumer of another queue
+            channelCreditReleased |= channelCredit.limit() > 0;
         }
     }
 

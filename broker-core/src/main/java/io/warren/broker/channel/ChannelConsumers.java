@@ -121,6 +121,7 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
         }
         if (!c.creditIsReleasedOnAck()) {
             c.release(entries.size(), 0);
+            c.wakeIfStarved();
         }
         out.flush();
     }

@@ -91,7 +91,8 @@ public final class QueueConsumer {
     }
 
     /**
-     * Returns credit for settled (or written) messages; wakes the queue if it went quiet for lack of credit.
+     * Returns credit for settled (or written) messages. Does not wake the queue: a settlement reaches the queue
+     * in its batch task, which delivers again; other callers wake it themselves with {@link #wakeIfStarved}.
      * Called on the consumer's connection thread.
      */
     public void release(int perConsumer, int perChannel) {
@@ -101,7 +102,6 @@ public final class QueueConsumer {
         if (perChannel > 0 && channelCredit != null && channelCredit.limit() > 0) {
             channelCredit.giveBack(perChannel);
         }
-        wakeIfStarved();
     }
 
     /** Asks the queue to deliver again if it stopped for lack of credit or socket space. */
