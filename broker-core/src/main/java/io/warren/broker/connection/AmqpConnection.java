@@ -226,7 +226,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
                 onChannelFrame(frame);
             }
         } catch (AmqpException e) {
-            ReferenceCountUtil.release(frame);
+            // whoever handled the frame owned it and has released it
             if (e.isConnectionLevel() || frame.channel() == 0) {
                 closeWithError(e);
             } else {
@@ -320,6 +320,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!(frame instanceof MethodFrame mf)) {
+            ReferenceCountUtil.release(frame);
             throw AmqpException.connection(UNEXPECTED_FRAME, "content frame on channel 0");
         }
         Method m = mf.method();

@@ -1,0 +1,67 @@
+package io.warren.broker.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.warren.broker.RawAmqpClient;
+import io.warren.broker.RunningBroker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HeartbeatTest {
+    static RunningBroker broker;
+
+    @BeforeAll
+    static void start() {
+        broker = RunningBroker.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    @Test
+    void theNegotiatedHeartbeatIsTheClientsWhenLower() throws Exception {
+        ConnectionFactory f = broker.factory();
+        f.setRequestedHeartbeat(7);
+        try (Connection c = f.newConnection()) {
+            assertEquals(7, c.getHeartbeat());
+        }
+    }
+
+    @Test
+    void anIdleClientStaysConnectedBecauseTheBrokerSendsHeartbeats() throws Exception {
+        ConnectionFactory f = broker.factory();
+        f.setRequestedHeartbeat(1);
+        try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
+            // the Java client drops a connection whose peer is silent for two intervals
+            Thread.sleep(4_000);
+            assertTrue(c.isOpen(), "connection should survive idle periods");
+            assertTrue(ch.isOpen());
+            ch.queueDeclare();
+        }
+    }
+
+    @Test
+    void aClientThatStopsSendingHeartbeatsIsDisconnected() throws Exception {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port())) {
+            raw.handshake(131072, 1);
+            // say nothing more: the broker must hang up after missing heartbeats (socket timeout is 10 s)
+            assertTrue(raw.closedByPeer(), "broker should close a connection with missed heartbeats");
+        }
+    }
+
+    @Test
+    void aClientWithHeartbeatsDisabledIsNotDisconnected() throws Exception {
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port())) {
+            raw.handshake(131072, 0);
+            raw.sendMethod(1, new io.warren.codec.methods.Channel.Open());
+            raw.expect(io.warren.codec.methods.Channel.OpenOk.class);
+        }
+    }
+}
