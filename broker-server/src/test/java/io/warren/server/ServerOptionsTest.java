@@ -1,0 +1,63 @@
+package io.warren.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerOptionsTest {
+    @Test
+    void withoutFlagsTheEmbeddedDefaultsApply() throws Exception {
+        ServerOptions o = ServerOptions.parse(new String[0]);
+        assertEquals(5672, o.amqpPort());
+        assertEquals(15672, o.httpPort());
+        assertEquals(Path.of("data"), o.dataDir());
+        assertNull(o.definitions());
+    }
+
+    @Test
+    void flagsSetPortsDirectoriesAndDefinitions() throws Exception {
+        ServerOptions o = ServerOptions.parse(new String[] {"--amqp-port", "5999", "--http-port=16000",
+                "--data-dir", "/tmp/w", "--definitions", "defs.json"});
+        assertEquals(5999, o.amqpPort());
+        assertEquals(16000, o.httpPort());
+        assertEquals(Path.of("/tmp/w"), o.dataDir());
+        assertEquals(Path.of("defs.json"), o.definitions());
+    }
+
+    @Test
+    void aConfigFileSetsOptionsAndFlagsWinOverIt(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("warren.conf");
+        Files.writeString(config, "amqp-port = 6001\nhttp-port = 16001\nheartbeat = 30\n");
+        ServerOptions o = ServerOptions.parse(new String[] {"--config", config.toString(), "--http-port", "17000"});
+        assertEquals(6001, o.amqpPort());
+        assertEquals(17000, o.httpPort());
+        assertEquals(30, o.heartbeat());
+    }
+
+    @Test
+    void anUnknownOptionIsRejectedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--amqp-prot", "1"}));
+        assertTrue(e.getMessage().contains("amqp-prot"), e.getMessage());
+    }
+
+    @Test
+    void aPortOutOfRangeIsRejectedWithTheReason() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--amqp-port", "70000"}));
+        assertTrue(e.getMessage().contains("between 0 and 65535"), e.getMessage());
+    }
+
+    @Test
+    void aFlagWithoutValueIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--data-dir"}));
+        assertTrue(e.getMessage().contains("missing value for --data-dir"), e.getMessage());
+    }
+}
