@@ -95,15 +95,17 @@ public final class VirtualHost {
             }
             return existing;
         }
-        if (exchange.isEmpty() || exchange.startsWith("amq.")) {
-            if (existing != null && existing.type().equals(type) && durable) {
-                return existing;
-            }
-            throw AmqpException.channel(ACCESS_REFUSED,
-                    "exchange name '%s' contains reserved prefix 'amq.*'", exchange);
-        }
+        // RabbitMQ's order: the type first, then the name; an existing amq.* exchange is only checked for
+        // equivalence like any other, so a mismatch is a 406, not a 403
         if (!Routers.isKnownType(type)) {
             throw AmqpException.connection(COMMAND_INVALID, "unknown exchange type '%s'", type);
+        }
+        if (exchange.isEmpty()) {
+            throw AmqpException.channel(ACCESS_REFUSED, "operation not permitted on the default exchange");
+        }
+        if (existing == null && exchange.startsWith("amq.")) {
+            throw AmqpException.channel(ACCESS_REFUSED,
+                    "exchange name '%s' contains reserved prefix 'amq.*'", exchange);
         }
         if (existing != null) {
             checkEquivalent("type", existing.type(), type, exchange);

@@ -91,6 +91,27 @@ class ExchangeDeclareTest {
     }
 
     @Test
+    void redeclaringAPredeclaredExchangeWithAnotherTypeFailsWith406LikeAnyOther() {
+        AMQP.Channel.Close close = channelClose(() -> ch.exchangeDeclare("amq.direct", "fanout", true));
+        assertEquals(406, close.getReplyCode());
+        assertEquals("PRECONDITION_FAILED - inequivalent arg 'type' for exchange 'amq.direct' in vhost '/': "
+                + "received 'fanout' but current is 'direct'", close.getReplyText());
+    }
+
+    @Test
+    void redeclaringAPredeclaredExchangeAsTransientFailsWith406() {
+        AMQP.Channel.Close close = channelClose(() -> ch.exchangeDeclare("amq.fanout", "fanout", false));
+        assertEquals(406, close.getReplyCode());
+        assertTrue(close.getReplyText().contains("inequivalent arg 'durable'"), close.getReplyText());
+    }
+
+    @Test
+    void anUnknownTypeIsReportedBeforeTheReservedPrefix() {
+        AMQP.Connection.Close close = connectionClose(() -> ch.exchangeDeclare("amq.custom", "no-such-type"));
+        assertEquals(503, close.getReplyCode());
+    }
+
+    @Test
     void declaringTheDefaultExchangeIsRefusedWith403() {
         AMQP.Channel.Close close = channelClose(() -> ch.exchangeDeclare("", "direct", true));
         assertEquals(403, close.getReplyCode());
