@@ -4,6 +4,7 @@ import static io.warren.codec.ReplyCodes.ACCESS_REFUSED;
 import static io.warren.codec.ReplyCodes.COMMAND_INVALID;
 import static io.warren.codec.ReplyCodes.NOT_FOUND;
 import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
+import static io.warren.codec.ReplyCodes.RESOURCE_LOCKED;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.error.AmqpException;
@@ -184,8 +185,13 @@ public final class VirtualHost {
                                                         Object owner) {
         MessageQueue existing = queues.get(queue);
         if (existing != null) {
+            // as in RabbitMQ, a different exclusive flag is a lock conflict (405), not an inequivalent arg
+            if (existing.exclusive() != exclusive) {
+                throw AmqpException.channel(RESOURCE_LOCKED, "cannot obtain exclusive access to locked queue '%s' in "
+                        + "vhost '%s'. It could be originally declared on another connection or the exclusive "
+                        + "property value does not match that of the original declaration.", queue, name);
+            }
             checkQueueEquivalent("durable", existing.durable(), durable, queue);
-            checkQueueEquivalent("exclusive", existing.exclusive(), exclusive, queue);
             checkQueueEquivalent("auto_delete", existing.autoDelete(), autoDelete, queue);
             String diff = Arguments.firstDifference(arguments, existing.arguments());
             if (diff != null) {

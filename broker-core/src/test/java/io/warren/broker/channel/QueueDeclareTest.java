@@ -211,6 +211,24 @@ class QueueDeclareTest {
     }
 
     @Test
+    void redeclaringOnesOwnExclusiveQueueAsNonExclusiveFailsWith405() throws Exception {
+        String q = unique("mine");
+        ch.queueDeclare(q, false, true, false, null);
+        AMQP.Channel.Close close = channelClose(() -> ch.queueDeclare(q, false, false, false, null));
+        assertEquals(405, close.getReplyCode());
+        assertTrue(close.getReplyText().contains("exclusive property value does not match"), close.getReplyText());
+    }
+
+    @Test
+    void redeclaringASharedQueueAsExclusiveFailsWith405() throws Exception {
+        String q = unique("shared");
+        ch.queueDeclare(q, false, false, false, null);
+        AMQP.Channel.Close close = channelClose(() -> ch.queueDeclare(q, false, true, false, null));
+        assertEquals(405, close.getReplyCode());
+        assertNotNull(vhost().queue(q));
+    }
+
+    @Test
     void anotherChannelOfTheOwningConnectionMayUseAnExclusiveQueue() throws Exception {
         String q = ch.queueDeclare().getQueue();
         Channel second = conn.createChannel();
