@@ -238,13 +238,18 @@ public final class VirtualHost {
 
     public synchronized void bind(String source, Destination destination, String key, Map<String, Object> args) {
         ExchangeEntity x = existingExchange(source);
-        if (x.isDefault()) {
+        if (x.isDefault() || isDefault(destination)) {
             throw AmqpException.channel(ACCESS_REFUSED,
                     "operation not permitted on the default exchange");
         }
         validateBinding(x, args);
         x.router().bind(destination, key, args);
         x.noteBound();
+    }
+
+    // the default exchange routes by queue name only: it can be neither end of an explicit binding
+    private static boolean isDefault(Destination d) {
+        return d instanceof ExchangeEntity x && x.isDefault();
     }
 
     private static void validateBinding(ExchangeEntity x, Map<String, Object> args) {
@@ -259,7 +264,7 @@ public final class VirtualHost {
 
     public synchronized void unbind(String source, Destination destination, String key, Map<String, Object> args) {
         ExchangeEntity x = existingExchange(source);
-        if (x.isDefault()) {
+        if (x.isDefault() || isDefault(destination)) {
             throw AmqpException.channel(ACCESS_REFUSED,
                     "operation not permitted on the default exchange");
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
@@ -158,6 +159,18 @@ class ExchangeToExchangeTest {
         String source = unique("src");
         ch.exchangeDeclare(source, "fanout");
         assertEquals(404, channelClose(() -> ch.exchangeBind(unique("missing"), source, "")).getReplyCode());
+    }
+
+    @Test
+    void bindingTheDefaultExchangeAsADestinationIsRefusedWith403() {
+        AMQP.Channel.Close close = channelClose(() -> ch.exchangeBind("", "amq.fanout", ""));
+        assertEquals(403, close.getReplyCode());
+        assertTrue(close.getReplyText().contains("default exchange"), close.getReplyText());
+    }
+
+    @Test
+    void bindingFromTheDefaultExchangeIsRefusedWith403() {
+        assertEquals(403, channelClose(() -> ch.exchangeBind("amq.fanout", "", "")).getReplyCode());
     }
 
     @Test
