@@ -1,6 +1,7 @@
 package io.warren.broker.vhost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -264,6 +265,16 @@ class RoutingTest {
         publishWithHeaders(x, "tenant", table("x-tenant", "acme"));
         assertEquals(List.of(), drain(plain));
         assertEquals(List.of("tenant"), drain(withX));
+    }
+
+    @Test
+    void aHeadersBindingWithAnInvalidXMatchFailsWith406() throws Exception {
+        String x = exchange("headers");
+        String q = ch.queueDeclare().getQueue();
+        AMQP.Channel.Close close = io.warren.broker.Failures.channelClose(
+                () -> ch.queueBind(q, x, "", table("x-match", "some", "a", "1")));
+        assertEquals(406, close.getReplyCode());
+        assertTrue(close.getReplyText().contains("x-match"), close.getReplyText());
     }
 
     @Test
