@@ -4,6 +4,7 @@ import static io.warren.codec.ReplyCodes.ACCESS_REFUSED;
 import static io.warren.codec.ReplyCodes.COMMAND_INVALID;
 import static io.warren.codec.ReplyCodes.NOT_FOUND;
 import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
+import static io.warren.codec.ReplyCodes.RESOURCE_LOCKED;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.error.AmqpException;
@@ -95,15 +96,17 @@ public final class VirtualHost {
             }
             return existing;
         }
-        if (exchange.isEmpty() || exchange.startsWith("amq.")) {
-            if (existing != null && existing.type().equals(type) && durable) {
-                return existing;
-            }
-            throw AmqpException.channel(ACCESS_REFUSED,
-                    "exchange name '%s' contains reserved prefix 'amq.*'", exchange);
-        }
+        // RabbitMQ's order: the type first, then the name; an existing amq.* exchange is only checked for
+        // equivalence like any other, so a mismatch is a 406, not a 403
         if (!Routers.isKnownType(type)) {
             throw AmqpException.connection(COMMAND_INVALID, "unknown exchange type '%s'", type);
+        }
+        if (exchange.isEmpty()) {
+            throw AmqpException.channel(ACCESS_REFUSED, "operation not permitted on the default exchange");
+        }
+        if (existing == null && exchange.startsWith("amq.")) {
+            throw AmqpException.channel(ACCESS_REFUSED,
+                    "exchange name '%s' contains reserved prefix 'amq.*'", exchange);
         }
         if (existing != null) {
             checkEquivalent("type", existing.type(), type, exchange);
@@ -182,8 +185,13 @@ public final class VirtualHost {
                                                         Object owner) {
         MessageQueue existing = queues.get(queue);
         if (existing != null) {
+            // as in RabbitMQ, a different exclusive flag is a lock conflict (405), not an inequivalent arg
+            if (existing.exclusive() != exclusive) {
+                throw AmqpException.channel(RESOURCE_LOCKED, "cannot obtain exclusive access to locked queue '%s' in "
+                        + "vhost '%s'. It could be originally declared on another connection or the exclusive "
+                        + "property value does not match that of the original declaration.", queue, name);
+            }
             checkQueueEquivalent("durable", existing.durable(), durable, queue);
-            checkQueueEquivalent("exclusive", existing.exclusive(), exclusive, queue);
             checkQueueEquivalent("auto_delete", existing.autoDelete(), autoDelete, queue);
             String diff = Arguments.firstDifference(arguments, existing.arguments());
             if (diff != null) {
@@ -230,13 +238,18 @@ public final class VirtualHost {
 
     public synchronized void bind(String source, Destination destination, String key, Map<String, Object> args) {
         ExchangeEntity x = existingExchange(source);
-        if (x.isDefault()) {
+        if (x.isDefault() || isDefault(destination)) {
             throw AmqpException.channel(ACCESS_REFUSED,
                     "operation not permitted on the default exchange");
         }
         validateBinding(x, args);
         x.router().bind(destination, key, args);
         x.noteBound();
+    }
+
+    // the default exchange routes by queue name only: it can be neither end of an explicit binding
+    private static boolean isDefault(Destination d) {
+        return d instanceof ExchangeEntity x && x.isDefault();
     }
 
     private static void validateBinding(ExchangeEntity x, Map<String, Object> args) {
@@ -251,7 +264,7 @@ public final class VirtualHost {
 
     public synchronized void unbind(String source, Destination destination, String key, Map<String, Object> args) {
         ExchangeEntity x = existingExchange(source);
-        if (x.isDefault()) {
+        if (x.isDefault() || isDefault(destination)) {
             throw AmqpException.channel(ACCESS_REFUSED,
                     "operation not permitted on the default exchange");
         }

@@ -1,0 +1,246 @@
+package io.warren.broker.definitions;
+
+import static io.warren.broker.Failures.awaitChannelClosed;
+import static io.warren.broker.Failures.connectionClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import io.warren.broker.RunningBroker;
+import io.warren.broker.definitions.DefinitionsLoader.DefinitionsException;
+import io.warren.broker.vhost.VirtualHost;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading a RabbitMQ definitions export, then using what it defined through the wire. */
+class DefinitionsLoaderTest {
+    static RunningBroker broker;
+    static DefinitionsLoader.Summary summary;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = RunningBroker.start();
+        summary = new DefinitionsLoader(broker.broker()).load(resource("shop-export.json"));
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    static Path resource(String name) throws URISyntaxException {
+        return Path.of(DefinitionsLoaderTest.class.getResource("/definitions/" + name).toURI());
+    }
+
+    static Connection connectAs(String user, String password, String vhost) throws Exception {
+        ConnectionFactory f = broker.factory();
+        f.setUsername(user);
+        f.setPassword(password);
+        f.setVirtualHost(vhost);
+        return f.newConnection();
+    }
+
+    static List<String> drain(Channel ch, String queue) throws IOException {
+        List<String> out = new ArrayList<>();
+        GetResponse r;
+        while ((r = ch.basicGet(queue, true)) != null) {
+            out.add(new String(r.getBody(), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private DefinitionsException loadFailure(String json) {
+        return assertThrows(DefinitionsException.class,
+                () -> new DefinitionsLoader(broker.broker()).load(JSON.readTree(json)));
+    }
+
+    @Test
+    void theSummaryCountsWhatTheExportDefines() {
+        assertEquals(new DefinitionsLoader.Summary(1, 2, 2, 3, 4, 5), summary);
+    }
+
+    @Test
+    void theExportedDeclarationsAreKept() {
+        VirtualHost shop = broker.broker().vhost("shop");
+        assertEquals("topic", shop.exchange("orders").type());
+        assertEquals("orders.unrouted", shop.exchange("orders").alternateExchange());
+        assertTrue(shop.exchange("orders.audit").internal());
+        assertTrue(shop.queue("orders.us").durable());
+        assertEquals(10000, ((Number) shop.queue("orders.us").arguments().get("x-max-length")).intValue());
+        assertNull(broker.broker().vhost("/").queue("orders.eu"), "the queues belong to vhost 'shop' only");
+    }
+
+    @Test
+    void theUserWithAnExportedPasswordHashCanUseTheTopology() throws Exception {
+        try (Connection c = connectAs("orders-app", "orders-secret", "shop")) {
+            Channel ch = c.createChannel();
+            ch.basicPublish("orders", "eu.paris.order", null, bytes("paris"));
+            ch.basicPublish("orders", "us.nyc.refund", null, bytes("nyc refund"));
+            ch.basicPublish("orders", "asia.tokyo.order", null, bytes("tokyo"));
+            assertEquals(List.of("paris"), drain(ch, "orders.eu"));
+            assertEquals(List.of("nyc refund"), drain(ch, "orders.us"));
+            assertEquals(List.of("nyc refund"), drain(ch, "audit"), "via the exchange-to-exchange binding");
+            assertEquals(List.of("tokyo"), drain(ch, "unrouted"), "via the alternate exchange");
+        }
+    }
+
+    @Test
+    void aClientMayRedeclareTheExportedTopologyAsItWasExported() throws Exception {
+        try (Connection c = connectAs("orders-app", "orders-secret", "shop")) {
+            Channel ch = c.createChannel();
+            ch.exchangeDeclare("orders", "topic", true, false, Map.of("alternate-exchange", "orders.unrouted"));
+            ch.queueDeclare("orders.eu", true, false, false, Map.of("x-queue-type", "classic"));
+            assertTrue(ch.isOpen());
+        }
+    }
+
+    @Test
+    void theWrongPasswordIsRefused() {
+        assertThrows(AuthenticationFailureException.class, () -> connectAs("orders-app", "wrong", "shop"));
+    }
+
+    @Test
+    void theUserWithAPlainPasswordCanLogIn() throws Exception {
+        try (Connection c = connectAs("auditor", "audit-secret", "shop")) {
+            assertTrue(c.isOpen());
+        }
+    }
+
+    @Test
+    void theExportedPermissionsAreEnforced() throws Exception {
+        try (Connection c = connectAs("auditor", "audit-secret", "shop")) {
+            Channel ch = c.createChannel();
+            assertNull(ch.basicGet("audit", true), "read on 'audit' is allowed");
+            ch.basicPublish("orders", "eu.x.order", null, bytes("not allowed"));
+            assertEquals(403, awaitChannelClosed(ch).getReplyCode());
+        }
+    }
+
+    @Test
+    void aUserWithoutPermissionsOnTheVhostCannotOpenIt() {
+        // guest has rights on "/" only
+        AMQP.Connection.Close close = connectionClose(() -> connectAs("guest", "guest", "shop"));
+        assertEquals(530, close.getReplyCode());
+    }
+
+    // ---- bad input ----
+
+    @Test
+    void aQueueInAnUnknownVhostIsRejected() {
+        DefinitionsException e = loadFailure("""
+                {"queues": [{"name": "q", "vhost": "nope", "durable": true, "auto_delete": false, "arguments": {}}]}
+                """);
+        assertEquals("queue refers to unknown vhost 'nope'", e.getMessage());
+    }
+
+    @Test
+    void aBindingToAnUnknownQueueIsRejected() {
+        DefinitionsException e = loadFailure("""
+                {"bindings": [{"source": "amq.direct", "vhost": "/", "destination": "ghost",
+                               "destination_type": "queue", "routing_key": "k", "arguments": {}}]}
+                """);
+        assertEquals("binding to unknown queue 'ghost'", e.getMessage());
+    }
+
+    @Test
+    void aBindingFromAnUnknownExchangeIsRejected() {
+        broker.broker().vhost("/").declareQueue("target", true, false, false, Map.of(), null);
+        DefinitionsException e = loadFailure("""
+                {"bindings": [{"source": "ghost-x", "vhost": "/", "destination": "target",
+                               "destination_type": "queue", "routing_key": "k", "arguments": {}}]}
+                """);
+        assertTrue(e.getMessage().contains("no exchange 'ghost-x'"), e.getMessage());
+    }
+
+    @Test
+    void anExchangeOfAnUnknownTypeIsRejected() {
+        DefinitionsException e = loadFailure("""
+                {"exchanges": [{"name": "odd", "vhost": "/", "type": "x-unknown", "durable": true,
+                                "auto_delete": false, "internal": false, "arguments": {}}]}
+                """);
+        assertTrue(e.getMessage().startsWith("exchange 'odd'"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown exchange type 'x-unknown'"), e.getMessage());
+    }
+
+    @Test
+    void aUserWithAnUnsupportedHashingAlgorithmIsRejected() {
+        DefinitionsException e = loadFailure("""
+                {"users": [{"name": "old", "password_hash": "kI3GCt3zhQ+xoH5KG/BTuPnfFO5RBUe56PsSoBuCeNe2YJjg",
+                            "hashing_algorithm": "rabbit_password_hashing_bcrypt", "tags": []}]}
+                """);
+        assertTrue(e.getMessage().contains("user 'old'"), e.getMessage());
+        assertTrue(e.getMessage().contains("rabbit_password_hashing_bcrypt"), e.getMessage());
+    }
+
+    @Test
+    void aUserWithoutAnyPasswordIsRejected() {
+        DefinitionsException e = loadFailure("""
+                {"users": [{"name": "nopass", "tags": []}]}
+                """);
+        assertEquals("user 'nopass' has neither password nor password_hash", e.getMessage());
+    }
+
+    @Test
+    void aSectionThatIsNotAnArrayIsRejected() {
+        assertEquals("'queues' must be an array", loadFailure("{\"queues\": {}}").getMessage());
+    }
+
+    @Test
+    void malformedJsonIsRejectedWithTheFileName() throws Exception {
+        Path file = tmp.resolve("broken.json");
+        Files.writeString(file, "{\"vhosts\": [{\"name\": \"x\"}");
+        DefinitionsException e = assertThrows(DefinitionsException.class,
+                () -> new DefinitionsLoader(broker.broker()).load(file));
+        assertTrue(e.getMessage().startsWith("cannot read definitions file " + file), e.getMessage());
+        assertNull(broker.broker().vhost("x"));
+    }
+
+    @Test
+    void aMissingFileIsRejectedWithItsName() {
+        Path file = tmp.resolve("absent.json");
+        DefinitionsException e = assertThrows(DefinitionsException.class,
+                () -> new DefinitionsLoader(broker.broker()).load(file));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void aTopLevelValueThatIsNotAnObjectIsRejected() {
+        assertEquals("definitions must be a JSON object", loadFailure("[1, 2]").getMessage());
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void loadingTheSameExportTwiceChangesNothing() throws Exception {
+        VirtualHost shop = broker.broker().vhost("shop");
+        int bindings = shop.bindings().size();
+        DefinitionsLoader.Summary again = new DefinitionsLoader(broker.broker()).load(resource("shop-export.json"));
+        assertEquals(summary, again);
+        assertEquals(bindings, shop.bindings().size());
+        assertEquals(4, shop.queues().size());
+    }
+}
