@@ -37,7 +37,7 @@ final class TopologyMethods {
         if (!d.passive()) {
             access.configure("exchange", d.exchange());
         }
-        if (d.exchange().isEmpty() && !d.passive()) {
+        if (d.exchange().isEmpty()) {
             throw AmqpException.channel(io.warren.codec.ReplyCodes.ACCESS_REFUSED,
                     "operation not permitted on the default exchange");
         }
@@ -81,6 +81,11 @@ final class TopologyMethods {
     // ---- queues ----
 
     void declare(Queue.Declare d) {
+        if (!d.passive() && d.queue().startsWith("amq.")) {
+            // only the broker names queues amq.*, even when redeclaring a server-named one (as RabbitMQ)
+            throw AmqpException.channel(io.warren.codec.ReplyCodes.ACCESS_REFUSED,
+                    "queue name '%s' contains reserved prefix 'amq.*'", d.queue());
+        }
         String name = d.queue().isEmpty() && !d.passive() ? "amq.gen-" + randomName() : d.queue();
         MessageQueue q;
         if (d.passive()) {

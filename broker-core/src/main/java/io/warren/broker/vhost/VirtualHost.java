@@ -113,7 +113,7 @@ public final class VirtualHost {
             checkEquivalent("durable", existing.durable(), durable, exchange);
             checkEquivalent("auto_delete", existing.autoDelete(), autoDelete, exchange);
             checkEquivalent("internal", existing.internal(), internal, exchange);
-            String diff = Arguments.firstDifference(arguments, existing.arguments());
+            String diff = Arguments.firstDifference(arguments, existing.arguments(), Arguments.EXCHANGE_EQUIVALENCE);
             if (diff != null) {
                 throw inequivalent(diff, arguments.get(diff), existing.arguments().get(diff), "exchange", exchange);
             }
@@ -193,7 +193,7 @@ public final class VirtualHost {
             }
             checkQueueEquivalent("durable", existing.durable(), durable, queue);
             checkQueueEquivalent("auto_delete", existing.autoDelete(), autoDelete, queue);
-            String diff = Arguments.firstDifference(arguments, existing.arguments());
+            String diff = Arguments.firstDifference(arguments, existing.arguments(), Arguments.QUEUE_EQUIVALENCE);
             if (diff != null) {
                 throw inequivalent(diff, arguments.get(diff), existing.arguments().get(diff), "queue", queue);
             }

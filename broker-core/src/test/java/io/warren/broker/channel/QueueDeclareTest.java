@@ -176,6 +176,22 @@ class QueueDeclareTest {
     }
 
     @Test
+    void redeclaringWithADifferentUnknownArgumentSucceedsAsInRabbitMq() throws Exception {
+        String q = unique("custom-args");
+        ch.queueDeclare(q, false, false, false, Map.of("x-app-note", "first"));
+        ch.queueDeclare(q, false, false, false, Map.of("x-app-note", "second"));
+        assertEquals(q, ch.queueDeclarePassive(q).getQueue());
+    }
+
+    @Test
+    void redeclaringAServerNamedQueueByNameFailsWith403() throws Exception {
+        String q = ch.queueDeclare().getQueue();
+        AMQP.Channel.Close close = channelClose(() -> ch.queueDeclare(q, false, true, true, null));
+        assertEquals(403, close.getReplyCode());
+        assertTrue(close.getReplyText().contains("reserved prefix 'amq.*'"), close.getReplyText());
+    }
+
+    @Test
     void redeclaringWithAnotherAutoDeleteFailsWith406() throws Exception {
         String q = unique("auto");
         ch.queueDeclare(q, false, false, false, null);

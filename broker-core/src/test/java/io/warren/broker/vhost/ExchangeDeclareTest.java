@@ -118,6 +118,23 @@ class ExchangeDeclareTest {
     }
 
     @Test
+    void passivelyDeclaringTheDefaultExchangeIsRefusedWith403() {
+        AMQP.Channel.Close close = channelClose(() -> ch.exchangeDeclarePassive(""));
+        assertEquals(403, close.getReplyCode());
+    }
+
+    @Test
+    void redeclaringWithADifferentUnknownArgumentSucceedsButAnotherAlternateExchangeDoesNot() throws Exception {
+        String x = unique("args");
+        ch.exchangeDeclare(x, "direct", false, false, java.util.Map.of("x-note", "one"));
+        ch.exchangeDeclare(x, "direct", false, false, java.util.Map.of("x-note", "two"));
+        AMQP.Channel.Close close = channelClose(() -> ch.exchangeDeclare(x, "direct", false, false,
+                java.util.Map.of("alternate-exchange", "elsewhere")));
+        assertEquals(406, close.getReplyCode());
+        assertTrue(close.getReplyText().contains("inequivalent arg 'alternate-exchange'"), close.getReplyText());
+    }
+
+    @Test
     void passivelyDeclaringAMissingExchangeFailsWith404() {
         String x = unique("missing");
         AMQP.Channel.Close close = channelClose(() -> ch.exchangeDeclarePassive(x));
