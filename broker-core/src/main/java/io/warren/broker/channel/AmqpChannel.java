@@ -155,9 +155,11 @@ public final class AmqpChannel {
             }
         } catch (AmqpException e) {
             if (e.isConnectionLevel()) {
-                throw e;
+                // handled here, not thrown: the frame is ours now and the connection would release it again
+                connection.closeWithError(e);
+            } else {
+                closeWithError(e);
             }
-            closeWithError(e);
         }
     }
 
