@@ -374,6 +374,8 @@ public final class AmqpChannel {
                 if (!nowait) {
                     send(new Basic.ConsumeOk(tag));
                 }
+                // only now: a delivery that overtook consume-ok would be unsolicited to the client
+                queue.execute(queue::drain);
             };
         }, () -> consumers.remove(tag));
     }

@@ -248,11 +248,11 @@ public final class MessageQueue implements Destination {
         return false;
     }
 
+    /** Adds a consumer without delivering to it: the caller drains once its consume-ok is out. */
     public void addConsumer(QueueConsumer consumer) {
         consumers.add(consumer);
         hadConsumers = true;
         updateCounts();
-        drain();
     }
 
     /** Removes a consumer; an auto-delete queue goes away with its last consumer. */
