@@ -317,7 +317,13 @@ public final class AmqpChannel {
 
     private void publishAssembled() {
         Basic.Publish p = assembler.method();
-        Message m = publisher.accept(p, assembler.takeProperties(), assembler.takeBody());
+        Message m;
+        try {
+            m = publisher.accept(p, assembler.takeProperties(), assembler.takeBody());
+        } catch (AmqpException e) {
+            // checked once the content is in, yet it is basic.publish that failed, as RabbitMQ reports it
+            throw e.causedBy(p.classId(), p.methodId());
+        }
         if (tx != null) {
             tx.add(new TransactionBuffer.Publish(m, p.mandatory()));
         } else {
