@@ -166,6 +166,28 @@ class QosTest {
     }
 
     @Test
+    void aGlobalLimitSetAfterDeliveriesIsNotWidenedByTheirAcks() throws Exception {
+        try (Channel ch = conn.createChannel()) {
+            String q1 = ch.queueDeclare().getQueue();
+            String q2 = ch.queueDeclare().getQueue();
+            Deliveries early = new Deliveries(ch);
+            ch.basicConsume(q1, false, early);
+            publish(ch, q1, 1, 3);
+            early.next(3); // delivered while the channel had no limit
+            ch.basicQos(1, true);
+            ch.basicAck(0, true);
+            Deliveries late = new Deliveries(ch);
+            ch.basicConsume(q2, false, late);
+            publish(ch, q2, 1, 5);
+            assertEquals("1", late.next().text());
+            await().atMost(Duration.ofSeconds(10)).until(() -> ready(ch, q2) <= 4);
+            Thread.sleep(200); // give an excess delivery the chance to show up
+            assertEquals(0, late.pending(), "the channel-wide limit of 1 was exceeded");
+            assertEquals(4, ready(ch, q2));
+        }
+    }
+
+    @Test
     void aNonZeroPrefetchSizeClosesTheConnectionWith540() throws Exception {
         Connection c = broker.connect();
         Channel ch = c.createChannel();
