@@ -458,6 +458,7 @@ public final class AmqpChannel {
 
     private void settle(boolean ack, long tag, boolean multiple, boolean requeue) {
         if (tx != null) {
+            unacked.check(tag, multiple); // an unknown tag fails now, as in RabbitMQ, not at commit
             tx.add(new TransactionBuffer.Settle(ack, tag, multiple, requeue));
             return;
         }

@@ -157,6 +157,18 @@ class TransactionTest {
     }
 
     @Test
+    void anAckOfAnUnknownTagInsideATransactionFailsAtOnceWith406() throws Exception {
+        Channel ch = conn.createChannel();
+        ch.txSelect();
+        AMQP.Channel.Close close = channelClose(() -> {
+            ch.basicAck(42, false);
+            ch.queueDeclare(); // before any commit
+        });
+        assertEquals(406, close.getReplyCode());
+        assertEquals(80, close.getMethodId());
+    }
+
+    @Test
     void commitWithoutSelectClosesTheChannelWith406() throws Exception {
         Channel ch = conn.createChannel();
         AMQP.Channel.Close close = channelClose(ch::txCommit);
