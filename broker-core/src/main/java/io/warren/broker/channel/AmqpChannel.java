@@ -156,9 +156,11 @@ public final class AmqpChannel {
             }
         } catch (AmqpException e) {
             if (e.isConnectionLevel()) {
-                throw e;
+                // handled here, not thrown: the frame is ours now and the connection would release it again
+                connection.closeWithError(e);
+            } else {
+                closeWithError(e);
             }
-            closeWithError(e);
         }
     }
 
@@ -316,7 +318,13 @@ public final class AmqpChannel {
 
     private void publishAssembled() {
         Basic.Publish p = assembler.method();
-        Message m = publisher.accept(p, assembler.takeProperties(), assembler.takeBody());
+        Message m;
+        try {
+            m = publisher.accept(p, assembler.takeProperties(), assembler.takeBody());
+        } catch (AmqpException e) {
+            // checked once the content is in, yet it is basic.publish that failed, as RabbitMQ reports it
+            throw e.causedBy(p.classId(), p.methodId());
+        }
         if (tx != null) {
             tx.add(new TransactionBuffer.Publish(m, p.mandatory()));
         } else {
@@ -377,6 +385,8 @@ public final class AmqpChannel {
                 if (!nowait) {
                     send(new Basic.ConsumeOk(tag));
                 }
+                // only now: a delivery that overtook consume-ok would be unsolicited to the client
+                queue.execute(queue::drain);
             };
         }, () -> consumers.remove(tag));
     }
@@ -453,6 +463,7 @@ public final class AmqpChannel {
 
     private void settle(boolean ack, long tag, boolean multiple, boolean requeue) {
         if (tx != null) {
+            unacked.check(tag, multiple); // an unknown tag fails now, as in RabbitMQ, not at commit
             tx.add(new TransactionBuffer.Settle(ack, tag, multiple, requeue));
             return;
         }

@@ -75,6 +75,22 @@ final class UnackedDeliveries {
         throw unknown(tag);
     }
 
+    /** Fails as {@link #take} would, removing nothing: a transaction checks its acks when they arrive. */
+    void check(long tag, boolean multiple) {
+        if (multiple && tag == 0) {
+            return;
+        }
+        for (Delivery d : deliveries) {
+            if (d.tag() == tag || (multiple && d.tag() < tag && tag <= lastTag)) {
+                return;
+            }
+            if (d.tag() > tag) {
+                break;
+            }
+        }
+        throw unknown(tag);
+    }
+
     List<Delivery> takeAll() {
         List<Delivery> out = new ArrayList<>(deliveries);
         deliveries.clear();

@@ -34,7 +34,8 @@ public final class Credit {
     }
 
     public void giveBack(int n) {
-        outstanding.addAndGet(-n);
+        // deliveries made before a limit was set took nothing: their settlement must not raise the window
+        outstanding.updateAndGet(v -> Math.max(0, v - n));
     }
 
     public int outstanding() {

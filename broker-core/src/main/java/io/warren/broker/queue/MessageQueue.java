@@ -248,13 +248,11 @@ public final class MessageQueue implements Destination {
         return false;
     }
 
+    /** Adds a consumer without delivering to it: the caller drains once its consume-ok is out. */
     public void addConsumer(QueueConsumer consumer) {
         consumers.add(consumer);
         hadConsumers = true;
         updateCounts();
-        // drain in a later task: the channel's consume-ok, handed off when this task ends, must reach the
-        // client before the first delivery (the RabbitMQ client fails a delivery for an unknown consumer tag)
-        loop.execute(this::drain);
     }
 
     /** Removes a consumer; an auto-delete queue goes away with its last consumer. */

@@ -1,0 +1,147 @@
+package io.warren.broker.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.warren.broker.RunningBroker;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CcBccRoutingTest {
+    static RunningBroker broker;
+    static Connection conn;
+
+    @BeforeAll
+    static void start() {
+        broker = RunningBroker.start();
+        conn = broker.connect();
+    }
+
+    @AfterAll
+    static void stop() {
+        conn.abort();
+        broker.close();
+    }
+
+    static String boundQueue(Channel ch, String exchange, String key) throws Exception {
+        String q = ch.queueDeclare().getQueue();
+        ch.queueBind(q, exchange, key);
+        return q;
+    }
+
+    static AMQP.BasicProperties withHeaders(Map<String, Object> headers) {
+        return new AMQP.BasicProperties.Builder().headers(headers).messageId("cc-test").build();
+    }
+
+    @Test
+    void ccRoutesACopyToEachListedKeyAndStaysVisible() throws Exception {
+        try (Channel ch = conn.createChannel()) {
+            String x = "cc-direct";
+            ch.exchangeDeclare(x, "direct");
+            String main = boundQueue(ch, x, "main");
+            String c1 = boundQueue(ch, x, "copy-1");
+            String c2 = boundQueue(ch, x, "copy-2");
+            String other = boundQueue(ch, x, "other");
+            ch.basicPublish(x, "main", withHeaders(Map.of("CC", List.of("copy-1", "copy-2"))),
+                    "hi".getBytes(StandardCharsets.UTF_8));
+            for (String q : List.of(main, c1, c2)) {
+                GetResponse r = ch.basicGet(q, true);
+                assertNotNull(r, q);
+                assertEquals("hi", new String(r.getBody(), StandardCharsets.UTF_8));
+                assertEquals("main", r.getEnvelope().getRoutingKey(), "the routing key is the published one");
+                assertEquals("[copy-1, copy-2]", r.getProps().getHeaders().get("CC").toString());
+                assertEquals("cc-test", r.getProps().getMessageId());
+                assertEquals(0, r.getMessageCount());
+            }
+            assertNull(ch.basicGet(other, true));
+            ch.exchangeDelete(x);
+        }
+    }
+
+    @Test
+    void bccRoutesCopiesButIsStrippedFromWhatConsumersSee() throws Exception {
+        try (Channel ch = conn.createChannel()) {
+            String x = "bcc-direct";
+            ch.exchangeDeclare(x, "direct");
+            String main = boundQueue(ch, x, "main");
+            String cc = boundQueue(ch, x, "cc");
+            String bcc = boundQueue(ch, x, "bcc");
+            Map<String, Object> headers = new LinkedHashMap<>();
+            headers.put("keep", "me");
+            headers.put("CC", List.of("cc"));
+            headers.put("BCC", List.of("bcc"));
+            ch.basicPublish(x, "main", withHeaders(headers), "secret".getBytes(StandardCharsets.UTF_8));
+            for (String q : List.of(main, cc, bcc)) {
+                GetResponse r = ch.basicGet(q, true);
+                assertNotNull(r, q);
+                assertEquals("secret", new String(r.getBody(), StandardCharsets.UTF_8));
+                Map<String, Object> seen = r.getProps().getHeaders();
+                assertFalse(seen.containsKey("BCC"), "BCC leaked to " + q + ": " + seen);
+                assertEquals("[cc]", seen.get("CC").toString());
+                assertEquals("me", seen.get("keep").toString());
+                assertEquals("cc-test", r.getProps().getMessageId());
+            }
+            ch.exchangeDelete(x);
+        }
+    }
+
+    @Test
+    void bccAloneRoutesAndLeavesOtherHeadersIntact() throws Exception {
+        try (Channel ch = conn.createChannel()) {
+            String only = boundQueue(ch, "amq.direct", "bcc-only-target");
+            Map<String, Object> headers = new LinkedHashMap<>(BasicPublishTest.richHeaders());
+            headers.put("BCC", List.of("bcc-only-target"));
+            ch.basicPublish("amq.direct", "unbound-key", withHeaders(headers), new byte[0]);
+            GetResponse r = ch.basicGet(only, true);
+            assertNotNull(r, "the BCC copy was not routed");
+            assertEquals(0, r.getBody().length);
+            assertEquals(BasicPublishTest.normalize(BasicPublishTest.richHeaders()),
+                    BasicPublishTest.normalize(r.getProps().getHeaders()));
+        }
+    }
+
+    @Test
+    void aQueueMatchedByTheKeyAndACcGetsOneCopy() throws Exception {
+        try (Channel ch = conn.createChannel()) {
+            String q = ch.queueDeclare().getQueue();
+            ch.queueBind(q, "amq.topic", "a.*");
+            ch.basicPublish("amq.topic", "a.one", withHeaders(Map.of("CC", List.of("a.two"), "BCC", List.of("a.three"))),
+                    "x".getBytes(StandardCharsets.UTF_8));
+            GetResponse r = ch.basicGet(q, true);
+            assertNotNull(r);
+            assertEquals(0, r.getMessageCount(), "exactly one copy per queue");
+            assertNull(ch.basicGet(q, true));
+        }
+    }
+
+    @Test
+    void aMandatoryPublishRoutedOnlyByCcIsNotReturned() throws Exception {
+        try (Channel ch = conn.createChannel()) {
+            java.util.concurrent.BlockingQueue<com.rabbitmq.client.Return> returns =
+                    new java.util.concurrent.LinkedBlockingQueue<>();
+            ch.addReturnListener(returns::add);
+            String q = boundQueue(ch, "amq.direct", "cc-mandatory");
+            ch.basicPublish("amq.direct", "nothing-here", true, withHeaders(Map.of("CC", List.of("cc-mandatory"))),
+                    "x".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("amq.direct", "nothing-here", true, withHeaders(Map.of("CC", List.of("nor-here"))),
+                    "y".getBytes(StandardCharsets.UTF_8));
+            com.rabbitmq.client.Return ret = returns.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertNotNull(ret);
+            assertEquals("y", new String(ret.getBody(), StandardCharsets.UTF_8));
+            assertEquals(1, ch.queueDeclarePassive(q).getMessageCount());
+            assertTrue(returns.isEmpty());
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.warren.broker.channel;
+
+import static io.warren.broker.WireErrors.awaitShutdown;
+import static io.warren.broker.WireErrors.channelClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Return;
+import io.warren.broker.Deliveries;
+import io.warren.broker.RunningBroker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DirectReplyToTest {
+    static final String REPLY_TO = "amq.rabbitmq.reply-to";
+    static RunningBroker broker;
+    static Connection server;
+    static Connection client;
+    static String rpcQueue;
+    static final BlockingQueue<String> seenReplyTo = new LinkedBlockingQueue<>();
+
+    /** An RPC server on its own connection: answers "echo: body" to each request's reply-to. */
+    @BeforeAll
+    static void start() throws Exception {
+        broker = RunningBroker.start();
+        server = broker.connect();
+        client = broker.connect();
+        Channel ch = server.createChannel();
+        rpcQueue = ch.queueDeclare("rpc", false, false, false, null).getQueue();
+        ch.basicConsume(rpcQueue, true, new DefaultConsumer(ch) {
+            @Override
+            public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
+                    throws IOException {
+                seenReplyTo.add(props.getReplyTo());
+                AMQP.BasicProperties reply = new AMQP.BasicProperties.Builder()
+                        .correlationId(props.getCorrelationId()).build();
+                ch.basicPublish("", props.getReplyTo(), reply,
+                        ("echo: " + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        client.abort();
+        server.abort();
+        broker.close();
+    }
+
+    static AMQP.BasicProperties request(String correlationId) {
+        return new AMQP.BasicProperties.Builder().replyTo(REPLY_TO).correlationId(correlationId).build();
+    }
+
+    @Test
+    void aReplyToThePseudoQueueArrivesAtTheRequestingChannel() throws Exception {
+        try (Channel ch = client.createChannel()) {
+            Deliveries replies = new Deliveries(ch);
+            String tag = ch.basicConsume(REPLY_TO, true, replies);
+            ch.basicPublish("", rpcQueue, request("c-1"), "ping".getBytes(StandardCharsets.UTF_8));
+            Deliveries.Delivery r = replies.next();
+            assertEquals("echo: ping", r.text());
+            assertEquals("c-1", r.properties().getCorrelationId());
+            assertEquals(tag, r.consumerTag());
+            String rewritten = seenReplyTo.poll(10, TimeUnit.SECONDS);
+            assertNotNull(rewritten);
+            assertTrue(rewritten.startsWith(REPLY_TO + "."), "reply-to was not rewritten: " + rewritten);
+            assertEquals(rewritten, r.envelope().getRoutingKey());
+            assertFalse(r.redelivered());
+        }
+    }
+
+    @Test
+    void manyRequestsGetTheirRepliesInOrder() throws Exception {
+        try (Channel ch = client.createChannel()) {
+            Deliveries replies = new Deliveries(ch);
+            ch.basicConsume(REPLY_TO, true, replies);
+            for (int i = 0; i < 50; i++) {
+                ch.basicPublish("", rpcQueue, request("c" + i), ("m" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            for (int i = 0; i < 50; i++) {
+                Deliveries.Delivery r = replies.next();
+                assertEquals("echo: m" + i, r.text());
+                assertEquals("c" + i, r.properties().getCorrelationId());
+            }
+            seenReplyTo.clear();
+        }
+    }
+
+    @Test
+    void publishingWithThePseudoQueueAsReplyToWithoutConsumingItClosesTheChannelWith406() throws Exception {
+        Channel ch = client.createChannel();
+        ch.basicPublish("", rpcQueue, request("x"), "ping".getBytes(StandardCharsets.UTF_8));
+        AMQP.Channel.Close close = assertInstanceOf(AMQP.Channel.Close.class, awaitShutdown(ch));
+        assertEquals(406, close.getReplyCode());
+        assertTrue(close.getReplyText().contains("fast reply consumer does not exist"), close.getReplyText());
+    }
+
+    @Test
+    void consumingThePseudoQueueWithManualAckIsRefusedWith406() throws Exception {
+        Channel ch = client.createChannel();
+        AMQP.Channel.Close close = channelClose(() -> ch.basicConsume(REPLY_TO, false, new Deliveries(ch)));
+        assertEquals(406, close.getReplyCode());
+    }
+
+    @Test
+    void aReplyToAnAddressWhoseConsumerIsGoneIsUnroutable() throws Exception {
+        String address;
+        try (Channel ch = client.createChannel()) {
+            Deliveries replies = new Deliveries(ch);
+            ch.basicConsume(REPLY_TO, true, replies);
+            ch.basicPublish("", rpcQueue, request("old"), "ping".getBytes(StandardCharsets.UTF_8));
+            replies.next();
+            address = seenReplyTo.poll(10, TimeUnit.SECONDS);
+        }
+        try (Channel ch = server.createChannel()) {
+            BlockingQueue<Return> returns = new LinkedBlockingQueue<>();
+            ch.addReturnListener(returns::add);
+            ch.basicPublish("", address, true, null, "late".getBytes(StandardCharsets.UTF_8));
+            Return r = returns.poll(10, TimeUnit.SECONDS);
+            assertNotNull(r, "a reply to a gone consumer must be returned");
+            assertEquals(312, r.getReplyCode());
+        }
+    }
+}
