@@ -499,11 +499,12 @@ public final class AmqpChannel {
         for (UnackedDeliveries.Delivery d : deliveries) {
             byQueue.computeIfAbsent(d.queue(), k -> new ArrayList<>()).add(d.entry());
         }
-        connection.flushQueueWork();
-        byQueue.forEach((q, entries) -> q.execute(() -> q.requeue(entries, true)));
+        // credit first: the queue delivers again as soon as it has the messages back, and finds it there
         for (UnackedDeliveries.Delivery d : deliveries) {
             releaseCredit(d);
         }
+        connection.flushQueueWork();
+        byQueue.forEach((q, entries) -> q.execute(() -> q.requeue(entries, true)));
     }
 
     private void requeueAll() {

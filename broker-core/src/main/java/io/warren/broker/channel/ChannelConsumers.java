@@ -130,8 +130,8 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
     private static void bounce(QueueConsumer c, List<QueueEntry> entries) {
         MessageQueue q = c.queue();
         boolean counted = !c.noAck();
-        q.execute(() -> q.requeueUndelivered(entries, counted));
         c.release(entries.size(), counted ? entries.size() : 0);
+        q.execute(() -> q.requeueUndelivered(entries, counted));
     }
 
     @Override
