@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.warren.broker.auth.LoopbackUsers;
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.UserRegistry;
 import io.warren.broker.connection.AmqpConnection;
@@ -30,6 +31,7 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final UserRegistry users = new UserRegistry();
+    private final LoopbackUsers loopbackUsers;
     private final ConcurrentHashMap<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
     private final EventLoopGroup bossGroup;
@@ -40,6 +42,8 @@ public final class Broker implements AutoCloseable {
     public Broker(BrokerConfig config) {
         this.config = config;
         this.epoll = Epoll.isAvailable();
+        this.loopbackUsers = new LoopbackUsers(config.loopbackUsers() && config.defaultUser() != null
+                ? Set.of(config.defaultUser()) : Set.of());
         int threads = Runtime.getRuntime().availableProcessors();
         this.bossGroup = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         this.workerGroup = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
@@ -78,6 +82,10 @@ public final class Broker implements AutoCloseable {
 
     public BrokerConfig config() {
         return config;
+    }
+
+    public LoopbackUsers loopbackUsers() {
+        return loopbackUsers;
     }
 
     public UserRegistry users() {

@@ -368,7 +368,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             throw AmqpException.connection(ACCESS_REFUSED, "Login was refused using authentication mechanism %s. "
                     + "For details see the broker logfile.", s.mechanism());
         }
-        if (broker.config().loopbackUsers() && u.name().equals(broker.config().defaultUser()) && !isLoopback()) {
+        if (!broker.loopbackUsers().allows(u.name(), peerAddress())) {
             throw AmqpException.connection(ACCESS_REFUSED, "user '%s' can only connect via localhost", u.name());
         }
         user = u;
@@ -377,9 +377,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
                 broker.config().heartbeat()));
     }
 
-    private boolean isLoopback() {
+    private java.net.InetAddress peerAddress() {
         InetSocketAddress a = (InetSocketAddress) socket.remoteAddress();
-        return a != null && a.getAddress().isLoopbackAddress();
+        return a == null ? null : a.getAddress();
     }
 
     private void onTuneOk(Connection.TuneOk t) {
