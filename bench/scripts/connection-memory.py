@@ -32,7 +32,7 @@ def main():
             try:
                 c = pika.BlockingConnection(params)
                 break
-            except pika.exceptions.AMQPError:
+            except Exception:  # pika raises several unrelated types for a handshake timeout
                 # a busy broker may miss pika's handshake timeout; try that connection again
                 time.sleep(1)
         else:

@@ -2,7 +2,6 @@ package io.warren.broker.channel;
 
 import static io.warren.codec.ReplyCodes.NOT_FOUND;
 import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
-import static io.warren.codec.ReplyCodes.RESOURCE_LOCKED;
 
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.error.AmqpException;
@@ -201,10 +200,7 @@ final class TopologyMethods {
     /** An exclusive queue belongs to the connection that declared it. */
     void checkExclusive(MessageQueue q) {
         if (q.exclusive() && q.exclusiveOwner() != connection) {
-            throw AmqpException.channel(RESOURCE_LOCKED,
-                    "cannot obtain exclusive access to locked queue '%s' in vhost '%s'. It could be originally "
-                            + "declared on another connection or the exclusive property value does not match that "
-                            + "of the original declaration.", q.name(), vhost.name());
+            throw vhost.exclusivelyLocked(q.name());
         }
     }
 

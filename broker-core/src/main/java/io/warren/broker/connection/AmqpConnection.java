@@ -38,7 +38,6 @@ import io.warren.codec.methods.Connection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -534,16 +533,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             }
         }
         exclusiveQueues.clear();
-    }
-
-    /** Connection details in the order the management API lists them. */
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name());
-        m.put("user", user == null ? null : user.name());
-        m.put("vhost", vhost == null ? null : vhost.name());
-        m.put("state", state.name().toLowerCase());
-        return m;
     }
 
 }

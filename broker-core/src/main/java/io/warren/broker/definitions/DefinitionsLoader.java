@@ -67,7 +67,11 @@ public final class DefinitionsLoader {
         for (JsonNode p : array(root, "permissions")) {
             String vhost = text(p, "vhost", "permission");
             requireVhost(vhost, "permission");
-            broker.users().setPermission(text(p, "user", "permission"), vhost,
+            String user = text(p, "user", "permission");
+            if (broker.users().user(user) == null) {
+                throw new DefinitionsException("permission refers to unknown user '" + user + "'");
+            }
+            broker.users().setPermission(user, vhost,
                     new Permission(p.path("configure").asText(""), p.path("write").asText(""),
                             p.path("read").asText("")));
             permissions++;

@@ -35,7 +35,12 @@ public final class Credit {
 
     public void giveBack(int n) {
         // deliveries made before a limit was set took nothing: their settlement must not raise the window
-        outstanding.updateAndGet(v -> Math.max(0, v - n));
+        while (true) {
+            int current = outstanding.get();
+            if (outstanding.compareAndSet(current, Math.max(0, current - n))) {
+                return;
+            }
+        }
     }
 
     public int outstanding() {

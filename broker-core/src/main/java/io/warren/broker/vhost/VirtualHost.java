@@ -187,9 +187,7 @@ public final class VirtualHost {
         if (existing != null) {
             // as in RabbitMQ, a different exclusive flag is a lock conflict (405), not an inequivalent arg
             if (existing.exclusive() != exclusive) {
-                throw AmqpException.channel(RESOURCE_LOCKED, "cannot obtain exclusive access to locked queue '%s' in "
-                        + "vhost '%s'. It could be originally declared on another connection or the exclusive "
-                        + "property value does not match that of the original declaration.", queue, name);
+                throw exclusivelyLocked(queue);
             }
             checkQueueEquivalent("durable", existing.durable(), durable, queue);
             checkQueueEquivalent("auto_delete", existing.autoDelete(), autoDelete, queue);
@@ -207,6 +205,13 @@ public final class VirtualHost {
         queues.put(queue, q);
         // every queue is bound to the default exchange under its own name; routing does that by lookup
         return new QueueDeclareResult(q, true);
+    }
+
+    /** RabbitMQ's refusal for a queue that is exclusive to another connection (or not exclusive at all). */
+    public AmqpException exclusivelyLocked(String queue) {
+        return AmqpException.channel(RESOURCE_LOCKED, "cannot obtain exclusive access to locked queue '%s' in "
+                + "vhost '%s'. It could be originally declared on another connection or the exclusive "
+                + "property value does not match that of the original declaration.", queue, name);
     }
 
     private void checkQueueEquivalent(String field, boolean current, boolean received, String queue) {

@@ -156,6 +156,14 @@ class DefinitionsLoaderTest {
     }
 
     @Test
+    void aPermissionForAnUnknownUserIsRejected() {
+        DefinitionsException e = loadFailure("""
+                {"permissions": [{"user": "nobody", "vhost": "/", "configure": ".*", "write": ".*", "read": ".*"}]}
+                """);
+        assertEquals("permission refers to unknown user 'nobody'", e.getMessage());
+    }
+
+    @Test
     void aBindingToAnUnknownQueueIsRejected() {
         DefinitionsException e = loadFailure("""
                 {"bindings": [{"source": "amq.direct", "vhost": "/", "destination": "ghost",
