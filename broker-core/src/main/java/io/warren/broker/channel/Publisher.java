@@ -56,6 +56,7 @@ final class Publisher {
                 throw AmqpException.channel(ACCESS_REFUSED, "cannot publish to internal exchange '%s' in vhost '%s'",
                         x.name(), vhost.name());
             }
+            checkUserId(m);
             return rewriteReplyTo(m);
         } catch (RuntimeException e) {
             m.release();
@@ -63,11 +64,23 @@ final class Publisher {
         }
     }
 
+    /** A user-id property must name the authenticated user, so consumers can trust it (as in RabbitMQ). */
+    private void checkUserId(Message m) {
+        if (!m.hasProperty(Message.USER_ID_FLAG)) {
+            return;
+        }
+        String userId = m.properties().userId();
+        String user = connection.user().name();
+        if (!user.equals(userId)) {
+            throw AmqpException.channel(PRECONDITION_FAILED,
+                    "user_id property set to '%s' but authenticated user was '%s'", userId, user);
+        }
+    }
+
     /** A request whose reply-to is amq.rabbitmq.reply-to gets this channel's own reply address. */
     private Message rewriteReplyTo(Message m) {
-        if (m.propertyBytes().readableBytes() < 2
-                || (m.propertyBytes().getUnsignedShort(m.propertyBytes().readerIndex()) & 0x0200) == 0) {
-            return m; // no reply-to property
+        if (!m.hasProperty(Message.REPLY_TO_FLAG)) {
+            return m;
         }
         BasicProperties props = m.properties();
         if (!ReplyToRegistry.PSEUDO_QUEUE.equals(props.replyTo())) {

@@ -70,10 +70,20 @@ public final class Message extends AbstractReferenceCounted {
         return BasicProperties.deliveryMode(propertyBytes.duplicate()) == 2;
     }
 
+    /** Property flag bits, as on the wire (AMQP 0-9-1 basic class). */
+    public static final int HEADERS_FLAG = 0x2000;
+    public static final int REPLY_TO_FLAG = 0x0200;
+    public static final int USER_ID_FLAG = 0x0010;
+
     /** True when the property flags say a headers table is present, without decoding anything. */
     public boolean hasHeaders() {
+        return hasProperty(HEADERS_FLAG);
+    }
+
+    /** True when the property flags include the given bit; reads two bytes, decodes nothing. */
+    public boolean hasProperty(int flag) {
         return propertyBytes.readableBytes() >= 2
-                && (propertyBytes.getUnsignedShort(propertyBytes.readerIndex()) & 0x2000) != 0;
+                && (propertyBytes.getUnsignedShort(propertyBytes.readerIndex()) & flag) != 0;
     }
 
     @Override
