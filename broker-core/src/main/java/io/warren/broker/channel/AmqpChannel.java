@@ -295,13 +295,13 @@ public final class AmqpChannel {
                 if (a instanceof TransactionBuffer.Publish p) {
                     publisher.route(p.message(), p.mandatory());
                 } else if (a instanceof TransactionBuffer.Settle s) {
-                    applySettle(s.ack(), s.tag(), s.multiple(), s.requeue());
+                    applySettle(s.ack(), s.requeue(), s.deliveries());
                 }
             }
             send(new Tx.CommitOk());
         } else if (m instanceof Tx.Rollback) {
             requireTx();
-            tx.discard();
+            unacked.restore(tx.rollback());
             send(new Tx.RollbackOk());
         } else {
             throw AmqpException.connection(COMMAND_INVALID, "unexpected '%s'", m.name());
@@ -463,15 +463,14 @@ public final class AmqpChannel {
 
     private void settle(boolean ack, long tag, boolean multiple, boolean requeue) {
         if (tx != null) {
-            unacked.check(tag, multiple); // an unknown tag fails now, as in RabbitMQ, not at commit
-            tx.add(new TransactionBuffer.Settle(ack, tag, multiple, requeue));
+            // taken now, so an unknown or repeated tag fails when sent, as in RabbitMQ, not at commit
+            tx.add(new TransactionBuffer.Settle(ack, requeue, unacked.take(tag, multiple)));
             return;
         }
-        applySettle(ack, tag, multiple, requeue);
+        applySettle(ack, requeue, unacked.take(tag, multiple));
     }
 
-    private void applySettle(boolean ack, long tag, boolean multiple, boolean requeue) {
-        List<UnackedDeliveries.Delivery> settled = unacked.take(tag, multiple);
+    private void applySettle(boolean ack, boolean requeue, List<UnackedDeliveries.Delivery> settled) {
         if (!ack && requeue) {
             requeue(settled);
             return;
@@ -597,10 +596,10 @@ public final class AmqpChannel {
         }
         assembler.discard();
         consumers.cancelAll();
-        requeueAll();
         if (tx != null) {
-            tx.discard();
+            unacked.restore(tx.rollback());
         }
+        requeueAll();
         Frame f;
         while ((f = deferred.poll()) != null) {
             ReferenceCountUtil.release(f);

@@ -13,8 +13,8 @@ final class TransactionBuffer {
     record Publish(Message message, boolean mandatory) implements Action {
     }
 
-    /** An ack (requeue ignored), nack or reject. */
-    record Settle(boolean ack, long tag, boolean multiple, boolean requeue) implements Action {
+    /** An ack (requeue ignored), nack or reject, with the deliveries it names, taken out of the unacked set. */
+    record Settle(boolean ack, boolean requeue, List<UnackedDeliveries.Delivery> deliveries) implements Action {
     }
 
     private final List<Action> actions = new ArrayList<>();
@@ -29,13 +29,20 @@ final class TransactionBuffer {
         return out;
     }
 
-    /** Rollback: buffered publishes are dropped, buffered settlements forgotten. */
-    void discard() {
+    /**
+     * Rollback: buffered publishes are dropped, buffered settlements forgotten. Returns the deliveries those
+     * settlements named, which are unacknowledged again.
+     */
+    List<UnackedDeliveries.Delivery> rollback() {
+        List<UnackedDeliveries.Delivery> stillUnacked = new ArrayList<>();
         for (Action a : actions) {
             if (a instanceof Publish p) {
                 p.message().release();
+            } else if (a instanceof Settle s) {
+                stillUnacked.addAll(s.deliveries());
             }
         }
         actions.clear();
+        return stillUnacked;
     }
 }

@@ -75,20 +75,16 @@ final class UnackedDeliveries {
         throw unknown(tag);
     }
 
-    /** Fails as {@link #take} would, removing nothing: a transaction checks its acks when they arrive. */
-    void check(long tag, boolean multiple) {
-        if (multiple && tag == 0) {
+    /** Puts back deliveries taken earlier (a rolled-back transaction), keeping delivery-tag order. */
+    void restore(List<Delivery> taken) {
+        if (taken.isEmpty()) {
             return;
         }
-        for (Delivery d : deliveries) {
-            if (d.tag() == tag || (multiple && d.tag() < tag && tag <= lastTag)) {
-                return;
-            }
-            if (d.tag() > tag) {
-                break;
-            }
-        }
-        throw unknown(tag);
+        List<Delivery> all = new ArrayList<>(deliveries);
+        all.addAll(taken);
+        all.sort(java.util.Comparator.comparingLong(Delivery::tag));
+        deliveries.clear();
+        deliveries.addAll(all);
     }
 
     List<Delivery> takeAll() {
