@@ -96,7 +96,12 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
 
     @Override
     public void deliver(QueueConsumer consumer, List<QueueEntry> entries) {
-        connection.executor().execute(() -> write(consumer, entries));
+        // a queue on the consumer's own thread writes at once; others hand the batch over
+        if (connection.executor().inEventLoop()) {
+            write(consumer, entries);
+        } else {
+            connection.executor().execute(() -> write(consumer, entries));
+        }
     }
 
     private void write(QueueConsumer c, List<QueueEntry> entries) {

@@ -55,14 +55,20 @@ final class QueueWorkBatch {
             Pending p = pending.get(q);
             List<Message> messages = p.messages;
             int settled = p.settled;
-            q.execute(() -> {
+            Runnable work = () -> {
                 if (messages != null) {
                     q.enqueueAll(messages);
                 }
                 if (settled > 0) {
                     q.settled(settled);
                 }
-            });
+            };
+            // a queue owned by this very thread takes its batch now: no task, no wake-up
+            if (q.loop().inEventLoop()) {
+                work.run();
+            } else {
+                q.execute(work);
+            }
         }
         pending.clear();
         order.clear();
