@@ -21,13 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DirectReplyToTest {
     static final String REPLY_TO = "amq.rabbitmq.reply-to";
-    static RunningBroker broker;
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
     static Connection server;
     static Connection client;
     static String rpcQueue;
@@ -35,8 +36,7 @@ class DirectReplyToTest {
 
     /** An RPC server on its own connection: answers "echo: body" to each request's reply-to. */
     @BeforeAll
-    static void start() throws Exception {
-        broker = RunningBroker.start();
+    static void startServer() throws Exception {
         server = broker.connect();
         client = broker.connect();
         Channel ch = server.createChannel();
@@ -52,13 +52,6 @@ class DirectReplyToTest {
                         ("echo: " + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
             }
         });
-    }
-
-    @AfterAll
-    static void stop() {
-        client.abort();
-        server.abort();
-        broker.close();
     }
 
     static AMQP.BasicProperties request(String correlationId) {

@@ -22,24 +22,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HandshakeTest {
-    static RunningBroker broker;
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
 
     @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
+    static void addVhostAndUser() {
         broker.broker().addVhost("other");
         broker.broker().users().putUser("alice", "wonderland", Set.of());
         broker.broker().users().setPermission("alice", "/", Permission.ALL);
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
     }
 
     @Test

@@ -18,23 +18,13 @@ import io.warren.codec.methods.Connection.Close;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Malformed input closes the offending connection cleanly and nothing else. */
 class ProtocolErrorTest {
-    static RunningBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
 
     private static byte[] bytes(ByteBuf buf) {
         byte[] b = new byte[buf.readableBytes()];

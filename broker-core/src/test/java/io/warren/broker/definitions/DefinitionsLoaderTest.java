@@ -25,14 +25,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Loading a RabbitMQ definitions export, then using what it defined through the wire. */
 class DefinitionsLoaderTest {
-    static RunningBroker broker;
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
     static DefinitionsLoader.Summary summary;
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,14 +41,8 @@ class DefinitionsLoaderTest {
     Path tmp;
 
     @BeforeAll
-    static void start() throws Exception {
-        broker = RunningBroker.start();
+    static void load() throws Exception {
         summary = new DefinitionsLoader(broker.broker()).load(resource("shop-export.json"));
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
     }
 
     static Path resource(String name) throws URISyntaxException {
