@@ -1,10 +1,9 @@
 package io.warren.broker.channel;
 
-import static io.warren.broker.WireErrors.awaitShutdown;
+import static io.warren.broker.WireErrors.awaitChannelClosed;
 import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.awaitility.Awaitility.await;
@@ -156,7 +155,7 @@ class AcknowledgementTest {
         publish(ch, q, numbered(1));
         long tag = ch.basicGet(q, false).getEnvelope().getDeliveryTag();
         ch.basicAck(tag + 10, false);
-        AMQP.Channel.Close close = assertInstanceOf(AMQP.Channel.Close.class, awaitShutdown(ch));
+        AMQP.Channel.Close close = awaitChannelClosed(ch);
         assertEquals(406, close.getReplyCode());
         assertTrue(close.getReplyText().contains("unknown delivery tag"), close.getReplyText());
         assertEquals(60, close.getClassId());

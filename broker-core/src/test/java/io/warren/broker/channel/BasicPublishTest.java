@@ -5,7 +5,6 @@ import static io.warren.broker.WireErrors.connectionClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,7 +95,7 @@ class BasicPublishTest {
     void publishToAMissingExchangeClosesTheChannelWith404() throws Exception {
         Channel ch = conn.createChannel();
         ch.basicPublish("no-such-exchange", "k", null, utf8("x"));
-        AMQP.Channel.Close close = assertInstanceOf(AMQP.Channel.Close.class, WireErrors.awaitShutdown(ch));
+        AMQP.Channel.Close close = WireErrors.awaitChannelClosed(ch);
         assertEquals(404, close.getReplyCode());
         assertTrue(close.getReplyText().contains("no-such-exchange"), close.getReplyText());
         assertEquals(60, close.getClassId());

@@ -1,10 +1,9 @@
 package io.warren.broker.channel;
 
-import static io.warren.broker.WireErrors.awaitShutdown;
+import static io.warren.broker.WireErrors.awaitChannelClosed;
 import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,7 +96,7 @@ class DirectReplyToTest {
     void publishingWithThePseudoQueueAsReplyToWithoutConsumingItClosesTheChannelWith406() throws Exception {
         Channel ch = client.createChannel();
         ch.basicPublish("", rpcQueue, request("x"), "ping".getBytes(StandardCharsets.UTF_8));
-        AMQP.Channel.Close close = assertInstanceOf(AMQP.Channel.Close.class, awaitShutdown(ch));
+        AMQP.Channel.Close close = awaitChannelClosed(ch);
         assertEquals(406, close.getReplyCode());
         assertTrue(close.getReplyText().contains("fast reply consumer does not exist"), close.getReplyText());
     }

@@ -1,7 +1,7 @@
 package io.warren.broker.definitions;
 
-import static io.warren.broker.Failures.awaitChannelClosed;
-import static io.warren.broker.Failures.connectionClose;
+import static io.warren.broker.WireErrors.awaitChannelClosed;
+import static io.warren.broker.WireErrors.connectionClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,8 +1,8 @@
 package io.warren.broker.vhost;
 
-import static io.warren.broker.Failures.awaitChannelClosed;
-import static io.warren.broker.Failures.channelClose;
-import static io.warren.broker.Failures.connectionClose;
+import static io.warren.broker.WireErrors.awaitChannelClosed;
+import static io.warren.broker.WireErrors.channelClose;
+import static io.warren.broker.WireErrors.connectionClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

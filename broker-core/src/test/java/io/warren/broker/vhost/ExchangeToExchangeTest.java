@@ -1,6 +1,6 @@
 package io.warren.broker.vhost;
 
-import static io.warren.broker.Failures.channelClose;
+import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

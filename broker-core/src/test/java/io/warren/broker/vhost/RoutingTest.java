@@ -246,7 +246,7 @@ class RoutingTest {
     void aHeadersBindingWithAnInvalidXMatchFailsWith406() throws Exception {
         String x = exchange("headers");
         String q = ch.queueDeclare().getQueue();
-        AMQP.Channel.Close close = io.warren.broker.Failures.channelClose(
+        AMQP.Channel.Close close = io.warren.broker.WireErrors.channelClose(
                 () -> ch.queueBind(q, x, "", table("x-match", "some", "a", "1")));
         assertEquals(406, close.getReplyCode());
         assertTrue(close.getReplyText().contains("x-match"), close.getReplyText());
