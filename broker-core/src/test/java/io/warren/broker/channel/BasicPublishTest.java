@@ -1,5 +1,7 @@
 package io.warren.broker.channel;
 
+import static io.warren.broker.TestMessages.utf8;
+import static io.warren.broker.WireErrors.awaitChannelClosed;
 import static io.warren.broker.WireErrors.channelClose;
 import static io.warren.broker.WireErrors.connectionClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -16,9 +18,7 @@ import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.Return;
 import io.warren.broker.Deliveries;
 import io.warren.broker.RunningBroker;
-import io.warren.broker.WireErrors;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -35,10 +35,6 @@ class BasicPublishTest {
     @RegisterExtension
     static final RunningBroker broker = RunningBroker.perClass();
     final Connection conn = broker.sharedConnection();
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     @Test
     void mandatoryPublishWithNoRouteComesBackAsBasicReturn() throws Exception {
@@ -95,7 +91,7 @@ class BasicPublishTest {
     void publishToAMissingExchangeClosesTheChannelWith404() throws Exception {
         Channel ch = conn.createChannel();
         ch.basicPublish("no-such-exchange", "k", null, utf8("x"));
-        AMQP.Channel.Close close = WireErrors.awaitChannelClosed(ch);
+        AMQP.Channel.Close close = awaitChannelClosed(ch);
         assertEquals(404, close.getReplyCode());
         assertTrue(close.getReplyText().contains("no-such-exchange"), close.getReplyText());
         assertEquals(60, close.getClassId());

@@ -1,5 +1,6 @@
 package io.warren.broker.channel;
 
+import static io.warren.broker.TestMessages.utf8;
 import static io.warren.broker.WireErrors.awaitChannelClosed;
 import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,7 +63,7 @@ class DirectReplyToTest {
         try (Channel ch = client.createChannel()) {
             Deliveries replies = new Deliveries(ch);
             String tag = ch.basicConsume(REPLY_TO, true, replies);
-            ch.basicPublish("", rpcQueue, request("c-1"), "ping".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("", rpcQueue, request("c-1"), utf8("ping"));
             Deliveries.Delivery r = replies.next();
             assertEquals("echo: ping", r.text());
             assertEquals("c-1", r.properties().getCorrelationId());
@@ -95,7 +96,7 @@ class DirectReplyToTest {
     @Test
     void publishingWithThePseudoQueueAsReplyToWithoutConsumingItClosesTheChannelWith406() throws Exception {
         Channel ch = client.createChannel();
-        ch.basicPublish("", rpcQueue, request("x"), "ping".getBytes(StandardCharsets.UTF_8));
+        ch.basicPublish("", rpcQueue, request("x"), utf8("ping"));
         AMQP.Channel.Close close = awaitChannelClosed(ch);
         assertEquals(406, close.getReplyCode());
         assertTrue(close.getReplyText().contains("fast reply consumer does not exist"), close.getReplyText());
@@ -114,14 +115,14 @@ class DirectReplyToTest {
         try (Channel ch = client.createChannel()) {
             Deliveries replies = new Deliveries(ch);
             ch.basicConsume(REPLY_TO, true, replies);
-            ch.basicPublish("", rpcQueue, request("old"), "ping".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("", rpcQueue, request("old"), utf8("ping"));
             replies.next();
             address = seenReplyTo.poll(10, TimeUnit.SECONDS);
         }
         try (Channel ch = server.createChannel()) {
             BlockingQueue<Return> returns = new LinkedBlockingQueue<>();
             ch.addReturnListener(returns::add);
-            ch.basicPublish("", address, true, null, "late".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("", address, true, null, utf8("late"));
             Return r = returns.poll(10, TimeUnit.SECONDS);
             assertNotNull(r, "a reply to a gone consumer must be returned");
             assertEquals(312, r.getReplyCode());

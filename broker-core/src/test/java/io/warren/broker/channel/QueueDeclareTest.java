@@ -1,5 +1,10 @@
 package io.warren.broker.channel;
 
+import static io.warren.broker.TestMessages.numbered;
+import static io.warren.broker.TestMessages.publish;
+import static io.warren.broker.TestMessages.text;
+import static io.warren.broker.TestMessages.unique;
+import static io.warren.broker.TestMessages.utf8;
 import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
@@ -33,18 +37,8 @@ class QueueDeclareTest {
     final Connection other = broker.connect();
     final Channel ch = broker.channel(conn);
 
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID();
-    }
-
     static VirtualHost vhost() {
         return broker.broker().vhost("/");
-    }
-
-    private void publish(String queue, int count) throws Exception {
-        for (int i = 0; i < count; i++) {
-            ch.basicPublish("", queue, null, ("m" + i).getBytes(StandardCharsets.UTF_8));
-        }
     }
 
     private static void awaitGone(String queue) {
@@ -64,7 +58,7 @@ class QueueDeclareTest {
     void declareOkCountsReadyMessagesAndConsumers() throws Exception {
         String q = unique("counted");
         ch.queueDeclare(q, false, false, false, null);
-        publish(q, 3);
+        publish(ch, q, numbered("m", 3));
         Channel consumerChannel = other.createChannel();
         consumerChannel.basicQos(1);
         AtomicInteger delivered = new AtomicInteger();
@@ -88,7 +82,7 @@ class QueueDeclareTest {
     void aConsumerOfAQueueWithWaitingMessagesGetsConsumeOkBeforeItsFirstDelivery() throws Exception {
         String q = unique("waiting");
         ch.queueDeclare(q, false, false, false, null);
-        publish(q, 5);
+        publish(ch, q, numbered("m", 5));
         List<String> events = new CopyOnWriteArrayList<>();
         Channel consumerChannel = other.createChannel();
         consumerChannel.basicConsume(q, true, new DefaultConsumer(consumerChannel) {
@@ -223,14 +217,14 @@ class QueueDeclareTest {
     void anotherChannelOfTheOwningConnectionMayUseAnExclusiveQueue() throws Exception {
         String q = ch.queueDeclare().getQueue();
         Channel second = conn.createChannel();
-        second.basicPublish("", q, null, "hi".getBytes(StandardCharsets.UTF_8));
-        assertEquals("hi", new String(second.basicGet(q, true).getBody(), StandardCharsets.UTF_8));
+        second.basicPublish("", q, null, utf8("hi"));
+        assertEquals("hi", text(second.basicGet(q, true)));
     }
 
     @Test
     void anExclusiveQueueIsDeletedWhenItsConnectionCloses() throws Exception {
         String q = ch.queueDeclare().getQueue();
-        publish(q, 2);
+        publish(ch, q, numbered("m", 2));
         conn.close();
         awaitGone(q);
         Channel theirs = other.createChannel();
@@ -274,7 +268,7 @@ class QueueDeclareTest {
     void anAutoDeleteQueueThatNeverHadAConsumerStays() throws Exception {
         String q = unique("auto");
         ch.queueDeclare(q, false, false, true, null);
-        publish(q, 1);
+        publish(ch, q, numbered("m", 1));
         assertEquals(1, ch.queueDeclarePassive(q).getMessageCount());
     }
 

@@ -1,5 +1,6 @@
 package io.warren.broker.connection;
 
+import static io.warren.broker.TestMessages.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -179,8 +180,8 @@ class HandshakeTest {
         }
 
         private static void writeField(DataOutputStream out, String name, String value) throws IOException {
-            byte[] n = name.getBytes(StandardCharsets.UTF_8);
-            byte[] v = value.getBytes(StandardCharsets.UTF_8);
+            byte[] n = utf8(name);
+            byte[] v = utf8(value);
             out.writeByte(n.length);
             out.write(n);
             out.writeByte('S');

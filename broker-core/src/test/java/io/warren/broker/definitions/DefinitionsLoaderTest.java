@@ -1,5 +1,7 @@
 package io.warren.broker.definitions;
 
+import static io.warren.broker.TestMessages.drain;
+import static io.warren.broker.TestMessages.utf8;
 import static io.warren.broker.WireErrors.awaitChannelClosed;
 import static io.warren.broker.WireErrors.connectionClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,16 +15,12 @@ import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.GetResponse;
 import io.warren.broker.RunningBroker;
 import io.warren.broker.definitions.DefinitionsLoader.DefinitionsException;
 import io.warren.broker.vhost.VirtualHost;
-import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,15 +53,6 @@ class DefinitionsLoaderTest {
         f.setPassword(password);
         f.setVirtualHost(vhost);
         return f.newConnection();
-    }
-
-    static List<String> drain(Channel ch, String queue) throws IOException {
-        List<String> out = new ArrayList<>();
-        GetResponse r;
-        while ((r = ch.basicGet(queue, true)) != null) {
-            out.add(new String(r.getBody(), StandardCharsets.UTF_8));
-        }
-        return out;
     }
 
     private DefinitionsException loadFailure(String json) {
@@ -226,7 +215,7 @@ class DefinitionsLoaderTest {
     }
 
     static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return utf8(s);
     }
 
     @Test
