@@ -1,18 +1,52 @@
 package io.warren.broker;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 
-/** A broker started in-process on a free port, with a client connection factory pointing at it. */
-public final class RunningBroker implements AutoCloseable {
-    private final Broker broker;
+/**
+ * A broker started in-process on a free port, with a client connection factory pointing at it.
+ *
+ * <p>As a JUnit extension, {@code @RegisterExtension static final RunningBroker broker = RunningBroker.perClass();}
+ * starts the broker before the class's {@code @BeforeAll} methods and closes it after its {@code @AfterAll} ones.
+ * Connections from {@link #connect()} are aborted for the test: those opened while the class is set up (in
+ * {@code @BeforeAll}) after the class, those opened later (in field initializers, {@code @BeforeEach} or a test)
+ * after each test. Outside JUnit, {@link #start()} gives a started broker that {@link #close()} stops.
+ */
+public final class RunningBroker
+        implements AutoCloseable, BeforeAllCallback, AfterAllCallback, TestInstancePreConstructCallback,
+        AfterEachCallback {
+    private final BrokerConfig config;
+    private final List<Connection> classConnections = new CopyOnWriteArrayList<>();
+    private final List<Connection> testConnections = new CopyOnWriteArrayList<>();
+    private volatile Broker broker;
+    private Connection shared;
+    private volatile boolean settingUpClass;
 
-    private RunningBroker(Broker broker) {
-        this.broker = broker;
+    private RunningBroker(BrokerConfig config) {
+        this.config = config;
+    }
+
+    /** An extension that runs a broker with the default configuration for the lifetime of a test class. */
+    public static RunningBroker perClass() {
+        return perClass(BrokerConfig.defaults());
+    }
+
+    /** An extension that runs a broker with this configuration for the lifetime of a test class. */
+    public static RunningBroker perClass(BrokerConfig config) {
+        return new RunningBroker(config);
     }
 
     public static RunningBroker start() {
@@ -20,16 +54,43 @@ public final class RunningBroker implements AutoCloseable {
     }
 
     public static RunningBroker start(BrokerConfig config) {
+        RunningBroker b = new RunningBroker(config);
+        b.startBroker();
+        return b;
+    }
+
+    private void startBroker() {
         try {
             BrokerConfig c = config.withAmqpPort(0).withBindAddress("127.0.0.1")
                     .withDataDir(Files.createTempDirectory("warren-test"));
-            return new RunningBroker(new Broker(c).start());
+            broker = new Broker(c).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        startBroker();
+        settingUpClass = true;
+    }
+
+    @Override
+    public void preConstructTestInstance(TestInstanceFactoryContext factoryContext, ExtensionContext context) {
+        settingUpClass = false;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        abortAll(testConnections);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public Broker broker() {
@@ -51,7 +112,14 @@ public final class RunningBroker implements AutoCloseable {
         return f;
     }
 
+    /** A connection for guest, aborted after the test (or after the class, when opened in {@code @BeforeAll}). */
     public Connection connect() {
+        Connection c = open();
+        (settingUpClass ? classConnections : testConnections).add(c);
+        return c;
+    }
+
+    private Connection open() {
         try {
             return factory().newConnection();
         } catch (IOException e) {
@@ -61,8 +129,44 @@ public final class RunningBroker implements AutoCloseable {
         }
     }
 
+    /** One connection for the whole class, opened on first use and aborted after the class. */
+    public synchronized Connection sharedConnection() {
+        if (shared == null) {
+            shared = open();
+            classConnections.add(shared);
+        }
+        return shared;
+    }
+
+    /** A channel on a new {@link #connect() connection}, for field initializers. */
+    public Channel channel() {
+        return channel(connect());
+    }
+
+    /** A new channel on this connection, without the checked exception, for field initializers. */
+    public Channel channel(Connection c) {
+        try {
+            return c.createChannel();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void abortAll(List<Connection> connections) {
+        for (Connection c : connections) {
+            c.abort();
+        }
+        connections.clear();
+    }
+
+    /** Aborts the connections still open and stops the broker. */
     @Override
     public void close() {
+        abortAll(testConnections);
+        abortAll(classConnections);
+        synchronized (this) {
+            shared = null;
+        }
         broker.close();
     }
 }

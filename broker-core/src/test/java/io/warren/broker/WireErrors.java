@@ -1,5 +1,6 @@
 package io.warren.broker;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.rabbitmq.client.AMQP;
@@ -7,11 +8,10 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Method;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 
-/** Catches the channel.close or connection.close a broker answers a bad method with. */
+/** The channel.close or connection.close a broker answers a bad method with, as the RabbitMQ client reports it. */
 public final class WireErrors {
     /** Something a test does on the wire that is expected to fail. */
     @FunctionalInterface
@@ -22,39 +22,20 @@ public final class WireErrors {
     private WireErrors() {
     }
 
-    /** Runs the action, expects the broker to close the channel, returns the close method. */
+    /** Runs a call that must close its channel; returns the channel.close the broker sent. */
     public static AMQP.Channel.Close channelClose(WireAction action) {
-        Method m = shutdownReason(action);
-        if (m instanceof AMQP.Channel.Close c) {
-            return c;
-        }
-        return fail("expected channel.close, got " + m);
+        return assertInstanceOf(AMQP.Channel.Close.class, shutdownReason(action), "expected channel.close");
     }
 
-    /** Runs the action, expects the broker to close the connection, returns the close method. */
+    /** Runs a call that must close the whole connection; returns the connection.close the broker sent. */
     public static AMQP.Connection.Close connectionClose(WireAction action) {
-        Method m = shutdownReason(action);
-        if (m instanceof AMQP.Connection.Close c) {
-            return c;
-        }
-        return fail("expected connection.close, got " + m);
+        return assertInstanceOf(AMQP.Connection.Close.class, shutdownReason(action), "expected connection.close");
     }
 
-    /**
-     * The reason a channel was closed by the broker, for failures that arrive asynchronously (after a publish):
-     * waits for the shutdown of the channel.
-     */
-    public static Method awaitShutdown(Channel ch) throws InterruptedException {
-        BlockingQueue<ShutdownSignalException> q = new LinkedBlockingQueue<>();
-        ch.addShutdownListener(q::add);
-        if (!ch.isOpen()) {
-            return ch.getCloseReason().getReason();
-        }
-        ShutdownSignalException s = q.poll(10, TimeUnit.SECONDS);
-        if (s == null) {
-            return fail("channel was not closed");
-        }
-        return s.getReason();
+    /** Waits for the broker to close a channel after an asynchronous method (a publish); returns its close. */
+    public static AMQP.Channel.Close awaitChannelClosed(Channel ch) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !ch.isOpen());
+        return assertInstanceOf(AMQP.Channel.Close.class, ch.getCloseReason().getReason());
     }
 
     private static Method shutdownReason(WireAction action) {

@@ -3,25 +3,14 @@ package io.warren.examples;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import io.warren.broker.RunningBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each example runs to its own success check against an in-process Warren (an example throws when it fails). */
 class ExamplesTest {
-    static RunningBroker broker;
-    static String[] uri;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-        uri = new String[] {"amqp://guest:guest@127.0.0.1:" + broker.port()};
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final String[] uri = {"amqp://guest:guest@127.0.0.1:" + broker.port()};
 
     @Test
     void workQueueProcessesEveryTask() {

@@ -1,64 +1,32 @@
 package io.warren.broker.channel;
 
-import static io.warren.broker.WireErrors.awaitShutdown;
+import static io.warren.broker.TestMessages.numbered;
+import static io.warren.broker.TestMessages.publish;
+import static io.warren.broker.TestMessages.ready;
+import static io.warren.broker.TestMessages.text;
+import static io.warren.broker.TestMessages.texts;
+import static io.warren.broker.WireErrors.awaitChannelClosed;
 import static io.warren.broker.WireErrors.channelClose;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.warren.broker.Deliveries;
 import io.warren.broker.RunningBroker;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AcknowledgementTest {
-    static RunningBroker broker;
-    static Connection conn;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-        conn = broker.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        conn.abort();
-        broker.close();
-    }
-
-    static List<String> numbered(int n) {
-        List<String> out = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            out.add(String.valueOf(i));
-        }
-        return out;
-    }
-
-    static void publish(Channel ch, String q, List<String> bodies) throws Exception {
-        for (String b : bodies) {
-            ch.basicPublish("", q, null, b.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    static List<String> texts(List<Deliveries.Delivery> ds) {
-        return ds.stream().map(Deliveries.Delivery::text).toList();
-    }
-
-    static int ready(Channel ch, String q) throws Exception {
-        return ch.queueDeclarePassive(q).getMessageCount();
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Connection conn = broker.sharedConnection();
 
     /** A queue that outlives channels and connections of the test. */
     static String sharedQueue(Channel ch) throws Exception {
@@ -156,7 +124,7 @@ class AcknowledgementTest {
             ch.basicNack(t3, true, false); // t2 and t3
             ch.basicRecover(true);
             assertEquals(1, ready(ch, q));
-            assertEquals("4", new String(ch.basicGet(q, true).getBody(), StandardCharsets.UTF_8));
+            assertEquals("4", text(ch.basicGet(q, true)));
             assertTrue(t2 > t1);
         }
     }
@@ -168,7 +136,7 @@ class AcknowledgementTest {
         publish(ch, q, numbered(1));
         long tag = ch.basicGet(q, false).getEnvelope().getDeliveryTag();
         ch.basicAck(tag + 10, false);
-        AMQP.Channel.Close close = assertInstanceOf(AMQP.Channel.Close.class, awaitShutdown(ch));
+        AMQP.Channel.Close close = awaitChannelClosed(ch);
         assertEquals(406, close.getReplyCode());
         assertTrue(close.getReplyText().contains("unknown delivery tag"), close.getReplyText());
         assertEquals(60, close.getClassId());

@@ -1,48 +1,31 @@
 package io.warren.broker.channel;
 
+import static io.warren.broker.TestMessages.publish;
+import static io.warren.broker.TestMessages.text;
 import static io.warren.broker.WireErrors.channelClose;
 import static io.warren.broker.WireErrors.connectionClose;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.warren.broker.Deliveries;
 import io.warren.broker.RunningBroker;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BasicConsumeTest {
-    static RunningBroker broker;
-    static Connection conn;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-        conn = broker.connect();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        conn.abort();
-        broker.close();
-    }
-
-    static void publish(Channel ch, String q, String... bodies) throws Exception {
-        for (String b : bodies) {
-            ch.basicPublish("", q, null, b.getBytes(StandardCharsets.UTF_8));
-        }
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Connection conn = broker.sharedConnection();
 
     /** A server-named queue that, unlike queueDeclare()'s, survives the cancel of its last consumer. */
     static String keptQueue(Channel ch) throws Exception {
@@ -154,7 +137,7 @@ class BasicConsumeTest {
                     .until(() -> ch.queueDeclarePassive(q).getMessageCount() == 2);
             assertEquals(0, ch.queueDeclarePassive(q).getConsumerCount());
             assertNull(d.poll(100));
-            assertEquals("after-1", new String(ch.basicGet(q, true).getBody(), StandardCharsets.UTF_8));
+            assertEquals("after-1", text(ch.basicGet(q, true)));
         }
     }
 

@@ -1,5 +1,8 @@
 package io.warren.broker.channel;
 
+import static io.warren.broker.TestMessages.publish;
+import static io.warren.broker.TestMessages.publishTo;
+import static io.warren.broker.TestMessages.text;
 import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,36 +15,13 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.warren.broker.RunningBroker;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BasicGetTest {
-    static RunningBroker broker;
-    static Connection conn;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-        conn = broker.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        conn.abort();
-        broker.close();
-    }
-
-    static void publish(Channel ch, String exchange, String key, String... bodies) throws Exception {
-        for (String b : bodies) {
-            ch.basicPublish(exchange, key, null, b.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    static String text(GetResponse r) {
-        return new String(r.getBody(), StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Connection conn = broker.sharedConnection();
 
     @Test
     void getOnAnEmptyQueueAnswersGetEmpty() throws Exception {
@@ -58,7 +38,7 @@ class BasicGetTest {
         try (Channel ch = conn.createChannel()) {
             String q = ch.queueDeclare().getQueue();
             ch.queueBind(q, "amq.topic", "orders.#");
-            publish(ch, "amq.topic", "orders.eu.created", "1", "2", "3");
+            publishTo(ch, "amq.topic", "orders.eu.created", "1", "2", "3");
             GetResponse r = ch.basicGet(q, true);
             assertEquals("1", text(r));
             assertEquals(2, r.getMessageCount());
@@ -78,7 +58,7 @@ class BasicGetTest {
         String q;
         try (Channel ch = conn.createChannel()) {
             q = ch.queueDeclare().getQueue();
-            publish(ch, "", q, "only");
+            publish(ch, q, "only");
             assertEquals("only", text(ch.basicGet(q, true)));
         }
         try (Channel ch = conn.createChannel()) {
@@ -90,7 +70,7 @@ class BasicGetTest {
     void getWithManualAckKeepsTheMessageUntilAcked() throws Exception {
         try (Channel ch = conn.createChannel()) {
             String q = ch.queueDeclare().getQueue();
-            publish(ch, "", q, "a", "b");
+            publish(ch, q, "a", "b");
             GetResponse a = ch.basicGet(q, false);
             assertEquals("a", text(a));
             AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(q);
@@ -109,7 +89,7 @@ class BasicGetTest {
         String q;
         try (Channel ch = conn.createChannel()) {
             q = ch.queueDeclare("get-requeue-" + System.nanoTime(), false, false, true, null).getQueue();
-            publish(ch, "", q, "first", "second");
+            publish(ch, q, "first", "second");
             assertEquals("first", text(ch.basicGet(q, false)));
         }
         try (Channel ch = conn.createChannel()) {
@@ -129,7 +109,7 @@ class BasicGetTest {
     void rejectedGetWithRequeueComesBackRedelivered() throws Exception {
         try (Channel ch = conn.createChannel()) {
             String q = ch.queueDeclare().getQueue();
-            publish(ch, "", q, "r");
+            publish(ch, q, "r");
             GetResponse r = ch.basicGet(q, false);
             ch.basicReject(r.getEnvelope().getDeliveryTag(), true);
             GetResponse again = ch.basicGet(q, false);

@@ -1,11 +1,12 @@
 package io.warren.broker.channel;
 
+import static io.warren.broker.TestMessages.utf8;
+import static io.warren.broker.WireErrors.awaitChannelClosed;
 import static io.warren.broker.WireErrors.channelClose;
 import static io.warren.broker.WireErrors.connectionClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,9 +18,7 @@ import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.Return;
 import io.warren.broker.Deliveries;
 import io.warren.broker.RunningBroker;
-import io.warren.broker.WireErrors;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -29,29 +28,13 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BasicPublishTest {
-    static RunningBroker broker;
-    static Connection conn;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-        conn = broker.connect();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        conn.close();
-        broker.close();
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Connection conn = broker.sharedConnection();
 
     @Test
     void mandatoryPublishWithNoRouteComesBackAsBasicReturn() throws Exception {
@@ -108,7 +91,7 @@ class BasicPublishTest {
     void publishToAMissingExchangeClosesTheChannelWith404() throws Exception {
         Channel ch = conn.createChannel();
         ch.basicPublish("no-such-exchange", "k", null, utf8("x"));
-        AMQP.Channel.Close close = assertInstanceOf(AMQP.Channel.Close.class, WireErrors.awaitShutdown(ch));
+        AMQP.Channel.Close close = awaitChannelClosed(ch);
         assertEquals(404, close.getReplyCode());
         assertTrue(close.getReplyText().contains("no-such-exchange"), close.getReplyText());
         assertEquals(60, close.getClassId());

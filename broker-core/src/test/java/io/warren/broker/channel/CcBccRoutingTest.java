@@ -1,5 +1,8 @@
 package io.warren.broker.channel;
 
+import static io.warren.broker.TestMessages.boundQueue;
+import static io.warren.broker.TestMessages.text;
+import static io.warren.broker.TestMessages.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,35 +14,16 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.warren.broker.RunningBroker;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CcBccRoutingTest {
-    static RunningBroker broker;
-    static Connection conn;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-        conn = broker.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        conn.abort();
-        broker.close();
-    }
-
-    static String boundQueue(Channel ch, String exchange, String key) throws Exception {
-        String q = ch.queueDeclare().getQueue();
-        ch.queueBind(q, exchange, key);
-        return q;
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Connection conn = broker.sharedConnection();
 
     static AMQP.BasicProperties withHeaders(Map<String, Object> headers) {
         return new AMQP.BasicProperties.Builder().headers(headers).messageId("cc-test").build();
@@ -54,12 +38,11 @@ class CcBccRoutingTest {
             String c1 = boundQueue(ch, x, "copy-1");
             String c2 = boundQueue(ch, x, "copy-2");
             String other = boundQueue(ch, x, "other");
-            ch.basicPublish(x, "main", withHeaders(Map.of("CC", List.of("copy-1", "copy-2"))),
-                    "hi".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish(x, "main", withHeaders(Map.of("CC", List.of("copy-1", "copy-2"))), utf8("hi"));
             for (String q : List.of(main, c1, c2)) {
                 GetResponse r = ch.basicGet(q, true);
                 assertNotNull(r, q);
-                assertEquals("hi", new String(r.getBody(), StandardCharsets.UTF_8));
+                assertEquals("hi", text(r));
                 assertEquals("main", r.getEnvelope().getRoutingKey(), "the routing key is the published one");
                 assertEquals("[copy-1, copy-2]", r.getProps().getHeaders().get("CC").toString());
                 assertEquals("cc-test", r.getProps().getMessageId());
@@ -82,11 +65,11 @@ class CcBccRoutingTest {
             headers.put("keep", "me");
             headers.put("CC", List.of("cc"));
             headers.put("BCC", List.of("bcc"));
-            ch.basicPublish(x, "main", withHeaders(headers), "secret".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish(x, "main", withHeaders(headers), utf8("secret"));
             for (String q : List.of(main, cc, bcc)) {
                 GetResponse r = ch.basicGet(q, true);
                 assertNotNull(r, q);
-                assertEquals("secret", new String(r.getBody(), StandardCharsets.UTF_8));
+                assertEquals("secret", text(r));
                 Map<String, Object> seen = r.getProps().getHeaders();
                 assertFalse(seen.containsKey("BCC"), "BCC leaked to " + q + ": " + seen);
                 assertEquals("[cc]", seen.get("CC").toString());
@@ -118,7 +101,7 @@ class CcBccRoutingTest {
             String q = ch.queueDeclare().getQueue();
             ch.queueBind(q, "amq.topic", "a.*");
             ch.basicPublish("amq.topic", "a.one", withHeaders(Map.of("CC", List.of("a.two"), "BCC", List.of("a.three"))),
-                    "x".getBytes(StandardCharsets.UTF_8));
+                    utf8("x"));
             GetResponse r = ch.basicGet(q, true);
             assertNotNull(r);
             assertEquals(0, r.getMessageCount(), "exactly one copy per queue");
@@ -134,12 +117,12 @@ class CcBccRoutingTest {
             ch.addReturnListener(returns::add);
             String q = boundQueue(ch, "amq.direct", "cc-mandatory");
             ch.basicPublish("amq.direct", "nothing-here", true, withHeaders(Map.of("CC", List.of("cc-mandatory"))),
-                    "x".getBytes(StandardCharsets.UTF_8));
+                    utf8("x"));
             ch.basicPublish("amq.direct", "nothing-here", true, withHeaders(Map.of("CC", List.of("nor-here"))),
-                    "y".getBytes(StandardCharsets.UTF_8));
+                    utf8("y"));
             com.rabbitmq.client.Return ret = returns.poll(10, java.util.concurrent.TimeUnit.SECONDS);
             assertNotNull(ret);
-            assertEquals("y", new String(ret.getBody(), StandardCharsets.UTF_8));
+            assertEquals("y", text(ret));
             assertEquals(1, ch.queueDeclarePassive(q).getMessageCount());
             assertTrue(returns.isEmpty());
         }

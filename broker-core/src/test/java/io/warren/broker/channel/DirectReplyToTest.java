@@ -1,10 +1,10 @@
 package io.warren.broker.channel;
 
-import static io.warren.broker.WireErrors.awaitShutdown;
+import static io.warren.broker.TestMessages.utf8;
+import static io.warren.broker.WireErrors.awaitChannelClosed;
 import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,13 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DirectReplyToTest {
     static final String REPLY_TO = "amq.rabbitmq.reply-to";
-    static RunningBroker broker;
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
     static Connection server;
     static Connection client;
     static String rpcQueue;
@@ -35,8 +36,7 @@ class DirectReplyToTest {
 
     /** An RPC server on its own connection: answers "echo: body" to each request's reply-to. */
     @BeforeAll
-    static void start() throws Exception {
-        broker = RunningBroker.start();
+    static void startServer() throws Exception {
         server = broker.connect();
         client = broker.connect();
         Channel ch = server.createChannel();
@@ -54,13 +54,6 @@ class DirectReplyToTest {
         });
     }
 
-    @AfterAll
-    static void stop() {
-        client.abort();
-        server.abort();
-        broker.close();
-    }
-
     static AMQP.BasicProperties request(String correlationId) {
         return new AMQP.BasicProperties.Builder().replyTo(REPLY_TO).correlationId(correlationId).build();
     }
@@ -70,7 +63,7 @@ class DirectReplyToTest {
         try (Channel ch = client.createChannel()) {
             Deliveries replies = new Deliveries(ch);
             String tag = ch.basicConsume(REPLY_TO, true, replies);
-            ch.basicPublish("", rpcQueue, request("c-1"), "ping".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("", rpcQueue, request("c-1"), utf8("ping"));
             Deliveries.Delivery r = replies.next();
             assertEquals("echo: ping", r.text());
             assertEquals("c-1", r.properties().getCorrelationId());
@@ -103,8 +96,8 @@ class DirectReplyToTest {
     @Test
     void publishingWithThePseudoQueueAsReplyToWithoutConsumingItClosesTheChannelWith406() throws Exception {
         Channel ch = client.createChannel();
-        ch.basicPublish("", rpcQueue, request("x"), "ping".getBytes(StandardCharsets.UTF_8));
-        AMQP.Channel.Close close = assertInstanceOf(AMQP.Channel.Close.class, awaitShutdown(ch));
+        ch.basicPublish("", rpcQueue, request("x"), utf8("ping"));
+        AMQP.Channel.Close close = awaitChannelClosed(ch);
         assertEquals(406, close.getReplyCode());
         assertTrue(close.getReplyText().contains("fast reply consumer does not exist"), close.getReplyText());
     }
@@ -122,14 +115,14 @@ class DirectReplyToTest {
         try (Channel ch = client.createChannel()) {
             Deliveries replies = new Deliveries(ch);
             ch.basicConsume(REPLY_TO, true, replies);
-            ch.basicPublish("", rpcQueue, request("old"), "ping".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("", rpcQueue, request("old"), utf8("ping"));
             replies.next();
             address = seenReplyTo.poll(10, TimeUnit.SECONDS);
         }
         try (Channel ch = server.createChannel()) {
             BlockingQueue<Return> returns = new LinkedBlockingQueue<>();
             ch.addReturnListener(returns::add);
-            ch.basicPublish("", address, true, null, "late".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("", address, true, null, utf8("late"));
             Return r = returns.poll(10, TimeUnit.SECONDS);
             assertNotNull(r, "a reply to a gone consumer must be returned");
             assertEquals(312, r.getReplyCode());

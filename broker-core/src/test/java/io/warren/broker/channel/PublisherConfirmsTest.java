@@ -1,9 +1,11 @@
 package io.warren.broker.channel;
 
+import static io.warren.broker.TestMessages.text;
+import static io.warren.broker.TestMessages.utf8;
 import static io.warren.broker.WireErrors.channelClose;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -14,25 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PublisherConfirmsTest {
-    static RunningBroker broker;
-    static Connection conn;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-        conn = broker.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        conn.abort();
-        broker.close();
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Connection conn = broker.sharedConnection();
 
     /** Records confirms as "ack:tag:multiple" / "nack:..." in arrival order; returns as "return:body". */
     static final class Events implements ConfirmListener {
@@ -131,9 +121,9 @@ class PublisherConfirmsTest {
         try (Channel ch = conn.createChannel()) {
             Events events = new Events();
             ch.addConfirmListener(events);
-            ch.addReturnListener(r -> events.log.add("return:" + new String(r.getBody(), StandardCharsets.UTF_8)));
+            ch.addReturnListener(r -> events.log.add("return:" + text(r)));
             ch.confirmSelect();
-            ch.basicPublish("amq.direct", "nobody-listens", true, null, "lost".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("amq.direct", "nobody-listens", true, null, utf8("lost"));
             ch.waitForConfirmsOrDie(10_000);
             assertEquals(List.of("return:lost", "ack:1:false"), events.log);
         }

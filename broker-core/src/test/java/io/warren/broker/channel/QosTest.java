@@ -1,48 +1,28 @@
 package io.warren.broker.channel;
 
+import static io.warren.broker.TestMessages.numbered;
+import static io.warren.broker.TestMessages.publish;
+import static io.warren.broker.TestMessages.ready;
 import static io.warren.broker.WireErrors.connectionClose;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.warren.broker.Deliveries;
 import io.warren.broker.RunningBroker;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class QosTest {
-    static RunningBroker broker;
-    static Connection conn;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-        conn = broker.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        conn.abort();
-        broker.close();
-    }
-
-    static void publish(Channel ch, String q, int from, int to) throws Exception {
-        for (int i = from; i <= to; i++) {
-            ch.basicPublish("", q, null, String.valueOf(i).getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    static int ready(Channel ch, String q) throws Exception {
-        return ch.queueDeclarePassive(q).getMessageCount();
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Connection conn = broker.sharedConnection();
 
     @Test
     void perConsumerPrefetchLimitsUnackedDeliveriesUntilAnAck() throws Exception {
@@ -51,7 +31,7 @@ class QosTest {
             ch.basicQos(2); // global=false: per consumer
             Deliveries d = new Deliveries(ch);
             ch.basicConsume(q, false, d);
-            publish(ch, q, 1, 5);
+            publish(ch, q, numbered(1, 5));
             List<Deliveries.Delivery> first = d.next(2);
             assertEquals(List.of("1", "2"), first.stream().map(Deliveries.Delivery::text).toList());
             await().atMost(Duration.ofSeconds(10)).until(() -> ready(ch, q) == 3);
@@ -75,8 +55,8 @@ class QosTest {
             Deliveries b = new Deliveries(ch);
             ch.basicConsume(q1, false, a);
             ch.basicConsume(q2, false, b);
-            publish(ch, q1, 1, 3);
-            publish(ch, q2, 1, 3);
+            publish(ch, q1, numbered(1, 3));
+            publish(ch, q2, numbered(1, 3));
             assertEquals("1", a.next().text());
             assertEquals("1", b.next().text());
             await().atMost(Duration.ofSeconds(10)).until(() -> ready(ch, q1) == 2 && ready(ch, q2) == 2);
@@ -89,7 +69,7 @@ class QosTest {
     void prefetchAppliesToConsumersStartedAfterTheQos() throws Exception {
         try (Channel ch = conn.createChannel()) {
             String q = ch.queueDeclare().getQueue();
-            publish(ch, q, 1, 10);
+            publish(ch, q, numbered(1, 10));
             Deliveries unlimited = new Deliveries(ch);
             ch.basicConsume(q, false, unlimited);
             assertEquals(10, unlimited.next(10).size());
@@ -106,8 +86,8 @@ class QosTest {
             Deliveries b = new Deliveries(ch);
             ch.basicConsume(q1, false, a);
             ch.basicConsume(q2, false, b);
-            publish(ch, q1, 1, 5);
-            publish(ch, q2, 1, 5);
+            publish(ch, q1, numbered(1, 5));
+            publish(ch, q2, numbered(1, 5));
             await().atMost(Duration.ofSeconds(10)).until(() -> a.pending() + b.pending() == 3);
             await().atMost(Duration.ofSeconds(10)).until(() -> ready(ch, q1) + ready(ch, q2) == 7);
             Thread.sleep(200); // give an excess delivery the chance to show up
@@ -127,7 +107,7 @@ class QosTest {
             ch.basicQos(2, false);
             Deliveries d = new Deliveries(ch);
             ch.basicConsume(q, false, d);
-            publish(ch, q, 1, 4);
+            publish(ch, q, numbered(1, 4));
             d.next(2);
             await().atMost(Duration.ofSeconds(10)).until(() -> ready(ch, q) == 2);
             assertNull(d.poll(100), "the tighter per-consumer limit applies");
@@ -142,7 +122,7 @@ class QosTest {
             ch.basicQos(0);
             Deliveries d = new Deliveries(ch);
             ch.basicConsume(q, false, d);
-            publish(ch, q, 1, 20);
+            publish(ch, q, numbered(1, 20));
             assertEquals(20, d.next(20).size());
         }
     }
@@ -154,7 +134,7 @@ class QosTest {
             ch.basicQos(1);
             Deliveries d = new Deliveries(ch);
             ch.basicConsume(q, false, d);
-            publish(ch, q, 1, 2);
+            publish(ch, q, numbered(1, 2));
             Deliveries.Delivery one = d.next();
             ch.basicNack(one.tag(), false, true);
             Deliveries.Delivery again = d.next();
@@ -172,13 +152,13 @@ class QosTest {
             String q2 = ch.queueDeclare().getQueue();
             Deliveries early = new Deliveries(ch);
             ch.basicConsume(q1, false, early);
-            publish(ch, q1, 1, 3);
+            publish(ch, q1, numbered(1, 3));
             early.next(3); // delivered while the channel had no limit
             ch.basicQos(1, true);
             ch.basicAck(0, true);
             Deliveries late = new Deliveries(ch);
             ch.basicConsume(q2, false, late);
-            publish(ch, q2, 1, 5);
+            publish(ch, q2, numbered(1, 5));
             assertEquals("1", late.next().text());
             await().atMost(Duration.ofSeconds(10)).until(() -> ready(ch, q2) <= 4);
             Thread.sleep(200); // give an excess delivery the chance to show up

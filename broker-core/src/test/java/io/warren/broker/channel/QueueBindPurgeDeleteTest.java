@@ -1,6 +1,11 @@
 package io.warren.broker.channel;
 
-import static io.warren.broker.Failures.channelClose;
+import static io.warren.broker.TestMessages.numbered;
+import static io.warren.broker.TestMessages.publish;
+import static io.warren.broker.TestMessages.publishTo;
+import static io.warren.broker.TestMessages.text;
+import static io.warren.broker.TestMessages.unique;
+import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,47 +17,18 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import io.warren.broker.RunningBroker;
 import io.warren.broker.vhost.VirtualHost;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** queue.bind, queue.unbind, queue.purge and queue.delete. */
 class QueueBindPurgeDeleteTest {
-    static RunningBroker broker;
-    Connection conn;
-    Channel ch;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = broker.connect();
-        ch = conn.createChannel();
-    }
-
-    @AfterEach
-    void close() {
-        conn.abort();
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID();
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Connection conn = broker.connect();
+    final Channel ch = broker.channel(conn);
 
     static VirtualHost vhost() {
         return broker.broker().vhost("/");
@@ -62,12 +38,6 @@ class QueueBindPurgeDeleteTest {
         String q = unique("q");
         ch.queueDeclare(q, false, false, false, null);
         return q;
-    }
-
-    private void publish(String exchange, String key, int count) throws Exception {
-        for (int i = 0; i < count; i++) {
-            ch.basicPublish(exchange, key, null, ("m" + i).getBytes(StandardCharsets.UTF_8));
-        }
     }
 
     // ---- bind / unbind ----
@@ -101,8 +71,8 @@ class QueueBindPurgeDeleteTest {
         ch.queueBind(q, "amq.direct", "one");
         ch.queueBind(q, "amq.direct", "two");
         ch.queueUnbind(q, "amq.direct", "one");
-        publish("amq.direct", "one", 1);
-        publish("amq.direct", "two", 1);
+        publishTo(ch, "amq.direct", "one", numbered("m", 1));
+        publishTo(ch, "amq.direct", "two", numbered("m", 1));
         assertEquals(1, ch.queueDeclarePassive(q).getMessageCount());
         assertEquals("two", ch.basicGet(q, true).getEnvelope().getRoutingKey());
     }
@@ -118,7 +88,7 @@ class QueueBindPurgeDeleteTest {
     void theEmptyQueueNameMeansTheLastQueueDeclaredOnTheChannel() throws Exception {
         String q = ch.queueDeclare().getQueue();
         ch.queueBind("", "amq.direct", "last");
-        publish("amq.direct", "last", 1);
+        publishTo(ch, "amq.direct", "last", numbered("m", 1));
         assertEquals(1, ch.queueDeclarePassive(q).getMessageCount());
     }
 
@@ -127,7 +97,7 @@ class QueueBindPurgeDeleteTest {
     @Test
     void purgeRemovesReadyMessagesAndReturnsHowMany() throws Exception {
         String q = declared();
-        publish("", q, 5);
+        publish(ch, q, numbered("m", 5));
         assertEquals(5, ch.queuePurge(q).getMessageCount());
         assertNull(ch.basicGet(q, true));
         assertEquals(0, ch.queuePurge(q).getMessageCount());
@@ -136,11 +106,11 @@ class QueueBindPurgeDeleteTest {
     @Test
     void purgeLeavesUnacknowledgedMessagesAlone() throws Exception {
         String q = declared();
-        publish("", q, 3);
+        publish(ch, q, numbered("m", 3));
         long tag = ch.basicGet(q, false).getEnvelope().getDeliveryTag();
         assertEquals(2, ch.queuePurge(q).getMessageCount());
         ch.basicReject(tag, true);
-        assertEquals("m0", new String(ch.basicGet(q, true).getBody(), StandardCharsets.UTF_8));
+        assertEquals("m0", text(ch.basicGet(q, true)));
     }
 
     @Test
@@ -153,7 +123,7 @@ class QueueBindPurgeDeleteTest {
     @Test
     void deleteReturnsTheNumberOfMessagesAndRemovesTheQueue() throws Exception {
         String q = declared();
-        publish("", q, 4);
+        publish(ch, q, numbered("m", 4));
         assertEquals(4, ch.queueDelete(q).getMessageCount());
         assertNull(vhost().queue(q));
         assertEquals(404, channelClose(() -> ch.queueDeclarePassive(q)).getReplyCode());
@@ -187,7 +157,7 @@ class QueueBindPurgeDeleteTest {
     @Test
     void deletingIfEmptyWhileItHasMessagesFailsWith406() throws Exception {
         String q = declared();
-        publish("", q, 1);
+        publish(ch, q, numbered("m", 1));
         AMQP.Channel.Close close = channelClose(() -> ch.queueDelete(q, false, true));
         assertEquals(406, close.getReplyCode());
         assertEquals("PRECONDITION_FAILED - queue '" + q + "' in vhost '/' is not empty", close.getReplyText());
@@ -223,7 +193,7 @@ class QueueBindPurgeDeleteTest {
         ch.queueBind(q, "amq.fanout", "");
         ch.queueDelete(q);
         ch.queueDeclare(q, false, false, false, null);
-        publish("amq.fanout", "", 1);
+        publishTo(ch, "amq.fanout", "", numbered("m", 1));
         assertEquals(0, ch.queueDeclarePassive(q).getMessageCount());
     }
 }

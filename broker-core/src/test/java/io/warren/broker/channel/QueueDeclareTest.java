@@ -1,6 +1,11 @@
 package io.warren.broker.channel;
 
-import static io.warren.broker.Failures.channelClose;
+import static io.warren.broker.TestMessages.numbered;
+import static io.warren.broker.TestMessages.publish;
+import static io.warren.broker.TestMessages.text;
+import static io.warren.broker.TestMessages.unique;
+import static io.warren.broker.TestMessages.utf8;
+import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,58 +23,22 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** queue.declare: naming, passive, exclusive, auto-delete, equivalence and the counts in declare-ok. */
 class QueueDeclareTest {
-    static RunningBroker broker;
-    Connection conn;
-    Connection other;
-    Channel ch;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = broker.connect();
-        other = broker.connect();
-        ch = conn.createChannel();
-    }
-
-    @AfterEach
-    void close() {
-        conn.abort();
-        other.abort();
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID();
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Connection conn = broker.connect();
+    final Connection other = broker.connect();
+    final Channel ch = broker.channel(conn);
 
     static VirtualHost vhost() {
         return broker.broker().vhost("/");
-    }
-
-    private void publish(String queue, int count) throws Exception {
-        for (int i = 0; i < count; i++) {
-            ch.basicPublish("", queue, null, ("m" + i).getBytes(StandardCharsets.UTF_8));
-        }
     }
 
     private static void awaitGone(String queue) {
@@ -89,7 +58,7 @@ class QueueDeclareTest {
     void declareOkCountsReadyMessagesAndConsumers() throws Exception {
         String q = unique("counted");
         ch.queueDeclare(q, false, false, false, null);
-        publish(q, 3);
+        publish(ch, q, numbered("m", 3));
         Channel consumerChannel = other.createChannel();
         consumerChannel.basicQos(1);
         AtomicInteger delivered = new AtomicInteger();
@@ -113,7 +82,7 @@ class QueueDeclareTest {
     void aConsumerOfAQueueWithWaitingMessagesGetsConsumeOkBeforeItsFirstDelivery() throws Exception {
         String q = unique("waiting");
         ch.queueDeclare(q, false, false, false, null);
-        publish(q, 5);
+        publish(ch, q, numbered("m", 5));
         List<String> events = new CopyOnWriteArrayList<>();
         Channel consumerChannel = other.createChannel();
         consumerChannel.basicConsume(q, true, new DefaultConsumer(consumerChannel) {
@@ -248,14 +217,14 @@ class QueueDeclareTest {
     void anotherChannelOfTheOwningConnectionMayUseAnExclusiveQueue() throws Exception {
         String q = ch.queueDeclare().getQueue();
         Channel second = conn.createChannel();
-        second.basicPublish("", q, null, "hi".getBytes(StandardCharsets.UTF_8));
-        assertEquals("hi", new String(second.basicGet(q, true).getBody(), StandardCharsets.UTF_8));
+        second.basicPublish("", q, null, utf8("hi"));
+        assertEquals("hi", text(second.basicGet(q, true)));
     }
 
     @Test
     void anExclusiveQueueIsDeletedWhenItsConnectionCloses() throws Exception {
         String q = ch.queueDeclare().getQueue();
-        publish(q, 2);
+        publish(ch, q, numbered("m", 2));
         conn.close();
         awaitGone(q);
         Channel theirs = other.createChannel();
@@ -299,7 +268,7 @@ class QueueDeclareTest {
     void anAutoDeleteQueueThatNeverHadAConsumerStays() throws Exception {
         String q = unique("auto");
         ch.queueDeclare(q, false, false, true, null);
-        publish(q, 1);
+        publish(ch, q, numbered("m", 1));
         assertEquals(1, ch.queueDeclarePassive(q).getMessageCount());
     }
 

@@ -1,5 +1,9 @@
 package io.warren.broker.channel;
 
+import static io.warren.broker.TestMessages.publish;
+import static io.warren.broker.TestMessages.ready;
+import static io.warren.broker.TestMessages.text;
+import static io.warren.broker.TestMessages.utf8;
 import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,43 +15,16 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.Return;
 import io.warren.broker.RunningBroker;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TransactionTest {
-    static RunningBroker broker;
-    static Connection conn;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-        conn = broker.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        conn.abort();
-        broker.close();
-    }
-
-    static void publish(Channel ch, String q, String... bodies) throws Exception {
-        for (String b : bodies) {
-            ch.basicPublish("", q, null, b.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    static int ready(Channel ch, String q) throws Exception {
-        return ch.queueDeclarePassive(q).getMessageCount();
-    }
-
-    static String text(GetResponse r) {
-        return new String(r.getBody(), StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Connection conn = broker.sharedConnection();
 
     @Test
     void publishesAreInvisibleUntilCommit() throws Exception {
@@ -147,12 +124,12 @@ class TransactionTest {
             BlockingQueue<Return> returns = new LinkedBlockingQueue<>();
             tx.addReturnListener(returns::add);
             tx.txSelect();
-            tx.basicPublish("amq.direct", "nobody", true, null, "nowhere".getBytes(StandardCharsets.UTF_8));
+            tx.basicPublish("amq.direct", "nobody", true, null, utf8("nowhere"));
             tx.txCommit();
             Return r = returns.poll(10, TimeUnit.SECONDS);
             assertNotNull(r);
             assertEquals(312, r.getReplyCode());
-            assertEquals("nowhere", new String(r.getBody(), StandardCharsets.UTF_8));
+            assertEquals("nowhere", text(r));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.warren.broker.connection;
 
+import static io.warren.broker.TestMessages.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,24 +23,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HandshakeTest {
-    static RunningBroker broker;
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
 
     @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
+    static void addVhostAndUser() {
         broker.broker().addVhost("other");
         broker.broker().users().putUser("alice", "wonderland", Set.of());
         broker.broker().users().setPermission("alice", "/", Permission.ALL);
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
     }
 
     @Test
@@ -184,8 +180,8 @@ class HandshakeTest {
         }
 
         private static void writeField(DataOutputStream out, String name, String value) throws IOException {
-            byte[] n = name.getBytes(StandardCharsets.UTF_8);
-            byte[] v = value.getBytes(StandardCharsets.UTF_8);
+            byte[] n = utf8(name);
+            byte[] v = utf8(value);
             out.writeByte(n.length);
             out.write(n);
             out.writeByte('S');

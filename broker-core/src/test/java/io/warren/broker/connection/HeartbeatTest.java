@@ -8,22 +8,12 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.warren.broker.RawAmqpClient;
 import io.warren.broker.RunningBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HeartbeatTest {
-    static RunningBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
 
     @Test
     void theNegotiatedHeartbeatIsTheClientsWhenLower() throws Exception {

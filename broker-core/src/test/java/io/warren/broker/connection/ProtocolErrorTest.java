@@ -1,5 +1,6 @@
 package io.warren.broker.connection;
 
+import static io.warren.broker.TestMessages.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,25 +17,14 @@ import io.warren.codec.frame.FrameWriter;
 import io.warren.codec.methods.Basic;
 import io.warren.codec.methods.Connection.Close;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Malformed input closes the offending connection cleanly and nothing else. */
 class ProtocolErrorTest {
-    static RunningBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
 
     private static byte[] bytes(ByteBuf buf) {
         byte[] b = new byte[buf.readableBytes()];
@@ -124,7 +114,7 @@ class ProtocolErrorTest {
     void garbageAfterTheHandshakeClosesOnlyThatConnection() throws Exception {
         try (Connection good = broker.connect(); Channel ch = good.createChannel()) {
             String q = ch.queueDeclare().getQueue();
-            ch.basicPublish("", q, null, "before".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("", q, null, utf8("before"));
             Random random = new Random(42);
             for (int round = 0; round < 30; round++) {
                 try (RawAmqpClient raw = new RawAmqpClient(broker.port()).handshake(131072, 0)) {
@@ -136,13 +126,13 @@ class ProtocolErrorTest {
                     // the broker may reset the socket while we are still writing
                 }
             }
-            ch.basicPublish("", q, null, "after".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("", q, null, utf8("after"));
             GetResponse first = ch.basicGet(q, true);
             GetResponse second = ch.basicGet(q, true);
             assertNotNull(first);
             assertNotNull(second);
-            assertArrayEquals("before".getBytes(StandardCharsets.UTF_8), first.getBody());
-            assertArrayEquals("after".getBytes(StandardCharsets.UTF_8), second.getBody());
+            assertArrayEquals(utf8("before"), first.getBody());
+            assertArrayEquals(utf8("after"), second.getBody());
         }
     }
 

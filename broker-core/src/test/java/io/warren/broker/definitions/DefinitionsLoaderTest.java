@@ -1,7 +1,9 @@
 package io.warren.broker.definitions;
 
-import static io.warren.broker.Failures.awaitChannelClosed;
-import static io.warren.broker.Failures.connectionClose;
+import static io.warren.broker.TestMessages.drain;
+import static io.warren.broker.TestMessages.utf8;
+import static io.warren.broker.WireErrors.awaitChannelClosed;
+import static io.warren.broker.WireErrors.connectionClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,26 +15,23 @@ import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.GetResponse;
 import io.warren.broker.RunningBroker;
 import io.warren.broker.definitions.DefinitionsLoader.DefinitionsException;
 import io.warren.broker.vhost.VirtualHost;
-import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Loading a RabbitMQ definitions export, then using what it defined through the wire. */
 class DefinitionsLoaderTest {
-    static RunningBroker broker;
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
     static DefinitionsLoader.Summary summary;
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,14 +39,8 @@ class DefinitionsLoaderTest {
     Path tmp;
 
     @BeforeAll
-    static void start() throws Exception {
-        broker = RunningBroker.start();
+    static void load() throws Exception {
         summary = new DefinitionsLoader(broker.broker()).load(resource("shop-export.json"));
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
     }
 
     static Path resource(String name) throws URISyntaxException {
@@ -60,15 +53,6 @@ class DefinitionsLoaderTest {
         f.setPassword(password);
         f.setVirtualHost(vhost);
         return f.newConnection();
-    }
-
-    static List<String> drain(Channel ch, String queue) throws IOException {
-        List<String> out = new ArrayList<>();
-        GetResponse r;
-        while ((r = ch.basicGet(queue, true)) != null) {
-            out.add(new String(r.getBody(), StandardCharsets.UTF_8));
-        }
-        return out;
     }
 
     private DefinitionsException loadFailure(String json) {
@@ -239,7 +223,7 @@ class DefinitionsLoaderTest {
     }
 
     static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return utf8(s);
     }
 
     @Test

@@ -23,22 +23,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class QueueDeliveryTest {
-    static RunningBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
 
     static byte[] number(int i) {
         return ByteBuffer.allocate(4).putInt(i).array();

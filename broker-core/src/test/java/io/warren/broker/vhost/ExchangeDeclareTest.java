@@ -1,8 +1,10 @@
 package io.warren.broker.vhost;
 
-import static io.warren.broker.Failures.awaitChannelClosed;
-import static io.warren.broker.Failures.channelClose;
-import static io.warren.broker.Failures.connectionClose;
+import static io.warren.broker.TestMessages.unique;
+import static io.warren.broker.TestMessages.utf8;
+import static io.warren.broker.WireErrors.awaitChannelClosed;
+import static io.warren.broker.WireErrors.channelClose;
+import static io.warren.broker.WireErrors.connectionClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,50 +18,17 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.warren.broker.RunningBroker;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ExchangeDeclareTest {
-    static RunningBroker broker;
-    Connection conn;
-    Channel ch;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = broker.connect();
-        ch = conn.createChannel();
-    }
-
-    @AfterEach
-    void close() {
-        conn.abort();
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID();
-    }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Connection conn = broker.connect();
+    final Channel ch = broker.channel(conn);
 
     @ParameterizedTest
     @ValueSource(strings = {"direct", "fanout", "topic", "headers"})
@@ -79,9 +48,9 @@ class ExchangeDeclareTest {
     @Test
     void theDefaultExchangeRoutesByQueueName() throws Exception {
         String q = ch.queueDeclare().getQueue();
-        ch.basicPublish("", q, null, bytes("via default"));
+        ch.basicPublish("", q, null, utf8("via default"));
         GetResponse r = ch.basicGet(q, true);
-        assertArrayEquals(bytes("via default"), r.getBody());
+        assertArrayEquals(utf8("via default"), r.getBody());
         assertEquals("", r.getEnvelope().getExchange());
     }
 
@@ -195,7 +164,7 @@ class ExchangeDeclareTest {
 
     @Test
     void publishingToAMissingExchangeClosesTheChannelWith404() throws Exception {
-        ch.basicPublish(unique("nowhere"), "k", null, bytes("lost"));
+        ch.basicPublish(unique("nowhere"), "k", null, utf8("lost"));
         assertEquals(404, awaitChannelClosed(ch).getReplyCode());
     }
 
@@ -203,7 +172,7 @@ class ExchangeDeclareTest {
     void publishingToAnInternalExchangeFailsWith403() throws Exception {
         String x = unique("internal");
         ch.exchangeDeclare(x, BuiltinExchangeType.FANOUT, false, false, true, Map.of());
-        ch.basicPublish(x, "", null, bytes("nope"));
+        ch.basicPublish(x, "", null, utf8("nope"));
         AMQP.Channel.Close close = awaitChannelClosed(ch);
         assertEquals(403, close.getReplyCode());
         assertTrue(close.getReplyText().contains("internal exchange '" + x + "'"), close.getReplyText());
@@ -218,8 +187,8 @@ class ExchangeDeclareTest {
         ch.exchangeBind(internal, front, "");
         String q = ch.queueDeclare().getQueue();
         ch.queueBind(q, internal, "");
-        ch.basicPublish(front, "", null, bytes("forwarded"));
-        assertArrayEquals(bytes("forwarded"), ch.basicGet(q, true).getBody());
+        ch.basicPublish(front, "", null, utf8("forwarded"));
+        assertArrayEquals(utf8("forwarded"), ch.basicGet(q, true).getBody());
     }
 
     @Test

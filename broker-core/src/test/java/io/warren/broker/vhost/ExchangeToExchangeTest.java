@@ -1,73 +1,31 @@
 package io.warren.broker.vhost;
 
-import static io.warren.broker.Failures.channelClose;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.warren.broker.TestMessages.boundQueue;
+import static io.warren.broker.TestMessages.get;
+import static io.warren.broker.TestMessages.text;
+import static io.warren.broker.TestMessages.unique;
+import static io.warren.broker.TestMessages.utf8;
+import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.Return;
 import io.warren.broker.RunningBroker;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Exchange-to-exchange bindings and alternate exchanges. */
 class ExchangeToExchangeTest {
-    static RunningBroker broker;
-    Connection conn;
-    Channel ch;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = broker.connect();
-        ch = conn.createChannel();
-    }
-
-    @AfterEach
-    void close() {
-        conn.abort();
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID();
-    }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private String queueBoundTo(String exchange, String key) throws Exception {
-        String q = ch.queueDeclare().getQueue();
-        ch.queueBind(q, exchange, key);
-        return q;
-    }
-
-    private String body(String queue) throws Exception {
-        GetResponse r = ch.basicGet(queue, true);
-        return r == null ? null : new String(r.getBody(), StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Channel ch = broker.channel();
 
     @Test
     void aMessagePublishedToTheSourceReachesQueuesBoundToTheDestination() throws Exception {
@@ -76,11 +34,11 @@ class ExchangeToExchangeTest {
         ch.exchangeDeclare(source, "direct");
         ch.exchangeDeclare(destination, "fanout");
         ch.exchangeBind(destination, source, "orders");
-        String q = queueBoundTo(destination, "");
-        ch.basicPublish(source, "orders", null, bytes("through"));
-        ch.basicPublish(source, "invoices", null, bytes("filtered out by the source"));
-        assertEquals("through", body(q));
-        assertNull(body(q));
+        String q = boundQueue(ch, destination, "");
+        ch.basicPublish(source, "orders", null, utf8("through"));
+        ch.basicPublish(source, "invoices", null, utf8("filtered out by the source"));
+        assertEquals("through", get(ch, q));
+        assertNull(get(ch, q));
     }
 
     @Test
@@ -90,11 +48,11 @@ class ExchangeToExchangeTest {
         ch.exchangeDeclare(source, "fanout");
         ch.exchangeDeclare(destination, "topic");
         ch.exchangeBind(destination, source, "");
-        String eu = queueBoundTo(destination, "eu.*");
-        String us = queueBoundTo(destination, "us.*");
-        ch.basicPublish(source, "eu.paris", null, bytes("bonjour"));
-        assertEquals("bonjour", body(eu));
-        assertNull(body(us));
+        String eu = boundQueue(ch, destination, "eu.*");
+        String us = boundQueue(ch, destination, "us.*");
+        ch.basicPublish(source, "eu.paris", null, utf8("bonjour"));
+        assertEquals("bonjour", get(ch, eu));
+        assertNull(get(ch, us));
     }
 
     @Test
@@ -104,11 +62,11 @@ class ExchangeToExchangeTest {
         ch.exchangeDeclare(source, "fanout");
         ch.exchangeDeclare(destination, "fanout");
         ch.exchangeBind(destination, source, "");
-        String q = queueBoundTo(source, "");
+        String q = boundQueue(ch, source, "");
         ch.queueBind(q, destination, "");
-        ch.basicPublish(source, "", null, bytes("once"));
-        assertEquals("once", body(q));
-        assertNull(body(q));
+        ch.basicPublish(source, "", null, utf8("once"));
+        assertEquals("once", get(ch, q));
+        assertNull(get(ch, q));
     }
 
     @Test
@@ -118,12 +76,12 @@ class ExchangeToExchangeTest {
         ch.exchangeDeclare(source, "direct");
         ch.exchangeDeclare(destination, "direct");
         ch.exchangeBind(destination, source, "k");
-        String q = queueBoundTo(destination, "k");
+        String q = boundQueue(ch, destination, "k");
         ch.exchangeUnbind(destination, source, "k");
-        ch.basicPublish(source, "k", null, bytes("stopped"));
-        ch.basicPublish(destination, "k", null, bytes("direct"));
-        assertEquals("direct", body(q));
-        assertNull(body(q));
+        ch.basicPublish(source, "k", null, utf8("stopped"));
+        ch.basicPublish(destination, "k", null, utf8("direct"));
+        assertEquals("direct", get(ch, q));
+        assertNull(get(ch, q));
     }
 
     @Test
@@ -137,14 +95,14 @@ class ExchangeToExchangeTest {
         ch.exchangeBind(b, a, "");
         ch.exchangeBind(c, b, "");
         ch.exchangeBind(a, c, "");
-        String qa = queueBoundTo(a, "");
-        String qc = queueBoundTo(c, "");
-        ch.basicPublish(b, "", null, bytes("round"));
-        ch.basicPublish(a, "", null, bytes("again"));
-        assertEquals(List.of("round", "again"), List.of(body(qa), body(qa)));
-        assertEquals(List.of("round", "again"), List.of(body(qc), body(qc)));
-        assertNull(body(qa));
-        assertNull(body(qc));
+        String qa = boundQueue(ch, a, "");
+        String qc = boundQueue(ch, c, "");
+        ch.basicPublish(b, "", null, utf8("round"));
+        ch.basicPublish(a, "", null, utf8("again"));
+        assertEquals(List.of("round", "again"), List.of(get(ch, qa), get(ch, qa)));
+        assertEquals(List.of("round", "again"), List.of(get(ch, qc), get(ch, qc)));
+        assertNull(get(ch, qa));
+        assertNull(get(ch, qc));
     }
 
     @Test
@@ -201,17 +159,17 @@ class ExchangeToExchangeTest {
         String main = unique("main");
         ch.exchangeDeclare(ae, "fanout");
         ch.exchangeDeclare(main, "direct", false, false, Map.of("alternate-exchange", ae));
-        String routed = queueBoundTo(main, "known");
-        String caught = queueBoundTo(ae, "");
-        ch.basicPublish(main, "known", null, bytes("routed"));
-        ch.basicPublish(main, "unknown", null, bytes("unroutable"));
-        assertEquals("routed", body(routed));
-        assertNull(body(routed));
+        String routed = boundQueue(ch, main, "known");
+        String caught = boundQueue(ch, ae, "");
+        ch.basicPublish(main, "known", null, utf8("routed"));
+        ch.basicPublish(main, "unknown", null, utf8("unroutable"));
+        assertEquals("routed", get(ch, routed));
+        assertNull(get(ch, routed));
         GetResponse r = ch.basicGet(caught, true);
-        assertEquals("unroutable", new String(r.getBody(), StandardCharsets.UTF_8));
+        assertEquals("unroutable", text(r));
         assertEquals(main, r.getEnvelope().getExchange());
         assertEquals("unknown", r.getEnvelope().getRoutingKey());
-        assertNull(body(caught));
+        assertNull(get(ch, caught));
     }
 
     @Test
@@ -220,14 +178,14 @@ class ExchangeToExchangeTest {
         String main = unique("main");
         ch.exchangeDeclare(ae, "fanout");
         ch.exchangeDeclare(main, "direct", false, false, Map.of("alternate-exchange", ae));
-        String caught = queueBoundTo(ae, "");
+        String caught = boundQueue(ch, ae, "");
         List<Return> returns = new CopyOnWriteArrayList<>();
         ch.addReturnListener(returns::add);
         ch.confirmSelect();
-        ch.basicPublish(main, "nobody", true, null, bytes("caught"));
+        ch.basicPublish(main, "nobody", true, null, utf8("caught"));
         ch.waitForConfirmsOrDie(10_000);
         assertEquals(List.of(), returns);
-        assertEquals("caught", body(caught));
+        assertEquals("caught", get(ch, caught));
     }
 
     @Test
@@ -239,21 +197,21 @@ class ExchangeToExchangeTest {
         List<Return> returns = new CopyOnWriteArrayList<>();
         ch.addReturnListener(returns::add);
         ch.confirmSelect();
-        ch.basicPublish(main, "nobody", true, null, bytes("lost"));
+        ch.basicPublish(main, "nobody", true, null, utf8("lost"));
         ch.waitForConfirmsOrDie(10_000);
         assertEquals(1, returns.size());
         assertEquals(312, returns.get(0).getReplyCode());
-        assertEquals("lost", new String(returns.get(0).getBody(), StandardCharsets.UTF_8));
+        assertEquals("lost", text(returns.get(0)));
     }
 
     @Test
     void aMissingAlternateExchangeIsIgnored() throws Exception {
         String main = unique("main");
         ch.exchangeDeclare(main, "direct", false, false, Map.of("alternate-exchange", unique("never-declared")));
-        ch.basicPublish(main, "nobody", null, bytes("dropped"));
-        String q = queueBoundTo(main, "k");
-        ch.basicPublish(main, "k", null, bytes("kept"));
-        assertEquals("kept", body(q));
+        ch.basicPublish(main, "nobody", null, utf8("dropped"));
+        String q = boundQueue(ch, main, "k");
+        ch.basicPublish(main, "k", null, utf8("kept"));
+        assertEquals("kept", get(ch, q));
         assertTrue(ch.isOpen());
     }
 }

@@ -1,85 +1,37 @@
 package io.warren.broker.vhost;
 
+import static io.warren.broker.TestMessages.boundQueue;
+import static io.warren.broker.TestMessages.drain;
+import static io.warren.broker.TestMessages.publishTo;
+import static io.warren.broker.TestMessages.unique;
+import static io.warren.broker.TestMessages.utf8;
+import static io.warren.broker.WireErrors.channelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
 import io.warren.broker.RunningBroker;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Which queues a message reaches through direct, fanout, topic and headers exchanges. */
 class RoutingTest {
-    static RunningBroker broker;
-    Connection conn;
-    Channel ch;
-
-    @BeforeAll
-    static void start() {
-        broker = RunningBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = broker.connect();
-        ch = conn.createChannel();
-    }
-
-    @AfterEach
-    void close() {
-        conn.abort();
-    }
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+    final Channel ch = broker.channel();
 
     private String exchange(String type) throws Exception {
-        String x = type + "-" + UUID.randomUUID();
+        String x = unique(type);
         ch.exchangeDeclare(x, type);
         return x;
     }
 
-    private String queueBoundTo(String exchange, String key) throws Exception {
-        return queueBoundTo(exchange, key, null);
-    }
-
-    private String queueBoundTo(String exchange, String key, Map<String, Object> args) throws Exception {
-        String q = ch.queueDeclare().getQueue();
-        ch.queueBind(q, exchange, key, args);
-        return q;
-    }
-
-    private void publish(String exchange, String key, String body) throws Exception {
-        ch.basicPublish(exchange, key, null, body.getBytes(StandardCharsets.UTF_8));
-    }
-
     private void publishWithHeaders(String exchange, String body, Map<String, Object> headers) throws Exception {
-        ch.basicPublish(exchange, "", new AMQP.BasicProperties.Builder().headers(headers).build(),
-                body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Every body in the queue, in order (basic.get waits for earlier publishes on the same channel). */
-    private List<String> drain(String queue) throws Exception {
-        List<String> out = new ArrayList<>();
-        GetResponse r;
-        while ((r = ch.basicGet(queue, true)) != null) {
-            out.add(new String(r.getBody(), StandardCharsets.UTF_8));
-        }
-        return out;
+        ch.basicPublish(exchange, "", new AMQP.BasicProperties.Builder().headers(headers).build(), utf8(body));
     }
 
     private static Map<String, Object> table(Object... kv) {
@@ -95,42 +47,42 @@ class RoutingTest {
     @Test
     void directRoutesOnTheExactKeyToEveryQueueBoundWithIt() throws Exception {
         String x = exchange("direct");
-        String a1 = queueBoundTo(x, "a");
-        String a2 = queueBoundTo(x, "a");
-        String b = queueBoundTo(x, "b");
-        publish(x, "a", "to a");
-        publish(x, "b", "to b");
-        publish(x, "A", "case matters");
-        publish(x, "", "empty key");
-        assertEquals(List.of("to a"), drain(a1));
-        assertEquals(List.of("to a"), drain(a2));
-        assertEquals(List.of("to b"), drain(b));
+        String a1 = boundQueue(ch, x, "a");
+        String a2 = boundQueue(ch, x, "a");
+        String b = boundQueue(ch, x, "b");
+        publishTo(ch, x, "a", "to a");
+        publishTo(ch, x, "b", "to b");
+        publishTo(ch, x, "A", "case matters");
+        publishTo(ch, x, "", "empty key");
+        assertEquals(List.of("to a"), drain(ch, a1));
+        assertEquals(List.of("to a"), drain(ch, a2));
+        assertEquals(List.of("to b"), drain(ch, b));
     }
 
     @Test
     void aQueueBoundTwiceGetsOneCopy() throws Exception {
         String x = exchange("direct");
-        String q = queueBoundTo(x, "k");
+        String q = boundQueue(ch, x, "k");
         ch.queueBind(q, x, "k");
-        publish(x, "k", "one");
-        assertEquals(List.of("one"), drain(q));
+        publishTo(ch, x, "k", "one");
+        assertEquals(List.of("one"), drain(ch, q));
     }
 
     @Test
     void anUnboundQueueStopsReceiving() throws Exception {
         String x = exchange("direct");
-        String q = queueBoundTo(x, "k");
-        publish(x, "k", "before");
+        String q = boundQueue(ch, x, "k");
+        publishTo(ch, x, "k", "before");
         ch.queueUnbind(q, x, "k");
-        publish(x, "k", "after");
-        assertEquals(List.of("before"), drain(q));
+        publishTo(ch, x, "k", "after");
+        assertEquals(List.of("before"), drain(ch, q));
     }
 
     @Test
     void thePredeclaredDirectExchangeRoutes() throws Exception {
-        String q = queueBoundTo("amq.direct", "pre");
-        publish("amq.direct", "pre", "pre-declared");
-        assertEquals(List.of("pre-declared"), drain(q));
+        String q = boundQueue(ch, "amq.direct", "pre");
+        publishTo(ch, "amq.direct", "pre", "pre-declared");
+        assertEquals(List.of("pre-declared"), drain(ch, q));
     }
 
     // ---- fanout ----
@@ -138,11 +90,11 @@ class RoutingTest {
     @Test
     void fanoutCopiesToEveryBoundQueueWhateverTheKey() throws Exception {
         String x = exchange("fanout");
-        String q1 = queueBoundTo(x, "");
-        String q2 = queueBoundTo(x, "ignored");
-        publish(x, "anything", "everyone");
-        assertEquals(List.of("everyone"), drain(q1));
-        assertEquals(List.of("everyone"), drain(q2));
+        String q1 = boundQueue(ch, x, "");
+        String q2 = boundQueue(ch, x, "ignored");
+        publishTo(ch, x, "anything", "everyone");
+        assertEquals(List.of("everyone"), drain(ch, q1));
+        assertEquals(List.of("everyone"), drain(ch, q2));
     }
 
     // ---- topic ----
@@ -150,61 +102,61 @@ class RoutingTest {
     @Test
     void starMatchesExactlyOneWord() throws Exception {
         String x = exchange("topic");
-        String q = queueBoundTo(x, "*.orange.*");
-        publish(x, "quick.orange.rabbit", "yes");
-        publish(x, "orange.rabbit", "too few");
-        publish(x, "quick.orange.male.rabbit", "too many");
-        publish(x, ".orange.", "empty words count");
-        assertEquals(List.of("yes", "empty words count"), drain(q));
+        String q = boundQueue(ch, x, "*.orange.*");
+        publishTo(ch, x, "quick.orange.rabbit", "yes");
+        publishTo(ch, x, "orange.rabbit", "too few");
+        publishTo(ch, x, "quick.orange.male.rabbit", "too many");
+        publishTo(ch, x, ".orange.", "empty words count");
+        assertEquals(List.of("yes", "empty words count"), drain(ch, q));
     }
 
     @Test
     void hashMatchesZeroOrMoreWords() throws Exception {
         String x = exchange("topic");
-        String q = queueBoundTo(x, "lazy.#");
-        publish(x, "lazy", "zero");
-        publish(x, "lazy.orange", "one");
-        publish(x, "lazy.orange.male.rabbit", "three");
-        publish(x, "quick.lazy", "not at the start");
-        publish(x, "lazyfox", "not a word boundary");
-        assertEquals(List.of("zero", "one", "three"), drain(q));
+        String q = boundQueue(ch, x, "lazy.#");
+        publishTo(ch, x, "lazy", "zero");
+        publishTo(ch, x, "lazy.orange", "one");
+        publishTo(ch, x, "lazy.orange.male.rabbit", "three");
+        publishTo(ch, x, "quick.lazy", "not at the start");
+        publishTo(ch, x, "lazyfox", "not a word boundary");
+        assertEquals(List.of("zero", "one", "three"), drain(ch, q));
     }
 
     @Test
     void hashInTheMiddleMatchesAnyRun() throws Exception {
         String x = exchange("topic");
-        String q = queueBoundTo(x, "a.#.z");
-        publish(x, "a.z", "none between");
-        publish(x, "a.b.c.z", "two between");
-        publish(x, "a.b.c", "no z");
-        assertEquals(List.of("none between", "two between"), drain(q));
+        String q = boundQueue(ch, x, "a.#.z");
+        publishTo(ch, x, "a.z", "none between");
+        publishTo(ch, x, "a.b.c.z", "two between");
+        publishTo(ch, x, "a.b.c", "no z");
+        assertEquals(List.of("none between", "two between"), drain(ch, q));
     }
 
     @Test
     void aLoneHashMatchesEveryKeyIncludingTheEmptyOne() throws Exception {
         String x = exchange("topic");
-        String q = queueBoundTo(x, "#");
-        publish(x, "", "empty");
-        publish(x, "a.b.c", "words");
-        assertEquals(List.of("empty", "words"), drain(q));
+        String q = boundQueue(ch, x, "#");
+        publishTo(ch, x, "", "empty");
+        publishTo(ch, x, "a.b.c", "words");
+        assertEquals(List.of("empty", "words"), drain(ch, q));
     }
 
     @Test
     void aTopicWithoutWildcardsMatchesLikeDirect() throws Exception {
         String x = exchange("topic");
-        String q = queueBoundTo(x, "stock.usd.nyse");
-        publish(x, "stock.usd.nyse", "exact");
-        publish(x, "stock.usd", "prefix");
-        assertEquals(List.of("exact"), drain(q));
+        String q = boundQueue(ch, x, "stock.usd.nyse");
+        publishTo(ch, x, "stock.usd.nyse", "exact");
+        publishTo(ch, x, "stock.usd", "prefix");
+        assertEquals(List.of("exact"), drain(ch, q));
     }
 
     @Test
     void aMessageMatchingSeveralBindingsOfOneQueueArrivesOnce() throws Exception {
         String x = exchange("topic");
-        String q = queueBoundTo(x, "*.orange.*");
+        String q = boundQueue(ch, x, "*.orange.*");
         ch.queueBind(q, x, "*.*.rabbit");
-        publish(x, "quick.orange.rabbit", "both patterns");
-        assertEquals(List.of("both patterns"), drain(q));
+        publishTo(ch, x, "quick.orange.rabbit", "both patterns");
+        assertEquals(List.of("both patterns"), drain(ch, q));
     }
 
     // ---- headers ----
@@ -212,66 +164,66 @@ class RoutingTest {
     @Test
     void headersAllNeedsEveryBoundHeaderWithItsValue() throws Exception {
         String x = exchange("headers");
-        String q = queueBoundTo(x, "", table("x-match", "all", "format", "pdf", "type", "report"));
+        String q = boundQueue(ch, x, "", table("x-match", "all", "format", "pdf", "type", "report"));
         publishWithHeaders(x, "both", table("format", "pdf", "type", "report", "extra", 1));
         publishWithHeaders(x, "one", table("format", "pdf"));
         publishWithHeaders(x, "wrong value", table("format", "zip", "type", "report"));
         publishWithHeaders(x, "no headers", null);
-        assertEquals(List.of("both"), drain(q));
+        assertEquals(List.of("both"), drain(ch, q));
     }
 
     @Test
     void headersAnyNeedsOneBoundHeaderWithItsValue() throws Exception {
         String x = exchange("headers");
-        String q = queueBoundTo(x, "", table("x-match", "any", "format", "pdf", "type", "report"));
+        String q = boundQueue(ch, x, "", table("x-match", "any", "format", "pdf", "type", "report"));
         publishWithHeaders(x, "format", table("format", "pdf"));
         publishWithHeaders(x, "type", table("type", "report", "format", "zip"));
         publishWithHeaders(x, "neither", table("format", "zip"));
-        assertEquals(List.of("format", "type"), drain(q));
+        assertEquals(List.of("format", "type"), drain(ch, q));
     }
 
     @Test
     void headersMatchingDefaultsToAll() throws Exception {
         String x = exchange("headers");
-        String q = queueBoundTo(x, "", table("a", "1", "b", "2"));
+        String q = boundQueue(ch, x, "", table("a", "1", "b", "2"));
         publishWithHeaders(x, "both", table("a", "1", "b", "2"));
         publishWithHeaders(x, "one", table("a", "1"));
-        assertEquals(List.of("both"), drain(q));
+        assertEquals(List.of("both"), drain(ch, q));
     }
 
     @Test
     void headersMatchingIgnoresTheRoutingKey() throws Exception {
         String x = exchange("headers");
-        String q = queueBoundTo(x, "some-key", table("x-match", "any", "a", "1"));
+        String q = boundQueue(ch, x, "some-key", table("x-match", "any", "a", "1"));
         ch.basicPublish(x, "other-key", new AMQP.BasicProperties.Builder().headers(table("a", "1")).build(),
-                "keyless".getBytes(StandardCharsets.UTF_8));
-        assertEquals(List.of("keyless"), drain(q));
+                utf8("keyless"));
+        assertEquals(List.of("keyless"), drain(ch, q));
     }
 
     @Test
     void headersMatchingComparesNumbersByValue() throws Exception {
         String x = exchange("headers");
-        String q = queueBoundTo(x, "", table("x-match", "all", "version", 2));
+        String q = boundQueue(ch, x, "", table("x-match", "all", "version", 2));
         publishWithHeaders(x, "two", table("version", 2));
         publishWithHeaders(x, "three", table("version", 3));
-        assertEquals(List.of("two"), drain(q));
+        assertEquals(List.of("two"), drain(ch, q));
     }
 
     @Test
     void xPrefixedHeadersOnlyCountForTheWithXModes() throws Exception {
         String x = exchange("headers");
-        String plain = queueBoundTo(x, "", table("x-match", "any", "x-tenant", "acme"));
-        String withX = queueBoundTo(x, "", table("x-match", "any-with-x", "x-tenant", "acme"));
+        String plain = boundQueue(ch, x, "", table("x-match", "any", "x-tenant", "acme"));
+        String withX = boundQueue(ch, x, "", table("x-match", "any-with-x", "x-tenant", "acme"));
         publishWithHeaders(x, "tenant", table("x-tenant", "acme"));
-        assertEquals(List.of(), drain(plain));
-        assertEquals(List.of("tenant"), drain(withX));
+        assertEquals(List.of(), drain(ch, plain));
+        assertEquals(List.of("tenant"), drain(ch, withX));
     }
 
     @Test
     void aHeadersBindingWithAnInvalidXMatchFailsWith406() throws Exception {
         String x = exchange("headers");
         String q = ch.queueDeclare().getQueue();
-        AMQP.Channel.Close close = io.warren.broker.Failures.channelClose(
+        AMQP.Channel.Close close = channelClose(
                 () -> ch.queueBind(q, x, "", table("x-match", "some", "a", "1")));
         assertEquals(406, close.getReplyCode());
         assertTrue(close.getReplyText().contains("x-match"), close.getReplyText());
@@ -279,11 +231,11 @@ class RoutingTest {
 
     @Test
     void thePredeclaredHeadersExchangesRoute() throws Exception {
-        String q1 = queueBoundTo("amq.headers", "", table("x-match", "all", "k", "v"));
-        String q2 = queueBoundTo("amq.match", "", table("x-match", "all", "k", "v"));
+        String q1 = boundQueue(ch, "amq.headers", "", table("x-match", "all", "k", "v"));
+        String q2 = boundQueue(ch, "amq.match", "", table("x-match", "all", "k", "v"));
         publishWithHeaders("amq.headers", "via amq.headers", table("k", "v"));
         publishWithHeaders("amq.match", "via amq.match", table("k", "v"));
-        assertEquals(List.of("via amq.headers"), drain(q1));
-        assertEquals(List.of("via amq.match"), drain(q2));
+        assertEquals(List.of("via amq.headers"), drain(ch, q1));
+        assertEquals(List.of("via amq.match"), drain(ch, q2));
     }
 }
