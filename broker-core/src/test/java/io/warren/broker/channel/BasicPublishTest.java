@@ -100,6 +100,26 @@ class BasicPublishTest {
     }
 
     @Test
+    void aUserIdPropertyOtherThanTheAuthenticatedUserClosesTheChannelWith406() throws Exception {
+        Channel ch = conn.createChannel();
+        String q = ch.queueDeclare().getQueue();
+        ch.basicPublish("", q, new AMQP.BasicProperties.Builder().userId("mallory").build(), utf8("x"));
+        AMQP.Channel.Close close = awaitChannelClosed(ch);
+        assertEquals(406, close.getReplyCode());
+        assertEquals("PRECONDITION_FAILED - user_id property set to 'mallory' but authenticated user was 'guest'",
+                close.getReplyText());
+    }
+
+    @Test
+    void theAuthenticatedUsersOwnUserIdIsAccepted() throws Exception {
+        try (Channel ch = conn.createChannel()) {
+            String q = ch.queueDeclare().getQueue();
+            ch.basicPublish("", q, new AMQP.BasicProperties.Builder().userId("guest").build(), utf8("x"));
+            assertEquals("guest", ch.basicGet(q, true).getProps().getUserId());
+        }
+    }
+
+    @Test
     void publishToAMissingExchangeFailsTheNextSynchronousCall() throws Exception {
         Channel ch = conn.createChannel();
         ch.basicPublish("no-such-exchange", "k", null, utf8("x"));

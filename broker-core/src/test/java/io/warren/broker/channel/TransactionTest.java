@@ -146,6 +146,43 @@ class TransactionTest {
     }
 
     @Test
+    void ackingTheSameTagTwiceInOneTransactionFailsAtTheSecondAck() throws Exception {
+        Channel ch = conn.createChannel();
+        String q = ch.queueDeclare().getQueue();
+        publish(ch, q, "once");
+        GetResponse r = ch.basicGet(q, false);
+        ch.txSelect();
+        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+        AMQP.Channel.Close close = channelClose(() -> {
+            ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+            ch.txCommit();
+        });
+        assertEquals(406, close.getReplyCode());
+        assertEquals(80, close.getMethodId(), "the second basic.ack is at fault, not the commit");
+        try (Channel observer = conn.createChannel()) {
+            assertEquals("once", text(observer.basicGet(q, true)), "nothing was committed: the message is back");
+        }
+    }
+
+    @Test
+    void rolledBackAcksLeaveTheMessagesUnackedAndAckableAgain() throws Exception {
+        try (Channel ch = conn.createChannel()) {
+            String q = ch.queueDeclare().getQueue();
+            publish(ch, q, "a", "b");
+            GetResponse a = ch.basicGet(q, false);
+            GetResponse b = ch.basicGet(q, false);
+            ch.txSelect();
+            ch.basicAck(b.getEnvelope().getDeliveryTag(), true);
+            ch.txRollback();
+            ch.basicAck(a.getEnvelope().getDeliveryTag(), false);
+            ch.basicAck(b.getEnvelope().getDeliveryTag(), false);
+            ch.txCommit();
+            assertEquals(0, ready(ch, q));
+            assertEquals(0, ch.queueDeclarePassive(q).getMessageCount());
+        }
+    }
+
+    @Test
     void commitWithoutSelectClosesTheChannelWith406() throws Exception {
         Channel ch = conn.createChannel();
         AMQP.Channel.Close close = channelClose(ch::txCommit);
