@@ -78,6 +78,24 @@ public final class RawAmqpClient implements AutoCloseable {
         }
     }
 
+    /** Every frame that arrives until the peer is quiet for quietMillis, or closes the socket. */
+    public java.util.List<RawFrame> readAvailable(int quietMillis) throws IOException {
+        java.util.List<RawFrame> frames = new java.util.ArrayList<>();
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout(quietMillis);
+        try {
+            while (true) {
+                frames.add(read());
+            }
+        } catch (SocketTimeoutException | EOFException e) {
+            return frames;
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(before);
+            }
+        }
+    }
+
     /** Reads frames until one carries a method of the given type. */
     public <M extends Method> M expect(Class<M> type) throws IOException {
         while (true) {
