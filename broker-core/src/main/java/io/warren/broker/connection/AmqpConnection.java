@@ -63,6 +63,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
     private final QueueWorkBatch queueWork = new QueueWorkBatch();
     private final List<MessageQueue> exclusiveQueues = new ArrayList<>();
+    private final PublisherFlow flow;
     private ChannelHandlerContext ctx;
     private FrameOutput out;
     private State state = State.AWAITING_HEADER;
@@ -77,6 +78,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     public AmqpConnection(Broker broker, Channel socket) {
         this.broker = broker;
         this.socket = socket;
+        this.flow = new PublisherFlow(socket);
     }
 
     // ---- facts other parts read ----
@@ -159,6 +161,12 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     /** Queues a publish for the queue's next batch task; takes over one reference of the message. */
     public void publishTo(MessageQueue q, Message m) {
         queueWork.publish(q, m);
+        flow.publishedTo(q);
+    }
+
+    /** True while reading is paused because a queue this connection publishes to is in flow control. */
+    public boolean isInFlow() {
+        return flow.isBlocked();
     }
 
     public void settleWith(MessageQueue q, int count) {

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +20,15 @@ import java.util.function.Consumer;
 public final class MessageQueue implements Destination {
     /** Deliveries handed to one consumer in one task: large enough to amortise, small enough to interleave. */
     private static final int MAX_BATCH = 256;
+    /**
+     * Flow control, like RabbitMQ's: a queue whose consumers are busy but fall behind stops its publishers
+     * above this many ready messages, so the machine's time goes to delivering rather than to a backlog.
+     */
+    static final int FLOW_HIGH = 20_000;
+    static final int FLOW_LOW = FLOW_HIGH / 2;
+    /** Consumers that delivered nothing for this long are stuck, not busy: their queue never blocks publishers. */
+    private static final long BUSY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long FLOW_CHECK_MILLIS = 100;
 
     private final String name;
     private final String vhost;
@@ -39,6 +49,9 @@ public final class MessageQueue implements Destination {
     private boolean hadConsumers;
     private boolean deleted;
     private long readyBytes;
+    private long lastDeliveryNanos;
+    private final List<FlowWaiter> flowWaiters = new ArrayList<>();
+    private volatile boolean inFlow;
 
     // snapshots other threads may read for statistics
     private volatile int readyCount;
@@ -108,6 +121,11 @@ public final class MessageQueue implements Destination {
         return consumerCount;
     }
 
+    /** True while publishers to this queue should pause; read by publishers on their own threads. */
+    public boolean inFlow() {
+        return inFlow;
+    }
+
     // ---- everything below runs on the queue's loop ----
 
     /** Takes over one reference of each message. */
@@ -132,6 +150,7 @@ public final class MessageQueue implements Destination {
         }
         int n = consumers.size();
         int idle = 0;
+        int before = ready.size();
         while (!ready.isEmpty() && idle < n) {
             if (roundRobin >= n) {
                 roundRobin = 0;
@@ -160,6 +179,9 @@ public final class MessageQueue implements Destination {
         for (int i = 0; i < dispatching.size(); i++) {
             QueueConsumer c = dispatching.get(i);
             c.target().deliver(c, c.takeBatch());
+        }
+        if (ready.size() < before) {
+            lastDeliveryNanos = System.nanoTime();
         }
         dispatching.clear();
         updateCounts();
@@ -311,6 +333,53 @@ public final class MessageQueue implements Destination {
     private void updateCounts() {
         readyCount = ready.size();
         consumerCount = consumers.size();
+        updateFlow();
+    }
+
+    // ---- flow control ----
+
+    private void updateFlow() {
+        if (!inFlow) {
+            if (ready.size() >= FLOW_HIGH && consumersBusy()) {
+                inFlow = true;
+                scheduleFlowCheck();
+            }
+        } else if (ready.size() <= FLOW_LOW || !consumersBusy() || deleted) {
+            endFlow();
+        }
+    }
+
+    private boolean consumersBusy() {
+        return !consumers.isEmpty() && System.nanoTime() - lastDeliveryNanos < BUSY_NANOS;
+    }
+
+    // consumers that stop consuming altogether must not hold publishers forever: look again now and then
+    private void scheduleFlowCheck() {
+        loop.schedule(() -> {
+            if (inFlow) {
+                updateFlow();
+                if (inFlow) {
+                    scheduleFlowCheck();
+                }
+            }
+        }, FLOW_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void endFlow() {
+        inFlow = false;
+        for (FlowWaiter w : flowWaiters) {
+            w.flowEnded(this);
+        }
+        flowWaiters.clear();
+    }
+
+    /** A publisher pauses until this queue's flow ends (at once if it already has). */
+    public void awaitFlowEnd(FlowWaiter waiter) {
+        if (!inFlow) {
+            waiter.flowEnded(this);
+        } else if (!flowWaiters.contains(waiter)) {
+            flowWaiters.add(waiter);
+        }
     }
 
     @Override
