@@ -32,6 +32,8 @@ final class Publisher {
     private final ConfirmTracker confirms;
     private final RoutingScratch scratch = new RoutingScratch();
     private final Set<MessageQueue> targets = new HashSet<>();
+    private String lastExchange = "";
+    private String lastRoutingKey = "";
 
     Publisher(AmqpChannel channel, AmqpConnection connection, Access access, ChannelConsumers consumers,
               ConfirmTracker confirms) {
@@ -45,7 +47,7 @@ final class Publisher {
 
     /** Checks a publish and builds its message; takes over the property and body buffers. */
     Message accept(Basic.Publish p, ByteBuf properties, ByteBuf body) {
-        Message m = new Message(p.exchange(), p.routingKey(), properties, body);
+        Message m = new Message(sameExchange(p.exchange()), sameRoutingKey(p.routingKey()), properties, body);
         try {
             if (p.immediate()) {
                 throw AmqpException.connection(NOT_IMPLEMENTED, "immediate=true");
@@ -62,6 +64,23 @@ final class Publisher {
             m.release();
             throw e;
         }
+    }
+
+    // a publisher repeats the same names: queued messages share one String instead of holding a copy each
+    private String sameExchange(String exchange) {
+        if (exchange.equals(lastExchange)) {
+            return lastExchange;
+        }
+        lastExchange = exchange;
+        return exchange;
+    }
+
+    private String sameRoutingKey(String routingKey) {
+        if (routingKey.equals(lastRoutingKey)) {
+            return lastRoutingKey;
+        }
+        lastRoutingKey = routingKey;
+        return routingKey;
     }
 
     /** A user-id property must name the authenticated user, so consumers can trust it (as in RabbitMQ). */
