@@ -386,7 +386,7 @@ public final class AmqpChannel {
                     send(new Basic.ConsumeOk(tag));
                 }
                 // only now: a delivery that overtook consume-ok would be unsolicited to the client
-                queue.execute(queue::drain);
+                queue.execute(() -> queue.activate(consumer));
             };
         }, () -> consumers.remove(tag));
     }
@@ -538,8 +538,13 @@ public final class AmqpChannel {
                 };
             } catch (RuntimeException e) {
                 LOG.error("internal error in {} on behalf of channel {}", q, number, e);
-                reply = () -> closeWithError(AmqpException.connection(io.warren.codec.ReplyCodes.INTERNAL_ERROR,
-                        "%s", e.toString()));
+                reply = () -> {
+                    if (onFailure != null) {
+                        onFailure.run();
+                    }
+                    connection.closeWithError(AmqpException.connection(io.warren.codec.ReplyCodes.INTERNAL_ERROR,
+                            "%s", e.toString()));
+                };
             }
             Runnable r = reply;
             connection.executor().execute(() -> resume(r));
@@ -557,8 +562,13 @@ public final class AmqpChannel {
             }
         } catch (AmqpException e) {
             closeWithError(e);
+        } catch (RuntimeException e) {
+            LOG.error("internal error completing a method on channel {}", number, e);
+            connection.closeWithError(AmqpException.connection(io.warren.codec.ReplyCodes.INTERNAL_ERROR, "%s",
+                    e.toString()));
+        } finally {
+            suspended = false;
         }
-        suspended = false;
         Frame f;
         try {
             while (!suspended && state == State.OPEN && (f = deferred.poll()) != null) {

@@ -132,11 +132,13 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
     }
 
     /** Deliveries for a consumer that is gone: back to the queue, unseen. */
-    private static void bounce(QueueConsumer c, List<QueueEntry> entries) {
+    private void bounce(QueueConsumer c, List<QueueEntry> entries) {
         MessageQueue q = c.queue();
         boolean counted = !c.noAck();
         c.release(entries.size(), counted ? entries.size() : 0);
         q.execute(() -> q.requeueUndelivered(entries, counted));
+        // the channel-wide credit just returned may be what another consumer of this channel waits for
+        wakeStarved();
     }
 
     @Override

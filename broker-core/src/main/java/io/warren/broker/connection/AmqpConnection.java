@@ -282,6 +282,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
         cleanUp();
+        queueWork.discard();
+        out.discard();
         broker.unregister(this);
     }
 
@@ -439,6 +441,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
     private void onChannelFrame(Frame frame) {
         if (state != State.OPEN) {
+            ReferenceCountUtil.release(frame);
             throw AmqpException.connection(CHANNEL_ERROR, "frame on channel %d before the connection was opened",
                     frame.channel());
         }

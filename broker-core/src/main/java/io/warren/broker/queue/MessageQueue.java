@@ -3,10 +3,8 @@ package io.warren.broker.queue;
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.message.Message;
 import io.warren.broker.vhost.Destination;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +39,13 @@ public final class MessageQueue implements Destination {
     private final Consumer<MessageQueue> onAutoDelete;
 
     // owned by the loop thread
-    private final ArrayDeque<QueueEntry> ready = new ArrayDeque<>();
+    private final ReadyMessages ready = new ReadyMessages();
     private final List<QueueConsumer> consumers = new ArrayList<>();
     private final List<QueueConsumer> dispatching = new ArrayList<>();
     private long nextSequence;
     private int roundRobin;
     private boolean hadConsumers;
     private boolean deleted;
-    private long readyBytes;
     private long lastDeliveryNanos;
     private final List<FlowWaiter> flowWaiters = new ArrayList<>();
     private volatile boolean inFlow;
@@ -135,9 +132,7 @@ public final class MessageQueue implements Destination {
             return;
         }
         for (int i = 0, n = messages.size(); i < n; i++) {
-            Message m = messages.get(i);
-            ready.add(new QueueEntry(m, nextSequence++));
-            readyBytes += m.bodySize();
+            ready.add(new QueueEntry(messages.get(i), nextSequence++));
         }
         drain();
         updateCounts();
@@ -156,13 +151,12 @@ public final class MessageQueue implements Destination {
                 roundRobin = 0;
             }
             QueueConsumer c = consumers.get(roundRobin++);
-            if (!c.tryReserveOrMarkStarved()) {
+            if (!c.isActive() || !c.tryReserveOrMarkStarved()) {
                 idle++;
                 continue;
             }
             idle = 0;
             QueueEntry e = ready.poll();
-            readyBytes -= e.message().bodySize();
             if (!c.noAck()) {
                 unackedCount++;
             }
@@ -215,26 +209,11 @@ public final class MessageQueue implements Destination {
             entries.forEach(e -> e.message().release());
             return;
         }
-        List<QueueEntry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparingLong(QueueEntry::sequence));
-        for (QueueEntry e : sorted) {
+        for (QueueEntry e : entries) {
             if (redelivered) {
                 e.markRedelivered();
             }
-            readyBytes += e.message().bodySize();
-        }
-        QueueEntry head = ready.peekFirst();
-        if (head == null || sorted.get(sorted.size() - 1).sequence() < head.sequence()) {
-            for (int i = sorted.size() - 1; i >= 0; i--) {
-                ready.addFirst(sorted.get(i));
-            }
-        } else {
-            List<QueueEntry> merged = new ArrayList<>(ready.size() + sorted.size());
-            merged.addAll(ready);
-            merged.addAll(sorted);
-            merged.sort(Comparator.comparingLong(QueueEntry::sequence));
-            ready.clear();
-            ready.addAll(merged);
+            ready.putBack(e);
         }
         drain();
         updateCounts();
@@ -244,7 +223,6 @@ public final class MessageQueue implements Destination {
     public QueueEntry poll(boolean noAck) {
         QueueEntry e = ready.poll();
         if (e != null) {
-            readyBytes -= e.message().bodySize();
             if (!noAck) {
                 unackedCount++;
             }
@@ -270,11 +248,20 @@ public final class MessageQueue implements Destination {
         return false;
     }
 
-    /** Adds a consumer without delivering to it: the caller drains once its consume-ok is out. */
+    /**
+     * Adds a consumer that takes nothing yet: once its consume-ok is on the wire, the channel calls
+     * {@link #activate}, because a delivery that overtook consume-ok would be refused by the client.
+     */
     public void addConsumer(QueueConsumer consumer) {
         consumers.add(consumer);
         hadConsumers = true;
         updateCounts();
+    }
+
+    /** Lets a consumer added earlier take messages, and delivers to it. */
+    public void activate(QueueConsumer consumer) {
+        consumer.activate();
+        drain();
     }
 
     /** Removes a consumer; an auto-delete queue goes away with its last consumer. */
@@ -292,11 +279,7 @@ public final class MessageQueue implements Destination {
     /** Drops every ready message; returns how many. */
     public int purge() {
         int n = ready.size();
-        QueueEntry e;
-        while ((e = ready.poll()) != null) {
-            e.message().release();
-        }
-        readyBytes = 0;
+        ready.clear(e -> e.message().release());
         updateCounts();
         return n;
     }

@@ -19,6 +19,8 @@ public final class QueueConsumer {
     private final Credit credit;
     private final Credit channelCredit;
     private final AtomicBoolean starved = new AtomicBoolean();
+    private final boolean creditOnAck;
+    private boolean active;
     private List<QueueEntry> batch;
 
     public QueueConsumer(String tag, MessageQueue queue, DeliveryTarget target, boolean noAck, boolean exclusive,
@@ -30,8 +32,8 @@ public final class QueueConsumer {
         this.exclusive = exclusive;
         this.arguments = arguments;
         // no-ack and unlimited consumers are bounded by what is in flight to the socket instead
-        boolean acked = !noAck && prefetch > 0;
-        this.credit = new Credit(acked ? prefetch : UNLIMITED_IN_FLIGHT);
+        this.creditOnAck = !noAck && prefetch > 0;
+        this.credit = new Credit(creditOnAck ? prefetch : UNLIMITED_IN_FLIGHT);
         this.channelCredit = noAck ? null : channelCredit;
     }
 
@@ -61,7 +63,16 @@ public final class QueueConsumer {
 
     /** True when credit counts acknowledgements (rather than writes). */
     public boolean creditIsReleasedOnAck() {
-        return !noAck && credit.limit() != UNLIMITED_IN_FLIGHT;
+        return creditOnAck;
+    }
+
+    /** Queue-thread state: whether the consumer takes messages yet (see MessageQueue.addConsumer). */
+    boolean isActive() {
+        return active;
+    }
+
+    void activate() {
+        active = true;
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.warren.broker.review;
+package io.warren.broker;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -8,15 +8,15 @@ import io.warren.codec.methods.Basic;
 import java.nio.charset.StandardCharsets;
 
 /** Frames gathered into one byte array, so a test can hand the broker several in one TCP write. */
-final class RawBatch {
+public final class RawBatch {
     private final ByteBuf buf = Unpooled.buffer();
 
-    RawBatch method(int channel, Method m) {
+    public RawBatch method(int channel, Method m) {
         FrameWriter.writeMethod(buf, channel, m);
         return this;
     }
 
-    RawBatch publish(int channel, String exchange, String routingKey, String body) {
+    public RawBatch publish(int channel, String exchange, String routingKey, String body) {
         method(channel, new Basic.Publish(exchange, routingKey, false, false));
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         FrameWriter.writeContentHeader(buf, channel, 60, b.length, Unpooled.wrappedBuffer(new byte[] {0, 0}));
@@ -24,14 +24,14 @@ final class RawBatch {
         return this;
     }
 
-    RawBatch heartbeats(int n) {
+    public RawBatch heartbeats(int n) {
         for (int i = 0; i < n; i++) {
             FrameWriter.writeHeartbeat(buf);
         }
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         byte[] bytes = new byte[buf.readableBytes()];
         buf.getBytes(buf.readerIndex(), bytes);
         return bytes;

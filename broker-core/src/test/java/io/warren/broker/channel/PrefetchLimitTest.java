@@ -1,4 +1,4 @@
-package io.warren.broker.review;
+package io.warren.broker.channel;
 
 import static io.warren.broker.TestMessages.numbered;
 import static io.warren.broker.TestMessages.publish;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Review finding: a per-consumer prefetch equal to QueueConsumer.UNLIMITED_IN_FLIGHT (2048) is taken for
  * "unlimited": credit is returned on write instead of on ack, so the prefetch is not enforced at all.
  */
-class ReviewPrefetchTest {
+class PrefetchLimitTest {
     @RegisterExtension
     static final RunningBroker broker = RunningBroker.perClass();
     final Connection conn = broker.sharedConnection();

@@ -1,4 +1,4 @@
-package io.warren.broker.review;
+package io.warren.broker.channel;
 
 import static io.warren.broker.TestMessages.numbered;
 import static io.warren.broker.TestMessages.publish;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * another consumer, which drains) delivers to the new consumer, and ChannelConsumers.deliver writes inline
  * because it is on the connection's loop. The RabbitMQ Java client treats such a delivery as unsolicited.
  */
-class ReviewConsumeOkOrderTest {
+class ConsumeOkOrderTest {
     @RegisterExtension
     static final RunningBroker broker = RunningBroker.perClass();
 

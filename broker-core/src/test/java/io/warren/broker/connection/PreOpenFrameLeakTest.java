@@ -1,4 +1,4 @@
-package io.warren.broker.review;
+package io.warren.broker.connection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -25,10 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * then leaks. Any unauthenticated client can do this once per connection.
  *
  * <p>Leak reports are captured by a leak detector factory installed before any ByteBuf class is loaded, so run
- * this class on its own (as with -Dtest=ReviewPreOpenFrameLeakTest).
+ * this class on its own (as with -Dtest=PreOpenFrameLeakTest).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReviewPreOpenFrameLeakTest {
+class PreOpenFrameLeakTest {
     static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
     static {

@@ -1,4 +1,4 @@
-package io.warren.broker.review;
+package io.warren.broker.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.rabbitmq.client.Channel;
 import io.warren.broker.RawAmqpClient;
+import io.warren.broker.RawBatch;
 import io.warren.broker.RunningBroker;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.queue.MessageQueue;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * channel's other starved consumers (AmqpChannel.channelCreditReleased is not set), so a consumer on another
  * queue that starved while the bounced delivery held the channel's credit never gets its messages.
  */
-class ReviewGlobalQosWakeUpTest {
+class GlobalQosWakeUpTest {
     @RegisterExtension
     static final RunningBroker broker = RunningBroker.perClass();
 
