@@ -44,16 +44,6 @@ public record BrokerConfig(int amqpPort, String bindAddress, Path dataDir, int h
                 defaultUser, defaultPass, loopbackUsers);
     }
 
-    public BrokerConfig withChannelMax(int max) {
-        return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, frameMax, max, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers);
-    }
-
-    public BrokerConfig withMaxMessageSize(long bytes) {
-        return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, frameMax, channelMax, bytes,
-                defaultUser, defaultPass, loopbackUsers);
-    }
-
     public BrokerConfig withBindAddress(String address) {
         return new BrokerConfig(amqpPort, address, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
                 defaultUser, defaultPass, loopbackUsers);
