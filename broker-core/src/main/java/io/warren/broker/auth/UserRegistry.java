@@ -26,11 +26,6 @@ public final class UserRegistry {
         return users.values();
     }
 
-    public boolean delete(String name) {
-        permissions.remove(name);
-        return users.remove(name) != null;
-    }
-
     /** The user if the password is right, else null. */
     public User authenticate(String name, String password) {
         User u = users.get(name);
@@ -41,21 +36,9 @@ public final class UserRegistry {
         permissions.computeIfAbsent(user, k -> new ConcurrentHashMap<>()).put(vhost, permission);
     }
 
-    public void clearPermission(String user, String vhost) {
-        Map<String, Permission> m = permissions.get(user);
-        if (m != null) {
-            m.remove(vhost);
-        }
-    }
-
     /** The user's permission in the vhost, or null when it has none. */
     public Permission permission(String user, String vhost) {
         Map<String, Permission> m = permissions.get(user);
         return m == null ? null : m.get(vhost);
-    }
-
-    /** Every (user, vhost, permission) triple. */
-    public Map<String, Map<String, Permission>> allPermissions() {
-        return permissions;
     }
 }

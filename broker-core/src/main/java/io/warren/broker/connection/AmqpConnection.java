@@ -153,11 +153,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         return channels.size();
     }
 
-    /** Channels, for listing; only safe to call on the connection's thread. */
-    public List<AmqpChannel> channelsSnapshot() {
-        return new ArrayList<>(channels.values());
-    }
-
     /** Queues a publish for the queue's next batch task; takes over one reference of the message. */
     public void publishTo(MessageQueue q, Message m) {
         queueWork.publish(q, m);

@@ -4,8 +4,6 @@ import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.message.Message;
 import io.warren.broker.vhost.Destination;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -302,15 +300,6 @@ public final class MessageQueue implements Destination {
 
     public boolean isDeleted() {
         return deleted;
-    }
-
-    /** Consumers grouped by the channel they deliver to; for listing. */
-    public Map<DeliveryTarget, List<QueueConsumer>> consumersByTarget() {
-        Map<DeliveryTarget, List<QueueConsumer>> m = new IdentityHashMap<>();
-        for (QueueConsumer c : consumers) {
-            m.computeIfAbsent(c.target(), k -> new ArrayList<>()).add(c);
-        }
-        return Collections.unmodifiableMap(m);
     }
 
     private void updateCounts() {
