@@ -148,6 +148,20 @@ class HandshakeTest {
         }
     }
 
+    @Test
+    void stoppingTheBrokerClosesClientConnectionsWith320() throws Exception {
+        RunningBroker own = RunningBroker.start();
+        Connection c = own.factory().newConnection(); // not own.connect(): the fixture would close it first
+        java.util.concurrent.CompletableFuture<ShutdownSignalException> shutdown =
+                new java.util.concurrent.CompletableFuture<>();
+        c.addShutdownListener(shutdown::complete);
+        own.close();
+        ShutdownSignalException s = shutdown.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        AMQP.Connection.Close close = (AMQP.Connection.Close) s.getReason();
+        assertEquals(320, close.getReplyCode());
+        assertTrue(close.getReplyText().startsWith("CONNECTION_FORCED"), close.getReplyText());
+    }
+
     static AMQP.Connection.Close closeReason(Throwable e) {
         Throwable t = e;
         while (t != null && !(t instanceof ShutdownSignalException)) {
