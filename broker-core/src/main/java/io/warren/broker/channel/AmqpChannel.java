@@ -293,7 +293,7 @@ public final class AmqpChannel {
             requireTx();
             for (TransactionBuffer.Action a : tx.take()) {
                 if (a instanceof TransactionBuffer.Publish p) {
-                    publisher.route(p.message(), p.mandatory());
+                    publisher.routeCommitted(p.message(), p.mandatory());
                 } else if (a instanceof TransactionBuffer.Settle s) {
                     applySettle(s.ack(), s.requeue(), s.deliveries());
                 }
@@ -318,17 +318,11 @@ public final class AmqpChannel {
 
     private void publishAssembled() {
         Basic.Publish p = assembler.method();
-        Message m;
         try {
-            m = publisher.accept(p, assembler.takeProperties(), assembler.takeBody());
+            publisher.publish(p, assembler.takeProperties(), assembler.takeBody(), tx);
         } catch (AmqpException e) {
             // checked once the content is in, yet it is basic.publish that failed, as RabbitMQ reports it
             throw e.causedBy(p.classId(), p.methodId());
-        }
-        if (tx != null) {
-            tx.add(new TransactionBuffer.Publish(m, p.mandatory()));
-        } else {
-            publisher.route(m, p.mandatory());
         }
     }
 

@@ -45,24 +45,33 @@ final class Publisher {
         this.confirms = confirms;
     }
 
-    /** Checks a publish and builds its message; takes over the property and body buffers. */
-    Message accept(Basic.Publish p, ByteBuf properties, ByteBuf body) {
+    /**
+     * Checks a publish and routes its message (or buffers it in the transaction); takes over the property and
+     * body buffers.
+     */
+    void publish(Basic.Publish p, ByteBuf properties, ByteBuf body, TransactionBuffer tx) {
         Message m = new Message(sameExchange(p.exchange()), sameRoutingKey(p.routingKey()), properties, body);
+        ExchangeEntity x;
         try {
             if (p.immediate()) {
                 throw AmqpException.connection(NOT_IMPLEMENTED, "immediate=true");
             }
-            ExchangeEntity x = vhost.existingExchange(p.exchange());
+            x = vhost.existingExchange(p.exchange());
             access.write("exchange", x.name());
             if (x.internal()) {
                 throw AmqpException.channel(ACCESS_REFUSED, "cannot publish to internal exchange '%s' in vhost '%s'",
                         x.name(), vhost.name());
             }
             checkUserId(m);
-            return rewriteReplyTo(m);
+            m = rewriteReplyTo(m);
         } catch (RuntimeException e) {
             m.release();
             throw e;
+        }
+        if (tx != null) {
+            tx.add(new TransactionBuffer.Publish(m, p.mandatory()));
+        } else {
+            route(m, x, p.mandatory());
         }
     }
 
@@ -117,10 +126,14 @@ final class Publisher {
         return r;
     }
 
-    /** Routes the message to its queues (they take it at the end of the batch); consumes the caller's reference. */
-    void route(Message m, boolean mandatory) {
+    /** Routes a message a transaction buffered; its exchange may have gone since. */
+    void routeCommitted(Message m, boolean mandatory) {
+        route(m, vhost.exchange(m.exchange()), mandatory);
+    }
+
+    // the queues take the message at the end of the batch; consumes the caller's reference
+    private void route(Message m, ExchangeEntity x, boolean mandatory) {
         try {
-            ExchangeEntity x = vhost.exchange(m.exchange());
             boolean routed;
             if (x == null) {
                 routed = false; // deleted inside a transaction
