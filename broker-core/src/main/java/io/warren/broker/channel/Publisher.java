@@ -162,7 +162,7 @@ final class Publisher {
     }
 
     private boolean routeToQueues(ExchangeEntity x, Message m) {
-        Map<String, Object> headers = x.routesOnHeaders() || m.hasHeaders() ? m.properties().headers() : null;
+        Map<String, Object> headers = x.type().equals("headers") || m.hasHeaders() ? m.properties().headers() : null;
         targets.clear();
         vhost.route(x, m.routingKey(), headers, targets, scratch);
         Message toQueue = m;

@@ -14,7 +14,6 @@ public final class ExchangeEntity implements Destination {
     private final Map<String, Object> arguments;
     private final Router<Destination> router;
     private final String alternateExchange;
-    private final boolean routesOnHeaders;
     private volatile boolean hadBindings;
 
     public ExchangeEntity(String name, String type, boolean durable, boolean autoDelete, boolean internal,
@@ -28,7 +27,6 @@ public final class ExchangeEntity implements Destination {
         this.router = Routers.create(type);
         Object ae = arguments.get("alternate-exchange");
         this.alternateExchange = ae == null ? null : ae.toString();
-        this.routesOnHeaders = "headers".equals(type);
     }
 
     @Override
@@ -63,11 +61,6 @@ public final class ExchangeEntity implements Destination {
     /** Name of the exchange that takes messages this one cannot route, or null. */
     public String alternateExchange() {
         return alternateExchange;
-    }
-
-    /** True when routing reads the message's headers, so a publish must decode them. */
-    public boolean routesOnHeaders() {
-        return routesOnHeaders;
     }
 
     public boolean isDefault() {
