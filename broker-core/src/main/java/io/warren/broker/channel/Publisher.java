@@ -162,7 +162,8 @@ final class Publisher {
     }
 
     private boolean routeToQueues(ExchangeEntity x, Message m) {
-        Map<String, Object> headers = x.type().equals("headers") || m.hasHeaders() ? m.properties().headers() : null;
+        // only a message that carries headers is decoded; a headers exchange treats none as an empty table
+        Map<String, Object> headers = m.hasHeaders() ? m.properties().headers() : null;
         targets.clear();
         vhost.route(x, m.routingKey(), headers, targets, scratch);
         Message toQueue = m;
