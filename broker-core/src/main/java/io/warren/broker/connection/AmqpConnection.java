@@ -53,6 +53,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
     private static final int MIN_FRAME_MAX = 4096;
+    private static final int CLOSE_OK_TIMEOUT_SECONDS = 3;
 
     private enum State { AWAITING_HEADER, AWAITING_START_OK, AWAITING_TUNE_OK, AWAITING_OPEN, OPEN, CLOSING, CLOSED }
 
@@ -477,13 +478,18 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         LOG.info("closing connection {}: {}", name(), e.replyText());
+        beginClose(new Connection.Close(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
+    }
+
+    /** Releases everything, says close, and hangs up when close-ok comes or the client takes too long. */
+    private void beginClose(Connection.Close close) {
         state = State.CLOSING;
         cleanUp();
-        out.method(0, new Connection.Close(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
+        out.method(0, close);
         out.flush();
         ctx.executor().schedule(() -> {
             socket.close();
-        }, 3, TimeUnit.SECONDS);
+        }, CLOSE_OK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     private void sendCloseAndHangUp(int code, String text, int classId, int methodId) {
@@ -507,19 +513,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
     /** Closes the connection from the broker's side (shutdown, management). */
     public void forceClose() {
-        forceClose("CONNECTION_FORCED - broker forced connection closure");
-    }
-
-    public void forceClose(String reason) {
         executor().execute(() -> {
             if (state == State.OPEN) {
-                out.method(0, new Connection.Close(CONNECTION_FORCED, reason, 0, 0));
-                state = State.CLOSING;
-                cleanUp();
-                out.flush();
-                ctx.executor().schedule(() -> {
-                    socket.close();
-                }, 1, TimeUnit.SECONDS);
+                beginClose(new Connection.Close(CONNECTION_FORCED,
+                        "CONNECTION_FORCED - broker forced connection closure", 0, 0));
             } else {
                 socket.close();
             }
