@@ -36,10 +36,6 @@ final class TopologyMethods {
         if (!d.passive()) {
             access.configure("exchange", d.exchange());
         }
-        if (d.exchange().isEmpty()) {
-            throw AmqpException.channel(io.warren.codec.ReplyCodes.ACCESS_REFUSED,
-                    "operation not permitted on the default exchange");
-        }
         vhost.declareExchange(d.exchange(), d.type(), d.passive(), d.durable(), d.autoDelete(), d.internal(),
                 d.arguments());
         if (!d.noWait()) {

@@ -89,6 +89,9 @@ public final class VirtualHost {
     public synchronized ExchangeEntity declareExchange(String exchange, String type, boolean passive, boolean durable,
                                                        boolean autoDelete, boolean internal,
                                                        Map<String, Object> arguments) {
+        if (exchange.isEmpty()) {
+            throw defaultExchangeRefused(); // not even passively, as in RabbitMQ
+        }
         ExchangeEntity existing = exchanges.get(exchange);
         if (passive) {
             if (existing == null) {
@@ -100,9 +103,6 @@ public final class VirtualHost {
         // equivalence like any other, so a mismatch is a 406, not a 403
         if (!Routers.isKnownType(type)) {
             throw AmqpException.connection(COMMAND_INVALID, "unknown exchange type '%s'", type);
-        }
-        if (exchange.isEmpty()) {
-            throw AmqpException.channel(ACCESS_REFUSED, "operation not permitted on the default exchange");
         }
         if (existing == null && exchange.startsWith("amq.")) {
             throw AmqpException.channel(ACCESS_REFUSED,
@@ -244,12 +244,15 @@ public final class VirtualHost {
     public synchronized void bind(String source, Destination destination, String key, Map<String, Object> args) {
         ExchangeEntity x = existingExchange(source);
         if (x.isDefault() || isDefault(destination)) {
-            throw AmqpException.channel(ACCESS_REFUSED,
-                    "operation not permitted on the default exchange");
+            throw defaultExchangeRefused();
         }
         validateBinding(x, args);
         x.router().bind(destination, key, args);
         x.noteBound();
+    }
+
+    private static AmqpException defaultExchangeRefused() {
+        return AmqpException.channel(ACCESS_REFUSED, "operation not permitted on the default exchange");
     }
 
     // the default exchange routes by queue name only: it can be neither end of an explicit binding
@@ -270,8 +273,7 @@ public final class VirtualHost {
     public synchronized void unbind(String source, Destination destination, String key, Map<String, Object> args) {
         ExchangeEntity x = existingExchange(source);
         if (x.isDefault() || isDefault(destination)) {
-            throw AmqpException.channel(ACCESS_REFUSED,
-                    "operation not permitted on the default exchange");
+            throw defaultExchangeRefused();
         }
         if (x.router().unbind(destination, key, args)) {
             autoDeleteIfUnused(x);
