@@ -387,17 +387,19 @@ public final class AmqpChannel {
 
     private void cancel(Basic.Cancel c) {
         String tag = c.consumerTag();
-        if (!consumers.stopReplies(tag)) {
-            QueueConsumer consumer = consumers.remove(tag);
-            if (consumer != null) {
-                MessageQueue q = consumer.queue();
-                connection.flushQueueWork();
-                q.execute(() -> q.removeConsumer(consumer));
+        boolean noWait = c.noWait();
+        QueueConsumer consumer = consumers.stopReplies(tag) ? null : consumers.remove(tag);
+        if (consumer == null) {
+            if (!noWait) {
+                send(new Basic.CancelOk(tag));
             }
+            return;
         }
-        if (!c.noWait()) {
-            send(new Basic.CancelOk(tag));
-        }
+        // cancel-ok only once the queue has let go: an auto-delete queue is gone by the time the client hears
+        callQueue(consumer.queue(), queue -> {
+            queue.removeConsumer(consumer);
+            return noWait ? null : () -> send(new Basic.CancelOk(tag));
+        });
     }
 
     private void get(Basic.Get g) {
