@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.warren.broker.alarm.ResourceAlarms;
 import io.warren.broker.auth.LoopbackUsers;
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.UserRegistry;
@@ -37,6 +38,7 @@ public final class Broker implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final boolean epoll;
+    private final ResourceAlarms alarms;
     private Channel serverChannel;
 
     public Broker(BrokerConfig config) {
@@ -44,6 +46,8 @@ public final class Broker implements AutoCloseable {
         this.epoll = Epoll.isAvailable();
         this.loopbackUsers = new LoopbackUsers(config.loopbackUsers() && config.defaultUser() != null
                 ? Set.of(config.defaultUser()) : Set.of());
+        this.alarms = new ResourceAlarms(config.memoryHighWatermark(), config.dataDir(), config.diskFreeLimit());
+        alarms.onChange(() -> connections.forEach(AmqpConnection::alarmsChanged));
         int threads = Runtime.getRuntime().availableProcessors();
         this.bossGroup = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         this.workerGroup = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
@@ -56,6 +60,7 @@ public final class Broker implements AutoCloseable {
 
     /** Binds the AMQP listener; returns this. */
     public Broker start() throws InterruptedException {
+        alarms.start();
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -82,6 +87,11 @@ public final class Broker implements AutoCloseable {
 
     public BrokerConfig config() {
         return config;
+    }
+
+    /** The memory and disk alarms: which are on, what was measured, and the limits (changeable at runtime). */
+    public ResourceAlarms alarms() {
+        return alarms;
     }
 
     public LoopbackUsers loopbackUsers() {
@@ -118,6 +128,7 @@ public final class Broker implements AutoCloseable {
 
     @Override
     public void close() {
+        alarms.close();
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }

@@ -1,5 +1,6 @@
 package io.warren.broker;
 
+import io.warren.broker.alarm.MemoryWatermark;
 import java.nio.file.Path;
 
 /**
@@ -15,37 +16,52 @@ import java.nio.file.Path;
  * @param defaultUser    user created at start-up with full rights on "/" (null for none)
  * @param defaultPass    its password
  * @param loopbackUsers  whether the default user may only connect from loopback, like RabbitMQ's guest
+ * @param memoryHighWatermark publishers are blocked while the memory the broker holds (heap after the last
+ *                       collection plus direct memory) is above this: a fraction of max heap plus max direct
+ *                       memory, or an absolute size
+ * @param diskFreeLimit  publishers are blocked while fewer bytes than this are free under dataDir
  */
 public record BrokerConfig(int amqpPort, String bindAddress, Path dataDir, int heartbeat, int frameMax, int channelMax,
-                           long maxMessageSize, String defaultUser, String defaultPass, boolean loopbackUsers) {
+                           long maxMessageSize, String defaultUser, String defaultPass, boolean loopbackUsers,
+                           MemoryWatermark memoryHighWatermark, long diskFreeLimit) {
 
     public static BrokerConfig defaults() {
         return new BrokerConfig(5672, "0.0.0.0", Path.of("data"), 60, 131072, 2047, 128L * 1024 * 1024,
-                "guest", "guest", true);
+                "guest", "guest", true, MemoryWatermark.relative(0.4), 50_000_000L);
     }
 
     public BrokerConfig withAmqpPort(int port) {
         return new BrokerConfig(port, bindAddress, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers);
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit);
     }
 
     public BrokerConfig withDataDir(Path dir) {
         return new BrokerConfig(amqpPort, bindAddress, dir, heartbeat, frameMax, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers);
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit);
     }
 
     public BrokerConfig withHeartbeat(int seconds) {
         return new BrokerConfig(amqpPort, bindAddress, dataDir, seconds, frameMax, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers);
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit);
     }
 
     public BrokerConfig withFrameMax(int bytes) {
         return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, bytes, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers);
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit);
     }
 
     public BrokerConfig withBindAddress(String address) {
         return new BrokerConfig(amqpPort, address, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers);
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit);
+    }
+
+    public BrokerConfig withMemoryHighWatermark(MemoryWatermark watermark) {
+        return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers, watermark, diskFreeLimit);
+    }
+
+    public BrokerConfig withDiskFreeLimit(long bytes) {
+        return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, bytes);
     }
 }

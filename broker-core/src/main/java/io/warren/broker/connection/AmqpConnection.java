@@ -29,6 +29,8 @@ import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.AmqpProtocolException;
 import io.warren.codec.LongString;
 import io.warren.codec.Method;
+import io.warren.codec.frame.ContentBodyFrame;
+import io.warren.codec.frame.ContentHeaderFrame;
 import io.warren.codec.frame.Frame;
 import io.warren.codec.frame.FrameDecoder;
 import io.warren.codec.frame.HeartbeatFrame;
@@ -65,6 +67,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private final QueueWorkBatch queueWork = new QueueWorkBatch();
     private final List<MessageQueue> exclusiveQueues = new ArrayList<>();
     private final PublisherFlow flow;
+    private final AlarmBlock alarmBlock;
     private ChannelHandlerContext ctx;
     private FrameOutput out;
     private State state = State.AWAITING_HEADER;
@@ -80,6 +83,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         this.broker = broker;
         this.socket = socket;
         this.flow = new PublisherFlow(socket);
+        this.alarmBlock = new AlarmBlock(this, flow, broker.alarms());
     }
 
     // ---- facts other parts read ----
@@ -163,6 +167,16 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     /** True while reading is paused because a queue this connection publishes to is in flow control. */
     public boolean isInFlow() {
         return flow.isBlocked();
+    }
+
+    /** True while reading is paused because the connection published while a resource alarm was on. */
+    public boolean isBlockedByAlarm() {
+        return alarmBlock.isBlocked();
+    }
+
+    /** The broker's resource alarms changed; called from any thread. */
+    public void alarmsChanged() {
+        executor().execute(alarmBlock::alarmsChanged);
     }
 
     public void settleWith(MessageQueue q, int count) {
@@ -299,7 +313,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             if (e.state() == IdleState.WRITER_IDLE) {
                 out.heartbeat();
                 out.flush();
-            } else if (e.state() == IdleState.READER_IDLE) {
+            } else if (e.state() == IdleState.READER_IDLE && !flow.readingPaused()) {
+                // while the broker does not read, the client's heartbeats wait in the socket (RabbitMQ likewise
+                // pauses its heartbeat monitor for blocked connections)
                 LOG.warn("closing {}: missed heartbeats from client, timeout: {}s", name(), heartbeat);
                 socket.close();
             }
@@ -463,6 +479,17 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
                     number);
         }
         ch.handle(frame);
+        if (frame instanceof ContentHeaderFrame || frame instanceof ContentBodyFrame) {
+            alarmBlock.publishReceived();
+        }
+    }
+
+    /** Sends connection.blocked or connection.unblocked, unless the connection is closing. */
+    void sendNotice(Method notice) {
+        if (state == State.OPEN) {
+            out.method(0, notice);
+            out.flush();
+        }
     }
 
     /** A channel finished its close handshake. */

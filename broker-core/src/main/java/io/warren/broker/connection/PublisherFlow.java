@@ -8,12 +8,14 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 
 /**
- * Pauses reading from a publishing connection while a queue it published to is in flow control, and resumes
- * when every such queue has caught up. Connection-thread state, except flowEnded which queues call.
+ * Pauses reading from a publishing connection while a queue it published to is in flow control, or while a
+ * resource alarm holds it (see {@link AlarmBlock}), and resumes when neither does. Connection-thread state,
+ * except flowEnded which queues call.
  */
 final class PublisherFlow implements FlowWaiter {
     private final Channel socket;
     private final Set<MessageQueue> blockedBy = Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean heldByAlarm;
 
     PublisherFlow(Channel socket) {
         this.socket = socket;
@@ -22,7 +24,7 @@ final class PublisherFlow implements FlowWaiter {
     /** The connection just published to q; if q is in flow, stop reading until it is not. */
     void publishedTo(MessageQueue q) {
         if (q.inFlow() && blockedBy.add(q)) {
-            socket.config().setAutoRead(false);
+            updateReading();
             q.execute(() -> q.awaitFlowEnd(this));
         }
     }
@@ -31,12 +33,30 @@ final class PublisherFlow implements FlowWaiter {
         return !blockedBy.isEmpty();
     }
 
+    /** Stops (true) or allows again (false) reading on behalf of the resource alarms. */
+    void holdForAlarm(boolean hold) {
+        heldByAlarm = hold;
+        updateReading();
+    }
+
+    /** True while the broker has stopped reading this connection, so silence from the client is expected. */
+    boolean readingPaused() {
+        return heldByAlarm || !blockedBy.isEmpty();
+    }
+
     @Override
     public void flowEnded(MessageQueue queue) {
         socket.eventLoop().execute(() -> {
-            if (blockedBy.remove(queue) && blockedBy.isEmpty()) {
-                socket.config().setAutoRead(true);
+            if (blockedBy.remove(queue)) {
+                updateReading();
             }
         });
+    }
+
+    private void updateReading() {
+        boolean read = !readingPaused();
+        if (socket.config().isAutoRead() != read) {
+            socket.config().setAutoRead(read);
+        }
     }
 }
