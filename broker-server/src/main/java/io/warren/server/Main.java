@@ -32,7 +32,9 @@ public final class Main {
                 .withDataDir(options.dataDir())
                 .withBindAddress(options.bindAddress())
                 .withHeartbeat(options.heartbeat())
-                .withFrameMax(options.frameMax());
+                .withFrameMax(options.frameMax())
+                .withMemoryHighWatermark(options.memoryHighWatermark())
+                .withDiskFreeLimit(options.diskFreeLimit());
         Broker broker = new Broker(config);
         if (options.definitions() != null) {
             try {

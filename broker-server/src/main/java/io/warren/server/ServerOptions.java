@@ -1,5 +1,7 @@
 package io.warren.server;
 
+import io.warren.broker.ByteSize;
+import io.warren.broker.alarm.MemoryWatermark;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -13,7 +15,7 @@ import java.util.Properties;
  * Flags win over the file.
  */
 public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path definitions, String bindAddress,
-                            int heartbeat, int frameMax) {
+                            int heartbeat, int frameMax, MemoryWatermark memoryHighWatermark, long diskFreeLimit) {
 
     static final String USAGE = """
             usage: java -jar warren.jar [options]
@@ -25,6 +27,12 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
               --bind ADDRESS      listen address (default 0.0.0.0)
               --heartbeat SECS    heartbeat offered to clients (default 60)
               --frame-max BYTES   largest frame offered to clients (default 131072)
+              --memory-high-watermark F|SIZE
+                                  block publishers while heap after GC + direct memory is above this:
+                                  a fraction of max heap + max direct memory, or a size (default 0.4)
+              --disk-free-limit SIZE
+                                  block publishers while free space under the data directory is below
+                                  this, e.g. 50MB, 1GiB (default 50MB)
             """;
 
     /** Parses flags (and the config file they name); throws IllegalArgumentException with a readable reason. */
@@ -70,7 +78,9 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 merged.containsKey("definitions") ? Path.of(merged.get("definitions")) : null,
                 merged.getOrDefault("bind", "0.0.0.0"),
                 integer(merged.remove("heartbeat"), 60, "heartbeat"),
-                integer(merged.remove("frame-max"), 131072, "frame-max"));
+                integer(merged.remove("frame-max"), 131072, "frame-max"),
+                watermark(merged.remove("memory-high-watermark")),
+                size(merged.remove("disk-free-limit"), 50_000_000L, "disk-free-limit"));
         merged.remove("data-dir");
         merged.remove("definitions");
         merged.remove("bind");
@@ -86,6 +96,28 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
             throw new IllegalArgumentException(name + " must be between 0 and 65535, got " + p);
         }
         return p;
+    }
+
+    private static MemoryWatermark watermark(String v) {
+        if (v == null) {
+            return MemoryWatermark.relative(0.4);
+        }
+        try {
+            return MemoryWatermark.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("memory-high-watermark: " + e.getMessage());
+        }
+    }
+
+    private static long size(String v, long dflt, String name) {
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return ByteSize.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
     }
 
     private static int integer(String v, int dflt, String name) {

@@ -105,4 +105,18 @@ class MainTest {
                 broker.log().toString());
         assertTrue(broker.log().stream().anyMatch(l -> l.contains("--definitions FILE")), "usage is printed");
     }
+
+    @Test
+    void aDiskFreeLimitAboveTheFreeSpaceRaisesTheDiskAlarmAtStartUp(@TempDir Path dir) throws Exception {
+        Started broker = start("--amqp-port", "0", "--bind", "127.0.0.1", "--data-dir",
+                dir.resolve("data").toString(), "--disk-free-limit", "1000000TB");
+        try {
+            assertTrue(broker.port() > 0, "no listening line in " + broker.log());
+            assertTrue(broker.log().stream().anyMatch(l -> l.contains("disk resource limit alarm set")),
+                    broker.log().toString());
+        } finally {
+            broker.process().destroy();
+            broker.process().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.warren.broker.alarm.MemoryWatermark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -59,5 +60,35 @@ class ServerOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerOptions.parse(new String[] {"--data-dir"}));
         assertTrue(e.getMessage().contains("missing value for --data-dir"), e.getMessage());
+    }
+
+    @Test
+    void theAlarmLimitsDefaultToRabbitMqs() throws Exception {
+        ServerOptions o = ServerOptions.parse(new String[0]);
+        assertEquals(MemoryWatermark.relative(0.4), o.memoryHighWatermark());
+        assertEquals(50_000_000L, o.diskFreeLimit());
+    }
+
+    @Test
+    void theAlarmLimitsTakeFractionsAndSizesWithUnits(@TempDir Path dir) throws Exception {
+        ServerOptions o = ServerOptions.parse(new String[] {"--memory-high-watermark", "0.6",
+                "--disk-free-limit", "2GiB"});
+        assertEquals(MemoryWatermark.relative(0.6), o.memoryHighWatermark());
+        assertEquals(2L << 30, o.diskFreeLimit());
+        Path config = dir.resolve("warren.conf");
+        Files.writeString(config, "memory-high-watermark = 512MiB\ndisk-free-limit = 1000000\n");
+        o = ServerOptions.parse(new String[] {"--config", config.toString()});
+        assertEquals(MemoryWatermark.absolute(512L << 20), o.memoryHighWatermark());
+        assertEquals(1_000_000L, o.diskFreeLimit());
+    }
+
+    @Test
+    void badAlarmLimitsAreRejectedWithTheReason() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--memory-high-watermark", "4"}));
+        assertTrue(e.getMessage().startsWith("memory-high-watermark: "), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--disk-free-limit", "50 furlongs"}));
+        assertTrue(e.getMessage().contains("disk-free-limit: unknown unit 'furlongs'"), e.getMessage());
     }
 }
