@@ -17,8 +17,11 @@ import io.warren.broker.auth.LoopbackUsers;
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.UserRegistry;
 import io.warren.broker.connection.AmqpConnection;
+import io.warren.broker.durable.DefinitionRestorer;
+import io.warren.broker.durable.DurableDefinitions;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.frame.FrameDecoder;
+import io.warren.store.definitions.StoredDefinitions;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.Set;
@@ -31,7 +34,8 @@ public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerConfig config;
-    private final UserRegistry users = new UserRegistry();
+    private final DurableDefinitions definitions;
+    private final UserRegistry users;
     private final LoopbackUsers loopbackUsers;
     private final ConcurrentHashMap<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
@@ -41,8 +45,15 @@ public final class Broker implements AutoCloseable {
     private final ResourceAlarms alarms;
     private Channel serverChannel;
 
+    /**
+     * Opens the definitions store under the data directory and recreates what it holds, so that a definitions
+     * file applied afterwards finds its durable things already there.
+     */
     public Broker(BrokerConfig config) {
         this.config = config;
+        // before any thread starts: a store that cannot be opened (another broker has it) fails fast
+        this.definitions = DurableDefinitions.open(config.dataDir());
+        this.users = new UserRegistry(definitions.journal());
         this.epoll = Epoll.isAvailable();
         this.loopbackUsers = new LoopbackUsers(config.loopbackUsers() && config.defaultUser() != null
                 ? Set.of(config.defaultUser()) : Set.of());
@@ -51,10 +62,20 @@ public final class Broker implements AutoCloseable {
         int threads = Runtime.getRuntime().availableProcessors();
         this.bossGroup = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         this.workerGroup = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
-        if (config.defaultUser() != null) {
-            users.putUser(config.defaultUser(), config.defaultPass(), Set.of("administrator"));
-            addVhost("/");
-            users.setPermission(config.defaultUser(), "/", Permission.ALL);
+        try {
+            StoredDefinitions stored = definitions.load();
+            new DefinitionRestorer(this).restore(stored);
+            definitions.startRecording();
+            // as in RabbitMQ, the default user and vhost are made on first boot only: one deleted stays deleted
+            if (stored.users().isEmpty() && config.defaultUser() != null) {
+                users.putUser(config.defaultUser(), config.defaultPass(), Set.of("administrator"));
+                addVhost("/");
+                users.setPermission(config.defaultUser(), "/", Permission.ALL);
+            }
+        } catch (RuntimeException e) {
+            shutDownEventLoops();
+            definitions.close();
+            throw e;
         }
     }
 
@@ -111,7 +132,10 @@ public final class Broker implements AutoCloseable {
     }
 
     public VirtualHost addVhost(String name) {
-        return vhosts.computeIfAbsent(name, n -> new VirtualHost(n, workerGroup::next));
+        return vhosts.computeIfAbsent(name, n -> {
+            definitions.journal().vhostAdded(n);
+            return new VirtualHost(n, workerGroup::next, definitions.journal());
+        });
     }
 
     public Set<AmqpConnection> connections() {
@@ -129,14 +153,21 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         alarms.close();
+        // closing connections deletes their exclusive and auto-delete things: none of that is a change to keep
+        definitions.stopRecording();
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
         for (AmqpConnection c : connections) {
             c.forceClose();
         }
+        shutDownEventLoops();
+        definitions.close();
+        LOG.info("Warren stopped");
+    }
+
+    private void shutDownEventLoops() {
         bossGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        LOG.info("Warren stopped");
     }
 }

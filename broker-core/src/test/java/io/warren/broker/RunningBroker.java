@@ -6,9 +6,12 @@ import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -24,19 +27,25 @@ import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
  * Connections from {@link #connect()} are aborted for the test: those opened while the class is set up (in
  * {@code @BeforeAll}) after the class, those opened later (in field initializers, {@code @BeforeEach} or a test)
  * after each test. Outside JUnit, {@link #start()} gives a started broker that {@link #close()} stops.
+ *
+ * <p>Each broker gets a fresh temporary data directory, deleted when it stops, so that no test sees another's
+ * durable definitions; {@link #startOn} starts one on a given directory instead, to test what survives a restart.
  */
 public final class RunningBroker
         implements AutoCloseable, BeforeAllCallback, AfterAllCallback, TestInstancePreConstructCallback,
         AfterEachCallback {
     private final BrokerConfig config;
+    private final Path dataDir;
+    private Path temporaryDataDir;
     private final List<Connection> classConnections = new CopyOnWriteArrayList<>();
     private final List<Connection> testConnections = new CopyOnWriteArrayList<>();
     private volatile Broker broker;
     private Connection shared;
     private volatile boolean settingUpClass;
 
-    private RunningBroker(BrokerConfig config) {
+    private RunningBroker(BrokerConfig config, Path dataDir) {
         this.config = config;
+        this.dataDir = dataDir;
     }
 
     /** An extension that runs a broker with the default configuration for the lifetime of a test class. */
@@ -46,7 +55,7 @@ public final class RunningBroker
 
     /** An extension that runs a broker with this configuration for the lifetime of a test class. */
     public static RunningBroker perClass(BrokerConfig config) {
-        return new RunningBroker(config);
+        return new RunningBroker(config, null);
     }
 
     public static RunningBroker start() {
@@ -54,16 +63,38 @@ public final class RunningBroker
     }
 
     public static RunningBroker start(BrokerConfig config) {
-        RunningBroker b = new RunningBroker(config);
+        RunningBroker b = new RunningBroker(config, null);
+        b.startBroker();
+        return b;
+    }
+
+    /** A started broker on this data directory, which it keeps when it stops: the next one finds what it left. */
+    public static RunningBroker startOn(Path dataDir) {
+        return startOn(BrokerConfig.defaults(), dataDir);
+    }
+
+    public static RunningBroker startOn(BrokerConfig config, Path dataDir) {
+        RunningBroker b = new RunningBroker(config, dataDir);
         b.startBroker();
         return b;
     }
 
     private void startBroker() {
         try {
-            BrokerConfig c = config.withAmqpPort(0).withBindAddress("127.0.0.1")
-                    .withDataDir(Files.createTempDirectory("warren-test"));
-            broker = new Broker(c).start();
+            Path dir = dataDir;
+            if (dir == null) {
+                temporaryDataDir = Files.createTempDirectory("warren-test");
+                dir = temporaryDataDir;
+            }
+            BrokerConfig c = config.withAmqpPort(0).withBindAddress("127.0.0.1").withDataDir(dir);
+            try {
+                broker = new Broker(c).start();
+            } catch (RuntimeException | InterruptedException e) {
+                if (temporaryDataDir != null) {
+                    deleteTree(temporaryDataDir);
+                }
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -168,5 +199,18 @@ public final class RunningBroker
             shared = null;
         }
         broker.close();
+        if (temporaryDataDir != null) {
+            deleteTree(temporaryDataDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the test broker's data directory " + dir, e);
+        }
     }
 }

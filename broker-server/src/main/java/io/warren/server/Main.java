@@ -3,6 +3,7 @@ package io.warren.server;
 import io.warren.broker.Broker;
 import io.warren.broker.BrokerConfig;
 import io.warren.broker.definitions.DefinitionsLoader;
+import io.warren.store.definitions.DefinitionStoreException;
 import java.nio.file.Files;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,15 @@ public final class Main {
                 .withFrameMax(options.frameMax())
                 .withMemoryHighWatermark(options.memoryHighWatermark())
                 .withDiskFreeLimit(options.diskFreeLimit());
-        Broker broker = new Broker(config);
+        Broker broker;
+        try {
+            broker = new Broker(config);
+        } catch (DefinitionStoreException e) {
+            // e.g. another broker runs on this data directory: say so plainly rather than with a stack trace
+            LOG.error("cannot restore definitions from {}: {}", options.dataDir().toAbsolutePath(), e.getMessage());
+            System.exit(1);
+            return;
+        }
         if (options.definitions() != null) {
             try {
                 var s = new DefinitionsLoader(broker).load(options.definitions());

@@ -84,6 +84,78 @@ class MainTest {
     }
 
     @Test
+    void aSecondStartOnTheSameDataDirAndDefinitionsFileIsCleanAndKeepsWhatClientsDeclared(@TempDir Path dir)
+            throws Exception {
+        Path defs = dir.resolve("defs.json");
+        Files.writeString(defs, """
+                {"vhosts": [{"name": "shop"}],
+                 "users": [{"name": "app", "password": "pw", "tags": "management"}],
+                 "permissions": [{"user": "app", "vhost": "shop", "configure": ".*", "write": ".*", "read": ".*"}],
+                 "exchanges": [{"name": "orders", "vhost": "shop", "type": "topic", "durable": true,
+                                "arguments": {"alternate-exchange": "unrouted"}}],
+                 "queues": [{"name": "orders.eu", "vhost": "shop", "durable": true,
+                             "arguments": {"x-message-ttl": 60000, "x-dead-letter-exchange": "dlx"}}],
+                 "bindings": [{"source": "orders", "vhost": "shop", "destination": "orders.eu",
+                               "destination_type": "queue", "routing_key": "eu.#", "arguments": {}}]}
+                """);
+        String[] args = {"--amqp-port", "0", "--bind", "127.0.0.1", "--http-port", "0",
+                "--data-dir", dir.resolve("data").toString(), "--definitions", defs.toString()};
+        Started first = start(args);
+        try {
+            assertTrue(first.port() > 0, "no listening line in " + first.log());
+            try (Connection c = appConnection(first.port()); Channel ch = c.createChannel()) {
+                ch.queueDeclare("orders.us", true, false, false, null);
+                ch.queueBind("orders.us", "orders", "us.#");
+            }
+        } finally {
+            // SIGKILL: what was declared must already be on disk
+            first.process().destroyForcibly();
+            first.process().waitFor(10, TimeUnit.SECONDS);
+        }
+        Started second = start(args);
+        try {
+            assertTrue(second.port() > 0, "no listening line in " + second.log());
+            assertTrue(second.log().stream().anyMatch(l -> l.contains("loaded definitions")), second.log().toString());
+            try (Connection c = appConnection(second.port()); Channel ch = c.createChannel()) {
+                ch.basicPublish("orders", "eu.de", null, "eu".getBytes(StandardCharsets.UTF_8));
+                ch.basicPublish("orders", "us.ny", null, "us".getBytes(StandardCharsets.UTF_8));
+                assertNotNull(ch.basicGet("orders.eu", true), "the file's binding");
+                assertNotNull(ch.basicGet("orders.us", true), "the binding a client made before the kill");
+            }
+        } finally {
+            second.process().destroy();
+            second.process().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Connection appConnection(int port) throws Exception {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost("127.0.0.1");
+        f.setPort(port);
+        f.setUsername("app");
+        f.setPassword("pw");
+        f.setVirtualHost("shop");
+        return f.newConnection();
+    }
+
+    @Test
+    void aSecondBrokerOnADataDirInUseStopsWithTheReason(@TempDir Path dir) throws Exception {
+        String[] args = {"--amqp-port", "0", "--bind", "127.0.0.1", "--data-dir", dir.resolve("data").toString()};
+        Started first = start(args);
+        try {
+            assertTrue(first.port() > 0, "no listening line in " + first.log());
+            Started second = start(args);
+            assertTrue(second.process().waitFor(30, TimeUnit.SECONDS));
+            assertEquals(1, second.process().exitValue());
+            assertTrue(second.log().stream().anyMatch(l -> l.contains("cannot restore definitions from")),
+                    second.log().toString());
+        } finally {
+            first.process().destroy();
+            first.process().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aBrokenDefinitionsFileStopsStartUpWithTheReason(@TempDir Path dir) throws Exception {
         Path defs = dir.resolve("defs.json");
         Files.writeString(defs, "{\"queues\": [{\"name\": \"q\", \"vhost\": \"nowhere\"}]}");

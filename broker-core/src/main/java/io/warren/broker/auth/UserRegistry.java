@@ -1,21 +1,35 @@
 package io.warren.broker.auth;
 
+import io.warren.broker.durable.DefinitionJournal;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Users and their per-vhost permissions. */
+/** Users and their per-vhost permissions; each change is told to the journal before it is made. */
 public final class UserRegistry {
     private final ConcurrentHashMap<String, User> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Map<String, Permission>> permissions = new ConcurrentHashMap<>();
+    private final DefinitionJournal journal;
 
-    public void put(User user) {
+    public UserRegistry(DefinitionJournal journal) {
+        this.journal = journal;
+    }
+
+    public synchronized void put(User user) {
+        journal.userPut(user);
         users.put(user.name(), user);
     }
 
     public void putUser(String name, String password, Set<String> tags) {
         put(new User(name, PasswordHash.of(password), tags));
+    }
+
+    /** Deletes the user and its permissions; absent is fine. */
+    public synchronized void deleteUser(String name) {
+        journal.userDeleted(name);
+        users.remove(name);
+        permissions.remove(name);
     }
 
     public User user(String name) {
@@ -32,8 +46,18 @@ public final class UserRegistry {
         return u != null && u.password().matches(password) ? u : null;
     }
 
-    public void setPermission(String user, String vhost, Permission permission) {
+    public synchronized void setPermission(String user, String vhost, Permission permission) {
+        journal.permissionSet(user, vhost, permission);
         permissions.computeIfAbsent(user, k -> new ConcurrentHashMap<>()).put(vhost, permission);
+    }
+
+    /** Takes the user's permission in the vhost away; absent is fine. */
+    public synchronized void clearPermission(String user, String vhost) {
+        journal.permissionCleared(user, vhost);
+        Map<String, Permission> m = permissions.get(user);
+        if (m != null) {
+            m.remove(vhost);
+        }
     }
 
     /** The user's permission in the vhost, or null when it has none. */

@@ -7,6 +7,7 @@ import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
 import static io.warren.codec.ReplyCodes.RESOURCE_LOCKED;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.warren.broker.durable.DefinitionJournal;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.routing.Binding;
@@ -20,18 +21,21 @@ import java.util.function.Supplier;
 
 /**
  * A virtual host: its exchanges and queues. Definition changes are serialised on this object (they are rare);
- * routing reads the concurrent maps and routers without locking.
+ * routing reads the concurrent maps and routers without locking. Each change is told to the journal before it
+ * is made, so that a change the journal cannot record does not happen.
  */
 public final class VirtualHost {
     private final String name;
     private final Supplier<EventExecutor> queueLoops;
+    private final DefinitionJournal journal;
     private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
 
-    public VirtualHost(String name, Supplier<EventExecutor> queueLoops) {
+    public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal) {
         this.name = name;
         this.queueLoops = queueLoops;
+        this.journal = journal;
         putBuiltIn("", "direct");
         putBuiltIn("amq.direct", "direct");
         putBuiltIn("amq.fanout", "fanout");
@@ -120,6 +124,7 @@ public final class VirtualHost {
             return existing;
         }
         ExchangeEntity x = new ExchangeEntity(exchange, type, durable, autoDelete, internal, arguments);
+        journal.exchangeDeclared(name, x);
         exchanges.put(exchange, x);
         return x;
     }
@@ -149,6 +154,7 @@ public final class VirtualHost {
         if (ifUnused && (!x.router().isEmpty() || isDestinationOfAnyBinding(x))) {
             throw AmqpException.channel(PRECONDITION_FAILED, "exchange '%s' in vhost '%s' in use", exchange, name);
         }
+        journal.exchangeDeleted(name, x);
         exchanges.remove(exchange);
         for (ExchangeEntity other : exchanges.values()) {
             if (other.router().unbindAll(x) > 0) {
@@ -180,6 +186,10 @@ public final class VirtualHost {
     public record QueueDeclareResult(MessageQueue queue, boolean created) {
     }
 
+    /**
+     * Declares a queue, or checks an existing one is equivalent. The one place queues are made: the broker also
+     * recreates durable queues from the definitions store through here at start-up.
+     */
     public synchronized QueueDeclareResult declareQueue(String queue, boolean durable, boolean exclusive,
                                                         boolean autoDelete, Map<String, Object> arguments,
                                                         Object owner) {
@@ -202,6 +212,7 @@ public final class VirtualHost {
         }
         MessageQueue q = new MessageQueue(queue, name, durable, exclusive, autoDelete, arguments,
                 exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue);
+        journal.queueDeclared(q);
         queues.put(queue, q);
         // every queue is bound to the default exchange under its own name; routing does that by lookup
         return new QueueDeclareResult(q, true);
@@ -222,9 +233,11 @@ public final class VirtualHost {
 
     /** Removes a queue from the vhost and all its bindings; the caller then deletes it on its own thread. */
     public synchronized boolean removeQueue(MessageQueue q) {
-        if (!queues.remove(q.name(), q)) {
+        if (queues.get(q.name()) != q) {
             return false;
         }
+        journal.queueDeleted(q);
+        queues.remove(q.name());
         for (ExchangeEntity x : exchanges.values()) {
             if (x.router().unbindAll(q) > 0) {
                 autoDeleteIfUnused(x);
@@ -247,6 +260,7 @@ public final class VirtualHost {
             throw defaultExchangeRefused();
         }
         validateBinding(x, args);
+        journal.bound(name, x, destination, key, args);
         x.router().bind(destination, key, args);
         x.noteBound();
     }
@@ -275,6 +289,7 @@ public final class VirtualHost {
         if (x.isDefault() || isDefault(destination)) {
             throw defaultExchangeRefused();
         }
+        journal.unbound(name, x, destination, key, args);
         if (x.router().unbind(destination, key, args)) {
             autoDeleteIfUnused(x);
         }

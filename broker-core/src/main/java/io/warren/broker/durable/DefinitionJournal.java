@@ -1,0 +1,56 @@
+package io.warren.broker.durable;
+
+import io.warren.broker.auth.Permission;
+import io.warren.broker.auth.User;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.vhost.Destination;
+import io.warren.broker.vhost.ExchangeEntity;
+import java.util.Map;
+
+/**
+ * Told of every definition change, before it takes effect in memory, so that what must survive a restart is
+ * written down first. Callers report every change; the journal decides what is worth keeping (transient,
+ * exclusive and built-in things are not). A call that throws means the change must not happen.
+ */
+public interface DefinitionJournal {
+    /** Records nothing: for a broker without a data directory. */
+    DefinitionJournal NONE = new DefinitionJournal() {
+    };
+
+    default void vhostAdded(String vhost) {
+    }
+
+    default void userPut(User user) {
+    }
+
+    default void userDeleted(String user) {
+    }
+
+    default void permissionSet(String user, String vhost, Permission permission) {
+    }
+
+    default void permissionCleared(String user, String vhost) {
+    }
+
+    default void exchangeDeclared(String vhost, ExchangeEntity exchange) {
+    }
+
+    /** The exchange is going, and with it every binding from or to it. */
+    default void exchangeDeleted(String vhost, ExchangeEntity exchange) {
+    }
+
+    default void queueDeclared(MessageQueue queue) {
+    }
+
+    /** The queue is going, and with it every binding to it. */
+    default void queueDeleted(MessageQueue queue) {
+    }
+
+    default void bound(String vhost, ExchangeEntity source, Destination destination, String routingKey,
+                       Map<String, Object> arguments) {
+    }
+
+    default void unbound(String vhost, ExchangeEntity source, Destination destination, String routingKey,
+                         Map<String, Object> arguments) {
+    }
+}

@@ -1,0 +1,145 @@
+package io.warren.broker.durable;
+
+import io.warren.broker.auth.Permission;
+import io.warren.broker.auth.User;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.vhost.Destination;
+import io.warren.broker.vhost.ExchangeEntity;
+import io.warren.store.definitions.BindingRow;
+import io.warren.store.definitions.DefinitionStore;
+import io.warren.store.definitions.ExchangeRow;
+import io.warren.store.definitions.PermissionRow;
+import io.warren.store.definitions.QueueRow;
+import io.warren.store.definitions.UserRow;
+import io.warren.store.definitions.VhostRow;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the changes that must survive a restart to the definitions store, with RabbitMQ's rules: durable
+ * exchanges (auto-delete ones too), durable queues unless exclusive (auto-delete ones too), bindings whose both
+ * ends survive, and every vhost, user and permission.
+ *
+ * <p>It records only between {@link #startRecording()} and {@link #stopRecording()}: not while the broker
+ * replays the store at start-up (that would write back what was just read), and not while it shuts down,
+ * when closing connections auto-deletes queues and exchanges that must come back after the restart.
+ */
+public final class StoreJournal implements DefinitionJournal {
+    private final DefinitionStore store;
+    private volatile boolean recording;
+
+    public StoreJournal(DefinitionStore store) {
+        this.store = store;
+    }
+
+    public void startRecording() {
+        recording = true;
+    }
+
+    public void stopRecording() {
+        recording = false;
+    }
+
+    /** Whether a queue's definition outlives the broker process. */
+    public static boolean survivesRestart(MessageQueue q) {
+        return q.durable() && !q.exclusive();
+    }
+
+    /** Whether an exchange's definition outlives the broker process (built-in ones are recreated anyway). */
+    public static boolean survivesRestart(ExchangeEntity x) {
+        return x.durable();
+    }
+
+    private static boolean survivesRestart(Destination d) {
+        return d instanceof MessageQueue q ? survivesRestart(q) : survivesRestart((ExchangeEntity) d);
+    }
+
+    @Override
+    public void vhostAdded(String vhost) {
+        if (recording) {
+            store.putVhost(new VhostRow(vhost));
+        }
+    }
+
+    @Override
+    public void userPut(User user) {
+        if (recording) {
+            store.putUser(new UserRow(user.name(), user.password().base64(), user.password().algorithm(),
+                    List.copyOf(user.tags())));
+        }
+    }
+
+    @Override
+    public void userDeleted(String user) {
+        if (recording) {
+            store.deleteUser(user);
+        }
+    }
+
+    @Override
+    public void permissionSet(String user, String vhost, Permission p) {
+        if (recording) {
+            store.putPermission(new PermissionRow(user, vhost, p.configure(), p.write(), p.read()));
+        }
+    }
+
+    @Override
+    public void permissionCleared(String user, String vhost) {
+        if (recording) {
+            store.deletePermission(user, vhost);
+        }
+    }
+
+    @Override
+    public void exchangeDeclared(String vhost, ExchangeEntity x) {
+        if (recording && survivesRestart(x)) {
+            store.putExchange(new ExchangeRow(vhost, x.name(), x.type(), x.autoDelete(), x.internal(),
+                    ArgumentsJson.write(x.arguments())));
+        }
+    }
+
+    @Override
+    public void exchangeDeleted(String vhost, ExchangeEntity x) {
+        if (recording && survivesRestart(x)) {
+            store.deleteExchange(vhost, x.name());
+        }
+    }
+
+    @Override
+    public void queueDeclared(MessageQueue q) {
+        if (recording && survivesRestart(q)) {
+            store.putQueue(new QueueRow(q.vhost(), q.name(), q.autoDelete(), ArgumentsJson.write(q.arguments())));
+        }
+    }
+
+    @Override
+    public void queueDeleted(MessageQueue q) {
+        if (recording && survivesRestart(q)) {
+            store.deleteQueue(q.vhost(), q.name());
+        }
+    }
+
+    @Override
+    public void bound(String vhost, ExchangeEntity source, Destination destination, String routingKey,
+                      Map<String, Object> arguments) {
+        if (recording && survivesRestart(source) && survivesRestart(destination)) {
+            store.putBinding(row(vhost, source, destination, routingKey, arguments));
+        }
+    }
+
+    @Override
+    public void unbound(String vhost, ExchangeEntity source, Destination destination, String routingKey,
+                        Map<String, Object> arguments) {
+        if (recording && survivesRestart(source) && survivesRestart(destination)) {
+            store.deleteBinding(row(vhost, source, destination, routingKey, arguments));
+        }
+    }
+
+    private static BindingRow row(String vhost, ExchangeEntity source, Destination destination, String routingKey,
+                                  Map<String, Object> arguments) {
+        BindingRow.DestinationType type = destination instanceof MessageQueue
+                ? BindingRow.DestinationType.QUEUE : BindingRow.DestinationType.EXCHANGE;
+        return new BindingRow(vhost, source.name(), destination.name(), type, routingKey == null ? "" : routingKey,
+                ArgumentsJson.write(arguments));
+    }
+}

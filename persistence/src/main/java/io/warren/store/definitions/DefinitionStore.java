@@ -1,0 +1,217 @@
+package io.warren.store.definitions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Definitions (vhosts, users, permissions, exchanges, queues, bindings, policies) in an embedded H2 database.
+ *
+ * <p>Every put or delete is its own transaction, committed and fsynced before the method returns, so what a
+ * caller was told is stored survives a crash of the process or the machine. Puts are idempotent upserts; deletes
+ * of what is absent do nothing. Deleting a vhost, user, exchange or queue also deletes what hangs off it. Methods
+ * are synchronized: writes are rare (definition changes, never messages) and one connection serves them all.
+ */
+public final class DefinitionStore implements AutoCloseable {
+    /** The database file's name under the directory, without H2's ".mv.db". */
+    public static final String NAME = "definitions";
+
+    private final Connection connection;
+
+    private DefinitionStore(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Opens (creating if needed) the database in the directory; only one process may have it open at a time. */
+    public static DefinitionStore open(Path dir) {
+        Path abs = dir.toAbsolutePath();
+        if (abs.toString().contains(";")) {
+            throw new DefinitionStoreException("the definitions directory cannot contain ';' (H2 URL): " + abs);
+        }
+        try {
+            Files.createDirectories(abs);
+        } catch (IOException e) {
+            throw new DefinitionStoreException("cannot create the definitions directory " + abs, e);
+        }
+        // WRITE_DELAY=0: a commit is written to the file at once, not up to half a second later by H2's
+        // background writer, so a process kill loses nothing committed. DB_CLOSE_ON_EXIT=FALSE: the broker closes
+        // the store itself, after its own shutdown hook has stopped writing. FILE_LOCK=FS: an OS lock, freed when
+        // the process dies, so a restart after kill -9 does not wait for a stale lock file.
+        String url = "jdbc:h2:file:" + abs.resolve(NAME) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;FILE_LOCK=FS";
+        try {
+            Connection c = DriverManager.getConnection(url, "warren", "");
+            try {
+                c.setAutoCommit(false);
+                Schema.migrate(c);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            return new DefinitionStore(c);
+        } catch (SQLException e) {
+            throw new DefinitionStoreException("cannot open the definitions database in " + abs + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Everything stored, read in one transaction. */
+    public synchronized StoredDefinitions loadAll() {
+        try {
+            StoredDefinitions all = new SnapshotReader(connection).read();
+            connection.commit();
+            return all;
+        } catch (SQLException e) {
+            throw new DefinitionStoreException("cannot read the definitions database: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- vhosts ----
+
+    public synchronized void putVhost(VhostRow v) {
+        write("vhost " + v.name(), () -> update("MERGE INTO vhosts (name) KEY (name) VALUES (?)", v.name()));
+    }
+
+    /** Deletes the vhost and everything in it: permissions, exchanges, queues, bindings, policies. */
+    public synchronized void deleteVhost(String name) {
+        write("deletion of vhost " + name, () -> {
+            for (String table : new String[] {"permissions", "exchanges", "queues", "bindings", "policies"}) {
+                update("DELETE FROM " + table + " WHERE vhost = ?", name);
+            }
+            update("DELETE FROM vhosts WHERE name = ?", name);
+        });
+    }
+
+    // ---- users and permissions ----
+
+    public synchronized void putUser(UserRow u) {
+        write("user " + u.name(), () -> update("MERGE INTO users (name, password_hash, hashing_algorithm, tags) "
+                + "KEY (name) VALUES (?, ?, ?, ?)", u.name(), u.passwordHash(), u.hashingAlgorithm(),
+                String.join(",", u.tags())));
+    }
+
+    /** Deletes the user and its permissions. */
+    public synchronized void deleteUser(String name) {
+        write("deletion of user " + name, () -> {
+            update("DELETE FROM permissions WHERE user_name = ?", name);
+            update("DELETE FROM users WHERE name = ?", name);
+        });
+    }
+
+    public synchronized void putPermission(PermissionRow p) {
+        write("permission of " + p.user() + " in " + p.vhost(), () -> update("MERGE INTO permissions (user_name, "
+                + "vhost, configure_pattern, write_pattern, read_pattern) KEY (user_name, vhost) "
+                + "VALUES (?, ?, ?, ?, ?)", p.user(), p.vhost(), p.configure(), p.write(), p.read()));
+    }
+
+    public synchronized void deletePermission(String user, String vhost) {
+        write("deletion of permission of " + user + " in " + vhost,
+                () -> update("DELETE FROM permissions WHERE user_name = ? AND vhost = ?", user, vhost));
+    }
+
+    // ---- exchanges, queues, bindings ----
+
+    public synchronized void putExchange(ExchangeRow x) {
+        write("exchange " + x.name(), () -> update("MERGE INTO exchanges (vhost, name, type, auto_delete, internal, "
+                + "arguments) KEY (vhost, name) VALUES (?, ?, ?, ?, ?, ?)", x.vhost(), x.name(), x.type(),
+                x.autoDelete(), x.internal(), x.argumentsJson()));
+    }
+
+    /** Deletes the exchange and every binding from or to it. */
+    public synchronized void deleteExchange(String vhost, String name) {
+        write("deletion of exchange " + name, () -> {
+            update("DELETE FROM bindings WHERE vhost = ? AND (source = ? OR (destination = ? "
+                    + "AND destination_type = ?))", vhost, name, name, BindingRow.DestinationType.EXCHANGE.name());
+            update("DELETE FROM exchanges WHERE vhost = ? AND name = ?", vhost, name);
+        });
+    }
+
+    public synchronized void putQueue(QueueRow q) {
+        write("queue " + q.name(), () -> update("MERGE INTO queues (vhost, name, auto_delete, arguments) "
+                + "KEY (vhost, name) VALUES (?, ?, ?, ?)", q.vhost(), q.name(), q.autoDelete(), q.argumentsJson()));
+    }
+
+    /** Deletes the queue and every binding to it. */
+    public synchronized void deleteQueue(String vhost, String name) {
+        write("deletion of queue " + name, () -> {
+            update("DELETE FROM bindings WHERE vhost = ? AND destination = ? AND destination_type = ?", vhost, name,
+                    BindingRow.DestinationType.QUEUE.name());
+            update("DELETE FROM queues WHERE vhost = ? AND name = ?", vhost, name);
+        });
+    }
+
+    public synchronized void putBinding(BindingRow b) {
+        write("binding from " + b.source(), () -> update("MERGE INTO bindings (vhost, source, destination, "
+                + "destination_type, routing_key, arguments) KEY (vhost, source, destination, destination_type, "
+                + "routing_key, arguments) VALUES (?, ?, ?, ?, ?, ?)", b.vhost(), b.source(), b.destination(),
+                b.destinationType().name(), b.routingKey(), b.argumentsJson()));
+    }
+
+    public synchronized void deleteBinding(BindingRow b) {
+        write("deletion of binding from " + b.source(), () -> update("DELETE FROM bindings WHERE vhost = ? AND "
+                + "source = ? AND destination = ? AND destination_type = ? AND routing_key = ? AND arguments = ?",
+                b.vhost(), b.source(), b.destination(), b.destinationType().name(), b.routingKey(),
+                b.argumentsJson()));
+    }
+
+    // ---- policies ----
+
+    public synchronized void putPolicy(PolicyRow p) {
+        write("policy " + p.name(), () -> update("MERGE INTO policies (vhost, name, pattern, apply_to, priority, "
+                + "definition) KEY (vhost, name) VALUES (?, ?, ?, ?, ?, ?)", p.vhost(), p.name(), p.pattern(),
+                p.applyTo(), p.priority(), p.definitionJson()));
+    }
+
+    public synchronized void deletePolicy(String vhost, String name) {
+        write("deletion of policy " + name,
+                () -> update("DELETE FROM policies WHERE vhost = ? AND name = ?", vhost, name));
+    }
+
+    // ---- plumbing ----
+
+    /** Statements that make up one write. */
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    private void write(String what, Work work) {
+        try {
+            work.run();
+            connection.commit();
+            // the commit is in the file (WRITE_DELAY=0) but maybe only in the OS's cache: fsync it
+            try (Statement s = connection.createStatement()) {
+                s.execute("CHECKPOINT SYNC");
+            }
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new DefinitionStoreException("cannot store " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void update(String sql, Object... values) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Closes the database; the store cannot be used afterwards. */
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new DefinitionStoreException("cannot close the definitions database: " + e.getMessage(), e);
+        }
+    }
+}
