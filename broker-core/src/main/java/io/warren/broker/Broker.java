@@ -19,6 +19,11 @@ import io.warren.broker.auth.UserRegistry;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.durable.DefinitionRestorer;
 import io.warren.broker.durable.DurableDefinitions;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.QueueStorage;
+import io.warren.store.MessageStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.frame.FrameDecoder;
 import io.warren.store.definitions.StoredDefinitions;
@@ -43,6 +48,8 @@ public final class Broker implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final boolean epoll;
     private final ResourceAlarms alarms;
+    private final MessageStore messageStore;
+    private final QueueStorage queueStorage;
     private Channel serverChannel;
 
     /**
@@ -63,8 +70,18 @@ public final class Broker implements AutoCloseable {
         this.bossGroup = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         this.workerGroup = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
         try {
+            this.messageStore = openStore(config);
+        } catch (RuntimeException e) {
+            shutDownEventLoops();
+            definitions.close();
+            throw e;
+        }
+        this.queueStorage = new QueueStorage(messageStore, config.queueWindow());
+        try {
             StoredDefinitions stored = definitions.load();
+            // restored durable queues reopen their logs, with their messages; every other log is left over
             new DefinitionRestorer(this).restore(stored);
+            queueStorage.deleteUnusedLogs(this::persistsMessages);
             definitions.startRecording();
             // as in RabbitMQ, the default user and vhost are made on first boot only: one deleted stays deleted
             if (stored.users().isEmpty() && config.defaultUser() != null) {
@@ -75,7 +92,30 @@ public final class Broker implements AutoCloseable {
         } catch (RuntimeException e) {
             shutDownEventLoops();
             definitions.close();
+            closeStore();
             throw e;
+        }
+    }
+
+    private boolean persistsMessages(String vhost, String queue) {
+        VirtualHost v = vhosts.get(vhost);
+        MessageQueue q = v == null ? null : v.queue(queue);
+        return q != null && q.persistsMessages();
+    }
+
+    private static MessageStore openStore(BrokerConfig config) {
+        try {
+            return MessageStore.open(config.dataDir().resolve("messages"), config.store());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the message store under " + config.dataDir(), e);
+        }
+    }
+
+    private void closeStore() {
+        try {
+            messageStore.close();
+        } catch (IOException e) {
+            LOG.warn("closing the message store failed", e);
         }
     }
 
@@ -134,7 +174,7 @@ public final class Broker implements AutoCloseable {
     public VirtualHost addVhost(String name) {
         return vhosts.computeIfAbsent(name, n -> {
             definitions.journal().vhostAdded(n);
-            return new VirtualHost(n, workerGroup::next, definitions.journal());
+            return new VirtualHost(n, workerGroup::next, definitions.journal(), queueStorage);
         });
     }
 
@@ -163,6 +203,7 @@ public final class Broker implements AutoCloseable {
         }
         shutDownEventLoops();
         definitions.close();
+        closeStore();
         LOG.info("Warren stopped");
     }
 

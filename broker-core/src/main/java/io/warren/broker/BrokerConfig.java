@@ -1,6 +1,8 @@
 package io.warren.broker;
 
 import io.warren.broker.alarm.MemoryWatermark;
+import io.warren.broker.queue.QueueWindow;
+import io.warren.store.StoreSettings;
 import java.nio.file.Path;
 
 /**
@@ -20,48 +22,63 @@ import java.nio.file.Path;
  *                       collection plus direct memory) is above this: a fraction of max heap plus max direct
  *                       memory, or an absolute size
  * @param diskFreeLimit  publishers are blocked while fewer bytes than this are free under dataDir
+ * @param store          the message store's group commit and segment settings
+ * @param queueWindow    how many ready messages each queue keeps in memory before the rest wait on disk
  */
-public record BrokerConfig(int amqpPort, String bindAddress, Path dataDir, int heartbeat, int frameMax, int channelMax,
-                           long maxMessageSize, String defaultUser, String defaultPass, boolean loopbackUsers,
-                           MemoryWatermark memoryHighWatermark, long diskFreeLimit) {
+public record BrokerConfig(int amqpPort, String bindAddress, Path dataDir, int heartbeat, int frameMax,
+                           int channelMax, long maxMessageSize, String defaultUser, String defaultPass,
+                           boolean loopbackUsers, MemoryWatermark memoryHighWatermark, long diskFreeLimit,
+                           StoreSettings store, QueueWindow queueWindow) {
 
     public static BrokerConfig defaults() {
         return new BrokerConfig(5672, "0.0.0.0", Path.of("data"), 60, 131072, 2047, 128L * 1024 * 1024,
-                "guest", "guest", true, MemoryWatermark.relative(0.4), 50_000_000L);
+                "guest", "guest", true, MemoryWatermark.relative(0.4), 50_000_000L, StoreSettings.defaults(),
+                QueueWindow.defaults());
     }
 
     public BrokerConfig withAmqpPort(int port) {
         return new BrokerConfig(port, bindAddress, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit);
-    }
-
-    public BrokerConfig withDataDir(Path dir) {
-        return new BrokerConfig(amqpPort, bindAddress, dir, heartbeat, frameMax, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit);
-    }
-
-    public BrokerConfig withHeartbeat(int seconds) {
-        return new BrokerConfig(amqpPort, bindAddress, dataDir, seconds, frameMax, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit);
-    }
-
-    public BrokerConfig withFrameMax(int bytes) {
-        return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, bytes, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit);
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit, store, queueWindow);
     }
 
     public BrokerConfig withBindAddress(String address) {
         return new BrokerConfig(amqpPort, address, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit);
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit, store, queueWindow);
+    }
+
+    public BrokerConfig withDataDir(Path dir) {
+        return new BrokerConfig(amqpPort, bindAddress, dir, heartbeat, frameMax, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit, store, queueWindow);
+    }
+
+    public BrokerConfig withHeartbeat(int seconds) {
+        return new BrokerConfig(amqpPort, bindAddress, dataDir, seconds, frameMax, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit, store, queueWindow);
+    }
+
+    public BrokerConfig withFrameMax(int bytes) {
+        return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, bytes, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit, store, queueWindow);
     }
 
     public BrokerConfig withMemoryHighWatermark(MemoryWatermark watermark) {
         return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers, watermark, diskFreeLimit);
+                defaultUser, defaultPass, loopbackUsers, watermark, diskFreeLimit, store, queueWindow);
     }
 
     public BrokerConfig withDiskFreeLimit(long bytes) {
         return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
-                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, bytes);
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, bytes, store, queueWindow);
+    }
+
+    public BrokerConfig withStore(StoreSettings settings) {
+        return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit, settings,
+                queueWindow);
+    }
+
+    public BrokerConfig withQueueWindow(QueueWindow window) {
+        return new BrokerConfig(amqpPort, bindAddress, dataDir, heartbeat, frameMax, channelMax, maxMessageSize,
+                defaultUser, defaultPass, loopbackUsers, memoryHighWatermark, diskFreeLimit, store, window);
     }
 }

@@ -35,7 +35,8 @@ public final class Main {
                 .withHeartbeat(options.heartbeat())
                 .withFrameMax(options.frameMax())
                 .withMemoryHighWatermark(options.memoryHighWatermark())
-                .withDiskFreeLimit(options.diskFreeLimit());
+                .withDiskFreeLimit(options.diskFreeLimit())
+                .withStore(options.store());
         Broker broker;
         try {
             broker = new Broker(config);

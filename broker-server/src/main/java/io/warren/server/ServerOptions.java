@@ -2,6 +2,7 @@ package io.warren.server;
 
 import io.warren.broker.ByteSize;
 import io.warren.broker.alarm.MemoryWatermark;
+import io.warren.store.StoreSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import java.util.Properties;
  * Flags win over the file.
  */
 public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path definitions, String bindAddress,
-                            int heartbeat, int frameMax, MemoryWatermark memoryHighWatermark, long diskFreeLimit) {
+                            int heartbeat, int frameMax, MemoryWatermark memoryHighWatermark, long diskFreeLimit,
+                            StoreSettings store) {
 
     static final String USAGE = """
             usage: java -jar warren.jar [options]
@@ -33,6 +35,10 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
               --disk-free-limit SIZE
                                   block publishers while free space under the data directory is below
                                   this, e.g. 50MB, 1GiB (default 50MB)
+              --sync-interval-ms MS  how long a group commit gathers appends before its fsync (default 0:
+                                  fsync as soon as the previous one ends; fractions allowed, e.g. 0.5)
+              --sync-bytes BYTES  start the fsync early once this much is waiting (default 4MiB)
+              --segment-bytes BYTES  size at which a queue's log rolls to a new segment file (default 16MiB)
             """;
 
     /** Parses flags (and the config file they name); throws IllegalArgumentException with a readable reason. */
@@ -80,7 +86,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 integer(merged.remove("heartbeat"), 60, "heartbeat"),
                 integer(merged.remove("frame-max"), 131072, "frame-max"),
                 watermark(merged.remove("memory-high-watermark")),
-                size(merged.remove("disk-free-limit"), 50_000_000L, "disk-free-limit"));
+                size(merged.remove("disk-free-limit"), 50_000_000L, "disk-free-limit"),
+                storeSettings(merged));
         merged.remove("data-dir");
         merged.remove("definitions");
         merged.remove("bind");
@@ -88,6 +95,24 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
             throw new IllegalArgumentException("unknown option(s): " + merged.keySet());
         }
         return o;
+    }
+
+    private static StoreSettings storeSettings(Map<String, String> merged) {
+        StoreSettings d = StoreSettings.defaults();
+        String interval = merged.remove("sync-interval-ms");
+        long micros = d.syncIntervalMicros();
+        if (interval != null) {
+            try {
+                micros = Math.round(Double.parseDouble(interval.trim()) * 1000);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("sync-interval-ms must be a number, got '" + interval + "'");
+            }
+            if (micros < 0) {
+                throw new IllegalArgumentException("sync-interval-ms must not be negative, got " + interval);
+            }
+        }
+        return new StoreSettings(size(merged.remove("segment-bytes"), d.segmentBytes(), "segment-bytes"), micros,
+                size(merged.remove("sync-bytes"), d.syncBytes(), "sync-bytes"), d.compactBelow());
     }
 
     private static int port(String v, int dflt, String name) {

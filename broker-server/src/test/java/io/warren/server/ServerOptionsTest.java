@@ -42,6 +42,22 @@ class ServerOptionsTest {
     }
 
     @Test
+    void storeFlagsSetTheGroupCommitAndSegmentSizeWithByteUnits() throws Exception {
+        ServerOptions o = ServerOptions.parse(new String[] {"--sync-interval-ms", "2.5", "--sync-bytes", "512K",
+                "--segment-bytes", "64MiB"});
+        assertEquals(2_500, o.store().syncIntervalMicros());
+        assertEquals(512 * 1024, o.store().syncBytes());
+        assertEquals(64L * 1024 * 1024, o.store().segmentBytes());
+    }
+
+    @Test
+    void aNegativeSyncIntervalIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--sync-interval-ms", "-1"}));
+        assertTrue(e.getMessage().contains("sync-interval-ms must not be negative"), e.getMessage());
+    }
+
+    @Test
     void anUnknownOptionIsRejectedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerOptions.parse(new String[] {"--amqp-prot", "1"}));

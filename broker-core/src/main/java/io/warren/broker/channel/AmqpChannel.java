@@ -16,6 +16,7 @@ import io.warren.broker.message.Message;
 import io.warren.broker.queue.Credit;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueConsumer;
+import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.vhost.ReplyToRegistry;
 import io.warren.codec.Method;
@@ -62,6 +63,8 @@ public final class AmqpChannel {
     private final ArrayDeque<Frame> deferred = new ArrayDeque<>();
     private State state = State.OPEN;
     private TransactionBuffer tx;
+    private PublishBarrier commitBarrier;
+    private PublishBarrier committing;
     private int consumerPrefetch;
     private boolean suspended;
     private boolean channelCreditReleased;
@@ -291,14 +294,25 @@ public final class AmqpChannel {
             send(new Tx.SelectOk());
         } else if (m instanceof Tx.Commit) {
             requireTx();
-            for (TransactionBuffer.Action a : tx.take()) {
-                if (a instanceof TransactionBuffer.Publish p) {
-                    publisher.routeCommitted(p.message(), p.mandatory());
-                } else if (a instanceof TransactionBuffer.Settle s) {
-                    applySettle(s.ack(), s.requeue(), s.deliveries());
+            // commit-ok only once the committed persistent messages are on disk; later frames wait for it
+            PublishBarrier barrier = new PublishBarrier(() -> connection.executor().execute(
+                    () -> resume(this::commitDone)));
+            commitBarrier = barrier;
+            try {
+                for (TransactionBuffer.Action a : tx.take()) {
+                    if (a instanceof TransactionBuffer.Publish p) {
+                        publisher.routeCommitted(p.message(), p.mandatory());
+                    } else if (a instanceof TransactionBuffer.Settle s) {
+                        applySettle(s.ack(), s.requeue(), s.deliveries());
+                    }
                 }
+            } finally {
+                commitBarrier = null;
             }
-            send(new Tx.CommitOk());
+            connection.flushQueueWork();
+            suspended = true;
+            committing = barrier;
+            barrier.release(1);
         } else if (m instanceof Tx.Rollback) {
             requireTx();
             unacked.restore(tx.rollback());
@@ -306,6 +320,16 @@ public final class AmqpChannel {
         } else {
             throw AmqpException.connection(COMMAND_INVALID, "unexpected '%s'", m.name());
         }
+    }
+
+    private void commitDone() {
+        PublishBarrier b = committing;
+        committing = null;
+        if (b.failure() != null) {
+            throw AmqpException.connection(io.warren.codec.ReplyCodes.INTERNAL_ERROR,
+                    "cannot commit: the message store failed to write (%s)", b.failure().getMessage());
+        }
+        send(new Tx.CommitOk());
     }
 
     private void requireTx() {
@@ -333,11 +357,23 @@ public final class AmqpChannel {
             consumers.wakeStarved();
         }
         if (state == State.OPEN) {
-            Basic.Ack ack = confirms.pendingAck();
-            if (ack != null) {
-                connection.output().method(number, ack);
-            }
+            confirms.endOfBatch(this::send);
         }
+    }
+
+    /** The barrier a persistent publish to a durable queue joins, or null when confirms are off. */
+    PublishBarrier confirmBarrier() {
+        return commitBarrier != null ? commitBarrier : confirms.barrier(this::barrierComplete);
+    }
+
+    // on the thread of the last fsync: the confirms go out on the channel's own thread
+    private void barrierComplete(PublishBarrier b) {
+        connection.executor().execute(() -> {
+            if (state == State.OPEN) {
+                confirms.sendReady(this::send);
+                connection.output().flush();
+            }
+        });
     }
 
     // ---- consuming ----
@@ -475,7 +511,7 @@ public final class AmqpChannel {
         for (int i = 0, n = settled.size(); i < n; i++) {
             UnackedDeliveries.Delivery d = settled.get(i);
             d.entry().message().release();
-            connection.settleWith(d.queue(), 1);
+            connection.settleWith(d.queue(), d.entry());
             releaseCredit(d);
         }
     }
@@ -557,7 +593,11 @@ public final class AmqpChannel {
                 reply.run();
             }
         } catch (AmqpException e) {
-            closeWithError(e);
+            if (e.isConnectionLevel()) {
+                connection.closeWithError(e);
+            } else {
+                closeWithError(e);
+            }
         } catch (RuntimeException e) {
             LOG.error("internal error completing a method on channel {}", number, e);
             connection.closeWithError(AmqpException.connection(io.warren.codec.ReplyCodes.INTERNAL_ERROR, "%s",

@@ -10,6 +10,7 @@ import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.broker.vhost.ReplyToRegistry;
 import io.warren.broker.vhost.RoutingScratch;
@@ -180,8 +181,14 @@ final class Publisher {
             }
             return false;
         }
+        boolean persistent = toQueue.isPersistent();
         for (MessageQueue q : targets) {
-            connection.publishTo(q, toQueue.retain());
+            // a persistent message in a durable queue is confirmed only once the queue's log has it on disk
+            PublishBarrier barrier = persistent && q.persistsMessages() ? channel.confirmBarrier() : null;
+            if (barrier != null) {
+                barrier.expect();
+            }
+            connection.publishTo(q, toQueue.retain(), barrier);
         }
         if (toQueue != m) {
             toQueue.release();

@@ -25,6 +25,8 @@ import io.warren.broker.channel.AmqpChannel;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.PublishBarrier;
+import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.AmqpProtocolException;
 import io.warren.codec.LongString;
@@ -159,8 +161,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Queues a publish for the queue's next batch task; takes over one reference of the message. */
-    public void publishTo(MessageQueue q, Message m) {
-        queueWork.publish(q, m);
+    /** Hands a message to a queue at the end of the batch; barrier (or null) waits for it to reach disk. */
+    public void publishTo(MessageQueue q, Message m, PublishBarrier barrier) {
+        queueWork.publish(q, m, barrier);
         flow.publishedTo(q);
     }
 
@@ -179,8 +182,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         executor().execute(alarmBlock::alarmsChanged);
     }
 
-    public void settleWith(MessageQueue q, int count) {
-        queueWork.settle(q, count);
+    /** The queue's delivery is finished with (acked, or rejected without requeue). */
+    public void settleWith(MessageQueue q, QueueEntry entry) {
+        queueWork.settle(q, entry);
     }
 
     /** Sends gathered queue work now, so a following request to the queue is ordered after it. */

@@ -2,6 +2,9 @@ package io.warren.broker.connection;
 
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.PublishBarrier;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.queue.QueueWork;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -11,35 +14,26 @@ import java.util.List;
  * Flushed as one task per queue, so a queue thread is woken once per batch rather than once per message.
  */
 final class QueueWorkBatch {
-    private final IdentityHashMap<MessageQueue, Pending> pending = new IdentityHashMap<>();
+    private final IdentityHashMap<MessageQueue, QueueWork> pending = new IdentityHashMap<>();
     private final List<MessageQueue> order = new ArrayList<>();
 
-    private static final class Pending {
-        List<Message> messages;
-        int settled;
-    }
-
-    private Pending pendingFor(MessageQueue q) {
-        Pending p = pending.get(q);
-        if (p == null) {
-            p = new Pending();
-            pending.put(q, p);
+    private QueueWork pendingFor(MessageQueue q) {
+        QueueWork w = pending.get(q);
+        if (w == null) {
+            w = new QueueWork();
+            pending.put(q, w);
             order.add(q);
         }
-        return p;
+        return w;
     }
 
-    /** Takes over one reference of the message. */
-    void publish(MessageQueue q, Message m) {
-        Pending p = pendingFor(q);
-        if (p.messages == null) {
-            p.messages = new ArrayList<>();
-        }
-        p.messages.add(m);
+    /** Takes over one reference of the message; barrier (or null) waits for the queue to have it on disk. */
+    void publish(MessageQueue q, Message m, PublishBarrier barrier) {
+        pendingFor(q).publish(m, barrier);
     }
 
-    void settle(MessageQueue q, int count) {
-        pendingFor(q).settled += count;
+    void settle(MessageQueue q, QueueEntry entry) {
+        pendingFor(q).settle(entry);
     }
 
     boolean isEmpty() {
@@ -52,22 +46,12 @@ final class QueueWorkBatch {
         }
         for (int i = 0; i < order.size(); i++) {
             MessageQueue q = order.get(i);
-            Pending p = pending.get(q);
-            List<Message> messages = p.messages;
-            int settled = p.settled;
-            Runnable work = () -> {
-                if (messages != null) {
-                    q.enqueueAll(messages);
-                }
-                if (settled > 0) {
-                    q.settled(settled);
-                }
-            };
+            QueueWork work = pending.get(q);
             // a queue owned by this very thread takes its batch now: no task, no wake-up
             if (q.loop().inEventLoop()) {
-                work.run();
+                q.take(work);
             } else {
-                q.execute(work);
+                q.execute(() -> q.take(work));
             }
         }
         pending.clear();
@@ -76,10 +60,8 @@ final class QueueWorkBatch {
 
     /** Drops everything not yet flushed (connection gone before the batch ended). */
     void discard() {
-        for (Pending p : pending.values()) {
-            if (p.messages != null) {
-                p.messages.forEach(Message::release);
-            }
+        for (QueueWork w : pending.values()) {
+            w.discard();
         }
         pending.clear();
         order.clear();

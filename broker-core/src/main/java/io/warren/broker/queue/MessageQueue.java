@@ -3,11 +3,13 @@ package io.warren.broker.queue;
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.message.Message;
 import io.warren.broker.vhost.Destination;
+import io.warren.store.QueueLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A FIFO queue of messages and its consumers. All of its state belongs to one event loop thread: other
@@ -37,7 +39,7 @@ public final class MessageQueue implements Destination {
     private final Consumer<MessageQueue> onAutoDelete;
 
     // owned by the loop thread
-    private final ReadyMessages ready = new ReadyMessages();
+    private final QueueBacklog ready;
     private final List<QueueConsumer> consumers = new ArrayList<>();
     private final List<QueueConsumer> dispatching = new ArrayList<>();
     private long nextSequence;
@@ -53,9 +55,14 @@ public final class MessageQueue implements Destination {
     private volatile int unackedCount;
     private volatile int consumerCount;
 
+    /**
+     * A queue; log is a durable queue's log as opened from disk (its messages become the queue's), or null, and
+     * logs opens one for a queue that must page out.
+     */
     public MessageQueue(String name, String vhost, boolean durable, boolean exclusive, boolean autoDelete,
                         Map<String, Object> arguments, Object exclusiveOwner, EventExecutor loop,
-                        Consumer<MessageQueue> onAutoDelete) {
+                        Consumer<MessageQueue> onAutoDelete, QueueWindow window, QueueLog log,
+                        Supplier<QueueLog> logs) {
         this.name = name;
         this.vhost = vhost;
         this.durable = durable;
@@ -65,6 +72,9 @@ public final class MessageQueue implements Destination {
         this.exclusiveOwner = exclusiveOwner;
         this.loop = loop;
         this.onAutoDelete = onAutoDelete;
+        this.ready = new QueueBacklog(toString(), persistsMessages(), window, log, logs);
+        this.nextSequence = ready.nextSequence();
+        this.readyCount = ready.size();
     }
 
     public String name() {
@@ -77,6 +87,11 @@ public final class MessageQueue implements Destination {
 
     public boolean durable() {
         return durable;
+    }
+
+    /** True when the queue's persistent messages go to its log and survive a restart (durable, not exclusive). */
+    public boolean persistsMessages() {
+        return durable && !exclusive;
     }
 
     public boolean exclusive() {
@@ -123,15 +138,26 @@ public final class MessageQueue implements Destination {
 
     // ---- everything below runs on the queue's loop ----
 
-    /** Takes over one reference of each message. */
-    public void enqueueAll(List<Message> messages) {
+    /** Takes a connection's batch: its messages (one reference each) and the deliveries it finished with. */
+    public void take(QueueWork work) {
+        List<Message> messages = work.messages();
+        if (messages != null) {
+            enqueueAll(messages, work);
+        }
+        if (work.settledCount() > 0) {
+            settled(work.settledCount(), work.settledLogged());
+        }
+    }
+
+    private void enqueueAll(List<Message> messages, QueueWork work) {
         if (deleted) {
-            messages.forEach(Message::release);
+            work.discard();
             return;
         }
         for (int i = 0, n = messages.size(); i < n; i++) {
-            ready.add(new QueueEntry(messages.get(i), nextSequence++));
+            ready.add(messages.get(i), nextSequence++);
         }
+        ready.endBatch(work);
         drain();
         updateCounts();
     }
@@ -155,6 +181,11 @@ public final class MessageQueue implements Destination {
             }
             idle = 0;
             QueueEntry e = ready.poll();
+            if (e == null) {
+                c.release(1, 1); // the backlog's disk part turned out unreadable
+                break;
+            }
+            ready.delivered(e, c.noAck());
             if (!c.noAck()) {
                 unackedCount++;
             }
@@ -176,11 +207,16 @@ public final class MessageQueue implements Destination {
             lastDeliveryNanos = System.nanoTime();
         }
         dispatching.clear();
+        ready.flushQuietly();
         updateCounts();
     }
 
     /** Acknowledged (or otherwise finished) deliveries: forget them and deliver more. */
-    public void settled(int count) {
+    private void settled(int count, List<QueueEntry> logged) {
+        if (logged != null && !deleted) {
+            ready.settled(logged);
+            ready.flushQuietly();
+        }
         unackedCount -= count;
         if (unackedCount < 0) {
             unackedCount = 0;
@@ -221,6 +257,8 @@ public final class MessageQueue implements Destination {
     public QueueEntry poll(boolean noAck) {
         QueueEntry e = ready.poll();
         if (e != null) {
+            ready.delivered(e, noAck);
+            ready.flushQuietly();
             if (!noAck) {
                 unackedCount++;
             }
@@ -276,8 +314,7 @@ public final class MessageQueue implements Destination {
 
     /** Drops every ready message; returns how many. */
     public int purge() {
-        int n = ready.size();
-        ready.clear(e -> e.message().release());
+        int n = ready.purge();
         updateCounts();
         return n;
     }
@@ -288,6 +325,7 @@ public final class MessageQueue implements Destination {
             return 0;
         }
         int n = purge();
+        ready.delete();
         deleted = true;
         List<QueueConsumer> cs = new ArrayList<>(consumers);
         consumers.clear();

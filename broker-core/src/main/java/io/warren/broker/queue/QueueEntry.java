@@ -7,10 +7,18 @@ public final class QueueEntry {
     private final Message message;
     private final long sequence;
     private boolean redelivered;
+    private boolean logged;
 
     QueueEntry(Message message, long sequence) {
         this.message = message;
         this.sequence = sequence;
+    }
+
+    QueueEntry(Message message, long sequence, boolean redelivered, boolean logged) {
+        this.message = message;
+        this.sequence = sequence;
+        this.redelivered = redelivered;
+        this.logged = logged;
     }
 
     public Message message() {
@@ -27,5 +35,14 @@ public final class QueueEntry {
 
     void markRedelivered() {
         redelivered = true;
+    }
+
+    /** True while the queue's log holds a live record of this entry, which its ack must finish. */
+    public boolean logged() {
+        return logged;
+    }
+
+    void markLogged(boolean value) {
+        logged = value;
     }
 }

@@ -2,6 +2,7 @@ package io.warren.broker.vhost;
 
 import static io.warren.codec.ReplyCodes.ACCESS_REFUSED;
 import static io.warren.codec.ReplyCodes.COMMAND_INVALID;
+import static io.warren.codec.ReplyCodes.INTERNAL_ERROR;
 import static io.warren.codec.ReplyCodes.NOT_FOUND;
 import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
 import static io.warren.codec.ReplyCodes.RESOURCE_LOCKED;
@@ -10,6 +11,9 @@ import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.durable.DefinitionJournal;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.QueueStorage;
+import io.warren.store.QueueLog;
+import java.io.IOException;
 import io.warren.routing.Binding;
 import io.warren.routing.Routers;
 import java.util.ArrayList;
@@ -28,14 +32,17 @@ public final class VirtualHost {
     private final String name;
     private final Supplier<EventExecutor> queueLoops;
     private final DefinitionJournal journal;
+    private final QueueStorage storage;
     private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
 
-    public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal) {
+    public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal,
+                       QueueStorage storage) {
         this.name = name;
         this.queueLoops = queueLoops;
         this.journal = journal;
+        this.storage = storage;
         putBuiltIn("", "direct");
         putBuiltIn("amq.direct", "direct");
         putBuiltIn("amq.fanout", "fanout");
@@ -210,12 +217,24 @@ public final class VirtualHost {
         if (queue.startsWith("amq.") && !queue.startsWith("amq.gen-")) {
             throw AmqpException.channel(ACCESS_REFUSED, "queue name '%s' contains reserved prefix 'amq.*'", queue);
         }
+        // an exclusive queue dies with its connection, so its messages never outlive a restart either
+        QueueLog log = durable && !exclusive ? openLog(queue) : null;
         MessageQueue q = new MessageQueue(queue, name, durable, exclusive, autoDelete, arguments,
-                exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue);
+                exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue, storage.window(), log,
+                storage.scratchLogs());
         journal.queueDeclared(q);
         queues.put(queue, q);
         // every queue is bound to the default exchange under its own name; routing does that by lookup
         return new QueueDeclareResult(q, true);
+    }
+
+    private QueueLog openLog(String queue) {
+        try {
+            return storage.durableLog(name, queue);
+        } catch (IOException e) {
+            throw AmqpException.connection(INTERNAL_ERROR, "cannot open the message log of queue '%s' in vhost '%s': %s",
+                    queue, name, e.getMessage());
+        }
     }
 
     /** RabbitMQ's refusal for a queue that is exclusive to another connection (or not exclusive at all). */

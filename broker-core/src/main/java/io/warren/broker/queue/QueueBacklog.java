@@ -1,0 +1,285 @@
+package io.warren.broker.queue;
+
+import io.warren.broker.message.Message;
+import io.warren.store.DurabilityListener;
+import io.warren.store.QueueLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A queue's ready messages: a window of them in memory, the rest only in the queue's log on disk, read back in
+ * order as the window empties. It also keeps the log in step with the queue: a durable queue's persistent
+ * messages are appended as they arrive, deliveries and acks are recorded. Owned by the queue's thread.
+ */
+final class QueueBacklog {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueBacklog.class);
+
+    private final String owner;
+    private final boolean durable;
+    private final QueueWindow window;
+    private final Supplier<QueueLog> opener;
+    private final ReadyMessages memory = new ReadyMessages();
+    private final MessageRecord.NameCache names = new MessageRecord.NameCache();
+    // paged out in this batch: their buffers must live until the log has written them
+    private final List<Message> pagedOut = new ArrayList<>();
+    private QueueLog log;
+    private int paged;
+    private long tailSeq;
+    private boolean unflushed;
+    private boolean persistentAppended;
+    private IOException batchFailure;
+
+    /** log is the durable queue's log as opened (and recovered), or null; opener opens one on first need. */
+    QueueBacklog(String owner, boolean durable, QueueWindow window, QueueLog log, Supplier<QueueLog> opener) {
+        this.owner = owner;
+        this.durable = durable;
+        this.window = window;
+        this.log = log;
+        this.opener = opener;
+        if (log != null && log.recoveredCount() > 0) {
+            paged = Math.toIntExact(log.recoveredCount());
+            tailSeq = 0;
+        }
+    }
+
+    /** The sequence number the queue continues with: past everything its log holds. */
+    long nextSequence() {
+        return log == null ? 0 : log.lastSeq() + 1;
+    }
+
+    int size() {
+        return memory.size() + paged;
+    }
+
+    boolean isEmpty() {
+        return paged == 0 && memory.isEmpty();
+    }
+
+    /** Messages only on disk right now. */
+    int pagedCount() {
+        return paged;
+    }
+
+    /** Takes over one reference of the message. */
+    void add(Message m, long seq) {
+        boolean persistent = durable && m.isPersistent();
+        boolean toDisk = paged > 0 || window.isFull(memory.size(), memory.bytes());
+        boolean logged = false;
+        if (persistent || toDisk) {
+            logged = append(m, seq, persistent);
+        }
+        if (toDisk && logged) {
+            if (paged++ == 0) {
+                tailSeq = seq;
+            }
+            pagedOut.add(m);
+        } else {
+            memory.add(new QueueEntry(m, seq, false, logged));
+        }
+    }
+
+    private boolean append(Message m, long seq, boolean persistent) {
+        try {
+            log().append(seq, persistent, MessageRecord.encode(m));
+            unflushed = true;
+            persistentAppended |= persistent;
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            if (batchFailure == null) {
+                LOG.error("{}: cannot write to its log, keeping the message in memory only", owner, e);
+                batchFailure = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+            }
+            return false;
+        }
+    }
+
+    private QueueLog log() {
+        if (log == null) {
+            log = opener.get();
+        }
+        return log;
+    }
+
+    /**
+     * Ends a batch of adds: writes what was appended and holds each barrier until its messages are fsynced (or
+     * fails it when they could not be written).
+     */
+    void endBatch(QueueWork work) {
+        IOException failure = batchFailure;
+        batchFailure = null;
+        boolean mustSync = persistentAppended;
+        persistentAppended = false;
+        try {
+            flush();
+        } catch (IOException e) {
+            failure = e;
+        }
+        pagedOut.forEach(Message::release);
+        pagedOut.clear();
+        for (int i = 0, n = work.barrierCount(); i < n; i++) {
+            PublishBarrier b = work.barrier(i);
+            int holds = work.holds(i);
+            if (failure != null) {
+                b.fail(holds, failure);
+            } else if (mustSync) {
+                log.whenDurable(new BarrierRelease(b, holds));
+            } else {
+                b.release(holds);
+            }
+        }
+    }
+
+    /** Writes appended records, delivery marks and acks out to the log's files (no fsync). */
+    void flush() throws IOException {
+        if (unflushed) {
+            unflushed = false;
+            try {
+                log.flush();
+            } catch (IOException e) {
+                // the log cut the failed records off: those paged out are lost, the rest stay in memory only
+                LOG.error("{}: writing its log failed; {} messages paged out in this batch are lost", owner,
+                        pagedOut.size(), e);
+                paged -= pagedOut.size();
+                throw e;
+            }
+        }
+    }
+
+    /** Flushes, logging rather than throwing: what failed is only a delivery mark or an ack, redone on recovery. */
+    void flushQuietly() {
+        try {
+            flush();
+        } catch (IOException e) {
+            // already logged
+        }
+    }
+
+    /** The oldest ready message, or null; refills the window from disk as it empties. */
+    QueueEntry poll() {
+        if (paged > 0 && memory.size() <= window.messages() / 2) {
+            pageIn();
+        }
+        return memory.poll();
+    }
+
+    private void pageIn() {
+        int room = Math.max(1, window.messages() - memory.size());
+        long roomBytes = Math.max(1, window.bytes() - memory.bytes());
+        try {
+            int n = log.read(tailSeq, Math.min(room, paged), roomBytes, (seq, persistent, delivered, payload) -> {
+                memory.add(new QueueEntry(MessageRecord.decode(payload, names), seq, delivered, true));
+                tailSeq = seq + 1;
+            });
+            paged -= n;
+            if (n == 0) {
+                LOG.error("{}: its log has no more records although {} messages were paged out; they are lost",
+                        owner, paged);
+                paged = 0;
+            }
+        } catch (IOException e) {
+            LOG.error("{}: cannot read its log; {} paged-out messages are lost", owner, paged, e);
+            paged = 0;
+        }
+    }
+
+    /** Puts a message taken earlier back in its place. */
+    void putBack(QueueEntry e) {
+        memory.putBack(e);
+    }
+
+    /** A message leaves the queue for a consumer: noAck finishes it, otherwise a redelivery is remembered. */
+    void delivered(QueueEntry e, boolean noAck) {
+        if (!e.logged()) {
+            return;
+        }
+        try {
+            if (noAck) {
+                e.markLogged(false);
+                log.ack(e.sequence());
+                unflushed = true;
+            } else if (durable && !e.redelivered()) {
+                log.markDelivered(e.sequence());
+                unflushed = true;
+            }
+        } catch (IOException ex) {
+            LOG.warn("{}: cannot record a delivery in its log", owner, ex);
+        }
+    }
+
+    /** Deliveries finished with: their records are acked. */
+    void settled(List<QueueEntry> entries) {
+        try {
+            for (int i = 0, n = entries.size(); i < n; i++) {
+                QueueEntry e = entries.get(i);
+                if (e.logged()) {
+                    e.markLogged(false);
+                    log.ack(e.sequence());
+                    unflushed = true;
+                }
+            }
+        } catch (IOException ex) {
+            LOG.warn("{}: cannot record acks in its log", owner, ex);
+        }
+    }
+
+    /** Drops every ready message, in memory and on disk; returns how many there were. */
+    int purge() {
+        int n = size();
+        memory.clear(this::drop);
+        if (paged > 0) {
+            try {
+                log.ackFrom(tailSeq);
+                unflushed = true;
+            } catch (IOException e) {
+                LOG.warn("{}: cannot record a purge in its log", owner, e);
+            }
+            paged = 0;
+        }
+        flushQuietly();
+        return n;
+    }
+
+    private void drop(QueueEntry e) {
+        if (e.logged()) {
+            settled(List.of(e));
+        }
+        e.message().release();
+    }
+
+    /** The queue is gone: its messages and its log with them. */
+    void delete() {
+        memory.clear(e -> e.message().release());
+        paged = 0;
+        if (log != null) {
+            try {
+                log.delete();
+            } catch (IOException e) {
+                LOG.warn("{}: cannot remove its log", owner, e);
+            }
+            log = null;
+        }
+    }
+
+    /** Releases every message in memory (broker shutting down); the log stays as it is. */
+    void releaseMemory(Consumer<QueueEntry> action) {
+        memory.clear(action);
+    }
+
+    private record BarrierRelease(PublishBarrier barrier, int holds) implements DurabilityListener {
+        @Override
+        public void durable() {
+            barrier.release(holds);
+        }
+
+        @Override
+        public void failed(IOException cause) {
+            barrier.fail(holds, cause);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.warren.broker.queue;
+
+import io.warren.store.MessageStore;
+import io.warren.store.QueueLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
+
+/**
+ * Where queues keep messages on disk: a durable queue's log carries its persistent messages across restarts;
+ * any queue may open a scratch log to page out a backlog, and scratch logs are dropped at start-up.
+ */
+public final class QueueStorage {
+    private static final String DURABLE = "queue:";
+    private static final String SCRATCH = "scratch:";
+
+    private final MessageStore store;
+    private final QueueWindow window;
+
+    public QueueStorage(MessageStore store, QueueWindow window) {
+        this.store = store;
+        this.window = window;
+    }
+
+    public QueueWindow window() {
+        return window;
+    }
+
+    /** Opens a durable queue's log, recovering the messages it holds. */
+    public QueueLog durableLog(String vhost, String queue) throws IOException {
+        return store.log(durableName(vhost, queue));
+    }
+
+    /** Opens a fresh scratch log on first call, for a queue whose backlog outgrows memory. */
+    public Supplier<QueueLog> scratchLogs() {
+        return () -> {
+            try {
+                return store.log(SCRATCH + UUID.randomUUID());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    /**
+     * Removes every log no queue uses: scratch logs (their messages were transient) and logs of durable queues
+     * that are gone. Called at start-up, once the durable queues are back.
+     */
+    public void deleteUnusedLogs(BiPredicate<String, String> durableQueueExists) {
+        try {
+            for (String name : store.logNames()) {
+                if (name.startsWith(SCRATCH) || !isLogOfExistingQueue(name, durableQueueExists)) {
+                    store.deleteLog(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove unused message logs", e);
+        }
+    }
+
+    private static boolean isLogOfExistingQueue(String name, BiPredicate<String, String> exists) {
+        if (!name.startsWith(DURABLE)) {
+            return false;
+        }
+        int colon = name.indexOf(':', DURABLE.length());
+        if (colon < 0) {
+            return false;
+        }
+        try {
+            int vhostLength = Integer.parseInt(name.substring(DURABLE.length(), colon));
+            String vhost = name.substring(colon + 1, colon + 1 + vhostLength);
+            String queue = name.substring(colon + 2 + vhostLength);
+            return exists.test(vhost, queue);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    // the vhost's length keeps every (vhost, queue) pair's name distinct, whatever characters they hold
+    private static String durableName(String vhost, String queue) {
+        return DURABLE + vhost.length() + ":" + vhost + ":" + queue;
+    }
+}

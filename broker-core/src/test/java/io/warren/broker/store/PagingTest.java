@@ -1,0 +1,109 @@
+package io.warren.broker.store;
+
+import static io.warren.broker.TestMessages.drain;
+import static io.warren.broker.TestMessages.numbered;
+import static io.warren.broker.TestMessages.ready;
+import static io.warren.broker.TestMessages.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.MessageProperties;
+import io.warren.broker.BrokerConfig;
+import io.warren.broker.Deliveries;
+import io.warren.broker.RunningBroker;
+import io.warren.broker.queue.QueueWindow;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backlogs beyond a queue's memory window wait on disk and come back in order. */
+class PagingTest {
+    private static final QueueWindow SMALL = new QueueWindow(50, 1024 * 1024);
+
+    @TempDir
+    Path dataDir;
+    private RunningBroker broker;
+
+    private Channel start() throws Exception {
+        broker = RunningBroker.startOn(BrokerConfig.defaults().withQueueWindow(SMALL), dataDir);
+        return broker.connect().createChannel();
+    }
+
+    @AfterEach
+    void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void aTransientBacklogLargerThanTheWindowDrainsInOrder() throws Exception {
+        Channel ch = start();
+        String q = ch.queueDeclare().getQueue();
+        ch.confirmSelect();
+        for (String b : numbered(1, 2_000)) {
+            ch.basicPublish("", q, null, utf8(b));
+        }
+        ch.waitForConfirmsOrDie(10_000);
+
+        assertEquals(2_000, ready(ch, q));
+        assertEquals(numbered(1, 2_000), drain(ch, q));
+    }
+
+    @Test
+    void aConsumerReceivesAPagedBacklogInOrderWhilePublishingGoesOn() throws Exception {
+        Channel ch = start();
+        String q = ch.queueDeclare().getQueue();
+        for (String b : numbered(1, 1_000)) {
+            ch.basicPublish("", q, null, utf8(b));
+        }
+        Channel consumer = broker.connect().createChannel();
+        consumer.basicQos(10);
+        Deliveries deliveries = new Deliveries(consumer);
+        consumer.basicConsume(q, false, deliveries);
+        for (String b : numbered(1_001, 2_000)) {
+            ch.basicPublish("", q, null, utf8(b));
+        }
+        for (String expected : numbered(1, 2_000)) {
+            Deliveries.Delivery d = deliveries.next();
+            assertEquals(expected, d.text());
+            consumer.basicAck(d.tag(), false);
+        }
+    }
+
+    @Test
+    void aPagedDurableBacklogMixedWithTransientMessagesSurvivesARestartWithItsPersistentPart() throws Exception {
+        Channel ch = start();
+        ch.queueDeclare("backlog", true, false, false, Map.of());
+        ch.confirmSelect();
+        for (int i = 1; i <= 1_000; i++) {
+            var props = i % 2 == 0 ? MessageProperties.PERSISTENT_BASIC : MessageProperties.BASIC;
+            ch.basicPublish("", "backlog", props, utf8(String.valueOf(i)));
+        }
+        ch.waitForConfirmsOrDie(10_000);
+        broker.close();
+
+        ch = start();
+        ch.queueDeclare("backlog", true, false, false, Map.of());
+
+        List<String> evens = numbered(1, 1_000).stream().filter(s -> Integer.parseInt(s) % 2 == 0).toList();
+        assertEquals(evens, drain(ch, "backlog"));
+    }
+
+    @Test
+    void purgingAPagedQueueEmptiesItAndItFillsAgain() throws Exception {
+        Channel ch = start();
+        String q = ch.queueDeclare().getQueue();
+        for (String b : numbered(1, 500)) {
+            ch.basicPublish("", q, null, utf8(b));
+        }
+        assertEquals(500, ch.queuePurge(q).getMessageCount());
+        for (String b : numbered(501, 600)) {
+            ch.basicPublish("", q, null, utf8(b));
+        }
+        assertEquals(numbered(501, 600), drain(ch, q));
+    }
+}

@@ -1,0 +1,95 @@
+package io.warren.server;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The broker as a separate JVM running Main, its output in a file, for tests that kill it. */
+final class BrokerProcess implements AutoCloseable {
+    private static final String START_MARK = "\n=== broker process started by the test ===\n";
+    private static final Pattern LISTENING = Pattern.compile("listening on [^ ]*:(\\d+)");
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private BrokerProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts Main with the flags and waits until it listens; fails with its log if it exits first. */
+    static BrokerProcess start(Path log, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Files.writeString(log, START_MARK, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Matcher m = LISTENING.matcher(lastStart(log));
+            if (m.find()) {
+                return new BrokerProcess(p, log, Integer.parseInt(m.group(1)));
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("broker exited with " + p.exitValue() + ":\n" + lastStart(log));
+            }
+            Thread.sleep(50);
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("broker did not start listening:\n" + lastStart(log));
+    }
+
+    // the log file collects every start; only the latest one's lines count
+    private static String lastStart(Path log) throws IOException {
+        String all = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        int at = all.lastIndexOf(START_MARK);
+        return at >= 0 ? all.substring(at) : all;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** What the broker logged since its latest start. */
+    String log() throws IOException {
+        return lastStart(log);
+    }
+
+    Connection connect() throws Exception {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost("127.0.0.1");
+        f.setPort(port);
+        f.setAutomaticRecoveryEnabled(false);
+        f.setRequestedHeartbeat(0);
+        return f.newConnection();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, like a power cut for the process (not for the page cache). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+}
