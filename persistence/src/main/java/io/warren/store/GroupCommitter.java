@@ -113,16 +113,22 @@ final class GroupCommitter implements Runnable {
 
     private void syncRound(List<DurabilityTracker> round) {
         long start = System.nanoTime();
-        long bytes = 0;
+        boolean counted = false;
         for (DurabilityTracker t : round) {
-            bytes += t.sync();
+            long bytes = t.sync();
+            if (bytes > 0) {
+                // Counted before the listeners run, so whoever a listener tells sees this fsync in the stats.
+                if (!counted) {
+                    fsyncs++;
+                    counted = true;
+                }
+                bytesSynced += bytes;
+            }
             t.completeDurable();
         }
-        if (bytes > 0) {
+        if (counted) {
             long took = System.nanoTime() - start;
-            fsyncs++;
             totalNanos += took;
-            bytesSynced += bytes;
             if (took > maxNanos) {
                 maxNanos = took;
             }
