@@ -529,9 +529,4 @@ public final class QueueLog {
             throw new IOException("log " + dir + " failed to fsync earlier and takes no more appends", failure);
         }
     }
-
-    /** Number of segment files currently holding live records (for tests and metrics). */
-    int segmentCount() {
-        return segments.size();
-    }
 }
