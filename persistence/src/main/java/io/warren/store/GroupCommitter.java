@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store's one sync thread. Logs that wrote persistent records queue themselves (once each); a round takes all
@@ -13,6 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * round's fsync: classic group commit. Writers never block on it and wake it only when it sleeps.
  */
 final class GroupCommitter implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
     private static final int RUNNING = 0;
     private static final int IDLE = 1;
     private static final int GATHERING = 2;
@@ -84,7 +87,12 @@ final class GroupCommitter implements Runnable {
                 t.queued.set(false);
                 round.add(t);
             }
-            syncRound(round);
+            try {
+                syncRound(round);
+            } catch (RuntimeException | Error e) {
+                // The thread must outlive one bad round, or every later listener would wait forever.
+                LOG.error("sync round failed", e);
+            }
             round.clear();
         }
     }
@@ -105,16 +113,22 @@ final class GroupCommitter implements Runnable {
 
     private void syncRound(List<DurabilityTracker> round) {
         long start = System.nanoTime();
-        long bytes = 0;
+        boolean counted = false;
         for (DurabilityTracker t : round) {
-            bytes += t.sync();
+            long bytes = t.sync();
+            if (bytes > 0) {
+                // Counted before the listeners run, so whoever a listener tells sees this fsync in the stats.
+                if (!counted) {
+                    fsyncs++;
+                    counted = true;
+                }
+                bytesSynced += bytes;
+            }
             t.completeDurable();
         }
-        if (bytes > 0) {
+        if (counted) {
             long took = System.nanoTime() - start;
-            fsyncs++;
             totalNanos += took;
-            bytesSynced += bytes;
             if (took > maxNanos) {
                 maxNanos = took;
             }

@@ -303,11 +303,15 @@ public final class QueueLog {
 
     /** Closes the files and removes the log from disk (the queue was deleted). */
     public void delete() throws IOException {
-        if (!closed) {
-            closed = true;
-            appends.clear();
-            durability.abandon(new IOException("log " + dir + " was deleted"));
+        // Once closed, the same log may have been opened again elsewhere; deleting it from here would pull its files
+        // away from under that owner. MessageStore.deleteLog checks that it is not open.
+        checkOpen();
+        closed = true;
+        appends.clear();
+        durability.abandon(new IOException("log " + dir + " was deleted"));
+        try {
             closeFiles();
+        } finally {
             onClose.run();
         }
         LogDirectory.delete(dir);
@@ -524,10 +528,5 @@ public final class QueueLog {
         if (failure != null) {
             throw new IOException("log " + dir + " failed to fsync earlier and takes no more appends", failure);
         }
-    }
-
-    /** Number of segment files currently holding live records (for tests and metrics). */
-    int segmentCount() {
-        return segments.size();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +20,8 @@ final class FaultyChannel extends FileChannel {
     /** Bytes that may still be written; negative means unlimited. */
     final AtomicLong writeBudget = new AtomicLong(-1);
     final AtomicBoolean failForce = new AtomicBoolean();
+    /** When set, an fsync waits for it: lets a test pile up appends behind one fsync in progress. */
+    volatile CountDownLatch forceGate;
     private final FileChannel delegate;
 
     FaultyChannel(FileChannel delegate) {
@@ -74,6 +77,15 @@ final class FaultyChannel extends FileChannel {
 
     @Override
     public void force(boolean metaData) throws IOException {
+        CountDownLatch gate = forceGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException();
+            }
+        }
         if (failForce.get()) {
             throw new IOException("Input/output error");
         }
