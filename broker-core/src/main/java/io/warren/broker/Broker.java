@@ -198,6 +198,12 @@ public final class Broker implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        // before the connections go: their consumers leaving must not auto-delete durable queues' logs
+        for (VirtualHost v : vhosts.values()) {
+            for (MessageQueue q : v.queues()) {
+                q.execute(q::close);
+            }
+        }
         for (AmqpConnection c : connections) {
             c.forceClose();
         }

@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.message.Message;
 import io.warren.broker.vhost.Destination;
 import io.warren.store.QueueLog;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ public final class MessageQueue implements Destination {
     private int roundRobin;
     private boolean hadConsumers;
     private boolean deleted;
+    private boolean closed;
     private long lastDeliveryNanos;
     private final List<FlowWaiter> flowWaiters = new ArrayList<>();
     private volatile boolean inFlow;
@@ -152,6 +154,10 @@ public final class MessageQueue implements Destination {
     private void enqueueAll(List<Message> messages, QueueWork work) {
         if (deleted) {
             work.discard();
+            return;
+        }
+        if (closed) {
+            work.fail(new IOException("the broker is shutting down"));
             return;
         }
         for (int i = 0, n = messages.size(); i < n; i++) {
@@ -304,7 +310,7 @@ public final class MessageQueue implements Destination {
     public void removeConsumer(QueueConsumer consumer) {
         if (consumers.remove(consumer)) {
             updateCounts();
-            if (autoDelete && consumers.isEmpty() && hadConsumers && !deleted) {
+            if (autoDelete && consumers.isEmpty() && hadConsumers && !deleted && !closed) {
                 onAutoDelete.accept(this);
             } else {
                 drain();
@@ -334,6 +340,15 @@ public final class MessageQueue implements Destination {
         }
         updateCounts();
         return n;
+    }
+
+    /**
+     * The broker is stopping: in-memory messages are released, and consumers that go away no longer auto-delete
+     * the queue, so a durable queue comes back after the restart with what its log holds.
+     */
+    public void close() {
+        closed = true;
+        ready.releaseMemory(e -> e.message().release());
     }
 
     public boolean isDeleted() {

@@ -26,6 +26,7 @@ final class QueueBacklog {
     private final Supplier<QueueLog> opener;
     private final ReadyMessages memory = new ReadyMessages();
     private final MessageRecord.NameCache names = new MessageRecord.NameCache();
+    private final MessageRecord.Encoder encoder = new MessageRecord.Encoder();
     // paged out in this batch: their buffers must live until the log has written them
     private final List<Message> pagedOut = new ArrayList<>();
     private QueueLog log;
@@ -86,7 +87,7 @@ final class QueueBacklog {
 
     private boolean append(Message m, long seq, boolean persistent) {
         try {
-            log().append(seq, persistent, MessageRecord.encode(m));
+            log().append(seq, persistent, encoder.encode(m));
             unflushed = true;
             persistentAppended |= persistent;
             return true;
@@ -122,6 +123,7 @@ final class QueueBacklog {
         }
         pagedOut.forEach(Message::release);
         pagedOut.clear();
+        encoder.reset();
         for (int i = 0, n = work.barrierCount(); i < n; i++) {
             PublishBarrier b = work.barrier(i);
             int holds = work.holds(i);

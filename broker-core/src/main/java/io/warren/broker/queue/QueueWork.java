@@ -1,6 +1,7 @@
 package io.warren.broker.queue;
 
 import io.warren.broker.message.Message;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,13 +83,23 @@ public final class QueueWork {
         return settledLogged;
     }
 
-    /** Releases everything: the connection went away before the queue got the work. */
+    /** Releases everything: the connection went away before the queue got the work, or the queue was deleted. */
     public void discard() {
         if (messages != null) {
             messages.forEach(Message::release);
         }
         for (int i = 0; i < barrierCount(); i++) {
             barriers.get(i).release(barrierHolds[i]);
+        }
+    }
+
+    /** Releases everything, failing the barriers: the messages were not taken (the broker is stopping). */
+    void fail(IOException cause) {
+        if (messages != null) {
+            messages.forEach(Message::release);
+        }
+        for (int i = 0; i < barrierCount(); i++) {
+            barriers.get(i).fail(barrierHolds[i], cause);
         }
     }
 }

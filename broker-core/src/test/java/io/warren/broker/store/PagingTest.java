@@ -56,7 +56,7 @@ class PagingTest {
     @Test
     void aConsumerReceivesAPagedBacklogInOrderWhilePublishingGoesOn() throws Exception {
         Channel ch = start();
-        String q = ch.queueDeclare().getQueue();
+        String q = ch.queueDeclare("", false, false, true, Map.of()).getQueue();
         for (String b : numbered(1, 1_000)) {
             ch.basicPublish("", q, null, utf8(b));
         }

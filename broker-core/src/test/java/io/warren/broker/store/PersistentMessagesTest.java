@@ -13,7 +13,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import io.warren.broker.BrokerConfig;
-import io.warren.broker.Deliveries;
 import io.warren.broker.RunningBroker;
 import io.warren.broker.TestMessages;
 import java.io.IOException;
@@ -88,13 +87,11 @@ class PersistentMessagesTest {
         Channel ch = start();
         publishPersistent(ch, "orders", numbered(1, 6));
         Channel consumer = broker.connect().createChannel();
-        consumer.basicQos(3);
-        Deliveries deliveries = new Deliveries(consumer);
-        consumer.basicConsume("orders", false, deliveries);
-        List<Deliveries.Delivery> first = deliveries.next(3);
-        consumer.basicAck(first.get(0).tag(), false);
-        consumer.basicAck(first.get(2).tag(), false);
-        // the ack reaches the queue before the broker stops: a get on the same queue is ordered after it
+        List<GetResponse> first = List.of(consumer.basicGet("orders", false), consumer.basicGet("orders", false),
+                consumer.basicGet("orders", false));
+        consumer.basicAck(first.get(0).getEnvelope().getDeliveryTag(), false);
+        consumer.basicAck(first.get(2).getEnvelope().getDeliveryTag(), false);
+        // the acks reach the queue before the broker stops: a declare on the same channel is ordered after them
         assertEquals(3, consumer.queueDeclarePassive("orders").getMessageCount());
 
         ch = restart();
