@@ -41,14 +41,16 @@ sample() {
 report() {
   local phase=$1
   awk -v p="$phase" '$2==p {if ($3>r) r=$3; if ($4>h) h=$4; if ($5>c) c=$5}
-    END {printf "%s: max RSS %.0f MiB, max heap used %.0f MiB (committed %.0f MiB)\n", p, r/1024, h/1024, c/1024}' \
+    END {printf "%s: max RSS %.0f MiB, max heap in use %.0f MiB (garbage included; committed %.0f MiB)\n", p, r/1024, h/1024, c/1024}' \
     "$WORK/samples.txt"
 }
 
+touch "$WORK/broker.log"
 echo "work dir $WORK; $COUNT messages of $SIZE B"
 start_broker
 sample publish & SAMPLER_PID=$!
-$TOOL publish "$PORT" "$COUNT" "$SIZE"
+$TOOL publish "$PORT" "$COUNT" "$SIZE" 2>&1 | grep -v '^SLF4J'
+
 du -sh "$DATA/messages" | sed 's/^/on disk: /'
 kill -9 "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true
 echo "broker killed with SIGKILL"
@@ -56,7 +58,8 @@ report publish
 
 start_broker
 sample drain & SAMPLER_PID=$!
-$TOOL drain "$PORT" "$COUNT" "$SIZE"
+$TOOL drain "$PORT" "$COUNT" "$SIZE" 2>&1 | grep -v '^SLF4J'
+
 du -sh "$DATA/messages" | sed 's/^/on disk after draining: /'
 kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true
 report drain

@@ -29,6 +29,8 @@ final class QueueBacklog {
     private final MessageRecord.Encoder encoder = new MessageRecord.Encoder();
     // paged out in this batch: their buffers must live until the log has written them
     private final List<Message> pagedOut = new ArrayList<>();
+    // kept in memory and appended in this batch: if the write fails, their records do not exist
+    private final List<QueueEntry> loggedInMemory = new ArrayList<>();
     private QueueLog log;
     private int paged;
     private long tailSeq;
@@ -81,7 +83,11 @@ final class QueueBacklog {
             }
             pagedOut.add(m);
         } else {
-            memory.add(new QueueEntry(m, seq, false, logged));
+            QueueEntry e = new QueueEntry(m, seq, false, logged);
+            memory.add(e);
+            if (logged) {
+                loggedInMemory.add(e);
+            }
         }
     }
 
@@ -120,7 +126,11 @@ final class QueueBacklog {
             flush();
         } catch (IOException e) {
             failure = e;
+            for (QueueEntry lost : loggedInMemory) {
+                lost.markLogged(false);
+            }
         }
+        loggedInMemory.clear();
         pagedOut.forEach(Message::release);
         pagedOut.clear();
         encoder.reset();

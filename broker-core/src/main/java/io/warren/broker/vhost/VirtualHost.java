@@ -231,6 +231,10 @@ public final class VirtualHost {
     private QueueLog openLog(String queue) {
         try {
             return storage.durableLog(name, queue);
+        } catch (IllegalStateException e) {
+            // the queue of that name was deleted a moment ago and its thread is still removing its log
+            throw AmqpException.channel(RESOURCE_LOCKED, "queue '%s' in vhost '%s' is still being deleted; declare "
+                    + "it again in a moment", queue, name);
         } catch (IOException e) {
             throw AmqpException.connection(INTERNAL_ERROR, "cannot open the message log of queue '%s' in vhost '%s': %s",
                     queue, name, e.getMessage());
