@@ -16,6 +16,7 @@ import io.warren.broker.auth.LoopbackUsers;
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.UserRegistry;
 import io.warren.broker.connection.AmqpConnection;
+import io.warren.broker.stats.MessageTotals;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.frame.FrameDecoder;
 import java.net.InetSocketAddress;
@@ -34,6 +35,7 @@ public final class Broker implements AutoCloseable {
     private final LoopbackUsers loopbackUsers;
     private final ConcurrentHashMap<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
+    private final MessageTotals messageTotals = new MessageTotals();
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final boolean epoll;
@@ -102,6 +104,30 @@ public final class Broker implements AutoCloseable {
 
     public VirtualHost addVhost(String name) {
         return vhosts.computeIfAbsent(name, n -> new VirtualHost(n, workerGroup::next));
+    }
+
+    /** Removes a vhost: its connections are closed and its queues deleted. Returns false if there was none. */
+    public boolean removeVhost(String name) {
+        VirtualHost v = vhosts.remove(name);
+        if (v == null) {
+            return false;
+        }
+        for (AmqpConnection c : connections) {
+            if (c.vhost() == v) {
+                c.forceClose();
+            }
+        }
+        for (var q : v.queues()) {
+            if (v.removeQueue(q)) {
+                q.execute(q::delete);
+            }
+        }
+        return true;
+    }
+
+    /** Broker-wide message totals, for statistics. */
+    public MessageTotals messageTotals() {
+        return messageTotals;
     }
 
     public Set<AmqpConnection> connections() {

@@ -32,6 +32,22 @@ public final class UserRegistry {
         return u != null && u.password().matches(password) ? u : null;
     }
 
+    /** Removes a user and its permissions; returns false if there was none. */
+    public boolean remove(String name) {
+        permissions.remove(name);
+        return users.remove(name) != null;
+    }
+
+    /** Every user's permissions: user, then vhost. */
+    public Map<String, Map<String, Permission>> permissions() {
+        return Map.copyOf(permissions);
+    }
+
+    public boolean clearPermission(String user, String vhost) {
+        Map<String, Permission> m = permissions.get(user);
+        return m != null && m.remove(vhost) != null;
+    }
+
     public void setPermission(String user, String vhost, Permission permission) {
         permissions.computeIfAbsent(user, k -> new ConcurrentHashMap<>()).put(vhost, permission);
     }

@@ -2,6 +2,7 @@ package io.warren.broker.queue;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.message.Message;
+import io.warren.broker.stats.QueueCounters;
 import io.warren.broker.vhost.Destination;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,8 @@ public final class MessageQueue implements Destination {
     private volatile int readyCount;
     private volatile int unackedCount;
     private volatile int consumerCount;
+    private volatile long readyBytes;
+    private final QueueCounters counters = new QueueCounters();
 
     public MessageQueue(String name, String vhost, boolean durable, boolean exclusive, boolean autoDelete,
                         Map<String, Object> arguments, Object exclusiveOwner, EventExecutor loop,
@@ -116,6 +119,21 @@ public final class MessageQueue implements Destination {
         return consumerCount;
     }
 
+    /** Body bytes of the ready messages, as of the queue's last change. */
+    public long readyBytesSnapshot() {
+        return readyBytes;
+    }
+
+    /** This queue's message totals (written on its thread, readable anywhere). */
+    public QueueCounters counters() {
+        return counters;
+    }
+
+    /** A copy of the consumers; on the queue's thread only. */
+    public List<QueueConsumer> consumersOnLoop() {
+        return new ArrayList<>(consumers);
+    }
+
     /** True while publishers to this queue should pause; read by publishers on their own threads. */
     public boolean inFlow() {
         return inFlow;
@@ -132,6 +150,7 @@ public final class MessageQueue implements Destination {
         for (int i = 0, n = messages.size(); i < n; i++) {
             ready.add(new QueueEntry(messages.get(i), nextSequence++));
         }
+        counters.add(QueueCounters.PUBLISHED, messages.size());
         drain();
         updateCounts();
     }
@@ -174,6 +193,7 @@ public final class MessageQueue implements Destination {
         }
         if (ready.size() < before) {
             lastDeliveryNanos = System.nanoTime();
+            counters.add(QueueCounters.DELIVERED, before - ready.size());
         }
         dispatching.clear();
         updateCounts();
@@ -181,6 +201,7 @@ public final class MessageQueue implements Destination {
 
     /** Acknowledged (or otherwise finished) deliveries: forget them and deliver more. */
     public void settled(int count) {
+        counters.add(QueueCounters.ACKED, count);
         unackedCount -= count;
         if (unackedCount < 0) {
             unackedCount = 0;
@@ -207,6 +228,9 @@ public final class MessageQueue implements Destination {
             entries.forEach(e -> e.message().release());
             return;
         }
+        if (redelivered) {
+            counters.add(QueueCounters.REDELIVERED, entries.size());
+        }
         for (QueueEntry e : entries) {
             if (redelivered) {
                 e.markRedelivered();
@@ -221,6 +245,7 @@ public final class MessageQueue implements Destination {
     public QueueEntry poll(boolean noAck) {
         QueueEntry e = ready.poll();
         if (e != null) {
+            counters.add(QueueCounters.GOT, 1);
             if (!noAck) {
                 unackedCount++;
             }
@@ -304,6 +329,7 @@ public final class MessageQueue implements Destination {
 
     private void updateCounts() {
         readyCount = ready.size();
+        readyBytes = ready.bytes();
         consumerCount = consumers.size();
         updateFlow();
     }
