@@ -153,6 +153,11 @@ public final class AccessAdmin {
         }
     }
 
+    /** Whether the user may log in from this address (guest only from localhost, as in RabbitMQ). */
+    public boolean allowsLoginFrom(String user, java.net.InetAddress peer) {
+        return broker.loopbackUsers().allows(user, peer);
+    }
+
     /** Whether the user has any permission in the vhost. */
     public boolean hasAccess(String user, String vhost) {
         return broker.users().permission(user, vhost) != null;

@@ -79,10 +79,12 @@ public final class ConnectionAdmin {
                 consumers.add(new ConsumerView(vhost, qc.queue().name(), qc.tag(), !qc.noAck(), qc.exclusive(),
                         ch.prefetchCount(), qc.arguments(), name, ch.number(), user));
             }
-            long[] totals = new long[ChannelCounters.SIZE];
-            for (int i = 0; i < totals.length; i++) {
-                totals[i] = ch.counters().get(i);
-            }
+            ChannelCounters t = ch.counters();
+            MessageTotalsView totals = new MessageTotalsView(t.get(ChannelCounters.PUBLISHED),
+                    t.get(ChannelCounters.CONFIRMED), t.get(ChannelCounters.RETURNED),
+                    t.get(ChannelCounters.DELIVERED), t.get(ChannelCounters.DELIVERED_NO_ACK),
+                    t.get(ChannelCounters.GOT), t.get(ChannelCounters.GOT_NO_ACK), t.get(ChannelCounters.ACKED),
+                    t.get(ChannelCounters.REDELIVERED), t.get(ChannelCounters.REJECTED), 0);
             channels.add(new ChannelView(name, ch.number(), user, vhost, ch.unackedCount(), ch.prefetchCount(), 0,
                     ch.confirmMode(), ch.transactional(), consumers, totals));
         }
