@@ -54,31 +54,17 @@ class MoveAndRedriveTest {
         }
     }
 
-    /** A dead-lettered message as RabbitMQ marks it: x-death, a list of tables, the latest death first. */
-    static AMQP.BasicProperties deadLettered(String queue) {
-        Map<String, Object> death = new LinkedHashMap<>();
-        death.put("count", 1L);
-        death.put("reason", "rejected");
-        death.put("queue", queue);
-        death.put("time", new Date());
-        death.put("exchange", "");
-        death.put("routing-keys", List.of(queue));
-        List<Object> deaths = new ArrayList<>();
-        deaths.add(death);
-        return new AMQP.BasicProperties.Builder().headers(Map.of("x-death", deaths)).build();
-    }
-
     @Test
     void redriveSendsEachDeadLetterBackToTheQueueNamedInItsXDeath() throws Exception {
         try (Connection c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
             ch.queueDeclare("orders", false, false, false, null);
             ch.queueDeclare("payments", false, false, false, null);
             ch.queueDeclare("dlq", false, false, false, null);
-            ch.basicPublish("", "dlq", deadLettered("orders"), "o1".getBytes());
-            ch.basicPublish("", "dlq", deadLettered("payments"), "p1".getBytes());
-            ch.basicPublish("", "dlq", deadLettered("orders"), "o2".getBytes());
+            ch.basicPublish("", "dlq", MoveAndRedriveTestSupport.deadLettered("orders"), "o1".getBytes());
+            ch.basicPublish("", "dlq", MoveAndRedriveTestSupport.deadLettered("payments"), "p1".getBytes());
+            ch.basicPublish("", "dlq", MoveAndRedriveTestSupport.deadLettered("orders"), "o2".getBytes());
             ch.basicPublish("", "dlq", null, "no-death".getBytes());
-            ch.basicPublish("", "dlq", deadLettered("deleted-long-ago"), "orphan".getBytes());
+            ch.basicPublish("", "dlq", MoveAndRedriveTestSupport.deadLettered("deleted-long-ago"), "orphan".getBytes());
             await().atMost(Duration.ofSeconds(10)).until(() -> messages("dlq") == 5);
 
             JsonNode result = mgmt.post("/api/queues/" + V + "/dlq/redrive", "").json();
