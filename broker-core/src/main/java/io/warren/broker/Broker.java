@@ -22,8 +22,10 @@ import io.warren.broker.durable.DurableDefinitions;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueStorage;
 import io.warren.store.MessageStore;
+import io.warren.store.SyncStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.warren.broker.stats.MessageTotals;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.frame.FrameDecoder;
 import io.warren.store.definitions.StoredDefinitions;
@@ -44,6 +46,7 @@ public final class Broker implements AutoCloseable {
     private final LoopbackUsers loopbackUsers;
     private final ConcurrentHashMap<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
+    private final MessageTotals messageTotals = new MessageTotals();
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final boolean epoll;
@@ -150,6 +153,11 @@ public final class Broker implements AutoCloseable {
         return config;
     }
 
+    /** Group commits of the message store so far. */
+    public SyncStats syncStats() {
+        return messageStore.syncStats();
+    }
+
     /** The memory and disk alarms: which are on, what was measured, and the limits (changeable at runtime). */
     public ResourceAlarms alarms() {
         return alarms;
@@ -176,6 +184,30 @@ public final class Broker implements AutoCloseable {
             definitions.journal().vhostAdded(n);
             return new VirtualHost(n, workerGroup::next, definitions.journal(), queueStorage);
         });
+    }
+
+    /** Removes a vhost: its connections are closed and its queues deleted. Returns false if there was none. */
+    public boolean removeVhost(String name) {
+        VirtualHost v = vhosts.remove(name);
+        if (v == null) {
+            return false;
+        }
+        for (AmqpConnection c : connections) {
+            if (c.vhost() == v) {
+                c.forceClose();
+            }
+        }
+        for (var q : v.queues()) {
+            if (v.removeQueue(q)) {
+                q.execute(q::delete);
+            }
+        }
+        return true;
+    }
+
+    /** Broker-wide message totals, for statistics. */
+    public MessageTotals messageTotals() {
+        return messageTotals;
     }
 
     public Set<AmqpConnection> connections() {

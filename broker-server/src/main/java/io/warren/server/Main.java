@@ -2,8 +2,10 @@ package io.warren.server;
 
 import io.warren.broker.Broker;
 import io.warren.broker.BrokerConfig;
+import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.definitions.DefinitionsLoader;
 import io.warren.store.definitions.DefinitionStoreException;
+import io.warren.management.ManagementServer;
 import java.nio.file.Files;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +60,14 @@ public final class Main {
             }
         }
         broker.start();
-        LOG.info("data directory {}; management HTTP port {} reserved (console not yet available)",
-                options.dataDir().toAbsolutePath(), options.httpPort());
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "warren-shutdown"));
+        // alarms are reported as none until the alarm component is wired into the admin facade
+        ManagementServer management = new ManagementServer(new BrokerAdmin(broker), options.bindAddress(),
+                options.httpPort()).start();
+        LOG.info("data directory {}; management console on http://{}:{}/", options.dataDir().toAbsolutePath(),
+                options.bindAddress(), management.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            management.close();
+            broker.close();
+        }, "warren-shutdown"));
     }
 }

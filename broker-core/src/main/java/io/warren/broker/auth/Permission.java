@@ -52,6 +52,7 @@ public final class Permission {
     }
 
     private static boolean matches(Pattern p, String resource) {
-        return p != null && p.matcher(resource).matches();
+        // a search, as RabbitMQ does (re:run): "^app\\." grants "app.orders"
+        return p != null && p.matcher(resource).find();
     }
 }

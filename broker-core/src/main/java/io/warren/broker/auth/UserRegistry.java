@@ -25,11 +25,11 @@ public final class UserRegistry {
         put(new User(name, PasswordHash.of(password), tags));
     }
 
-    /** Deletes the user and its permissions; absent is fine. */
-    public synchronized void deleteUser(String name) {
+    /** Deletes the user and its permissions; returns false if there was none. */
+    public synchronized boolean deleteUser(String name) {
         journal.userDeleted(name);
-        users.remove(name);
         permissions.remove(name);
+        return users.remove(name) != null;
     }
 
     public User user(String name) {
@@ -51,13 +51,16 @@ public final class UserRegistry {
         permissions.computeIfAbsent(user, k -> new ConcurrentHashMap<>()).put(vhost, permission);
     }
 
-    /** Takes the user's permission in the vhost away; absent is fine. */
-    public synchronized void clearPermission(String user, String vhost) {
+    /** Takes the user's permission in the vhost away; returns false if it had none. */
+    public synchronized boolean clearPermission(String user, String vhost) {
         journal.permissionCleared(user, vhost);
         Map<String, Permission> m = permissions.get(user);
-        if (m != null) {
-            m.remove(vhost);
-        }
+        return m != null && m.remove(vhost) != null;
+    }
+
+    /** Every user's permissions: user, then vhost. */
+    public Map<String, Map<String, Permission>> permissions() {
+        return Map.copyOf(permissions);
     }
 
     /** The user's permission in the vhost, or null when it has none. */

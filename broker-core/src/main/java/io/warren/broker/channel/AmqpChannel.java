@@ -18,6 +18,7 @@ import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.stats.ChannelCounters;
 import io.warren.broker.vhost.ReplyToRegistry;
 import io.warren.codec.Method;
 import io.warren.codec.frame.ContentBodyFrame;
@@ -60,6 +61,7 @@ public final class AmqpChannel {
     private final TopologyMethods topology;
     private final Credit channelCredit = new Credit(0);
     private final Access access;
+    private final ChannelCounters counters;
     private final ArrayDeque<Frame> deferred = new ArrayDeque<>();
     private State state = State.OPEN;
     private TransactionBuffer tx;
@@ -78,6 +80,17 @@ public final class AmqpChannel {
         this.publisher = new Publisher(this, connection, access, consumers, confirms);
         this.topology = new TopologyMethods(this, connection, access);
         this.access = access;
+        this.counters = connection.broker().messageTotals().newChannel();
+    }
+
+    /** This channel's message totals (written on the connection's thread, readable anywhere). */
+    public ChannelCounters counters() {
+        return counters;
+    }
+
+    /** A copy of the channel's consumers; on the connection's thread only. */
+    public List<QueueConsumer> consumersOnLoop() {
+        return new ArrayList<>(consumers.all());
     }
 
     public int number() {
@@ -456,6 +469,7 @@ public final class AmqpChannel {
                 }
                 Message m = e.message();
                 long tag = unacked.nextTag();
+                counters.add(noAck ? ChannelCounters.GOT_NO_ACK : ChannelCounters.GOT, 1);
                 connection.output().content(number,
                         new Basic.GetOk(tag, e.redelivered(), m.exchange(), m.routingKey(), remaining), m);
                 if (noAck) {
@@ -508,6 +522,7 @@ public final class AmqpChannel {
             return;
         }
         // acked, or rejected without requeue (dead-lettering comes with the lifecycle work): finished
+        counters.add(ack ? ChannelCounters.ACKED : ChannelCounters.REJECTED, settled.size());
         for (int i = 0, n = settled.size(); i < n; i++) {
             UnackedDeliveries.Delivery d = settled.get(i);
             d.entry().message().release();
@@ -641,6 +656,7 @@ public final class AmqpChannel {
             return;
         }
         assembler.discard();
+        counters.retireInto(connection.broker().messageTotals());
         consumers.cancelAll();
         if (tx != null) {
             unacked.restore(tx.rollback());

@@ -7,6 +7,7 @@ import io.warren.broker.queue.DeliveryTarget;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.stats.ChannelCounters;
 import io.warren.broker.vhost.ReplyToRegistry;
 import io.warren.codec.methods.Basic;
 import java.util.ArrayList;
@@ -113,9 +114,13 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
         int number = channel.number();
         MessageQueue q = c.queue();
         boolean noAck = c.noAck();
+        int redelivered = 0;
         for (int i = 0, n = entries.size(); i < n; i++) {
             QueueEntry e = entries.get(i);
             Message m = e.message();
+            if (e.redelivered()) {
+                redelivered++;
+            }
             long tag = unacked.nextTag();
             out.content(number, new Basic.Deliver(c.tag(), tag, e.redelivered(), m.exchange(), m.routingKey()), m);
             if (noAck) {
@@ -123,6 +128,11 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
             } else {
                 unacked.add(new UnackedDeliveries.Delivery(tag, e, q, c));
             }
+        }
+        ChannelCounters counters = channel.counters();
+        counters.add(noAck ? ChannelCounters.DELIVERED_NO_ACK : ChannelCounters.DELIVERED, entries.size());
+        if (redelivered > 0) {
+            counters.add(ChannelCounters.REDELIVERED, redelivered);
         }
         if (!c.creditIsReleasedOnAck()) {
             c.release(entries.size(), 0);

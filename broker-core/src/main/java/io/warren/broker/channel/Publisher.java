@@ -11,6 +11,7 @@ import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.PublishBarrier;
+import io.warren.broker.stats.ChannelCounters;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.broker.vhost.ReplyToRegistry;
 import io.warren.broker.vhost.RoutingScratch;
@@ -143,7 +144,13 @@ final class Publisher {
             } else {
                 routed = routeToQueues(x, m);
             }
+            ChannelCounters counters = channel.counters();
+            counters.add(ChannelCounters.PUBLISHED, 1);
+            if (confirms.enabled()) {
+                counters.add(ChannelCounters.CONFIRMED, 1);
+            }
             if (!routed && mandatory) {
+                counters.add(ChannelCounters.RETURNED, 1);
                 connection.output().content(channel.number(),
                         new Basic.Return(NO_ROUTE, "NO_ROUTE", m.exchange(), m.routingKey()), m);
             }

@@ -156,6 +156,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         return socket.isWritable();
     }
 
+    /** The open channels; call on this connection's thread only (statistics take a snapshot there). */
+    public List<AmqpChannel> channelsOnLoop() {
+        return new ArrayList<>(channels.values());
+    }
+
     public int channelCount() {
         return channels.size();
     }

@@ -2,6 +2,7 @@ package io.warren.broker.queue;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.message.Message;
+import io.warren.broker.stats.QueueCounters;
 import io.warren.broker.vhost.Destination;
 import io.warren.store.QueueLog;
 import java.io.IOException;
@@ -56,6 +57,8 @@ public final class MessageQueue implements Destination {
     private volatile int readyCount;
     private volatile int unackedCount;
     private volatile int consumerCount;
+    private volatile long readyBytes;
+    private final QueueCounters counters = new QueueCounters();
 
     /**
      * A queue; log is a durable queue's log as opened from disk (its messages become the queue's), or null, and
@@ -133,6 +136,21 @@ public final class MessageQueue implements Destination {
         return consumerCount;
     }
 
+    /** Body bytes of the ready messages, as of the queue's last change. */
+    public long readyBytesSnapshot() {
+        return readyBytes;
+    }
+
+    /** This queue's message totals (written on its thread, readable anywhere). */
+    public QueueCounters counters() {
+        return counters;
+    }
+
+    /** A copy of the consumers; on the queue's thread only. */
+    public List<QueueConsumer> consumersOnLoop() {
+        return new ArrayList<>(consumers);
+    }
+
     /** True while publishers to this queue should pause; read by publishers on their own threads. */
     public boolean inFlow() {
         return inFlow;
@@ -151,6 +169,27 @@ public final class MessageQueue implements Destination {
         }
     }
 
+    /** Takes over one reference of each message (messages the broker itself moves or publishes). */
+    public void enqueueAll(List<Message> messages) {
+        QueueWork work = new QueueWork();
+        for (Message m : messages) {
+            work.publish(m, null);
+        }
+        take(work);
+    }
+
+    /**
+     * Entries taken with {@link #poll(boolean) poll(false)} that are finished with (moved elsewhere): their log
+     * records are acked; their messages now belong to the caller.
+     */
+    public void finish(List<QueueEntry> entries) {
+        QueueWork work = new QueueWork();
+        for (QueueEntry e : entries) {
+            work.settle(e);
+        }
+        take(work);
+    }
+
     private void enqueueAll(List<Message> messages, QueueWork work) {
         if (deleted) {
             work.discard();
@@ -164,6 +203,7 @@ public final class MessageQueue implements Destination {
             ready.add(messages.get(i), nextSequence++);
         }
         ready.endBatch(work);
+        counters.add(QueueCounters.PUBLISHED, messages.size());
         drain();
         updateCounts();
     }
@@ -211,6 +251,7 @@ public final class MessageQueue implements Destination {
         }
         if (ready.size() < before) {
             lastDeliveryNanos = System.nanoTime();
+            counters.add(QueueCounters.DELIVERED, before - ready.size());
         }
         dispatching.clear();
         ready.flushQuietly();
@@ -223,6 +264,7 @@ public final class MessageQueue implements Destination {
             ready.settled(logged);
             ready.flushQuietly();
         }
+        counters.add(QueueCounters.ACKED, count);
         unackedCount -= count;
         if (unackedCount < 0) {
             unackedCount = 0;
@@ -249,6 +291,9 @@ public final class MessageQueue implements Destination {
             entries.forEach(e -> e.message().release());
             return;
         }
+        if (redelivered) {
+            counters.add(QueueCounters.REDELIVERED, entries.size());
+        }
         for (QueueEntry e : entries) {
             if (redelivered) {
                 e.markRedelivered();
@@ -265,6 +310,7 @@ public final class MessageQueue implements Destination {
         if (e != null) {
             ready.delivered(e, noAck);
             ready.flushQuietly();
+            counters.add(QueueCounters.GOT, 1);
             if (!noAck) {
                 unackedCount++;
             }
@@ -357,6 +403,7 @@ public final class MessageQueue implements Destination {
 
     private void updateCounts() {
         readyCount = ready.size();
+        readyBytes = ready.bytes();
         consumerCount = consumers.size();
         updateFlow();
     }

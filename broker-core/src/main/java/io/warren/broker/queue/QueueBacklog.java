@@ -33,6 +33,7 @@ final class QueueBacklog {
     private final List<QueueEntry> loggedInMemory = new ArrayList<>();
     private QueueLog log;
     private int paged;
+    private long pagedBytes;
     private long tailSeq;
     private boolean unflushed;
     private boolean persistentAppended;
@@ -47,6 +48,7 @@ final class QueueBacklog {
         this.opener = opener;
         if (log != null && log.recoveredCount() > 0) {
             paged = Math.toIntExact(log.recoveredCount());
+            pagedBytes = log.recoveredBytes();
             tailSeq = 0;
         }
     }
@@ -62,6 +64,11 @@ final class QueueBacklog {
 
     boolean isEmpty() {
         return paged == 0 && memory.isEmpty();
+    }
+
+    /** Body bytes of the ready messages (those on disk as their log records count them). */
+    long bytes() {
+        return memory.bytes() + pagedBytes;
     }
 
     /** Messages only on disk right now. */
@@ -81,6 +88,7 @@ final class QueueBacklog {
             if (paged++ == 0) {
                 tailSeq = seq;
             }
+            pagedBytes += m.bodySize();
             pagedOut.add(m);
         } else {
             QueueEntry e = new QueueEntry(m, seq, false, logged);
@@ -185,7 +193,9 @@ final class QueueBacklog {
         long roomBytes = Math.max(1, window.bytes() - memory.bytes());
         try {
             int n = log.read(tailSeq, Math.min(room, paged), roomBytes, (seq, persistent, delivered, payload) -> {
-                memory.add(new QueueEntry(MessageRecord.decode(payload, names), seq, delivered, true));
+                QueueEntry e = new QueueEntry(MessageRecord.decode(payload, names), seq, delivered, true);
+                memory.add(e);
+                pagedBytes = Math.max(0, pagedBytes - e.message().bodySize());
                 tailSeq = seq + 1;
             });
             paged -= n;
@@ -193,10 +203,12 @@ final class QueueBacklog {
                 LOG.error("{}: its log has no more records although {} messages were paged out; they are lost",
                         owner, paged);
                 paged = 0;
+                pagedBytes = 0;
             }
         } catch (IOException e) {
             LOG.error("{}: cannot read its log; {} paged-out messages are lost", owner, paged, e);
             paged = 0;
+            pagedBytes = 0;
         }
     }
 
@@ -252,6 +264,7 @@ final class QueueBacklog {
                 LOG.warn("{}: cannot record a purge in its log", owner, e);
             }
             paged = 0;
+            pagedBytes = 0;
         }
         flushQuietly();
         return n;
@@ -268,6 +281,7 @@ final class QueueBacklog {
     void delete() {
         memory.clear(e -> e.message().release());
         paged = 0;
+        pagedBytes = 0;
         if (log != null) {
             try {
                 log.delete();

@@ -1,0 +1,141 @@
+package io.warren.broker.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warren.broker.Broker;
+import io.warren.broker.definitions.DefinitionsLoader;
+import io.warren.broker.stats.ChannelCounters;
+import io.warren.broker.stats.MessageTotals;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import io.warren.broker.alarm.AlarmStatus;
+import io.warren.store.SyncStats;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The narrow read/admin face of a running broker that operators' tools (the management API, the console,
+ * metrics) use instead of the broker's internals. Every method may be called from any thread; work that must run
+ * on a queue's or connection's own thread is handed there.
+ */
+public final class BrokerAdmin {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Broker broker;
+    private final AccessAdmin access;
+    private final TopologyAdmin topology;
+    private final MessageAdmin messages;
+    private final ConnectionAdmin connections;
+    private final PolicyStore policies = new PolicyStore();
+    private final String nodeName;
+
+    public BrokerAdmin(Broker broker) {
+        this.broker = broker;
+        this.access = new AccessAdmin(broker);
+        this.topology = new TopologyAdmin(broker);
+        this.messages = new MessageAdmin(topology);
+        this.connections = new ConnectionAdmin(broker);
+        this.nodeName = "warren@" + hostName();
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    public AccessAdmin access() {
+        return access;
+    }
+
+    public TopologyAdmin topology() {
+        return topology;
+    }
+
+    public MessageAdmin messages() {
+        return messages;
+    }
+
+    public ConnectionAdmin connections() {
+        return connections;
+    }
+
+    public PolicyStore policies() {
+        return policies;
+    }
+
+    /** Deletes a vhost with everything in it: connections, queues, permissions and policies. */
+    public void deleteVhost(String name) {
+        access.deleteVhost(name);
+        policies.dropVhost(name);
+    }
+
+    /** The resource alarms in effect. */
+    public List<AlarmView> alarms() {
+        return broker.alarms().active().stream().map(r -> new AlarmView(r.label(), nodeName)).toList();
+    }
+
+    /** The memory and disk measurements behind the alarms, and their limits. */
+    public AlarmStatus alarmStatus() {
+        return broker.alarms().status();
+    }
+
+    /** The message store's group commits so far: count, time spent in fsync, slowest one. */
+    public SyncStats syncStats() {
+        return broker.syncStats();
+    }
+
+    public MessageTotalsView totals() {
+        MessageTotals t = broker.messageTotals();
+        long[] s = t.sum();
+        return new MessageTotalsView(s[ChannelCounters.PUBLISHED], s[ChannelCounters.CONFIRMED],
+                s[ChannelCounters.RETURNED], s[ChannelCounters.DELIVERED], s[ChannelCounters.DELIVERED_NO_ACK],
+                s[ChannelCounters.GOT], s[ChannelCounters.GOT_NO_ACK], s[ChannelCounters.ACKED],
+                s[ChannelCounters.REDELIVERED], s[ChannelCounters.REJECTED], t.deadLettered());
+    }
+
+    /** This node's name, RabbitMQ style. */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    public int amqpPort() {
+        return broker.port();
+    }
+
+    public Path dataDir() {
+        return broker.config().dataDir();
+    }
+
+    /**
+     * Applies definitions in RabbitMQ's export format: vhosts, users, permissions, exchanges, queues, bindings and
+     * policies. What exists already and is equivalent is left alone.
+     */
+    public void importDefinitions(JsonNode root) {
+        try {
+            new DefinitionsLoader(broker).load(root);
+        } catch (DefinitionsLoader.DefinitionsException e) {
+            throw AdminException.badRequest("%s", e.getMessage());
+        }
+        JsonNode list = root.path("policies");
+        if (!list.isArray()) {
+            return;
+        }
+        for (JsonNode p : list) {
+            String vhost = p.path("vhost").asText("/");
+            if (!access.vhostExists(vhost)) {
+                throw AdminException.badRequest("policy refers to unknown vhost '%s'", vhost);
+            }
+            if (!p.path("name").isTextual() || !p.path("pattern").isTextual()) {
+                throw AdminException.badRequest("policy without a name or pattern: %s", p);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> definition = p.path("definition").isObject()
+                    ? JSON.convertValue(p.get("definition"), Map.class) : Map.of();
+            policies.put(new PolicyView(vhost, p.get("name").asText(), p.get("pattern").asText(),
+                    p.path("apply-to").asText("all"), definition, p.path("priority").asInt(0)));
+        }
+    }
+}

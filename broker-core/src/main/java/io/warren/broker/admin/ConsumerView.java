@@ -1,0 +1,9 @@
+package io.warren.broker.admin;
+
+import java.util.Map;
+
+/** One consumer on a queue, and the channel it belongs to. */
+public record ConsumerView(String vhost, String queue, String tag, boolean ackRequired, boolean exclusive,
+                           int prefetchCount, Map<String, Object> arguments, String connectionName,
+                           int channelNumber, String user) {
+}

@@ -1,0 +1,8 @@
+package io.warren.broker.admin;
+
+import java.util.Map;
+
+/** An exchange's declaration; name "" is the default exchange. */
+public record ExchangeView(String vhost, String name, String type, boolean durable, boolean autoDelete,
+                           boolean internal, Map<String, Object> arguments) {
+}

@@ -1,0 +1,189 @@
+package io.warren.broker.admin;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.warren.broker.message.Message;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.vhost.ExchangeEntity;
+import io.warren.broker.vhost.RoutingScratch;
+import io.warren.broker.vhost.VirtualHost;
+import io.warren.codec.BasicProperties;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** Messages by hand: publish, get (inspect), purge, move between queues, re-drive a dead-letter queue. */
+public final class MessageAdmin {
+    private final TopologyAdmin topology;
+
+    MessageAdmin(TopologyAdmin topology) {
+        this.topology = topology;
+    }
+
+    /** Routes a message as a publish to the exchange would; returns whether any queue took it. */
+    public boolean publish(String vhost, String exchange, String routingKey, BasicProperties properties,
+                           byte[] body) {
+        VirtualHost v = topology.vhost(vhost);
+        ExchangeEntity x = v.exchange(TopologyAdmin.exchangeName(exchange));
+        if (x == null) {
+            throw AdminException.notFound("no exchange '%s' in vhost '%s'", exchange, vhost);
+        }
+        if (x.internal()) {
+            throw new AdminException(AdminException.Kind.FORBIDDEN,
+                    "cannot publish to internal exchange '" + exchange + "' in vhost '" + vhost + "'");
+        }
+        Map<String, Object> headers = properties.headers();
+        Set<MessageQueue> targets = new HashSet<>();
+        v.route(x, routingKey, headers, targets, new RoutingScratch());
+        if (targets.isEmpty()) {
+            return false;
+        }
+        Message m = Message.withProperties(x.name(), routingKey, properties, Unpooled.wrappedBuffer(body));
+        for (MessageQueue q : targets) {
+            Message ref = m.retain();
+            q.execute(() -> q.enqueueAll(List.of(ref)));
+        }
+        m.release();
+        return true;
+    }
+
+    /**
+     * Takes up to count ready messages from the head of the queue and copies them out; with requeue they go
+     * back to their places marked redelivered, without it they are gone (RabbitMQ's ackmode).
+     */
+    public CompletableFuture<List<GotMessage>> get(String vhost, String queue, int count, boolean requeue) {
+        MessageQueue q = topology.existingQueue(vhost, queue);
+        return QueueCalls.on(q, mq -> {
+            List<QueueEntry> taken = new ArrayList<>();
+            List<GotMessage> out = new ArrayList<>();
+            QueueEntry e;
+            // taken as unacked: requeued ones keep their log records, the others are finished below
+            while (taken.size() < count && (e = mq.poll(false)) != null) {
+                taken.add(e);
+                Message m = e.message();
+                out.add(new GotMessage(m.exchange(), m.routingKey(), e.redelivered(), mq.readyCount(),
+                        m.properties(), ByteBufUtil.getBytes(m.body(), m.body().readerIndex(), m.bodySize())));
+            }
+            if (requeue) {
+                if (!taken.isEmpty()) {
+                    mq.requeue(taken, true);
+                }
+            } else {
+                mq.finish(taken);
+                taken.forEach(t -> t.message().release());
+            }
+            return out;
+        });
+    }
+
+    /** Drops the queue's ready messages; yields how many. */
+    public CompletableFuture<Integer> purge(String vhost, String queue) {
+        return QueueCalls.on(topology.existingQueue(vhost, queue), MessageQueue::purge);
+    }
+
+    /**
+     * Moves up to max ready messages (max &lt;= 0: all) from one queue to the tail of another, in order, keeping
+     * their exchange, routing key and properties; yields how many moved.
+     */
+    public CompletableFuture<Integer> move(String vhost, String from, String to, int max) {
+        if (from.equals(to)) {
+            throw AdminException.badRequest("cannot move messages from queue '%s' to itself", from);
+        }
+        MessageQueue source = topology.existingQueue(vhost, from);
+        MessageQueue target = topology.existingQueue(vhost, to);
+        return QueueCalls.on(source, q -> {
+            List<QueueEntry> taken = takeReady(q, max);
+            List<Message> moving = new ArrayList<>(taken.size());
+            for (QueueEntry e : taken) {
+                moving.add(e.message());
+            }
+            if (!moving.isEmpty()) {
+                // the source lets go of its records only once the target has written them: a crash in between
+                // leaves a message in both queues, never in neither
+                target.execute(() -> {
+                    target.enqueueAll(moving);
+                    q.execute(() -> q.finish(taken));
+                });
+            }
+            return moving.size();
+        });
+    }
+
+    private static List<QueueEntry> takeReady(MessageQueue q, int max) {
+        List<QueueEntry> out = new ArrayList<>();
+        QueueEntry e;
+        while ((max <= 0 || out.size() < max) && (e = q.poll(false)) != null) {
+            out.add(e);
+        }
+        return out;
+    }
+
+    /**
+     * Sends each ready message of a dead-letter queue back to the queue its x-death header names (its most
+     * recent death comes first, as RabbitMQ writes it). Messages without x-death, or whose queue no longer
+     * exists, stay where they are, in order.
+     */
+    public CompletableFuture<RedriveResult> redrive(String vhost, String queue) {
+        VirtualHost v = topology.vhost(vhost);
+        MessageQueue dlq = topology.existingQueue(vhost, queue);
+        return QueueCalls.on(dlq, q -> {
+            Map<MessageQueue, List<QueueEntry>> byTarget = new IdentityHashMap<>();
+            List<QueueEntry> left = new ArrayList<>();
+            QueueEntry e;
+            List<QueueEntry> all = new ArrayList<>();
+            while ((e = q.poll(false)) != null) {
+                all.add(e);
+            }
+            for (QueueEntry entry : all) {
+                String origin = deathQueue(entry.message());
+                MessageQueue target = origin == null || origin.equals(queue) ? null : v.queue(origin);
+                if (target == null) {
+                    left.add(entry);
+                } else {
+                    byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(entry);
+                }
+            }
+            if (!left.isEmpty()) {
+                q.requeueUndelivered(left, true);
+            }
+            Map<String, Integer> movedTo = new LinkedHashMap<>();
+            int moved = 0;
+            for (Map.Entry<MessageQueue, List<QueueEntry>> t : byTarget.entrySet()) {
+                MessageQueue target = t.getKey();
+                List<QueueEntry> entries = t.getValue();
+                List<Message> messages = new ArrayList<>(entries.size());
+                for (QueueEntry entry : entries) {
+                    messages.add(entry.message());
+                }
+                // as for a move: the dead-letter queue lets go only once the target has written them
+                target.execute(() -> {
+                    target.enqueueAll(messages);
+                    q.execute(() -> q.finish(entries));
+                });
+                movedTo.put(target.name(), messages.size());
+                moved += messages.size();
+            }
+            return new RedriveResult(moved, movedTo, left.size());
+        });
+    }
+
+    /** The queue named by the first (most recent) x-death entry, or null. */
+    static String deathQueue(Message m) {
+        if (!m.hasHeaders()) {
+            return null;
+        }
+        Map<String, Object> headers = m.properties().headers();
+        Object deaths = headers == null ? null : headers.get("x-death");
+        if (deaths instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> death) {
+            Object q = death.get("queue");
+            return q == null ? null : q.toString();
+        }
+        return null;
+    }
+}

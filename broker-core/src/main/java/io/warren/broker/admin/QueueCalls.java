@@ -1,0 +1,31 @@
+package io.warren.broker.admin;
+
+import io.warren.broker.error.AmqpException;
+import io.warren.broker.queue.MessageQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/** Runs admin work on a queue's own thread (the only thread that may touch its state) and hands back the result. */
+final class QueueCalls {
+    private QueueCalls() {
+    }
+
+    static <T> CompletableFuture<T> on(MessageQueue q, Function<MessageQueue, T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            q.execute(() -> {
+                try {
+                    result.complete(work.apply(q));
+                } catch (AmqpException e) {
+                    result.completeExceptionally(AdminException.from(e));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            // the queue's loop is shutting down with the broker
+            result.completeExceptionally(new AdminException(AdminException.Kind.UNAVAILABLE, e.toString()));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,202 @@
+package io.warren.broker.admin;
+
+import io.warren.broker.Broker;
+import io.warren.broker.error.AmqpException;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.stats.QueueCounters;
+import io.warren.broker.vhost.Destination;
+import io.warren.broker.vhost.ExchangeEntity;
+import io.warren.broker.vhost.VirtualHost;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Exchanges, queues and bindings: listing, declaring and deleting them. */
+public final class TopologyAdmin {
+    /** The API's name for the default exchange, whose real name is empty. */
+    public static final String DEFAULT_EXCHANGE_ALIAS = "amq.default";
+
+    private final Broker broker;
+
+    TopologyAdmin(Broker broker) {
+        this.broker = broker;
+    }
+
+    VirtualHost vhost(String name) {
+        VirtualHost v = broker.vhost(name);
+        if (v == null) {
+            throw AdminException.notFound("no vhost '%s'", name);
+        }
+        return v;
+    }
+
+    static String exchangeName(String apiName) {
+        return DEFAULT_EXCHANGE_ALIAS.equals(apiName) ? "" : apiName;
+    }
+
+    // ---- exchanges ----
+
+    public List<ExchangeView> exchanges(String vhost) {
+        VirtualHost v = vhost(vhost);
+        List<ExchangeView> out = new ArrayList<>();
+        for (ExchangeEntity x : v.exchanges()) {
+            out.add(view(v, x));
+        }
+        out.sort(Comparator.comparing(ExchangeView::name));
+        return out;
+    }
+
+    /** The exchange, or null; "amq.default" names the default exchange. */
+    public ExchangeView exchange(String vhost, String name) {
+        VirtualHost v = vhost(vhost);
+        ExchangeEntity x = v.exchange(exchangeName(name));
+        return x == null ? null : view(v, x);
+    }
+
+    private static ExchangeView view(VirtualHost v, ExchangeEntity x) {
+        return new ExchangeView(v.name(), x.name(), x.type(), x.durable(), x.autoDelete(), x.internal(),
+                x.arguments());
+    }
+
+    public void declareExchange(String vhost, String name, String type, boolean durable, boolean autoDelete,
+                                boolean internal, Map<String, Object> arguments) {
+        VirtualHost v = vhost(vhost);
+        if (name.isEmpty() || DEFAULT_EXCHANGE_ALIAS.equals(name)) {
+            throw new AdminException(AdminException.Kind.FORBIDDEN, "operation not permitted on the default exchange");
+        }
+        try {
+            v.declareExchange(name, type, false, durable, autoDelete, internal, arguments);
+        } catch (AmqpException e) {
+            throw AdminException.from(e);
+        }
+    }
+
+    public void deleteExchange(String vhost, String name, boolean ifUnused) {
+        VirtualHost v = vhost(vhost);
+        String real = exchangeName(name);
+        if (v.exchange(real) == null) {
+            throw AdminException.notFound("no exchange '%s' in vhost '%s'", name, vhost);
+        }
+        try {
+            v.deleteExchange(real, ifUnused);
+        } catch (AmqpException e) {
+            throw AdminException.from(e);
+        }
+    }
+
+    // ---- queues ----
+
+    public List<QueueView> queues(String vhost) {
+        VirtualHost v = vhost(vhost);
+        List<QueueView> out = new ArrayList<>();
+        for (MessageQueue q : v.queues()) {
+            out.add(view(q));
+        }
+        out.sort(Comparator.comparing(QueueView::name));
+        return out;
+    }
+
+    public QueueView queue(String vhost, String name) {
+        MessageQueue q = vhost(vhost).queue(name);
+        return q == null ? null : view(q);
+    }
+
+    MessageQueue existingQueue(String vhost, String name) {
+        MessageQueue q = vhost(vhost).queue(name);
+        if (q == null) {
+            throw AdminException.notFound("no queue '%s' in vhost '%s'", name, vhost);
+        }
+        return q;
+    }
+
+    static QueueView view(MessageQueue q) {
+        QueueCounters c = q.counters();
+        return new QueueView(q.vhost(), q.name(), q.durable(), q.exclusive(), q.autoDelete(), q.arguments(),
+                q.readyCountSnapshot(), q.unackedCountSnapshot(), q.consumerCountSnapshot(), q.readyBytesSnapshot(),
+                c.get(QueueCounters.PUBLISHED), c.get(QueueCounters.DELIVERED), c.get(QueueCounters.GOT),
+                c.get(QueueCounters.ACKED), c.get(QueueCounters.REDELIVERED));
+    }
+
+    public void declareQueue(String vhost, String name, boolean durable, boolean autoDelete,
+                             Map<String, Object> arguments) {
+        VirtualHost v = vhost(vhost);
+        if (name.isEmpty()) {
+            throw AdminException.badRequest("queue name must not be empty");
+        }
+        if (name.startsWith("amq.")) {
+            throw new AdminException(AdminException.Kind.FORBIDDEN,
+                    "queue name '" + name + "' contains reserved prefix 'amq.*'");
+        }
+        try {
+            MessageQueue existing = v.queue(name);
+            if (existing != null && existing.exclusive()) {
+                throw AdminException.from(v.exclusivelyLocked(name));
+            }
+            v.declareQueue(name, durable, false, autoDelete, arguments, null);
+        } catch (AmqpException e) {
+            throw AdminException.from(e);
+        }
+    }
+
+    /** Deletes a queue on its own thread, checking if-unused and if-empty there; yields the messages dropped. */
+    public CompletableFuture<Integer> deleteQueue(String vhost, String name, boolean ifUnused, boolean ifEmpty) {
+        VirtualHost v = vhost(vhost);
+        MessageQueue q = existingQueue(vhost, name);
+        return QueueCalls.on(q, queue -> {
+            if (ifUnused && queue.consumerCount() > 0) {
+                throw AdminException.badRequest("queue '%s' in vhost '%s' in use", name, vhost);
+            }
+            if (ifEmpty && queue.readyCount() > 0) {
+                throw AdminException.badRequest("queue '%s' in vhost '%s' is not empty", name, vhost);
+            }
+            return v.removeQueue(queue) ? queue.delete() : 0;
+        });
+    }
+
+    // ---- bindings ----
+
+    public List<BindingView> bindings(String vhost) {
+        VirtualHost v = vhost(vhost);
+        List<BindingView> out = new ArrayList<>();
+        for (VirtualHost.BindingInfo b : v.bindings()) {
+            Destination d = b.destination();
+            out.add(new BindingView(v.name(), b.source(), d.name(), d instanceof MessageQueue ? "queue" : "exchange",
+                    b.routingKey(), b.arguments()));
+        }
+        out.sort(Comparator.comparing(BindingView::source).thenComparing(BindingView::destination)
+                .thenComparing(BindingView::routingKey));
+        return out;
+    }
+
+    private static Destination destination(VirtualHost v, String type, String name) {
+        Destination d = "exchange".equals(type) ? v.exchange(name) : v.queue(name);
+        if (d == null) {
+            throw AdminException.notFound("no %s '%s' in vhost '%s'", type, name, v.name());
+        }
+        return d;
+    }
+
+    public void bind(String vhost, String source, String destinationType, String destination, String routingKey,
+                     Map<String, Object> arguments) {
+        VirtualHost v = vhost(vhost);
+        Destination d = destination(v, destinationType, destination);
+        try {
+            v.bind(exchangeName(source), d, routingKey, arguments);
+        } catch (AmqpException e) {
+            throw AdminException.from(e);
+        }
+    }
+
+    public void unbind(String vhost, String source, String destinationType, String destination, String routingKey,
+                       Map<String, Object> arguments) {
+        VirtualHost v = vhost(vhost);
+        Destination d = destination(v, destinationType, destination);
+        try {
+            v.unbind(exchangeName(source), d, routingKey, arguments);
+        } catch (AmqpException e) {
+            throw AdminException.from(e);
+        }
+    }
+}

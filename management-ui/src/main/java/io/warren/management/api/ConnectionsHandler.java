@@ -1,0 +1,117 @@
+package io.warren.management.api;
+
+import io.warren.broker.admin.ChannelView;
+import io.warren.broker.admin.ConnectionView;
+import io.warren.broker.admin.UserView;
+import io.warren.management.http.ApiException;
+import io.warren.management.http.ApiRequest;
+import io.warren.management.http.ApiResponse;
+import io.warren.management.http.Router;
+import io.warren.management.json.ConnectionJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * /api/connections, /api/channels and /api/consumers. Monitoring users and administrators see all; others only
+ * their own connections (and consumers in vhosts they may see).
+ */
+final class ConnectionsHandler {
+    private final ApiContext ctx;
+
+    ConnectionsHandler(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void register(Router r) {
+        r.add("GET", "/api/connections", this::list);
+        r.add("GET", "/api/vhosts/{vhost}/connections", this::listVhost);
+        r.add("GET", "/api/connections/{name}", this::get);
+        r.add("DELETE", "/api/connections/{name}", this::close);
+        r.add("GET", "/api/connections/{name}/channels", this::channelsOf);
+        r.add("GET", "/api/channels", this::channels);
+        r.add("GET", "/api/channels/{name}", this::channel);
+        r.add("GET", "/api/consumers", this::consumers);
+        r.add("GET", "/api/consumers/{vhost}", this::consumersVhost);
+    }
+
+    private List<ConnectionView> visible(UserView u) {
+        return ctx.admin().connections().connections().stream()
+                .filter(c -> Authorizer.isMonitor(u) || c.user().equals(u.name())).toList();
+    }
+
+    private ApiResponse list(ApiRequest req) {
+        return ApiResponse.ok(ListQuery.apply(req,
+                visible(req.user()).stream().map(ctx.connectionJson()::connection).toList()));
+    }
+
+    private ApiResponse listVhost(ApiRequest req) {
+        ctx.auth().requireVisible(req.user(), req.param("vhost"));
+        return ApiResponse.ok(ListQuery.apply(req, visible(req.user()).stream()
+                .filter(c -> c.vhost().equals(req.param("vhost"))).map(ctx.connectionJson()::connection).toList()));
+    }
+
+    private ConnectionView find(ApiRequest req) {
+        return visible(req.user()).stream().filter(c -> c.name().equals(req.param("name"))).findFirst()
+                .orElseThrow(() -> ApiException.notFound("no connection '" + req.param("name") + "'"));
+    }
+
+    private ApiResponse get(ApiRequest req) {
+        return ApiResponse.ok(ctx.connectionJson().connection(find(req)));
+    }
+
+    private ApiResponse close(ApiRequest req) {
+        ConnectionView c = find(req);
+        // monitoring may look at every connection but closes only its own
+        if (!Authorizer.isAdmin(req.user()) && !c.user().equals(req.user().name())) {
+            throw ApiException.forbidden("only administrators may close other users' connections");
+        }
+        ctx.admin().connections().close(c.name());
+        return ApiResponse.noContent();
+    }
+
+    private ApiResponse channelsOf(ApiRequest req) {
+        ConnectionView c = find(req);
+        return ApiResponse.ok(c.channels().stream().map(ch -> ctx.connectionJson().channel(ch, c)).toList());
+    }
+
+    private List<Map<String, Object>> allChannels(UserView u) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ConnectionView c : visible(u)) {
+            for (ChannelView ch : c.channels()) {
+                out.add(ctx.connectionJson().channel(ch, c));
+            }
+        }
+        return out;
+    }
+
+    private ApiResponse channels(ApiRequest req) {
+        return ApiResponse.ok(ListQuery.apply(req, allChannels(req.user())));
+    }
+
+    private ApiResponse channel(ApiRequest req) {
+        return ApiResponse.ok(allChannels(req.user()).stream().filter(ch -> ch.get("name").equals(req.param("name")))
+                .findFirst().orElseThrow(() -> ApiException.notFound("no channel '" + req.param("name") + "'")));
+    }
+
+    private List<Map<String, Object>> consumers(UserView u, String vhost) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ConnectionView c : ctx.admin().connections().connections()) {
+            for (ChannelView ch : c.channels()) {
+                ch.consumers().stream()
+                        .filter(cv -> (vhost == null || cv.vhost().equals(vhost)) && ctx.auth().canSee(u, cv.vhost()))
+                        .forEach(cv -> out.add(ConnectionJson.consumer(cv)));
+            }
+        }
+        return out;
+    }
+
+    private ApiResponse consumers(ApiRequest req) {
+        return ApiResponse.ok(ListQuery.apply(req, consumers(req.user(), null)));
+    }
+
+    private ApiResponse consumersVhost(ApiRequest req) {
+        ctx.auth().requireVisible(req.user(), req.param("vhost"));
+        return ApiResponse.ok(ListQuery.apply(req, consumers(req.user(), req.param("vhost"))));
+    }
+}

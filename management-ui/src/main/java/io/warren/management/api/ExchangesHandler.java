@@ -1,0 +1,85 @@
+package io.warren.management.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.broker.admin.AccessAdmin.Access;
+import io.warren.broker.admin.ExchangeView;
+import io.warren.broker.admin.TopologyAdmin;
+import io.warren.management.http.ApiException;
+import io.warren.management.http.ApiRequest;
+import io.warren.management.http.ApiResponse;
+import io.warren.management.http.Router;
+import io.warren.management.json.AmqpValues;
+import io.warren.management.json.Json;
+import io.warren.management.json.TopologyJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** /api/exchanges: list, show, declare, delete. The default exchange is "amq.default" in URLs. */
+final class ExchangesHandler {
+    private final ApiContext ctx;
+
+    ExchangesHandler(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void register(Router r) {
+        r.add("GET", "/api/exchanges", this::listAll);
+        r.add("GET", "/api/exchanges/{vhost}", this::listVhost);
+        r.add("GET", "/api/exchanges/{vhost}/{name}", this::get);
+        r.add("PUT", "/api/exchanges/{vhost}/{name}", this::put);
+        r.add("DELETE", "/api/exchanges/{vhost}/{name}", this::delete);
+    }
+
+    private ApiResponse listAll(ApiRequest req) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String v : ctx.auth().visibleVhosts(req.user())) {
+            ctx.admin().topology().exchanges(v).forEach(x -> out.add(TopologyJson.exchange(x)));
+        }
+        return ApiResponse.ok(ListQuery.apply(req, out));
+    }
+
+    private ApiResponse listVhost(ApiRequest req) {
+        String v = req.param("vhost");
+        ctx.auth().requireVisible(req.user(), v);
+        return ApiResponse.ok(ListQuery.apply(req,
+                ctx.admin().topology().exchanges(v).stream().map(TopologyJson::exchange).toList()));
+    }
+
+    private ApiResponse get(ApiRequest req) {
+        String v = req.param("vhost");
+        ctx.auth().requireVisible(req.user(), v);
+        ExchangeView x = ctx.admin().topology().exchange(v, req.param("name"));
+        if (x == null) {
+            throw ApiException.notFound("no exchange '" + req.param("name") + "' in vhost '" + v + "'");
+        }
+        return ApiResponse.ok(TopologyJson.exchange(x));
+    }
+
+    private ApiResponse put(ApiRequest req) {
+        String v = req.param("vhost");
+        String name = req.param("name");
+        ctx.auth().require(req.user(), v, Access.CONFIGURE, name);
+        JsonNode body = req.json();
+        String type = Json.text(body, "type", null);
+        if (type == null || type.isEmpty()) {
+            throw ApiException.badRequest("'type' is required (direct, fanout, topic or headers)");
+        }
+        boolean created = ctx.admin().topology().exchange(v, name) == null;
+        ctx.admin().topology().declareExchange(v, name, type, Json.bool(body, "durable", true),
+                Json.bool(body, "auto_delete", false), Json.bool(body, "internal", false),
+                AmqpValues.table(body.get("arguments"), "arguments"));
+        return ApiResponse.createdOrUpdated(created);
+    }
+
+    private ApiResponse delete(ApiRequest req) {
+        String v = req.param("vhost");
+        String name = req.param("name");
+        ctx.auth().require(req.user(), v, Access.CONFIGURE, name);
+        if (TopologyAdmin.DEFAULT_EXCHANGE_ALIAS.equals(name)) {
+            throw ApiException.forbidden("the default exchange cannot be deleted");
+        }
+        ctx.admin().topology().deleteExchange(v, name, "true".equals(req.queryParam("if-unused")));
+        return ApiResponse.noContent();
+    }
+}

@@ -1,0 +1,117 @@
+package io.warren.management.api;
+
+import io.warren.broker.admin.BrokerAdmin;
+import io.warren.broker.admin.ConnectionView;
+import io.warren.broker.admin.QueueView;
+import io.warren.broker.admin.UserView;
+import io.warren.management.http.ApiRequest;
+import io.warren.management.http.ApiResponse;
+import io.warren.management.http.Router;
+import io.warren.management.json.MessageStatsJson;
+import io.warren.management.json.Stats;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** GET /api/overview, /api/whoami and /api/nodes: the broker at a glance, and who is asking. */
+final class OverviewHandler {
+    /** The management API level Warren follows, so tools that check the version accept it. */
+    static final String RABBITMQ_API_VERSION = "3.10.8";
+    static final String PRODUCT_VERSION = "0.1.0";
+
+    private final ApiContext ctx;
+
+    OverviewHandler(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void register(Router r) {
+        r.add("GET", "/api/overview", this::overview);
+        r.add("GET", "/api/whoami", this::whoami);
+        r.add("GET", "/api/nodes", this::nodes);
+        r.add("GET", "/api/extensions", req -> ApiResponse.ok(List.of()));
+    }
+
+    private ApiResponse overview(ApiRequest req) {
+        BrokerAdmin admin = ctx.admin();
+        UserView u = req.user();
+        List<String> vhosts = ctx.auth().visibleVhosts(u);
+        int queues = 0;
+        int exchanges = 0;
+        int consumers = 0;
+        long ready = 0;
+        long unacked = 0;
+        for (String v : vhosts) {
+            for (QueueView q : admin.topology().queues(v)) {
+                queues++;
+                consumers += q.consumers();
+                ready += q.ready();
+                unacked += q.unacked();
+            }
+            exchanges += admin.topology().exchanges(v).size();
+        }
+        int connections = 0;
+        int channels = 0;
+        for (ConnectionView c : admin.connections().connections()) {
+            if (Authorizer.isMonitor(u) || c.user().equals(u.name())) {
+                connections++;
+                channels += c.channels().size();
+            }
+        }
+        boolean global = Authorizer.isMonitor(u);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("management_version", RABBITMQ_API_VERSION);
+        out.put("rates_mode", "basic");
+        out.put("exchange_types", List.of(type("direct"), type("fanout"), type("topic"), type("headers")));
+        out.put("product_version", PRODUCT_VERSION);
+        out.put("product_name", "Warren");
+        out.put("rabbitmq_version", RABBITMQ_API_VERSION);
+        out.put("cluster_name", admin.nodeName());
+        out.put("node", admin.nodeName());
+        out.put("disable_stats", false);
+        out.put("enable_queue_totals", false);
+        // broker-wide rates are shown to those who may see the whole broker; others see their vhosts' depths only
+        if (global) {
+            out.put("message_stats", MessageStatsJson.of(admin.totals(), ctx.rates(), "overview."));
+        } else {
+            out.put("message_stats", Map.of());
+        }
+        Map<String, Object> totals = new LinkedHashMap<>();
+        String k = global ? "overview." : null;
+        Stats.put(totals, "messages", ready + unacked, k == null ? 0 : ctx.rates().rate(k + "messages"));
+        Stats.put(totals, "messages_ready", ready, k == null ? 0 : ctx.rates().rate(k + "messages_ready"));
+        Stats.put(totals, "messages_unacknowledged", unacked,
+                k == null ? 0 : ctx.rates().rate(k + "messages_unacknowledged"));
+        out.put("queue_totals", totals);
+        out.put("object_totals", Map.of("connections", connections, "channels", channels, "exchanges", exchanges,
+                "queues", queues, "consumers", consumers));
+        out.put("listeners", List.of(Map.of("node", admin.nodeName(), "protocol", "amqp", "ip_address", "::",
+                "port", admin.amqpPort())));
+        out.put("alarms", admin.alarms().stream().map(a -> Map.of("resource", a.resource(), "node", a.node()))
+                .toList());
+        return ApiResponse.ok(out);
+    }
+
+    private static Map<String, Object> type(String name) {
+        return Map.of("name", name, "description", "AMQP " + name + " exchange type", "enabled", true);
+    }
+
+    private ApiResponse whoami(ApiRequest req) {
+        return ApiResponse.ok(Map.of("name", req.user().name(),
+                "tags", List.copyOf(new java.util.TreeSet<>(req.user().tags()))));
+    }
+
+    private ApiResponse nodes(ApiRequest req) {
+        Runtime rt = Runtime.getRuntime();
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("name", ctx.admin().nodeName());
+        node.put("type", "disc");
+        node.put("running", true);
+        node.put("mem_used", rt.totalMemory() - rt.freeMemory());
+        node.put("mem_limit", rt.maxMemory());
+        node.put("disk_free", ctx.admin().dataDir().toAbsolutePath().toFile().getUsableSpace());
+        node.put("processors", rt.availableProcessors());
+        node.put("uptime", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        return ApiResponse.ok(List.of(node));
+    }
+}

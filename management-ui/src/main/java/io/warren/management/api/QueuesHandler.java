@@ -1,0 +1,100 @@
+package io.warren.management.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.broker.admin.AccessAdmin.Access;
+import io.warren.broker.admin.ConnectionView;
+import io.warren.broker.admin.ConsumerView;
+import io.warren.broker.admin.QueueView;
+import io.warren.management.http.ApiException;
+import io.warren.management.http.ApiRequest;
+import io.warren.management.http.ApiResponse;
+import io.warren.management.http.Router;
+import io.warren.management.json.AmqpValues;
+import io.warren.management.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** /api/queues: list, show (with consumers), declare, delete, and purge (DELETE .../contents). */
+final class QueuesHandler {
+    private final ApiContext ctx;
+
+    QueuesHandler(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void register(Router r) {
+        r.add("GET", "/api/queues", this::listAll);
+        r.add("GET", "/api/queues/{vhost}", this::listVhost);
+        r.add("GET", "/api/queues/{vhost}/{name}", this::get);
+        r.add("PUT", "/api/queues/{vhost}/{name}", this::put);
+        r.add("DELETE", "/api/queues/{vhost}/{name}", this::delete);
+        r.add("DELETE", "/api/queues/{vhost}/{name}/contents", this::purge);
+    }
+
+    private ApiResponse listAll(ApiRequest req) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String v : ctx.auth().visibleVhosts(req.user())) {
+            ctx.admin().topology().queues(v).forEach(q -> out.add(ctx.queueJson().summary(q)));
+        }
+        return ApiResponse.ok(ListQuery.apply(req, out));
+    }
+
+    private ApiResponse listVhost(ApiRequest req) {
+        String v = req.param("vhost");
+        ctx.auth().requireVisible(req.user(), v);
+        return ApiResponse.ok(ListQuery.apply(req,
+                ctx.admin().topology().queues(v).stream().map(q -> ctx.queueJson().summary(q)).toList()));
+    }
+
+    static QueueView existing(ApiContext ctx, String vhost, String name) {
+        QueueView q = ctx.admin().topology().queue(vhost, name);
+        if (q == null) {
+            throw ApiException.notFound("no queue '" + name + "' in vhost '" + vhost + "'");
+        }
+        return q;
+    }
+
+    private ApiResponse get(ApiRequest req) {
+        String v = req.param("vhost");
+        ctx.auth().requireVisible(req.user(), v);
+        QueueView q = existing(ctx, v, req.param("name"));
+        List<ConsumerView> consumers = new ArrayList<>();
+        for (ConnectionView c : ctx.admin().connections().connections()) {
+            c.channels().forEach(ch -> ch.consumers().stream()
+                    .filter(cv -> cv.vhost().equals(v) && cv.queue().equals(q.name()))
+                    .forEach(consumers::add));
+        }
+        return ApiResponse.ok(ctx.queueJson().detail(q, consumers));
+    }
+
+    private ApiResponse put(ApiRequest req) {
+        String v = req.param("vhost");
+        String name = req.param("name");
+        ctx.auth().require(req.user(), v, Access.CONFIGURE, name);
+        JsonNode body = req.json();
+        boolean created = ctx.admin().topology().queue(v, name) == null;
+        ctx.admin().topology().declareQueue(v, name, Json.bool(body, "durable", true),
+                Json.bool(body, "auto_delete", false), AmqpValues.table(body.get("arguments"), "arguments"));
+        return ApiResponse.createdOrUpdated(created);
+    }
+
+    private ApiResponse delete(ApiRequest req) {
+        String v = req.param("vhost");
+        String name = req.param("name");
+        ctx.auth().require(req.user(), v, Access.CONFIGURE, name);
+        existing(ctx, v, name);
+        ApiContext.await(ctx.admin().topology().deleteQueue(v, name, "true".equals(req.queryParam("if-unused")),
+                "true".equals(req.queryParam("if-empty"))));
+        return ApiResponse.noContent();
+    }
+
+    private ApiResponse purge(ApiRequest req) {
+        String v = req.param("vhost");
+        String name = req.param("name");
+        ctx.auth().require(req.user(), v, Access.READ, name);
+        existing(ctx, v, name);
+        ApiContext.await(ctx.admin().messages().purge(v, name));
+        return ApiResponse.noContent();
+    }
+}

@@ -1,0 +1,84 @@
+package io.warren.management.api;
+
+import io.warren.broker.admin.QueueView;
+import io.warren.management.http.ApiException;
+import io.warren.management.http.ApiRequest;
+import io.warren.management.http.ApiResponse;
+import io.warren.management.http.Router;
+import io.warren.management.json.Stats;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** /api/vhosts: list, show, create, delete. */
+final class VhostsHandler {
+    private final ApiContext ctx;
+
+    VhostsHandler(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void register(Router r) {
+        r.add("GET", "/api/vhosts", this::list);
+        r.add("GET", "/api/vhosts/{vhost}", this::get);
+        r.add("PUT", "/api/vhosts/{vhost}", this::put);
+        r.add("DELETE", "/api/vhosts/{vhost}", this::delete);
+    }
+
+    private ApiResponse list(ApiRequest req) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String v : ctx.auth().visibleVhosts(req.user())) {
+            out.add(view(v));
+        }
+        return ApiResponse.ok(ListQuery.apply(req, out));
+    }
+
+    private Map<String, Object> view(String vhost) {
+        long ready = 0;
+        long unacked = 0;
+        for (QueueView q : ctx.admin().topology().queues(vhost)) {
+            ready += q.ready();
+            unacked += q.unacked();
+        }
+        String k = "vhost." + vhost + ".";
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", vhost);
+        out.put("description", "");
+        out.put("tags", List.of());
+        out.put("default_queue_type", "classic");
+        out.put("tracing", false);
+        Stats.put(out, "messages", ready + unacked, ctx.rates().rate(k + "messages"));
+        Stats.put(out, "messages_ready", ready, ctx.rates().rate(k + "messages_ready"));
+        Stats.put(out, "messages_unacknowledged", unacked, ctx.rates().rate(k + "messages_unacknowledged"));
+        return out;
+    }
+
+    private ApiResponse get(ApiRequest req) {
+        String v = req.param("vhost");
+        ctx.auth().requireVisible(req.user(), v);
+        return ApiResponse.ok(view(v));
+    }
+
+    private ApiResponse put(ApiRequest req) {
+        ctx.auth().requireAdmin(req.user());
+        req.json(); // refuse a malformed body even though a vhost needs nothing from it
+        String v = req.param("vhost");
+        boolean created = ctx.admin().access().addVhost(v);
+        if (created) {
+            // as RabbitMQ does, the creator gets full permissions in the new vhost
+            ctx.admin().access().setPermission(req.user().name(), v, ".*", ".*", ".*");
+        }
+        return ApiResponse.createdOrUpdated(created);
+    }
+
+    private ApiResponse delete(ApiRequest req) {
+        ctx.auth().requireAdmin(req.user());
+        String v = req.param("vhost");
+        if (!ctx.admin().access().vhostExists(v)) {
+            throw ApiException.notFound("no vhost '" + v + "'");
+        }
+        ctx.admin().deleteVhost(v);
+        return ApiResponse.noContent();
+    }
+}

@@ -1,0 +1,34 @@
+package io.warren.management.http;
+
+import java.util.Map;
+
+/** What a handler answers: a status, and a JSON body (any Jackson-serialisable value) or raw bytes, or nothing. */
+public record ApiResponse(int status, Object json, byte[] raw, String contentType, Map<String, String> headers) {
+
+    public static ApiResponse ok(Object json) {
+        return new ApiResponse(200, json, null, null, Map.of());
+    }
+
+    public static ApiResponse created() {
+        return new ApiResponse(201, null, null, null, Map.of());
+    }
+
+    public static ApiResponse noContent() {
+        return new ApiResponse(204, null, null, null, Map.of());
+    }
+
+    /** 201 for something new, 204 for something replaced, as RabbitMQ answers a PUT. */
+    public static ApiResponse createdOrUpdated(boolean created) {
+        return created ? created() : noContent();
+    }
+
+    public static ApiResponse raw(int status, byte[] bytes, String contentType) {
+        return new ApiResponse(status, null, bytes, contentType, Map.of());
+    }
+
+    public ApiResponse withHeader(String name, String value) {
+        Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new ApiResponse(status, json, raw, contentType, h);
+    }
+}

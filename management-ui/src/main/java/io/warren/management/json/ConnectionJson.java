@@ -1,0 +1,76 @@
+package io.warren.management.json;
+
+import io.warren.broker.admin.ChannelView;
+import io.warren.broker.admin.ConnectionView;
+import io.warren.broker.admin.ConsumerView;
+import io.warren.management.metrics.RateSampler;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Connections, channels and consumers in the shape of RabbitMQ's API. */
+public final class ConnectionJson {
+    private final RateSampler rates;
+    private final String node;
+
+    public ConnectionJson(RateSampler rates, String node) {
+        this.rates = rates;
+        this.node = node;
+    }
+
+    public Map<String, Object> connection(ConnectionView c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", c.name());
+        out.put("node", node);
+        out.put("type", "network");
+        out.put("protocol", "AMQP 0-9-1");
+        out.put("user", c.user());
+        out.put("vhost", c.vhost());
+        out.put("host", c.host());
+        out.put("port", c.port());
+        out.put("peer_host", c.peerHost());
+        out.put("peer_port", c.peerPort());
+        out.put("ssl", false);
+        out.put("auth_mechanism", "PLAIN");
+        out.put("state", c.blocked() ? "blocked" : "running");
+        out.put("channels", c.channels().size());
+        out.put("channel_max", c.channelMax());
+        out.put("frame_max", c.frameMax());
+        out.put("timeout", c.heartbeat());
+        out.put("connected_at", c.connectedAt());
+        out.put("client_properties", AmqpValues.toJson(c.clientProperties()));
+        return out;
+    }
+
+    public Map<String, Object> channel(ChannelView ch, ConnectionView c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", ch.name());
+        out.put("number", ch.number());
+        out.put("node", node);
+        out.put("user", ch.user());
+        out.put("vhost", ch.vhost());
+        out.put("state", "running");
+        out.put("connection_details", Map.of("name", c.name(), "peer_host", c.peerHost(), "peer_port", c.peerPort()));
+        out.put("consumer_count", ch.consumers().size());
+        out.put("messages_unacknowledged", ch.unacked());
+        out.put("prefetch_count", ch.prefetchCount());
+        out.put("global_prefetch_count", ch.globalPrefetchCount());
+        out.put("confirm", ch.confirm());
+        out.put("transactional", ch.transactional());
+        out.put("message_stats", MessageStatsJson.of(ch.totals(), rates, RateSampler.channelKey(ch.name())));
+        return out;
+    }
+    public static Map<String, Object> consumer(ConsumerView c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("consumer_tag", c.tag());
+        out.put("queue", Map.of("name", c.queue(), "vhost", c.vhost()));
+        out.put("ack_required", c.ackRequired());
+        out.put("exclusive", c.exclusive());
+        out.put("prefetch_count", c.prefetchCount());
+        out.put("active", true);
+        out.put("activity_status", "up");
+        out.put("arguments", AmqpValues.toJson(c.arguments()));
+        out.put("channel_details", Map.of("connection_name", c.connectionName(), "number", c.channelNumber(),
+                "name", c.connectionName() + " (" + c.channelNumber() + ")", "user", c.user()));
+        return out;
+    }
+}

@@ -1,0 +1,55 @@
+package io.warren.management.json;
+
+import io.warren.broker.admin.ConsumerView;
+import io.warren.broker.admin.QueueView;
+import io.warren.management.metrics.RateSampler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Queues in the shape of RabbitMQ's /api/queues. */
+public final class QueueJson {
+    private final RateSampler rates;
+    private final String node;
+
+    public QueueJson(RateSampler rates, String node) {
+        this.rates = rates;
+        this.node = node;
+    }
+
+    public Map<String, Object> summary(QueueView q) {
+        String k = RateSampler.queueKey(q.vhost(), q.name());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", q.name());
+        out.put("vhost", q.vhost());
+        out.put("durable", q.durable());
+        out.put("auto_delete", q.autoDelete());
+        out.put("exclusive", q.exclusive());
+        out.put("arguments", AmqpValues.toJson(q.arguments()));
+        out.put("type", "classic");
+        out.put("node", node);
+        out.put("state", "running");
+        out.put("policy", null);
+        out.put("consumers", q.consumers());
+        Stats.put(out, "messages", q.messages(), rates.rate(k + "messages"));
+        Stats.put(out, "messages_ready", q.ready(), rates.rate(k + "messages_ready"));
+        Stats.put(out, "messages_unacknowledged", q.unacked(), rates.rate(k + "messages_unacknowledged"));
+        out.put("message_bytes_ready", q.readyBytes());
+        Map<String, Object> stats = new LinkedHashMap<>();
+        Stats.put(stats, "publish", q.published(), rates.rate(k + "publish"));
+        Stats.put(stats, "deliver", q.delivered(), rates.rate(k + "deliver"));
+        Stats.put(stats, "get", q.got(), rates.rate(k + "get"));
+        Stats.put(stats, "deliver_get", q.delivered() + q.got(), rates.rate(k + "deliver_get"));
+        Stats.put(stats, "ack", q.acked(), rates.rate(k + "ack"));
+        Stats.put(stats, "redeliver", q.redelivered(), rates.rate(k + "redeliver"));
+        out.put("message_stats", stats);
+        return out;
+    }
+
+    /** One queue with its consumers, as GET /api/queues/vhost/name gives it. */
+    public Map<String, Object> detail(QueueView q, List<ConsumerView> consumers) {
+        Map<String, Object> out = summary(q);
+        out.put("consumer_details", consumers.stream().map(ConnectionJson::consumer).toList());
+        return out;
+    }
+}

@@ -1,0 +1,153 @@
+package io.warren.management.console;
+
+import static io.warren.management.RunningManagement.enc;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.warren.management.RunningManagement;
+import io.warren.management.api.MoveAndRedriveTestSupport;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The console in a real headless Chromium against a real broker: what an operator clicks, end to end. */
+class ConsoleBrowserTest {
+    @RegisterExtension
+    static final RunningManagement mgmt = new RunningManagement();
+
+    private static WebDriver driver;
+    private static WebDriverWait wait;
+
+    @BeforeAll
+    static void browser() throws Exception {
+        assumeTrue(Browser.available(), "chromium and chromedriver are not installed (.ci/run installs them)");
+        driver = Browser.start(1400, 1000);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @BeforeEach
+    void loggedIn() {
+        driver.get(mgmt.baseUrl() + "/");
+        // a fresh page without a session: same-document hash changes would not reload it
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.clear(); location.hash = '#/overview'");
+        driver.navigate().refresh();
+        logIn("guest", "guest");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tile-queues")));
+    }
+
+    private static void logIn(String user, String password) {
+        WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user")));
+        name.clear();
+        name.sendKeys(user);
+        driver.findElement(By.id("login-pass")).clear();
+        driver.findElement(By.id("login-pass")).sendKeys(password);
+        driver.findElement(By.id("login-submit")).click();
+    }
+
+    private static void go(String hash) {
+        driver.get(mgmt.baseUrl() + "/" + hash);
+    }
+
+    private static String flash() {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("flash"))).getText();
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAndTheRightOneShowsTheOverview() {
+        driver.findElement(By.id("logout")).click();
+        logIn("guest", "wrong");
+        WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
+        assertTrue(error.getText().contains("Wrong username or password"), error.getText());
+        logIn("guest", "guest");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("chart-rates")));
+        assertEquals("guest", driver.findElement(By.id("whoami")).getText());
+    }
+
+    @Test
+    void aQueueAClientDeclaresAppearsInTheQueueList() throws Exception {
+        go("#/queues");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-queue")));
+        try (Connection c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("appeared", false, false, false, null);
+            ch.basicPublish("", "appeared", null, "x".getBytes());
+            // the list refreshes itself: no reload
+            wait.until(d -> !d.findElements(By.cssSelector("#queues-table tr[data-name='appeared']")).isEmpty());
+            wait.until(d -> d.findElement(By.cssSelector("#queues-table tr[data-name='appeared']")).getText()
+                    .contains("1"));
+        }
+    }
+
+    @Test
+    void publishGetAndPurgeFromTheQueuePage() {
+        go("#/queues");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-queue-name"))).sendKeys("console-q");
+        driver.findElement(By.id("add-queue-submit")).click();
+        assertEquals("Queue added.", flash());
+        go("#/queue/" + enc("/") + "/console-q");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("publish-payload"))).sendKeys("hello from the console");
+        driver.findElement(By.id("publish-submit")).click();
+        assertEquals("Message published.", flash());
+        wait.until(d -> d.findElement(By.id("queue-total")).getText().equals("1"));
+
+        driver.findElement(By.id("get-submit")).click();
+        WebElement payload = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#get-results .payload")));
+        assertEquals("hello from the console", payload.getText());
+
+        driver.findElement(By.id("purge")).click();
+        driver.switchTo().alert().accept();
+        assertEquals("Queue purged.", flash());
+        wait.until(d -> mgmt.get("/api/queues/" + enc("/") + "/console-q").json().path("messages").asInt() == 0);
+    }
+
+    @Test
+    void importedDefinitionsShowUp() {
+        go("#/definitions");
+        WebElement text = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("definitions-import-text")));
+        String defs = "{\"queues\":[{\"name\":\"from-file\",\"vhost\":\"/\",\"durable\":true,\"arguments\":{}}],"
+                + "\"exchanges\":[{\"name\":\"file-x\",\"vhost\":\"/\",\"type\":\"fanout\",\"durable\":true}],"
+                + "\"bindings\":[{\"source\":\"file-x\",\"vhost\":\"/\",\"destination\":\"from-file\","
+                + "\"destination_type\":\"queue\",\"routing_key\":\"\",\"arguments\":{}}]}";
+        ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1]", text, defs);
+        driver.findElement(By.id("definitions-import-submit")).click();
+        assertEquals("Definitions imported.", flash());
+        go("#/queues");
+        wait.until(d -> !d.findElements(By.cssSelector("#queues-table tr[data-name='from-file']")).isEmpty());
+    }
+
+    @Test
+    void aDeadLetterQueueIsReDrivenWithOneClick() throws Exception {
+        try (Connection c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("invoices", false, false, false, null);
+            ch.queueDeclare("invoices.dlq", false, false, false, null);
+            for (int i = 0; i < 3; i++) {
+                ch.basicPublish("", "invoices.dlq", MoveAndRedriveTestSupport.deadLettered("invoices"),
+                        ("invoice " + i).getBytes());
+            }
+        }
+        go("#/queue/" + enc("/") + "/invoices.dlq");
+        wait.until(d -> d.findElement(By.id("queue-total")).getText().equals("3"));
+        driver.findElement(By.id("redrive")).click();
+        String message = flash();
+        assertTrue(message.contains("Re-drove 3 messages (3 to invoices)"), message);
+        wait.until(d -> mgmt.get("/api/queues/" + enc("/") + "/invoices").json().path("messages").asInt() == 3);
+    }
+}
