@@ -2,8 +2,8 @@ package io.warren.management.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.warren.management.ExternalTool;
 import io.warren.management.RunningManagement;
 import java.io.File;
 import java.io.IOException;
@@ -19,7 +19,7 @@ class RabbitmqadminTest {
     @RegisterExtension
     static final RunningManagement mgmt = new RunningManagement();
 
-    private static final File TOOL = new File(System.getProperty("warren.rabbitmqadmin", "/usr/bin/rabbitmqadmin"));
+    private static final File TOOL = ExternalTool.onPath("rabbitmqadmin");
 
     private record Result(int exit, String out) {
     }
@@ -42,7 +42,7 @@ class RabbitmqadminTest {
 
     @Test
     void declareListPublishGetPurgeAndDeleteWork() throws Exception {
-        assumeTrue(TOOL.canRead(), "rabbitmqadmin is not installed (Debian's rabbitmq-server package has it)");
+        ExternalTool.require(TOOL != null, "rabbitmqadmin is not on the PATH (Debian's rabbitmq-server package has it)");
         ok("declare", "exchange", "name=shop", "type=topic");
         ok("declare", "queue", "name=orders", "durable=true", "arguments={\"x-max-length\":1000}");
         ok("declare", "binding", "source=shop", "destination=orders", "routing_key=eu.#");

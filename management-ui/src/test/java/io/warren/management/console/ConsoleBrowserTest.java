@@ -3,10 +3,10 @@ package io.warren.management.console;
 import static io.warren.management.RunningManagement.enc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.warren.management.ExternalTool;
 import io.warren.management.RunningManagement;
 import io.warren.management.api.MoveAndRedriveTestSupport;
 import java.time.Duration;
@@ -32,7 +32,7 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void browser() throws Exception {
-        assumeTrue(Browser.available(), "chromium and chromedriver are not installed (.ci/run installs them)");
+        ExternalTool.require(Browser.available(), "chromium and chromedriver are not installed (.ci/run installs them)");
         driver = Browser.start(1400, 1000);
         wait = new WebDriverWait(driver, Duration.ofSeconds(30));
     }
