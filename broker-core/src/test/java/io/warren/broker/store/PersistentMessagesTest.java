@@ -204,5 +204,20 @@ class PersistentMessagesTest {
         ch.queueDeclare("mine", true, true, false, Map.of());
         publishPersistent(ch, "mine", numbered(1, 3));
         assertEquals(3, ready(ch, "mine"));
+
+        assertEquals(List.of("queue:1:/:orders"), logNames());
+    }
+
+    // each log directory holds a file with the log's name
+    private List<String> logNames() throws IOException {
+        try (var files = java.nio.file.Files.walk(dataDir.resolve("messages"))) {
+            return files.filter(f -> f.getFileName().toString().equals("name")).map(f -> {
+                try {
+                    return java.nio.file.Files.readString(f);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
     }
 }
