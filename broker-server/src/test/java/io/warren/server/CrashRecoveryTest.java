@@ -1,6 +1,7 @@
 package io.warren.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.rabbitmq.client.AMQP;
@@ -45,8 +46,11 @@ class CrashRecoveryTest {
 
     private BrokerProcess start() throws Exception {
         // small segments, so rounds cross rollovers, deletions and compactions
-        return BrokerProcess.start(dir.resolve("broker.log"), "--amqp-port", "0", "--bind", "127.0.0.1",
-                "--http-port", "0", "--data-dir", dir.resolve("data").toString(), "--segment-bytes", "256K");
+        BrokerProcess broker = BrokerProcess.start(dir.resolve("broker.log"), "--amqp-port", "0", "--bind",
+                "127.0.0.1", "--http-port", "0", "--data-dir", dir.resolve("data").toString(), "--segment-bytes",
+                "256K");
+        assertTrue(broker.port() > 0, "the broker did not start:\n" + broker.log());
+        return broker;
     }
 
     @Test
