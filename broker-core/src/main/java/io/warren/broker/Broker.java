@@ -79,7 +79,7 @@ public final class Broker implements AutoCloseable {
             definitions.close();
             throw e;
         }
-        this.queueStorage = new QueueStorage(messageStore, config.queueWindow());
+        this.queueStorage = new QueueStorage(messageStore, config.queueWindow(), alarms::memoryPressure);
         try {
             StoredDefinitions stored = definitions.load();
             // restored durable queues reopen their logs, with their messages; every other log is left over

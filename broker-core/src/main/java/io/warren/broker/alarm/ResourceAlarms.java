@@ -22,6 +22,8 @@ public final class ResourceAlarms implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResourceAlarms.class);
     static final long MEMORY_INTERVAL_MS = 1_000;
     static final long DISK_INTERVAL_MS = 10_000;
+    /** As RabbitMQ's vm_memory_high_watermark_paging_ratio: queues page out new messages above this share. */
+    static final double PAGING_RATIO = 0.5;
 
     private final MemoryAlarm memory;
     private final DiskAlarm disk;
@@ -33,6 +35,7 @@ public final class ResourceAlarms implements AutoCloseable {
     });
     // read on every published content frame: an immutable snapshot behind a volatile, swapped on change
     private volatile Set<Resource> active = Set.of();
+    private volatile boolean memoryPressure;
 
     public ResourceAlarms(MemoryWatermark memoryHighWatermark, Path dataDir, long diskFreeLimit) {
         this.memory = new MemoryAlarm(new JvmMemory(), memoryHighWatermark);
@@ -56,6 +59,14 @@ public final class ResourceAlarms implements AutoCloseable {
     /** The alarms on now; empty when all is well. */
     public Set<Resource> active() {
         return active;
+    }
+
+    /**
+     * True while memory use is above half the high watermark: queues then keep new messages on disk rather than
+     * in memory, so that memory stops growing well before publishers have to be blocked.
+     */
+    public boolean memoryPressure() {
+        return memoryPressure;
     }
 
     public AlarmStatus status() {
@@ -85,7 +96,9 @@ public final class ResourceAlarms implements AutoCloseable {
 
     private synchronized void checkMemory() {
         try {
-            update(Resource.MEMORY, memory.check());
+            boolean over = memory.check();
+            memoryPressure = memory.used() >= memory.limit() * PAGING_RATIO;
+            update(Resource.MEMORY, over);
         } catch (RuntimeException e) {
             // a failed check must not cancel the schedule
             LOG.error("memory check failed", e);

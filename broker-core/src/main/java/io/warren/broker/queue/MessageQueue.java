@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * A FIFO queue of messages and its consumers. All of its state belongs to one event loop thread: other
@@ -61,13 +60,12 @@ public final class MessageQueue implements Destination {
     private final QueueCounters counters = new QueueCounters();
 
     /**
-     * A queue; log is a durable queue's log as opened from disk (its messages become the queue's), or null, and
-     * logs opens one for a queue that must page out.
+     * A queue; log is a durable queue's log as opened from disk (its messages become the queue's), or null;
+     * storage says how much it may hold in memory and opens a log for one that must page out.
      */
     public MessageQueue(String name, String vhost, boolean durable, boolean exclusive, boolean autoDelete,
                         Map<String, Object> arguments, Object exclusiveOwner, EventExecutor loop,
-                        Consumer<MessageQueue> onAutoDelete, QueueWindow window, QueueLog log,
-                        Supplier<QueueLog> logs) {
+                        Consumer<MessageQueue> onAutoDelete, QueueStorage storage, QueueLog log) {
         this.name = name;
         this.vhost = vhost;
         this.durable = durable;
@@ -77,7 +75,8 @@ public final class MessageQueue implements Destination {
         this.exclusiveOwner = exclusiveOwner;
         this.loop = loop;
         this.onAutoDelete = onAutoDelete;
-        this.ready = new QueueBacklog(toString(), persistsMessages(), window, log, logs);
+        this.ready = new QueueBacklog(toString(), persistsMessages(), storage.window(), storage.memoryPressure(),
+                log, storage.scratchLogs());
         this.nextSequence = ready.nextSequence();
         this.readyCount = ready.size();
     }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ final class QueueBacklog {
     private final boolean durable;
     private final QueueWindow window;
     private final Supplier<QueueLog> opener;
+    private final BooleanSupplier memoryPressure;
     private final ReadyMessages memory = new ReadyMessages();
     private final MessageRecord.NameCache names = new MessageRecord.NameCache();
     private final MessageRecord.Encoder encoder = new MessageRecord.Encoder();
@@ -40,10 +42,12 @@ final class QueueBacklog {
     private IOException batchFailure;
 
     /** log is the durable queue's log as opened (and recovered), or null; opener opens one on first need. */
-    QueueBacklog(String owner, boolean durable, QueueWindow window, QueueLog log, Supplier<QueueLog> opener) {
+    QueueBacklog(String owner, boolean durable, QueueWindow window, BooleanSupplier memoryPressure, QueueLog log,
+                 Supplier<QueueLog> opener) {
         this.owner = owner;
         this.durable = durable;
         this.window = window;
+        this.memoryPressure = memoryPressure;
         this.log = log;
         this.opener = opener;
         if (log != null && log.recoveredCount() > 0) {
@@ -79,7 +83,7 @@ final class QueueBacklog {
     /** Takes over one reference of the message. */
     void add(Message m, long seq) {
         boolean persistent = durable && m.isPersistent();
-        boolean toDisk = paged > 0 || window.isFull(memory.size(), memory.bytes());
+        boolean toDisk = paged > 0 || window.isFull(memory.size(), memory.bytes(), memoryPressure.getAsBoolean());
         boolean logged = false;
         if (persistent || toDisk) {
             logged = append(m, seq, persistent);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -18,14 +19,22 @@ public final class QueueStorage {
 
     private final MessageStore store;
     private final QueueWindow window;
+    private final BooleanSupplier memoryPressure;
 
-    public QueueStorage(MessageStore store, QueueWindow window) {
+    /** memoryPressure says when queues should keep new messages on disk rather than in memory. */
+    public QueueStorage(MessageStore store, QueueWindow window, BooleanSupplier memoryPressure) {
         this.store = store;
         this.window = window;
+        this.memoryPressure = memoryPressure;
     }
 
     public QueueWindow window() {
         return window;
+    }
+
+    /** True while memory is short: a queue then holds only a small part of its window in memory. */
+    public BooleanSupplier memoryPressure() {
+        return memoryPressure;
     }
 
     /** Opens a durable queue's log, recovering the messages it holds. */

@@ -12,7 +12,13 @@ public record QueueWindow(int messages, long bytes) {
         return new QueueWindow(30_000, 64L * 1024 * 1024);
     }
 
-    boolean isFull(int count, long size) {
+    /** Under memory pressure a queue keeps this share of its window in memory. */
+    static final int PRESSURE_DIVISOR = 16;
+
+    boolean isFull(int count, long size, boolean memoryPressure) {
+        if (memoryPressure) {
+            return count >= messages / PRESSURE_DIVISOR || size >= bytes / PRESSURE_DIVISOR;
+        }
         return count >= messages || size >= bytes;
     }
 }

@@ -220,8 +220,7 @@ public final class VirtualHost {
         // an exclusive queue dies with its connection, so its messages never outlive a restart either
         QueueLog log = durable && !exclusive ? openLog(queue) : null;
         MessageQueue q = new MessageQueue(queue, name, durable, exclusive, autoDelete, arguments,
-                exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue, storage.window(), log,
-                storage.scratchLogs());
+                exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue, storage, log);
         journal.queueDeclared(q);
         queues.put(queue, q);
         // every queue is bound to the default exchange under its own name; routing does that by lookup

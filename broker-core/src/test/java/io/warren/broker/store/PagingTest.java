@@ -5,12 +5,14 @@ import static io.warren.broker.TestMessages.numbered;
 import static io.warren.broker.TestMessages.ready;
 import static io.warren.broker.TestMessages.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.MessageProperties;
 import io.warren.broker.BrokerConfig;
 import io.warren.broker.Deliveries;
 import io.warren.broker.RunningBroker;
+import io.warren.broker.alarm.MemoryWatermark;
 import io.warren.broker.queue.QueueWindow;
 import java.nio.file.Path;
 import java.util.List;
@@ -91,6 +93,43 @@ class PagingTest {
 
         List<String> evens = numbered(1, 1_000).stream().filter(s -> Integer.parseInt(s) % 2 == 0).toList();
         assertEquals(evens, drain(ch, "backlog"));
+    }
+
+    @Test
+    void underMemoryPressureAQueueKeepsNewMessagesOnDiskAndStillDeliversThemInOrder() throws Exception {
+        broker = RunningBroker.startOn(BrokerConfig.defaults(), dataDir);
+        Channel ch = broker.connect().createChannel();
+        var alarms = broker.broker().alarms();
+        long used = alarms.status().memoryUsed();
+        // above half the watermark, below the watermark: queues page, publishers are not blocked
+        alarms.setMemoryHighWatermark(MemoryWatermark.absolute(used * 9 / 5));
+        assertTrue(alarms.memoryPressure());
+        String q = ch.queueDeclare().getQueue();
+        ch.confirmSelect();
+        for (String b : numbered(1, 5_000)) {
+            ch.basicPublish("", q, null, utf8(b));
+        }
+        ch.waitForConfirmsOrDie(10_000);
+
+        assertTrue(scratchLogBytes() > 0, "with the default window of 30,000, only memory pressure pages 5,000 out");
+        alarms.setMemoryHighWatermark(MemoryWatermark.relative(0.4));
+        assertEquals(numbered(1, 5_000), drain(ch, q));
+    }
+
+    private long scratchLogBytes() throws java.io.IOException {
+        long bytes = 0;
+        try (var files = java.nio.file.Files.walk(dataDir.resolve("messages"))) {
+            for (Path name : files.filter(f -> f.getFileName().toString().equals("name")).toList()) {
+                if (java.nio.file.Files.readString(name).startsWith("scratch:")) {
+                    try (var segments = java.nio.file.Files.list(name.getParent())) {
+                        for (Path f : segments.filter(f -> f.getFileName().toString().startsWith("msgs.")).toList()) {
+                            bytes += java.nio.file.Files.size(f);
+                        }
+                    }
+                }
+            }
+        }
+        return bytes;
     }
 
     @Test
