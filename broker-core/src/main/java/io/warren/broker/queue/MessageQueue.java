@@ -75,8 +75,7 @@ public final class MessageQueue implements Destination {
         this.exclusiveOwner = exclusiveOwner;
         this.loop = loop;
         this.onAutoDelete = onAutoDelete;
-        this.ready = new QueueBacklog(toString(), persistsMessages(), storage.window(), storage.memoryPressure(),
-                log, storage.scratchLogs());
+        this.ready = new QueueBacklog(toString(), persistsMessages(), storage, log);
         this.nextSequence = ready.nextSequence();
         this.readyCount = ready.size();
     }

@@ -26,6 +26,9 @@ final class QueueBacklog {
     private final QueueWindow window;
     private final Supplier<QueueLog> opener;
     private final BooleanSupplier memoryPressure;
+    private final ReadyMemory readyMemory;
+    // what this queue last told readyMemory it holds
+    private long reportedBytes;
     private final ReadyMessages memory = new ReadyMessages();
     private final MessageRecord.NameCache names = new MessageRecord.NameCache();
     private final MessageRecord.Encoder encoder = new MessageRecord.Encoder();
@@ -42,14 +45,14 @@ final class QueueBacklog {
     private IOException batchFailure;
 
     /** log is the durable queue's log as opened (and recovered), or null; opener opens one on first need. */
-    QueueBacklog(String owner, boolean durable, QueueWindow window, BooleanSupplier memoryPressure, QueueLog log,
-                 Supplier<QueueLog> opener) {
+    QueueBacklog(String owner, boolean durable, QueueStorage storage, QueueLog log) {
         this.owner = owner;
         this.durable = durable;
-        this.window = window;
-        this.memoryPressure = memoryPressure;
+        this.window = storage.window();
+        this.memoryPressure = storage.memoryPressure();
+        this.readyMemory = storage.readyMemory();
         this.log = log;
-        this.opener = opener;
+        this.opener = storage.scratchLogs();
         if (log != null && log.recoveredCount() > 0) {
             paged = Math.toIntExact(log.recoveredCount());
             pagedBytes = log.recoveredBytes();
@@ -83,7 +86,8 @@ final class QueueBacklog {
     /** Takes over one reference of the message. */
     void add(Message m, long seq) {
         boolean persistent = durable && m.isPersistent();
-        boolean toDisk = paged > 0 || window.isFull(memory.size(), memory.bytes(), memoryPressure.getAsBoolean());
+        boolean toDisk = paged > 0 || window.isFull(memory.size(), memory.bytes(), memoryPressure.getAsBoolean())
+                || readyMemory.isFull(inMemoryBytes() - reportedBytes);
         boolean logged = false;
         if (persistent || toDisk) {
             logged = append(m, seq, persistent);
@@ -143,6 +147,7 @@ final class QueueBacklog {
             }
         }
         loggedInMemory.clear();
+        reportMemory();
         pagedOut.forEach(Message::release);
         pagedOut.clear();
         encoder.reset();
@@ -175,8 +180,20 @@ final class QueueBacklog {
         }
     }
 
+    private long inMemoryBytes() {
+        return memory.bytes() + (long) memory.size() * ReadyMemory.OVERHEAD_BYTES;
+    }
+
+    /** Tells the broker-wide budget what this queue holds in memory now; once per batch or task. */
+    void reportMemory() {
+        long now = inMemoryBytes();
+        readyMemory.report(now - reportedBytes);
+        reportedBytes = now;
+    }
+
     /** Flushes, logging rather than throwing: what failed is only a delivery mark or an ack, redone on recovery. */
     void flushQuietly() {
+        reportMemory();
         try {
             flush();
         } catch (IOException e) {
@@ -284,6 +301,7 @@ final class QueueBacklog {
     /** The queue is gone: its messages and its log with them. */
     void delete() {
         memory.clear(e -> e.message().release());
+        reportMemory();
         paged = 0;
         pagedBytes = 0;
         if (log != null) {
@@ -299,6 +317,7 @@ final class QueueBacklog {
     /** Releases every message in memory (broker shutting down); the log stays as it is. */
     void releaseMemory(Consumer<QueueEntry> action) {
         memory.clear(action);
+        reportMemory();
     }
 
     private record BarrierRelease(PublishBarrier barrier, int holds) implements DurabilityListener {

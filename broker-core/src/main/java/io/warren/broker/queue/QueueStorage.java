@@ -20,12 +20,19 @@ public final class QueueStorage {
     private final MessageStore store;
     private final QueueWindow window;
     private final BooleanSupplier memoryPressure;
+    private final ReadyMemory readyMemory;
 
     /** memoryPressure says when queues should keep new messages on disk rather than in memory. */
     public QueueStorage(MessageStore store, QueueWindow window, BooleanSupplier memoryPressure) {
         this.store = store;
         this.window = window;
         this.memoryPressure = memoryPressure;
+        this.readyMemory = new ReadyMemory(window.brokerBytes());
+    }
+
+    /** What all queues' ready messages take in memory, against the broker-wide budget. */
+    public ReadyMemory readyMemory() {
+        return readyMemory;
     }
 
     public QueueWindow window() {

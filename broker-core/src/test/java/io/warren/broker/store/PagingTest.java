@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Backlogs beyond a queue's memory window wait on disk and come back in order. */
 class PagingTest {
-    private static final QueueWindow SMALL = new QueueWindow(50, 1024 * 1024);
+    private static final QueueWindow SMALL = new QueueWindow(50, 1024 * 1024, QueueWindow.defaults().brokerBytes());
 
     @TempDir
     Path dataDir;
@@ -114,6 +114,28 @@ class PagingTest {
         assertTrue(scratchLogBytes() > 0, "with the default window of 30,000, only memory pressure pages 5,000 out");
         alarms.setMemoryHighWatermark(MemoryWatermark.relative(0.4));
         assertEquals(numbered(1, 5_000), drain(ch, q));
+    }
+
+    @Test
+    void onceAllQueuesTogetherFillTheBrokerWideBudgetNewMessagesWaitOnDisk() throws Exception {
+        // per queue the default window (30,000 messages) would keep all of these in memory
+        QueueWindow budget = new QueueWindow(30_000, 64L * 1024 * 1024, 200 * 1024);
+        broker = RunningBroker.startOn(BrokerConfig.defaults().withQueueWindow(budget), dataDir);
+        Channel ch = broker.connect().createChannel();
+        List<String> queues = List.of(ch.queueDeclare().getQueue(), ch.queueDeclare().getQueue(),
+                ch.queueDeclare().getQueue());
+        ch.confirmSelect();
+        for (String b : numbered(1, 1_000)) {
+            for (String q : queues) {
+                ch.basicPublish("", q, null, utf8(b + " " + "x".repeat(100)));
+            }
+        }
+        ch.waitForConfirmsOrDie(10_000);
+
+        assertTrue(scratchLogBytes() > 0, "3,000 messages of ~400 bytes each go past a 200 KiB budget");
+        for (String q : queues) {
+            assertEquals(numbered(1, 1_000), drain(ch, q).stream().map(s -> s.split(" ")[0]).toList());
+        }
     }
 
     private long scratchLogBytes() throws java.io.IOException {
