@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 final class QueueBacklog {
     private static final Logger LOG = LoggerFactory.getLogger(QueueBacklog.class);
 
+    /** Records read back at a time while memory is short. */
+    private static final int SHORT_PAGE_IN = 256;
+
     private final String owner;
     private final boolean durable;
     private final QueueWindow window;
@@ -203,14 +206,19 @@ final class QueueBacklog {
 
     /** The oldest ready message, or null; refills the window from disk as it empties. */
     QueueEntry poll() {
-        if (paged > 0 && memory.size() <= window.messages() / 2) {
-            pageIn();
+        if (paged > 0) {
+            // while memory is short, read back only what consumers are about to take
+            boolean shortOfMemory = memoryPressure.getAsBoolean()
+                    || readyMemory.isFull(inMemoryBytes() - reportedBytes);
+            if (memory.size() <= (shortOfMemory ? SHORT_PAGE_IN / 2 : window.messages() / 2)) {
+                pageIn(shortOfMemory ? SHORT_PAGE_IN : window.messages());
+            }
         }
         return memory.poll();
     }
 
-    private void pageIn() {
-        int room = Math.max(1, window.messages() - memory.size());
+    private void pageIn(int upTo) {
+        int room = Math.max(1, upTo - memory.size());
         long roomBytes = Math.max(1, window.bytes() - memory.bytes());
         try {
             int n = log.read(tailSeq, Math.min(room, paged), roomBytes, (seq, persistent, delivered, payload) -> {
