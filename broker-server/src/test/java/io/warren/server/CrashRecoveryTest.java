@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryTest {
     private static final String QUEUE = "crash";
-    private static final int ROUNDS = 10;
+    private static final int ROUNDS = 16;
 
     @TempDir
     Path dir;
@@ -71,6 +71,9 @@ class CrashRecoveryTest {
             broker.kill();
             w.stop();
             published.addAll(w.published);
+            System.out.printf("crash round %d (seed %d): %d published, %d confirmed, %d acked by a consumer, "
+                    + "%d checked after the previous restart%n", round, seed, w.published.size(), w.confirmed.size(),
+                    w.acked.size(), found.size());
             Set<String> confirmedNotAcked = new HashSet<>(w.confirmed);
             confirmedNotAcked.removeAll(w.acked);
             mustBeThere.addAll(confirmedNotAcked);
