@@ -178,7 +178,7 @@ public final class QueueLog {
     /** Records that the record was handed to a consumer, so it comes back redelivered after a crash. Not fsynced. */
     public void markDelivered(long seq) throws IOException {
         Segment seg = segmentFor(seq);
-        if (seg != null && !seg.acked.contains(seq) && seg.delivered.add(seq)) {
+        if (seg != null && seg.holds(seq) && !seg.acked.contains(seq) && seg.delivered.add(seq)) {
             ackWriter.add(seg, AckFile.DELIVERED, seq, 0);
         }
     }
@@ -186,7 +186,7 @@ public final class QueueLog {
     /** The record is finished with (acked, or dropped); its segment goes once all of its records are. Not fsynced. */
     public void ack(long seq) throws IOException {
         Segment seg = segmentFor(seq);
-        if (seg == null || !seg.acked.add(seq)) {
+        if (seg == null || !seg.holds(seq) || !seg.acked.add(seq)) {
             return;
         }
         if (seg.live > 0) {

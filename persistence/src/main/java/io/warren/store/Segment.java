@@ -31,6 +31,11 @@ final class Segment {
     boolean sealed;
 
     final SeqSet acked = new SeqSet();
+    /**
+     * The seqs written to a segment of this session. Seqs have gaps, and an ack for a seq that was never written
+     * (its write failed) must not count down a live record. Recovered segments only get acks for seqs read back.
+     */
+    final SeqSet written;
     final SeqSet delivered = new SeqSet();
 
     /** Open while the segment is written (the current one) or being read; closed otherwise to bound descriptors. */
@@ -43,6 +48,12 @@ final class Segment {
         this.acks = new AckFile(dir.resolve(ackFileName(number)), number);
         this.recovered = recovered;
         this.baseSeq = baseSeq;
+        this.written = recovered ? null : new SeqSet();
+    }
+
+    /** False for a seq this session never wrote here; recovered segments take every seq in their range. */
+    boolean holds(long seq) {
+        return written == null || written.contains(seq);
     }
 
     static String fileName(long number) {
@@ -68,6 +79,12 @@ final class Segment {
             firstSeq = seq;
             acked.baseAt(seq);
             delivered.baseAt(seq);
+            if (written != null) {
+                written.baseAt(seq);
+            }
+        }
+        if (written != null) {
+            written.add(seq);
         }
         lastSeq = seq;
         records++;
