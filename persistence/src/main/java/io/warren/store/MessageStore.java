@@ -68,7 +68,6 @@ public final class MessageStore implements AutoCloseable {
      */
     public QueueLog log(String name) throws IOException {
         checkOpen();
-        Path logDir = LogDirectory.open(dir, name);
         QueueLog[] created = new QueueLog[1];
         IOException[] failure = new IOException[1];
         open.compute(name, (n, existing) -> {
@@ -76,6 +75,8 @@ public final class MessageStore implements AutoCloseable {
                 throw new IllegalStateException("log '" + name + "' is already open");
             }
             try {
+                // inside compute: never touches the directory of a log of this name that is still open
+                Path logDir = LogDirectory.open(dir, name);
                 LogRecovery.Result recovered = LogRecovery.recover(logDir);
                 created[0] = new QueueLog(logDir, settings, committer, opener, () -> open.remove(name, created[0]),
                         recovered);

@@ -309,12 +309,14 @@ public final class QueueLog {
         closed = true;
         appends.clear();
         durability.abandon(new IOException("log " + dir + " was deleted"));
+        // the name is freed only once the files are gone: a log of the same name opened meanwhile must not
+        // find (and recover) the files this deletion is about to remove
         try {
             closeFiles();
+            LogDirectory.delete(dir);
         } finally {
             onClose.run();
         }
-        LogDirectory.delete(dir);
     }
 
     /** Closes the files, keeping them. */
