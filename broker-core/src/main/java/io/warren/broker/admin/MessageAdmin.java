@@ -11,8 +11,6 @@ import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.BasicProperties;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,8 +86,8 @@ public final class MessageAdmin {
     }
 
     /**
-     * Moves up to max ready messages (max &lt;= 0: all) from one queue to the tail of another, in order, keeping
-     * their exchange, routing key and properties; yields how many moved.
+     * Moves up to max ready messages (max &lt;= 0: all that are ready now) from one queue to the tail of another, in
+     * order, keeping their exchange, routing key and properties; yields how many moved.
      */
     public CompletableFuture<Integer> move(String vhost, String from, String to, int max) {
         if (from.equals(to)) {
@@ -97,79 +95,20 @@ public final class MessageAdmin {
         }
         MessageQueue source = topology.existingQueue(vhost, from);
         MessageQueue target = topology.existingQueue(vhost, to);
-        return QueueCalls.on(source, q -> {
-            List<QueueEntry> taken = takeReady(q, max);
-            List<Message> moving = new ArrayList<>(taken.size());
-            for (QueueEntry e : taken) {
-                moving.add(e.message());
-            }
-            if (!moving.isEmpty()) {
-                // the source lets go of its records only once the target has written them: a crash in between
-                // leaves a message in both queues, never in neither
-                target.execute(() -> {
-                    target.enqueueAll(moving);
-                    q.execute(() -> q.finish(taken));
-                });
-            }
-            return moving.size();
-        });
-    }
-
-    private static List<QueueEntry> takeReady(MessageQueue q, int max) {
-        List<QueueEntry> out = new ArrayList<>();
-        QueueEntry e;
-        while ((max <= 0 || out.size() < max) && (e = q.poll(false)) != null) {
-            out.add(e);
-        }
-        return out;
+        return ChunkedTransfer.start(source, max, e -> target).thenApply(RedriveResult::moved);
     }
 
     /**
      * Sends each ready message of a dead-letter queue back to the queue its x-death header names (its most
      * recent death comes first, as RabbitMQ writes it). Messages without x-death, or whose queue no longer
-     * exists, stay where they are, in order.
+     * exists, stay in the dead-letter queue, in order, behind any published meanwhile.
      */
     public CompletableFuture<RedriveResult> redrive(String vhost, String queue) {
         VirtualHost v = topology.vhost(vhost);
         MessageQueue dlq = topology.existingQueue(vhost, queue);
-        return QueueCalls.on(dlq, q -> {
-            Map<MessageQueue, List<QueueEntry>> byTarget = new IdentityHashMap<>();
-            List<QueueEntry> left = new ArrayList<>();
-            QueueEntry e;
-            List<QueueEntry> all = new ArrayList<>();
-            while ((e = q.poll(false)) != null) {
-                all.add(e);
-            }
-            for (QueueEntry entry : all) {
-                String origin = deathQueue(entry.message());
-                MessageQueue target = origin == null || origin.equals(queue) ? null : v.queue(origin);
-                if (target == null) {
-                    left.add(entry);
-                } else {
-                    byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(entry);
-                }
-            }
-            if (!left.isEmpty()) {
-                q.requeueUndelivered(left, true);
-            }
-            Map<String, Integer> movedTo = new LinkedHashMap<>();
-            int moved = 0;
-            for (Map.Entry<MessageQueue, List<QueueEntry>> t : byTarget.entrySet()) {
-                MessageQueue target = t.getKey();
-                List<QueueEntry> entries = t.getValue();
-                List<Message> messages = new ArrayList<>(entries.size());
-                for (QueueEntry entry : entries) {
-                    messages.add(entry.message());
-                }
-                // as for a move: the dead-letter queue lets go only once the target has written them
-                target.execute(() -> {
-                    target.enqueueAll(messages);
-                    q.execute(() -> q.finish(entries));
-                });
-                movedTo.put(target.name(), messages.size());
-                moved += messages.size();
-            }
-            return new RedriveResult(moved, movedTo, left.size());
+        return ChunkedTransfer.start(dlq, 0, e -> {
+            String origin = deathQueue(e.message());
+            return origin == null || origin.equals(queue) ? null : v.queue(origin);
         });
     }
 

@@ -167,6 +167,18 @@ public final class MessageQueue implements Destination {
         }
     }
 
+    /**
+     * Takes over one reference of each message and returns true, unless the queue is deleted or the broker is
+     * stopping: then it returns false and the caller keeps the messages.
+     */
+    public boolean offer(List<Message> messages) {
+        if (deleted || closed) {
+            return false;
+        }
+        enqueueAll(messages);
+        return true;
+    }
+
     /** Takes over one reference of each message (messages the broker itself moves or publishes). */
     public void enqueueAll(List<Message> messages) {
         QueueWork work = new QueueWork();

@@ -81,4 +81,48 @@ class MoveAndRedriveTest {
             assertEquals("orphan", new String(ch.basicGet("dlq", true).getBody()));
         }
     }
+
+    @Test
+    void aBacklogOfSeveralChunksMovesWholeAndInOrder() throws Exception {
+        try (Connection c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("big-from", true, false, false, null);
+            ch.queueDeclare("big-to", true, false, false, null);
+            ch.confirmSelect();
+            for (int i = 0; i < 2_500; i++) {
+                ch.basicPublish("", "big-from", com.rabbitmq.client.MessageProperties.PERSISTENT_BASIC,
+                        ("m" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            ch.waitForConfirmsOrDie(10_000);
+
+            assertEquals(2_500, mgmt.post("/api/queues/" + V + "/big-from/move", "{\"destination\":\"big-to\"}")
+                    .json().get("moved").asInt());
+            await().atMost(Duration.ofSeconds(10)).until(() -> messages("big-to") == 2_500 && messages("big-from") == 0);
+            for (int i = 0; i < 2_500; i++) {
+                assertEquals("m" + i, new String(ch.basicGet("big-to", true).getBody(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void aRedriveOfSeveralChunksLeavesTheMessagesWithoutAQueueInOrder() throws Exception {
+        try (Connection c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("jobs", false, false, false, null);
+            ch.queueDeclare("big-dlq", false, false, false, null);
+            ch.confirmSelect();
+            for (int i = 0; i < 2_500; i++) {
+                AMQP.BasicProperties p = i % 2 == 0 ? MoveAndRedriveTestSupport.deadLettered("jobs") : null;
+                ch.basicPublish("", "big-dlq", p, ("m" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            ch.waitForConfirmsOrDie(10_000);
+
+            JsonNode result = mgmt.post("/api/queues/" + V + "/big-dlq/redrive", "").json();
+            assertEquals(1_250, result.get("moved").asInt());
+            assertEquals(1_250, result.get("left").asInt());
+            await().atMost(Duration.ofSeconds(10)).until(() -> messages("jobs") == 1_250);
+            for (int i = 0; i < 2_500; i++) {
+                String queue = i % 2 == 0 ? "jobs" : "big-dlq";
+                assertEquals("m" + i, new String(ch.basicGet(queue, true).getBody(), StandardCharsets.UTF_8));
+            }
+        }
+    }
 }

@@ -1,0 +1,125 @@
+package io.warren.broker.admin;
+
+import io.warren.broker.message.Message;
+import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.QueueEntry;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Moves ready messages out of a queue to other queues in chunks, so a backlog paged out to disk is never pulled
+ * into memory whole. A chunk goes to its targets in order; the source lets go of a message's log record only once
+ * its target has written it (a crash in between leaves it in both queues, never in neither), and takes the next
+ * chunk only when the last one is settled. A target that refuses (deleted meanwhile) gets nothing more: what it
+ * refused goes back to its place in the source and the transfer ends.
+ */
+final class ChunkedTransfer {
+    static final int CHUNK = 1_000;
+
+    private final MessageQueue source;
+    private final Function<QueueEntry, MessageQueue> route;
+    private final CompletableFuture<RedriveResult> result = new CompletableFuture<>();
+    private final Map<String, Integer> movedTo = new LinkedHashMap<>();
+    private int remaining;
+    private int moved;
+    private int left;
+    private int unsettledGroups;
+    private boolean refused;
+
+    /**
+     * route names each message's target, or returns null (or the source) for a message that stays: it goes to
+     * the source's tail, behind what this transfer moves on. At most max messages (0: those ready at the start).
+     */
+    private ChunkedTransfer(MessageQueue source, int max, Function<QueueEntry, MessageQueue> route) {
+        this.source = source;
+        this.remaining = max;
+        this.route = route;
+    }
+
+    static CompletableFuture<RedriveResult> start(MessageQueue source, int max,
+                                                  Function<QueueEntry, MessageQueue> route) {
+        ChunkedTransfer t = new ChunkedTransfer(source, max, route);
+        QueueCalls.on(source, q -> {
+            if (t.remaining <= 0) {
+                t.remaining = q.readyCount();
+            }
+            t.nextChunk();
+            return null;
+        }).whenComplete((v, e) -> {
+            if (e != null) {
+                t.result.completeExceptionally(e);
+            }
+        });
+        return t.result;
+    }
+
+    // on the source's thread
+    private void nextChunk() {
+        List<QueueEntry> taken = new ArrayList<>();
+        QueueEntry e;
+        while (!refused && taken.size() < Math.min(CHUNK, remaining) && (e = source.poll(false)) != null) {
+            taken.add(e);
+        }
+        if (taken.isEmpty()) {
+            result.complete(new RedriveResult(moved, movedTo, left));
+            return;
+        }
+        remaining -= taken.size();
+        Map<MessageQueue, List<QueueEntry>> byTarget = new IdentityHashMap<>();
+        List<MessageQueue> order = new ArrayList<>();
+        for (QueueEntry entry : taken) {
+            MessageQueue target = route.apply(entry);
+            if (target == null) {
+                target = source;
+            }
+            byTarget.computeIfAbsent(target, t -> {
+                order.add(t);
+                return new ArrayList<>();
+            }).add(entry);
+        }
+        unsettledGroups = order.size();
+        for (MessageQueue target : order) {
+            hand(target, byTarget.get(target));
+        }
+    }
+
+    private void hand(MessageQueue target, List<QueueEntry> entries) {
+        List<Message> messages = new ArrayList<>(entries.size());
+        for (QueueEntry entry : entries) {
+            messages.add(entry.message());
+        }
+        Runnable offer = () -> {
+            boolean took = target.offer(messages);
+            source.execute(() -> settle(target, entries, took));
+        };
+        if (target == source) {
+            offer.run();
+        } else {
+            target.execute(offer);
+        }
+    }
+
+    // on the source's thread
+    private void settle(MessageQueue target, List<QueueEntry> entries, boolean took) {
+        if (took) {
+            source.finish(entries);
+            if (target == source) {
+                left += entries.size();
+            } else {
+                moved += entries.size();
+                movedTo.merge(target.name(), entries.size(), Integer::sum);
+            }
+        } else {
+            refused = true;
+            source.requeueUndelivered(entries, true);
+        }
+        if (--unsettledGroups == 0) {
+            nextChunk();
+        }
+    }
+}
