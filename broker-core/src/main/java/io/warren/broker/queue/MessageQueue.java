@@ -297,7 +297,7 @@ public final class MessageQueue implements Destination {
         if (wereUnacked) {
             unackedCount = Math.max(0, unackedCount - entries.size());
         }
-        if (deleted) {
+        if (deleted || closed) {
             entries.forEach(e -> e.message().release());
             return;
         }

@@ -228,13 +228,16 @@ final class QueueBacklog {
                 tailSeq = seq + 1;
             });
             paged -= n;
+            if (paged == 0) {
+                pagedBytes = 0; // recovered records count their whole payload, read-back ones their body
+            }
             if (n == 0) {
                 LOG.error("{}: its log has no more records although {} messages were paged out; they are lost",
                         owner, paged);
                 paged = 0;
                 pagedBytes = 0;
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.error("{}: cannot read its log; {} paged-out messages are lost", owner, paged, e);
             paged = 0;
             pagedBytes = 0;

@@ -221,10 +221,26 @@ public final class VirtualHost {
         QueueLog log = durable && !exclusive ? openLog(queue) : null;
         MessageQueue q = new MessageQueue(queue, name, durable, exclusive, autoDelete, arguments,
                 exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue, storage, log);
-        journal.queueDeclared(q);
+        try {
+            journal.queueDeclared(q);
+        } catch (RuntimeException e) {
+            // not recorded, so not declared: its log must not stay open without a queue
+            closeLog(log);
+            throw e;
+        }
         queues.put(queue, q);
         // every queue is bound to the default exchange under its own name; routing does that by lookup
         return new QueueDeclareResult(q, true);
+    }
+
+    private static void closeLog(QueueLog log) {
+        if (log != null) {
+            try {
+                log.close();
+            } catch (IOException e) {
+                // the declaration fails anyway; the log is recovered from its files next time
+            }
+        }
     }
 
     private QueueLog openLog(String queue) {

@@ -62,6 +62,9 @@ final class QueueMessagesHandler {
             throw ApiException.badRequest("'encoding' must be auto or base64");
         }
         int truncate = body.has("truncate") ? Json.integer(body, "truncate", Integer.MAX_VALUE) : Integer.MAX_VALUE;
+        if (truncate < 0) {
+            throw ApiException.badRequest("truncate must not be negative, got " + truncate);
+        }
         QueuesHandler.existing(ctx, v, name);
         List<GotMessage> got = ApiContext.await(ctx.admin().messages().get(v, name, count, requeue));
         List<Map<String, Object>> out = new ArrayList<>();

@@ -118,6 +118,9 @@ class AccessControlTest {
         assertEquals(400, mgmt.post("/api/exchanges/" + enc("/") + "/amq.default/publish",
                 "{\"routing_key\":\"q\",\"payload\":\"x\",\"properties\":{\"delivery_mode\":\"x\"}}").status());
         assertEquals(400, mgmt.put("/api/exchanges/" + enc("/") + "/x", "{\"type\":\"nonsense\"}").status());
+        mgmt.put("/api/queues/" + enc("/") + "/peek", "{}");
+        assertEquals(400, mgmt.post("/api/queues/" + enc("/") + "/peek/get",
+                "{\"count\":1,\"ackmode\":\"ack_requeue_true\",\"encoding\":\"auto\",\"truncate\":-1}").status());
         assertEquals(400, mgmt.put("/api/permissions/" + enc("/") + "/guest",
                 "{\"configure\":\"(\",\"write\":\".*\",\"read\":\".*\"}").status());
         assertEquals(400, mgmt.post("/api/definitions", "{\"queues\":[{\"vhost\":\"nope\",\"name\":\"q\"}]}")
