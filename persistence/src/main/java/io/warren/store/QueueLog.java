@@ -436,7 +436,7 @@ public final class QueueLog {
         }
         if (seg.live == 0) {
             deleteSegment(seg);
-        } else if (seg.live < settings.compactBelow() * seg.records) {
+        } else if (!seg.compactionFailed && seg.live < settings.compactBelow() * seg.records) {
             compact(seg);
         }
     }
@@ -459,6 +459,8 @@ public final class QueueLog {
             kept = SegmentCompactor.compact(dir, seg);
         } catch (IOException e) {
             // The originals stay in place (renames are atomic), so the log is as it was, just not smaller.
+            // e.g. a full disk: not tried again for this segment in this session, rather than on every ack
+            seg.compactionFailed = true;
             LOG.warn("{}: compaction failed; keeping the segment as it is", seg.file, e);
             Files.deleteIfExists(seg.file.resolveSibling(seg.file.getFileName() + ".tmp"));
             return;

@@ -29,6 +29,8 @@ final class Segment {
     /** End of the last complete record: where the next append or the footer goes. */
     long dataEnd;
     boolean sealed;
+    /** A compaction of it failed (full disk?): it is left as it is until it can be deleted. */
+    boolean compactionFailed;
 
     final SeqSet acked = new SeqSet();
     /**

@@ -46,6 +46,7 @@ final class QueueBacklog {
     private boolean unflushed;
     private boolean persistentAppended;
     private IOException batchFailure;
+    private boolean writesFailing;
 
     /** log is the durable queue's log as opened (and recovered), or null; opener opens one on first need. */
     QueueBacklog(String owner, boolean durable, QueueStorage storage, QueueLog log) {
@@ -118,10 +119,21 @@ final class QueueBacklog {
             return true;
         } catch (IOException | UncheckedIOException e) {
             if (batchFailure == null) {
-                LOG.error("{}: cannot write to its log, keeping the message in memory only", owner, e);
                 batchFailure = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+                writeFailed("cannot write to its log, keeping the message in memory only", batchFailure);
             }
             return false;
+        }
+    }
+
+    // a full disk fails every batch: the first failure is logged in full, the rest only until writes work again
+    private void writeFailed(String what, IOException cause) {
+        if (!writesFailing) {
+            writesFailing = true;
+            LOG.error("{}: {} (further failures are logged without detail until a write succeeds)", owner, what,
+                    cause);
+        } else {
+            LOG.debug("{}: {}: {}", owner, what, cause.toString());
         }
     }
 
@@ -173,10 +185,14 @@ final class QueueBacklog {
             unflushed = false;
             try {
                 log.flush();
+                if (writesFailing) {
+                    writesFailing = false;
+                    LOG.info("{}: writing its log works again", owner);
+                }
             } catch (IOException e) {
                 // the log cut the failed records off: those paged out are lost, the rest stay in memory only
-                LOG.error("{}: writing its log failed; {} messages paged out in this batch are lost", owner,
-                        pagedOut.size(), e);
+                writeFailed("writing its log failed; " + pagedOut.size() + " messages paged out in this batch "
+                        + "are lost", e);
                 paged -= pagedOut.size();
                 throw e;
             }
