@@ -308,7 +308,7 @@ public final class AmqpChannel {
         } else if (m instanceof Tx.Commit) {
             requireTx();
             // commit-ok only once the committed persistent messages are on disk; later frames wait for it
-            PublishBarrier barrier = new PublishBarrier(() -> connection.executor().execute(
+            PublishBarrier barrier = new PublishBarrier(b -> connection.executor().execute(
                     () -> resume(this::commitDone)));
             commitBarrier = barrier;
             try {

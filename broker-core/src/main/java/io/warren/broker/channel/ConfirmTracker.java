@@ -47,9 +47,7 @@ final class ConfirmTracker {
             return null;
         }
         if (current == null) {
-            PublishBarrier[] self = new PublishBarrier[1];
-            self[0] = new PublishBarrier(() -> onComplete.accept(self[0]));
-            current = self[0];
+            current = new PublishBarrier(onComplete);
         }
         return current;
     }

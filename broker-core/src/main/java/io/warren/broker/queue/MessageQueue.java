@@ -404,7 +404,7 @@ public final class MessageQueue implements Destination {
      */
     public void close() {
         closed = true;
-        ready.releaseMemory(e -> e.message().release());
+        ready.releaseMemory();
     }
 
     public boolean isDeleted() {

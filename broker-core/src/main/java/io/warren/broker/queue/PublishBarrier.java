@@ -2,6 +2,7 @@ package io.warren.broker.queue;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * One channel batch of confirmable publishes, waiting until every queue that logged a persistent message of it
@@ -10,11 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PublishBarrier {
     private final AtomicInteger pending = new AtomicInteger(1);
-    private final Runnable onComplete;
+    private final Consumer<PublishBarrier> onComplete;
     private volatile IOException failure;
 
     /** onComplete runs once, on the thread that releases the last hold; it should only hand work over. */
-    public PublishBarrier(Runnable onComplete) {
+    public PublishBarrier(Consumer<PublishBarrier> onComplete) {
         this.onComplete = onComplete;
     }
 
@@ -26,7 +27,7 @@ public final class PublishBarrier {
     /** Releases holds: the channel's own (1) at the end of its batch, or a queue's once its fsync is done. */
     public void release(int holds) {
         if (pending.addAndGet(-holds) == 0) {
-            onComplete.run();
+            onComplete.accept(this);
         }
     }
 

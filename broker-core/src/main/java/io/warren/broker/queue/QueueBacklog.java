@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -342,8 +341,8 @@ final class QueueBacklog {
     }
 
     /** Releases every message in memory (broker shutting down); the log stays as it is. */
-    void releaseMemory(Consumer<QueueEntry> action) {
-        memory.clear(action);
+    void releaseMemory() {
+        memory.clear(e -> e.message().release());
         reportMemory();
     }
 

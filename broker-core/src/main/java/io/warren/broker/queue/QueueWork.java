@@ -85,21 +85,24 @@ public final class QueueWork {
 
     /** Releases everything: the connection went away before the queue got the work, or the queue was deleted. */
     public void discard() {
-        if (messages != null) {
-            messages.forEach(Message::release);
-        }
-        for (int i = 0; i < barrierCount(); i++) {
-            barriers.get(i).release(barrierHolds[i]);
-        }
+        drop(null);
     }
 
     /** Releases everything, failing the barriers: the messages were not taken (the broker is stopping). */
     void fail(IOException cause) {
+        drop(cause);
+    }
+
+    private void drop(IOException cause) {
         if (messages != null) {
             messages.forEach(Message::release);
         }
         for (int i = 0; i < barrierCount(); i++) {
-            barriers.get(i).fail(barrierHolds[i], cause);
+            if (cause == null) {
+                barriers.get(i).release(barrierHolds[i]);
+            } else {
+                barriers.get(i).fail(barrierHolds[i], cause);
+            }
         }
     }
 }
