@@ -182,7 +182,8 @@ public final class Broker implements AutoCloseable {
     public VirtualHost addVhost(String name) {
         return vhosts.computeIfAbsent(name, n -> {
             definitions.journal().vhostAdded(n);
-            return new VirtualHost(n, workerGroup::next, definitions.journal(), queueStorage);
+            return new VirtualHost(n, workerGroup::next, definitions.journal(), queueStorage,
+                    messageTotals::deadLettered);
         });
     }
 

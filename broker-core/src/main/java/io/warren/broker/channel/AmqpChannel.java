@@ -521,12 +521,16 @@ public final class AmqpChannel {
             requeue(settled);
             return;
         }
-        // acked, or rejected without requeue (dead-lettering comes with the lifecycle work): finished
+        // acked: finished; rejected without requeue: the queue dead-letters or drops it
         counters.add(ack ? ChannelCounters.ACKED : ChannelCounters.REJECTED, settled.size());
         for (int i = 0, n = settled.size(); i < n; i++) {
             UnackedDeliveries.Delivery d = settled.get(i);
-            d.entry().message().release();
-            connection.settleWith(d.queue(), d.entry());
+            if (ack) {
+                d.entry().message().release();
+                connection.settleWith(d.queue(), d.entry());
+            } else {
+                connection.rejectWith(d.queue(), d.entry());
+            }
             releaseCredit(d);
         }
     }

@@ -79,12 +79,22 @@ final class ConfirmTracker {
         Batch b;
         while ((b = waiting.peekFirst()) != null && b.ready()) {
             waiting.pollFirst();
+            long[] refused = b.barrier() == null ? null : b.barrier().refusedTags();
             if (b.barrier() != null && b.barrier().failure() != null) {
                 if (ackUpTo >= 0) {
                     send.accept(ack(ackUpTo));
                     ackUpTo = -1;
                 }
                 send.accept(nack(b.lastTag()));
+            } else if (refused != null && refused.length > 0) {
+                // a full queue refused some messages: nack exactly those, ack the rest around them
+                for (long tag : refused) {
+                    if (tag - 1 > confirmed) {
+                        send.accept(ack(tag - 1));
+                    }
+                    send.accept(nack(tag));
+                }
+                ackUpTo = b.lastTag() > confirmed ? b.lastTag() : -1;
             } else {
                 ackUpTo = b.lastTag();
             }

@@ -10,6 +10,7 @@ import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.Expiration;
 import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.stats.ChannelCounters;
 import io.warren.broker.vhost.ExchangeEntity;
@@ -65,6 +66,7 @@ final class Publisher {
                         x.name(), vhost.name());
             }
             checkUserId(m);
+            checkExpiration(m);
             m = rewriteReplyTo(m);
         } catch (RuntimeException e) {
             m.release();
@@ -107,6 +109,18 @@ final class Publisher {
         }
     }
 
+    /** RabbitMQ refuses a publish whose expiration is not a non-negative integer (milliseconds). */
+    private static void checkExpiration(Message m) {
+        if (!m.hasProperty(Message.EXPIRATION_FLAG)) {
+            return;
+        }
+        String expiration = m.properties().expiration();
+        if (Expiration.parse(expiration) < 0) {
+            throw AmqpException.channel(PRECONDITION_FAILED, "invalid expiration '%s': it must be a non-negative "
+                    + "number of milliseconds", expiration);
+        }
+    }
+
     /** A request whose reply-to is amq.rabbitmq.reply-to gets this channel's own reply address. */
     private Message rewriteReplyTo(Message m) {
         if (!m.hasProperty(Message.REPLY_TO_FLAG)) {
@@ -136,13 +150,14 @@ final class Publisher {
     // the queues take the message at the end of the batch; consumes the caller's reference
     private void route(Message m, ExchangeEntity x, boolean mandatory) {
         try {
+            long tag = confirms.published();
             boolean routed;
             if (x == null) {
                 routed = false; // deleted inside a transaction
             } else if (x.isDefault() && m.routingKey().startsWith(ReplyToRegistry.PREFIX)) {
                 routed = routeReply(m);
             } else {
-                routed = routeToQueues(x, m);
+                routed = routeToQueues(x, m, tag);
             }
             ChannelCounters counters = channel.counters();
             counters.add(ChannelCounters.PUBLISHED, 1);
@@ -154,7 +169,6 @@ final class Publisher {
                 connection.output().content(channel.number(),
                         new Basic.Return(NO_ROUTE, "NO_ROUTE", m.exchange(), m.routingKey()), m);
             }
-            confirms.published();
         } finally {
             m.release();
         }
@@ -169,7 +183,7 @@ final class Publisher {
         return true;
     }
 
-    private boolean routeToQueues(ExchangeEntity x, Message m) {
+    private boolean routeToQueues(ExchangeEntity x, Message m, long tag) {
         // only a message that carries headers is decoded; a headers exchange treats none as an empty table
         Map<String, Object> headers = m.hasHeaders() ? m.properties().headers() : null;
         targets.clear();
@@ -190,12 +204,14 @@ final class Publisher {
         }
         boolean persistent = toQueue.isPersistent();
         for (MessageQueue q : targets) {
-            // a persistent message in a durable queue is confirmed only once the queue's log has it on disk
-            PublishBarrier barrier = persistent && q.persistsMessages() ? channel.confirmBarrier() : null;
+            // a persistent message in a durable queue is confirmed only once the queue's log has it on disk, and a
+            // message to a queue that may refuse it only once the queue has taken it
+            PublishBarrier barrier = (persistent && q.persistsMessages()) || q.rejectsPublishes()
+                    ? channel.confirmBarrier() : null;
             if (barrier != null) {
                 barrier.expect();
             }
-            connection.publishTo(q, toQueue.retain(), barrier);
+            connection.publishTo(q, toQueue.retain(), barrier, tag);
         }
         if (toQueue != m) {
             toQueue.release();

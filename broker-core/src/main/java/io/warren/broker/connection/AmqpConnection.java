@@ -167,8 +167,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
     /** Queues a publish for the queue's next batch task; takes over one reference of the message. */
     /** Hands a message to a queue at the end of the batch; barrier (or null) waits for it to reach disk. */
-    public void publishTo(MessageQueue q, Message m, PublishBarrier barrier) {
-        queueWork.publish(q, m, barrier);
+    public void publishTo(MessageQueue q, Message m, PublishBarrier barrier, long confirmTag) {
+        queueWork.publish(q, m, barrier, confirmTag);
         flow.publishedTo(q);
     }
 
@@ -190,6 +190,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     /** The queue's delivery is finished with (acked, or rejected without requeue). */
     public void settleWith(MessageQueue q, QueueEntry entry) {
         queueWork.settle(q, entry);
+    }
+
+    /** The delivery was rejected without requeue: the queue dead-letters or drops it (and releases it). */
+    public void rejectWith(MessageQueue q, QueueEntry entry) {
+        queueWork.reject(q, entry);
     }
 
     /** Sends gathered queue work now, so a following request to the queue is ordered after it. */

@@ -28,8 +28,12 @@ final class QueueWorkBatch {
     }
 
     /** Takes over one reference of the message; barrier (or null) waits for the queue to have it on disk. */
-    void publish(MessageQueue q, Message m, PublishBarrier barrier) {
-        pendingFor(q).publish(m, barrier);
+    void publish(MessageQueue q, Message m, PublishBarrier barrier, long confirmTag) {
+        pendingFor(q).publish(m, barrier, confirmTag);
+    }
+
+    void reject(MessageQueue q, QueueEntry entry) {
+        pendingFor(q).reject(entry);
     }
 
     void settle(MessageQueue q, QueueEntry entry) {

@@ -73,6 +73,7 @@ public final class Message extends AbstractReferenceCounted {
     /** Property flag bits, as on the wire (AMQP 0-9-1 basic class). */
     public static final int HEADERS_FLAG = 0x2000;
     public static final int REPLY_TO_FLAG = 0x0200;
+    public static final int EXPIRATION_FLAG = 0x0100;
     public static final int USER_ID_FLAG = 0x0010;
 
     /** True when the property flags say a headers table is present, without decoding anything. */

@@ -9,14 +9,18 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A FIFO queue of messages and its consumers. All of its state belongs to one event loop thread: other
  * threads hand it work through {@link #execute}, like messages to an Erlang process.
  */
 public final class MessageQueue implements Destination {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageQueue.class);
     /** Deliveries handed to one consumer in one task: large enough to amortise, small enough to interleave. */
     private static final int MAX_BATCH = 256;
     /**
@@ -38,8 +42,18 @@ public final class MessageQueue implements Destination {
     private final Object exclusiveOwner;
     private final EventExecutor loop;
     private final Consumer<MessageQueue> onAutoDelete;
+    private final DeadLetterer deadLetterer;
 
     // owned by the loop thread
+    private QueueSettings settings;
+    private String policyName;
+    private Map<String, Object> effectiveArguments;
+    // some ready message may carry an expiry time
+    private boolean expiring;
+    private ScheduledFuture<?> expiryTimer;
+    private long expiryTimerAt;
+    private ScheduledFuture<?> unusedTimer;
+    private long lastUsedMillis = System.currentTimeMillis();
     private final QueueBacklog ready;
     private final List<QueueConsumer> consumers = new ArrayList<>();
     private final List<QueueConsumer> dispatching = new ArrayList<>();
@@ -51,6 +65,7 @@ public final class MessageQueue implements Destination {
     private long lastDeliveryNanos;
     private final List<FlowWaiter> flowWaiters = new ArrayList<>();
     private volatile boolean inFlow;
+    private volatile boolean rejectsPublishes;
 
     // snapshots other threads may read for statistics
     private volatile int readyCount;
@@ -65,7 +80,8 @@ public final class MessageQueue implements Destination {
      */
     public MessageQueue(String name, String vhost, boolean durable, boolean exclusive, boolean autoDelete,
                         Map<String, Object> arguments, Object exclusiveOwner, EventExecutor loop,
-                        Consumer<MessageQueue> onAutoDelete, QueueStorage storage, QueueLog log) {
+                        Consumer<MessageQueue> onAutoDelete, QueueStorage storage, QueueLog log,
+                        DeadLetterRouting deadLetterRouting) {
         this.name = name;
         this.vhost = vhost;
         this.durable = durable;
@@ -78,6 +94,13 @@ public final class MessageQueue implements Destination {
         this.ready = new QueueBacklog(toString(), persistsMessages(), storage, log);
         this.nextSequence = ready.nextSequence();
         this.readyCount = ready.size();
+        this.deadLetterer = new DeadLetterer(this, deadLetterRouting);
+        this.settings = QueueSettings.from(arguments);
+        this.effectiveArguments = arguments;
+        this.rejectsPublishes = settings.rejectsPublishes();
+        // recovered messages may carry expiry times: look at the head once the queue runs
+        this.expiring = settings.messageTtl() >= 0 || ready.size() > 0;
+        loop.execute(this::settingsChanged);
     }
 
     public String name() {
@@ -149,6 +172,24 @@ public final class MessageQueue implements Destination {
         return new ArrayList<>(consumers);
     }
 
+    /**
+     * True when a full queue refuses publishes (x-overflow reject-publish): confirming publishers then hand every
+     * message a confirm barrier so that each refusal can be nacked. Read by publishers on their own threads.
+     */
+    public boolean rejectsPublishes() {
+        return rejectsPublishes;
+    }
+
+    /** The name of the policy that applies to the queue, or null; on the queue's thread. */
+    public String policyName() {
+        return policyName;
+    }
+
+    /** The queue's arguments over its policy's keys, as in force; on the queue's thread. */
+    public Map<String, Object> effectiveArguments() {
+        return effectiveArguments;
+    }
+
     /** True while publishers to this queue should pause; read by publishers on their own threads. */
     public boolean inFlow() {
         return inFlow;
@@ -164,6 +205,9 @@ public final class MessageQueue implements Destination {
         }
         if (work.settledCount() > 0) {
             settled(work.settledCount(), work.settledLogged());
+        }
+        if (work.rejected() != null) {
+            rejected(work.rejected());
         }
     }
 
@@ -209,19 +253,233 @@ public final class MessageQueue implements Destination {
             work.fail(new IOException("the broker is shutting down"));
             return;
         }
+        QueueSettings s = settings;
+        long now = System.currentTimeMillis();
+        int accepted = 0;
         for (int i = 0, n = messages.size(); i < n; i++) {
-            ready.add(messages.get(i), nextSequence++);
+            Message m = messages.get(i);
+            if (rejectsPublishes && s.isFull(ready.size(), ready.bytes())) {
+                refuse(m, i, work, s);
+                continue;
+            }
+            ready.add(m, nextSequence++, expiresAt(m, s, now));
+            accepted++;
         }
         ready.endBatch(work);
-        counters.add(QueueCounters.PUBLISHED, messages.size());
+        counters.add(QueueCounters.PUBLISHED, accepted);
+        if (s.overflow() == QueueSettings.Overflow.DROP_HEAD) {
+            dropOverLimit(s);
+        }
+        drain(now);
+        if (expiring) {
+            expireHead(now); // sets the timer that expires the head when nobody consumes
+        }
+        updateCounts();
+    }
+
+    // x-overflow reject-publish(-dlx): the publisher hears a nack, and -dlx dead-letters the refused message
+    private void refuse(Message m, int index, QueueWork work, QueueSettings s) {
+        work.refuse(index);
+        if (s.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX && s.deadLetters()) {
+            deadLetterer.deadLetter(m, DeathReason.MAXLEN, s);
+        } else {
+            m.release();
+        }
+    }
+
+    private long expiresAt(Message m, QueueSettings s, long now) {
+        long at = s.messageTtl() >= 0 ? now + s.messageTtl() : QueueEntry.NEVER;
+        if (m.hasProperty(Message.EXPIRATION_FLAG)) {
+            long ttl = Expiration.parse(m.properties().expiration());
+            if (ttl >= 0) {
+                at = Math.min(at, now + ttl);
+            }
+        }
+        if (at != QueueEntry.NEVER && !expiring) {
+            expiring = true;
+        }
+        return at;
+    }
+
+    // x-overflow drop-head: the oldest messages make room
+    private void dropOverLimit(QueueSettings s) {
+        List<QueueEntry> dropped = null;
+        while (s.overLength(ready.size(), ready.bytes())) {
+            QueueEntry e = ready.poll();
+            if (e == null) {
+                break;
+            }
+            if (dropped == null) {
+                dropped = new ArrayList<>();
+            }
+            dropped.add(e);
+        }
+        if (dropped != null) {
+            died(dropped, DeathReason.MAXLEN);
+        }
+    }
+
+    /**
+     * Entries that leave the queue dead: dead-lettered when the queue has a dead-letter exchange, else dropped.
+     * Their log records are acked once any durable copies are safe. Takes over the entries' messages.
+     */
+    private void died(List<QueueEntry> entries, DeathReason reason) {
+        QueueSettings s = settings;
+        if (!s.deadLetters()) {
+            for (QueueEntry e : entries) {
+                e.message().release();
+            }
+            forget(entries);
+            return;
+        }
+        deadLetterer.deadLetter(entries, reason, s, durable -> {
+            if (durable) {
+                forget(entries);
+            }
+        });
+    }
+
+    private void forget(List<QueueEntry> entries) {
+        if (!deleted) {
+            ready.settled(entries);
+            ready.flushQuietly();
+        }
+    }
+
+    /** Deliveries rejected without requeue: dead-lettered or dropped. */
+    private void rejected(List<QueueEntry> entries) {
+        unackedCount = Math.max(0, unackedCount - entries.size());
+        if (deleted || closed) {
+            entries.forEach(e -> e.message().release());
+            return;
+        }
+        died(entries, DeathReason.REJECTED);
         drain();
+        updateCounts();
+    }
+
+    // ---- expiry ----
+
+    /** Messages at the head whose time is up leave the queue; the timer is set for the next one. */
+    private void expireHead(long now) {
+        List<QueueEntry> expired = null;
+        QueueEntry e;
+        while ((e = ready.peek()) != null && e.expiresAt() < now) {
+            ready.poll();
+            if (expired == null) {
+                expired = new ArrayList<>();
+            }
+            expired.add(e);
+        }
+        if (expired != null) {
+            died(expired, DeathReason.EXPIRED);
+            updateCounts();
+        }
+        if (e == null) {
+            expiring = settings.messageTtl() >= 0;
+        } else if (e.expiresAt() != QueueEntry.NEVER) {
+            scheduleExpiry(e.expiresAt());
+        }
+    }
+
+    private void scheduleExpiry(long at) {
+        if (expiryTimer != null) {
+            if (expiryTimerAt <= at) {
+                return;
+            }
+            expiryTimer.cancel(false);
+        }
+        expiryTimerAt = at;
+        // a message expires once its time has passed: look 1 ms after it
+        expiryTimer = loop.schedule(() -> {
+            expiryTimer = null;
+            if (!deleted && !closed) {
+                expireHead(System.currentTimeMillis());
+            }
+        }, Math.max(0, at + 1 - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- x-expires: a queue nobody uses goes away ----
+
+    /** The queue is used (declared again, consumed from, got from): its x-expires countdown starts again. */
+    public void touch() {
+        lastUsedMillis = System.currentTimeMillis();
+        scheduleUnused();
+    }
+
+    private void scheduleUnused() {
+        long expires = settings.expires();
+        if (unusedTimer != null) {
+            unusedTimer.cancel(false);
+            unusedTimer = null;
+        }
+        if (expires < 0 || deleted || closed || !consumers.isEmpty()) {
+            return;
+        }
+        long delay = Math.max(0, lastUsedMillis + expires - System.currentTimeMillis());
+        unusedTimer = loop.schedule(() -> {
+            unusedTimer = null;
+            if (deleted || closed || !consumers.isEmpty()) {
+                return;
+            }
+            if (System.currentTimeMillis() - lastUsedMillis >= settings.expires()) {
+                LOG.info("{} expired: unused for {} ms (x-expires)", this, settings.expires());
+                onAutoDelete.accept(this);
+            } else {
+                scheduleUnused();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- settings and policies ----
+
+    /**
+     * A policy now applies (policyName null: none does); effectiveArguments are the queue's arguments over the
+     * policy's keys. The new TTL applies to messages published from now on, as in RabbitMQ.
+     */
+    public void applyPolicy(String policyName, Map<String, Object> effectiveArguments) {
+        QueueSettings s;
+        try {
+            s = QueueSettings.from(effectiveArguments);
+        } catch (QueueSettings.InvalidArgument e) {
+            LOG.warn("{}: policy '{}' not applied: invalid '{}': {}", this, policyName, e.argument(),
+                    e.getMessage());
+            return;
+        }
+        this.policyName = policyName;
+        this.effectiveArguments = effectiveArguments;
+        this.settings = s;
+        this.rejectsPublishes = s.rejectsPublishes();
+        this.expiring |= s.messageTtl() >= 0;
+        settingsChanged();
+    }
+
+    private void settingsChanged() {
+        if (deleted || closed) {
+            return;
+        }
+        scheduleUnused();
+        if (settings.overflow() == QueueSettings.Overflow.DROP_HEAD) {
+            dropOverLimit(settings);
+        }
+        if (expiring) {
+            expireHead(System.currentTimeMillis());
+        }
         updateCounts();
     }
 
     /** Pushes ready messages to consumers with credit, round robin, one batch per consumer. */
     public void drain() {
+        drain(expiring ? System.currentTimeMillis() : 0);
+    }
+
+    // now: the time expiry is judged by (messages published in this very task are not yet expired)
+    private void drain(long now) {
         if (deleted || consumers.isEmpty() || ready.isEmpty()) {
             return;
+        }
+        if (expiring) {
+            expireHead(now);
         }
         int n = consumers.size();
         int idle = 0;
@@ -240,6 +498,11 @@ public final class MessageQueue implements Destination {
             if (e == null) {
                 c.release(1, 1); // the backlog's disk part turned out unreadable
                 break;
+            }
+            if (e.expiresAt() < now) {
+                c.release(1, 1);
+                died(new ArrayList<>(List.of(e)), DeathReason.EXPIRED);
+                continue;
             }
             ready.delivered(e, c.noAck());
             if (!c.noAck()) {
@@ -304,11 +567,28 @@ public final class MessageQueue implements Destination {
         if (redelivered) {
             counters.add(QueueCounters.REDELIVERED, entries.size());
         }
+        long limit = settings.deliveryLimit();
+        List<QueueEntry> poison = null;
         for (QueueEntry e : entries) {
             if (redelivered) {
                 e.markRedelivered();
+                e.returned();
+                if (limit >= 0) {
+                    // x-delivery-limit, as quorum queues have it: returned more often than the limit is poison
+                    if (e.returns() > limit) {
+                        if (poison == null) {
+                            poison = new ArrayList<>();
+                        }
+                        poison.add(e);
+                        continue;
+                    }
+                    DeliveryCount.stamp(e);
+                }
             }
             ready.putBack(e);
+        }
+        if (poison != null) {
+            died(poison, DeathReason.DELIVERY_LIMIT);
         }
         drain();
         updateCounts();
@@ -316,6 +596,10 @@ public final class MessageQueue implements Destination {
 
     /** The next ready message for basic.get, or null. */
     public QueueEntry poll(boolean noAck) {
+        touch();
+        if (expiring) {
+            expireHead(System.currentTimeMillis());
+        }
         QueueEntry e = ready.poll();
         if (e != null) {
             ready.delivered(e, noAck);
@@ -353,6 +637,7 @@ public final class MessageQueue implements Destination {
     public void addConsumer(QueueConsumer consumer) {
         consumers.add(consumer);
         hadConsumers = true;
+        touch();
         updateCounts();
     }
 
@@ -365,6 +650,7 @@ public final class MessageQueue implements Destination {
     /** Removes a consumer; an auto-delete queue goes away with its last consumer. */
     public void removeConsumer(QueueConsumer consumer) {
         if (consumers.remove(consumer)) {
+            touch();
             updateCounts();
             if (autoDelete && consumers.isEmpty() && hadConsumers && !deleted && !closed) {
                 onAutoDelete.accept(this);
@@ -389,6 +675,7 @@ public final class MessageQueue implements Destination {
         int n = purge();
         ready.delete();
         deleted = true;
+        cancelTimers();
         List<QueueConsumer> cs = new ArrayList<>(consumers);
         consumers.clear();
         for (QueueConsumer c : cs) {
@@ -404,7 +691,19 @@ public final class MessageQueue implements Destination {
      */
     public void close() {
         closed = true;
+        cancelTimers();
         ready.releaseMemory();
+    }
+
+    private void cancelTimers() {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+            expiryTimer = null;
+        }
+        if (unusedTimer != null) {
+            unusedTimer.cancel(false);
+            unusedTimer = null;
+        }
     }
 
     public boolean isDeleted() {

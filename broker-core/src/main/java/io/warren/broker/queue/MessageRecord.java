@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A message as a log record's payload: exchange and routing key as short strings, the property bytes as
- * received (length-prefixed), then the body. Writing hands the log the message's own buffers, uncopied.
+ * A message as a log record's payload: the time it expires (ms since the epoch, Long.MAX_VALUE for never), exchange
+ * and routing key as short strings, the property bytes as received (length-prefixed), then the body. Writing hands the log the message's own buffers, uncopied.
  */
 final class MessageRecord {
     private MessageRecord() {
@@ -27,12 +27,12 @@ final class MessageRecord {
         private byte[] lastRoutingKeyBytes = new byte[0];
 
         /** The payload parts of a message; valid while the message is and until {@link #reset}. */
-        ByteBuffer[] encode(Message m) {
+        ByteBuffer[] encode(Message m, long expiresAt) {
             byte[] exchange = exchangeBytes(m.exchange());
             byte[] routingKey = routingKeyBytes(m.routingKey());
             ByteBuf props = m.propertyBytes();
-            ByteBuffer head = head(2 + exchange.length + routingKey.length + 4);
-            head.put((byte) exchange.length).put(exchange).put((byte) routingKey.length).put(routingKey)
+            ByteBuffer head = head(8 + 2 + exchange.length + routingKey.length + 4);
+            head.putLong(expiresAt).put((byte) exchange.length).put(exchange).put((byte) routingKey.length).put(routingKey)
                     .putInt(props.readableBytes()).flip();
             ByteBuf body = m.body();
             if (body.nioBufferCount() == 1) {
@@ -83,10 +83,16 @@ final class MessageRecord {
         }
     }
 
+    /** When the message a payload holds expires (ms since the epoch, Long.MAX_VALUE for never). */
+    static long expiresAt(ByteBuffer payload) {
+        return payload.getLong(payload.position());
+    }
+
     /** The message a payload holds; the message owns the payload buffer from then on. */
     static Message decode(ByteBuffer payload, NameCache names) {
         ByteBuf buf = Unpooled.wrappedBuffer(payload);
         try {
+            buf.skipBytes(8);
             String exchange = names.get(buf, buf.readUnsignedByte());
             String routingKey = names.get(buf, buf.readUnsignedByte());
             int propsLength = buf.readInt();

@@ -1,6 +1,8 @@
 package io.warren.broker.queue;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -13,6 +15,8 @@ public final class PublishBarrier {
     private final AtomicInteger pending = new AtomicInteger(1);
     private final Consumer<PublishBarrier> onComplete;
     private volatile IOException failure;
+    // confirm tags of messages a full queue refused (rare): nacked one by one
+    private List<Long> refused;
 
     /** onComplete runs once, on the thread that releases the last hold; it should only hand work over. */
     public PublishBarrier(Consumer<PublishBarrier> onComplete) {
@@ -36,6 +40,24 @@ public final class PublishBarrier {
         failure = cause;
         release(holds);
     }
+
+    /** A queue refused the message with this confirm tag (x-overflow reject-publish); before its hold ends. */
+    public synchronized void refuse(long tag) {
+        if (refused == null) {
+            refused = new ArrayList<>();
+        }
+        refused.add(tag);
+    }
+
+    /** Confirm tags of refused messages, sorted; empty when none. Read once the barrier is complete. */
+    public synchronized long[] refusedTags() {
+        if (refused == null) {
+            return NO_TAGS;
+        }
+        return refused.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+    }
+
+    private static final long[] NO_TAGS = new long[0];
 
     public boolean isComplete() {
         return pending.get() == 0;

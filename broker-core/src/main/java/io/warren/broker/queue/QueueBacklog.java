@@ -86,14 +86,14 @@ final class QueueBacklog {
         return paged;
     }
 
-    /** Takes over one reference of the message. */
-    void add(Message m, long seq) {
+    /** Takes over one reference of the message, which expires at expiresAt (or never: QueueEntry.NEVER). */
+    void add(Message m, long seq, long expiresAt) {
         boolean persistent = durable && m.isPersistent();
         boolean toDisk = paged > 0 || window.isFull(memory.size(), memory.bytes(), memoryPressure.getAsBoolean())
                 || readyMemory.isFull(inMemoryBytes() - reportedBytes);
         boolean logged = false;
         if (persistent || toDisk) {
-            logged = append(m, seq, persistent);
+            logged = append(m, seq, persistent, expiresAt);
         }
         if (toDisk && logged) {
             if (paged++ == 0) {
@@ -102,7 +102,7 @@ final class QueueBacklog {
             pagedBytes += m.bodySize();
             pagedOut.add(m);
         } else {
-            QueueEntry e = new QueueEntry(m, seq, false, logged);
+            QueueEntry e = new QueueEntry(m, seq, false, logged, expiresAt);
             memory.add(e);
             if (logged) {
                 loggedInMemory.add(e);
@@ -110,9 +110,9 @@ final class QueueBacklog {
         }
     }
 
-    private boolean append(Message m, long seq, boolean persistent) {
+    private boolean append(Message m, long seq, boolean persistent, long expiresAt) {
         try {
-            log().append(seq, persistent, encoder.encode(m));
+            log().append(seq, persistent, encoder.encode(m, expiresAt));
             unflushed = true;
             persistentAppended |= persistent;
             return true;
@@ -219,8 +219,21 @@ final class QueueBacklog {
         }
     }
 
+    /** The oldest ready message, left in place, or null; reads it back from disk if need be. */
+    QueueEntry peek() {
+        if (memory.isEmpty() && paged > 0) {
+            refill();
+        }
+        return memory.peek();
+    }
+
     /** The oldest ready message, or null; refills the window from disk as it empties. */
     QueueEntry poll() {
+        refill();
+        return memory.poll();
+    }
+
+    private void refill() {
         if (paged > 0) {
             // while memory is short, read back only what consumers are about to take
             boolean shortOfMemory = memoryPressure.getAsBoolean()
@@ -229,7 +242,6 @@ final class QueueBacklog {
                 pageIn(shortOfMemory ? SHORT_PAGE_IN : window.messages());
             }
         }
-        return memory.poll();
     }
 
     private void pageIn(int upTo) {
@@ -237,7 +249,8 @@ final class QueueBacklog {
         long roomBytes = Math.max(1, window.bytes() - memory.bytes());
         try {
             int n = log.read(tailSeq, Math.min(room, paged), roomBytes, (seq, persistent, delivered, payload) -> {
-                QueueEntry e = new QueueEntry(MessageRecord.decode(payload, names), seq, delivered, true);
+                long expiresAt = MessageRecord.expiresAt(payload);
+                QueueEntry e = new QueueEntry(MessageRecord.decode(payload, names), seq, delivered, true, expiresAt);
                 memory.add(e);
                 pagedBytes = Math.max(0, pagedBytes - e.message().bodySize());
                 tailSeq = seq + 1;

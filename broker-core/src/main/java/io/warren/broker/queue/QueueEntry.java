@@ -4,21 +4,45 @@ import io.warren.broker.message.Message;
 
 /** One message's place in one queue: its position (for requeue in original order) and redelivery state. */
 public final class QueueEntry {
-    private final Message message;
+    private Message message;
     private final long sequence;
+    private final long expiresAt;
     private boolean redelivered;
     private boolean logged;
+    private int returns;
 
     QueueEntry(Message message, long sequence) {
-        this.message = message;
-        this.sequence = sequence;
+        this(message, sequence, false, false, NEVER);
     }
 
-    QueueEntry(Message message, long sequence, boolean redelivered, boolean logged) {
+    QueueEntry(Message message, long sequence, boolean redelivered, boolean logged, long expiresAt) {
         this.message = message;
         this.sequence = sequence;
         this.redelivered = redelivered;
         this.logged = logged;
+        this.expiresAt = expiresAt;
+    }
+
+    /** The expiry time of a message that never expires. */
+    static final long NEVER = Long.MAX_VALUE;
+
+    /** When the message expires in this queue (ms since the epoch), or {@link #NEVER}. */
+    long expiresAt() {
+        return expiresAt;
+    }
+
+    /** How often a consumer gave the message back (the delivery count RabbitMQ's quorum queues keep). */
+    int returns() {
+        return returns;
+    }
+
+    void returned() {
+        returns++;
+    }
+
+    /** Swaps in a rewritten copy of the message (the old reference is the caller's to release). */
+    void replaceMessage(Message m) {
+        message = m;
     }
 
     public Message message() {

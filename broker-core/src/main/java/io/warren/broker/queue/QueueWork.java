@@ -12,16 +12,62 @@ public final class QueueWork {
     private int[] barrierHolds;
     private int settled;
     private List<QueueEntry> settledLogged;
+    private List<QueueEntry> rejected;
+    // per message, only once some message has a confirm tag: its barrier and tag, for a refusal's nack
+    private PublishBarrier[] confirmBarriers;
+    private long[] confirmTags;
 
     /** Takes over one reference of the message; barrier (or null) waits for it to reach disk. */
     public void publish(Message m, PublishBarrier barrier) {
+        publish(m, barrier, 0);
+    }
+
+    /**
+     * Takes over one reference of the message; barrier (or null) waits for it to reach disk, and tag (0 if none) is
+     * its publisher-confirm sequence number, nacked should the queue refuse it.
+     */
+    public void publish(Message m, PublishBarrier barrier, long tag) {
         if (messages == null) {
             messages = new ArrayList<>();
         }
         messages.add(m);
         if (barrier != null) {
             holdFor(barrier);
+            if (tag != 0) {
+                rememberTag(messages.size() - 1, barrier, tag);
+            }
         }
+    }
+
+    private void rememberTag(int index, PublishBarrier barrier, long tag) {
+        if (confirmTags == null || confirmTags.length <= index) {
+            int size = Math.max(16, index * 2);
+            confirmTags = confirmTags == null ? new long[size] : java.util.Arrays.copyOf(confirmTags, size);
+            confirmBarriers = confirmBarriers == null ? new PublishBarrier[size]
+                    : java.util.Arrays.copyOf(confirmBarriers, size);
+        }
+        confirmTags[index] = tag;
+        confirmBarriers[index] = barrier;
+    }
+
+    /** The queue refused the message at index (it is full): its publisher hears a nack. */
+    void refuse(int index) {
+        if (confirmTags != null && index < confirmTags.length && confirmTags[index] != 0) {
+            confirmBarriers[index].refuse(confirmTags[index]);
+        }
+    }
+
+    /** A delivery rejected without requeue: the queue dead-letters or drops it; takes the message reference. */
+    public void reject(QueueEntry entry) {
+        if (rejected == null) {
+            rejected = new ArrayList<>();
+        }
+        rejected.add(entry);
+    }
+
+    /** Deliveries rejected without requeue, or null. */
+    List<QueueEntry> rejected() {
+        return rejected;
     }
 
     // a batch usually comes from one channel: one barrier, counted up
@@ -96,6 +142,9 @@ public final class QueueWork {
     private void drop(IOException cause) {
         if (messages != null) {
             messages.forEach(Message::release);
+        }
+        if (rejected != null) {
+            rejected.forEach(e -> e.message().release());
         }
         for (int i = 0; i < barrierCount(); i++) {
             if (cause == null) {

@@ -27,6 +27,13 @@ final class ReadyMessages {
         bytes += e.message().bodySize();
     }
 
+    /** The oldest entry, left in place, or null. */
+    QueueEntry peek() {
+        QueueEntry a = fresh.peekFirst();
+        QueueEntry b = requeued.peek();
+        return b != null && (a == null || b.sequence() < a.sequence()) ? b : a;
+    }
+
     /** The oldest entry, or null. */
     QueueEntry poll() {
         QueueEntry a = fresh.peekFirst();

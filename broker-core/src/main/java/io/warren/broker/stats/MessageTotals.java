@@ -35,7 +35,7 @@ public final class MessageTotals {
         live.remove(c);
     }
 
-    /** Counts a dead-lettered message; nothing dead-letters yet, so this stays 0 until that work lands. */
+    /** Counts dead-lettered messages. */
     public void deadLettered(long n) {
         deadLettered.add(n);
     }

@@ -10,7 +10,9 @@ import static io.warren.codec.ReplyCodes.RESOURCE_LOCKED;
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.durable.DefinitionJournal;
 import io.warren.broker.error.AmqpException;
+import io.warren.broker.queue.DeadLetterRouting;
 import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueStorage;
 import io.warren.store.QueueLog;
 import java.io.IOException;
@@ -21,6 +23,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +32,9 @@ import java.util.function.Supplier;
  * routing reads the concurrent maps and routers without locking. Each change is told to the journal before it
  * is made, so that a change the journal cannot record does not happen.
  */
-public final class VirtualHost {
+public final class VirtualHost implements DeadLetterRouting {
     private final String name;
+    private final LongConsumer deadLettered;
     private final Supplier<EventExecutor> queueLoops;
     private final DefinitionJournal journal;
     private final QueueStorage storage;
@@ -38,8 +43,9 @@ public final class VirtualHost {
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
 
     public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal,
-                       QueueStorage storage) {
+                       QueueStorage storage, LongConsumer deadLettered) {
         this.name = name;
+        this.deadLettered = deadLettered;
         this.queueLoops = queueLoops;
         this.journal = journal;
         this.storage = storage;
@@ -212,15 +218,22 @@ public final class VirtualHost {
             if (diff != null) {
                 throw inequivalent(diff, arguments.get(diff), existing.arguments().get(diff), "queue", queue);
             }
+            existing.execute(existing::touch); // a redeclare counts as use (x-expires)
             return new QueueDeclareResult(existing, false);
         }
         if (queue.startsWith("amq.") && !queue.startsWith("amq.gen-")) {
             throw AmqpException.channel(ACCESS_REFUSED, "queue name '%s' contains reserved prefix 'amq.*'", queue);
         }
+        try {
+            QueueSettings.from(arguments);
+        } catch (QueueSettings.InvalidArgument e) {
+            throw AmqpException.channel(PRECONDITION_FAILED, "invalid arg '%s' for queue '%s' in vhost '%s': %s",
+                    e.argument(), queue, name, e.getMessage());
+        }
         // an exclusive queue dies with its connection, so its messages never outlive a restart either
         QueueLog log = durable && !exclusive ? openLog(queue) : null;
         MessageQueue q = new MessageQueue(queue, name, durable, exclusive, autoDelete, arguments,
-                exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue, storage, log);
+                exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue, storage, log, this);
         try {
             journal.queueDeclared(q);
         } catch (RuntimeException e) {
@@ -391,5 +404,24 @@ public final class VirtualHost {
                 }
             }
         }
+    }
+
+    // ---- dead-lettering ----
+
+    @Override
+    public void route(String exchange, List<String> routingKeys, Map<String, Object> headers, Set<MessageQueue> out) {
+        ExchangeEntity x = exchanges.get(exchange);
+        if (x == null) {
+            return; // as in RabbitMQ, a missing dead-letter exchange drops the message
+        }
+        RoutingScratch scratch = new RoutingScratch();
+        for (String key : routingKeys) {
+            route(x, key, headers, out, scratch);
+        }
+    }
+
+    @Override
+    public void counted(long messages) {
+        deadLettered.accept(messages);
     }
 }

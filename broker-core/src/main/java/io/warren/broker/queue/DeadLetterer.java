@@ -1,0 +1,96 @@
+package io.warren.broker.queue;
+
+import io.warren.broker.message.Message;
+import io.warren.codec.BasicProperties;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Republishes a queue's dead messages to its dead-letter exchange. Better than RabbitMQ's classic queues, which
+ * forget a message before its copy is safe: a logged message's record is acked only once every durable queue it
+ * was dead-lettered to has fsynced its copy, so a crash in between leaves a duplicate, never a loss. Runs on the
+ * source queue's thread.
+ */
+final class DeadLetterer {
+    private final MessageQueue source;
+    private final DeadLetterRouting routing;
+    private final Set<MessageQueue> targets = new HashSet<>();
+
+    DeadLetterer(MessageQueue source, DeadLetterRouting routing) {
+        this.source = source;
+        this.routing = routing;
+    }
+
+    /**
+     * Dead-letters the entries (taking over their messages' references); onSafe runs on the source's thread once
+     * the copies are durable, with false if some copy could not be written.
+     */
+    void deadLetter(List<QueueEntry> entries, DeathReason reason, QueueSettings settings, SafeCallback onSafe) {
+        Map<MessageQueue, QueueWork> work = new IdentityHashMap<>();
+        PublishBarrier barrier = new PublishBarrier(b -> source.execute(() -> onSafe.safe(b.failure() == null)));
+        long now = System.currentTimeMillis();
+        for (int i = 0, n = entries.size(); i < n; i++) {
+            Message m = entries.get(i).message();
+            try {
+                route(m, reason, settings, now, work, barrier);
+            } finally {
+                m.release();
+            }
+        }
+        work.forEach((q, w) -> q.execute(() -> q.take(w)));
+        routing.counted(entries.size());
+        barrier.release(1);
+    }
+
+    /** Dead-letters a message that never entered the queue (refused by reject-publish-dlx); takes its reference. */
+    void deadLetter(Message m, DeathReason reason, QueueSettings settings) {
+        Map<MessageQueue, QueueWork> work = new IdentityHashMap<>();
+        try {
+            route(m, reason, settings, System.currentTimeMillis(), work, null);
+        } finally {
+            m.release();
+        }
+        work.forEach((q, w) -> q.execute(() -> q.take(w)));
+        routing.counted(1);
+    }
+
+    private void route(Message m, DeathReason reason, QueueSettings settings, long now,
+                       Map<MessageQueue, QueueWork> work, PublishBarrier barrier) {
+        BasicProperties p = m.properties();
+        List<String> keys = DeathHeaders.routingKeys(m.routingKey(), p.headers());
+        String dlrk = settings.deadLetterRoutingKey();
+        BasicProperties dead = DeathHeaders.died(p, source.name(), reason, m.exchange(), keys, dlrk != null, now);
+        List<String> routeKeys = dlrk != null ? List.of(dlrk) : keys;
+        targets.clear();
+        routing.route(settings.deadLetterExchange(), routeKeys, dead.headers(), targets);
+        if (targets.isEmpty()) {
+            return;
+        }
+        Message copy = Message.withProperties(settings.deadLetterExchange(), routeKeys.get(0), dead,
+                m.body().retain());
+        try {
+            boolean persistent = copy.isPersistent();
+            for (MessageQueue q : targets) {
+                // a cycle with no rejection in it would go round for ever: that queue does not get the message
+                if (reason != DeathReason.REJECTED && DeathHeaders.isCycle(q.name(), dead.headers())) {
+                    continue;
+                }
+                PublishBarrier b = barrier != null && persistent && q.persistsMessages() ? barrier : null;
+                if (b != null) {
+                    b.expect();
+                }
+                work.computeIfAbsent(q, k -> new QueueWork()).publish(copy.retain(), b);
+            }
+        } finally {
+            copy.release();
+        }
+    }
+
+    /** Told once dead-lettered copies are safe (or failed to be made so). */
+    interface SafeCallback {
+        void safe(boolean durable);
+    }
+}

@@ -1,0 +1,164 @@
+package io.warren.broker.lifecycle;
+
+import static io.warren.broker.TestMessages.text;
+import static io.warren.broker.TestMessages.unique;
+import static io.warren.broker.TestMessages.utf8;
+import static io.warren.broker.WireErrors.channelClose;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DeliverCallback;
+import com.rabbitmq.client.GetResponse;
+import io.warren.broker.RunningBroker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** x-message-ttl, the expiration property and x-expires, over the wire. */
+class MessageTtlTest {
+    @RegisterExtension
+    static final RunningBroker broker = RunningBroker.perClass();
+
+    private static AMQP.BasicProperties expiring(String ms) {
+        return new AMQP.BasicProperties.Builder().expiration(ms).build();
+    }
+
+    @Test
+    void aQueueTtlExpiresMessagesOnTimeEvenWithoutConsumers() throws Exception {
+        Channel ch = broker.channel();
+        String q = ch.queueDeclare(unique("ttl"), false, false, false, Map.of("x-message-ttl", 200)).getQueue();
+        for (int i = 0; i < 100; i++) {
+            ch.basicPublish("", q, null, utf8("m" + i));
+        }
+        assertEquals(100, ch.messageCount(q), "nothing expires early");
+        // nobody consumes or polls: only the queue's own timer can empty it
+        await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofMillis(50)).until(() -> ch.messageCount(q) == 0);
+    }
+
+    @Test
+    void thePerMessageExpirationPropertyExpiresThatMessageOnly() throws Exception {
+        Channel ch = broker.channel();
+        String q = ch.queueDeclare().getQueue();
+        ch.basicPublish("", q, expiring("100"), utf8("short-lived"));
+        ch.basicPublish("", q, null, utf8("kept"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ch.messageCount(q) == 1);
+        assertEquals("kept", text(ch.basicGet(q, true)));
+    }
+
+    @Test
+    void theShorterOfQueueTtlAndExpirationApplies() throws Exception {
+        Channel ch = broker.channel();
+        String q = ch.queueDeclare(unique("ttl"), false, false, false, Map.of("x-message-ttl", 60_000)).getQueue();
+        ch.basicPublish("", q, expiring("50"), utf8("short"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ch.messageCount(q) == 0);
+    }
+
+    @Test
+    void expiredMessagesAreDeadLetteredWithTheirOriginalExpiration() throws Exception {
+        Channel ch = broker.channel();
+        String dlq = ch.queueDeclare().getQueue();
+        String q = ch.queueDeclare(unique("ttl"), false, false, false,
+                Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", dlq)).getQueue();
+        ch.basicPublish("", q, expiring("30"), utf8("late"));
+        GetResponse dead = await().atMost(Duration.ofSeconds(5)).until(() -> ch.basicGet(dlq, true), r -> r != null);
+        assertEquals("late", text(dead));
+        assertNull(dead.getProps().getExpiration(), "the expiration is removed so it does not expire again");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> death = ((List<Map<String, Object>>) dead.getProps().getHeaders().get("x-death")).get(0);
+        assertEquals("expired", death.get("reason").toString());
+        assertEquals("30", death.get("original-expiration").toString());
+    }
+
+    @Test
+    void aTtlOfZeroStillReachesAWaitingConsumer() throws Exception {
+        Channel ch = broker.channel();
+        String q = ch.queueDeclare(unique("ttl0"), false, false, false, Map.of("x-message-ttl", 0)).getQueue();
+        List<String> got = new CopyOnWriteArrayList<>();
+        DeliverCallback onDeliver = (tag, d) -> got.add(text(d.getBody()));
+        ch.basicConsume(q, true, onDeliver, tag -> { });
+        ch.basicPublish("", q, null, utf8("now or never"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+        assertEquals(List.of("now or never"), got);
+    }
+
+    @Test
+    void aTtlOfZeroWithoutConsumersDropsTheMessage() throws Exception {
+        Channel ch = broker.channel();
+        String q = ch.queueDeclare(unique("ttl0"), false, false, false, Map.of("x-message-ttl", 0)).getQueue();
+        ch.basicPublish("", q, null, utf8("never seen"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ch.messageCount(q) == 0);
+        assertNull(ch.basicGet(q, true));
+    }
+
+    @Test
+    void anExpiredMessageIsNotDeliveredToALateConsumer() throws Exception {
+        Channel ch = broker.channel();
+        String q = ch.queueDeclare().getQueue();
+        ch.basicPublish("", q, expiring("20"), utf8("stale"));
+        ch.basicPublish("", q, null, utf8("fresh"));
+        Thread.sleep(100);
+        List<String> got = new CopyOnWriteArrayList<>();
+        ch.basicConsume(q, true, (tag, d) -> got.add(text(d.getBody())), tag -> { });
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+        Thread.sleep(100);
+        assertEquals(List.of("fresh"), got);
+    }
+
+    @Test
+    void anInvalidExpirationIsRefused() {
+        AMQP.Channel.Close close = channelClose(() -> {
+            Channel ch = broker.channel();
+            ch.basicPublish("", "amq.gen-none", expiring("soon"), utf8("x"));
+            ch.queueDeclare(); // a round trip: the close arrives before this returns
+        });
+        assertEquals(406, close.getReplyCode());
+        assertTrue(close.getReplyText().contains("invalid expiration 'soon'"), close.getReplyText());
+    }
+
+    @Test
+    void aNegativeMessageTtlArgumentIsRefused() {
+        AMQP.Channel.Close close = channelClose(() -> broker.channel().queueDeclare(unique("q"), false, false, false,
+                Map.of("x-message-ttl", -1)));
+        assertEquals(406, close.getReplyCode());
+        assertTrue(close.getReplyText().startsWith("PRECONDITION_FAILED - invalid arg 'x-message-ttl' for queue"),
+                close.getReplyText());
+    }
+
+    @Test
+    void anUnusedQueueWithXExpiresIsDeleted() throws Exception {
+        Channel ch = broker.channel();
+        String q = ch.queueDeclare(unique("exp"), false, false, false, Map.of("x-expires", 300)).getQueue();
+        ch.basicPublish("", q, null, utf8("left behind"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().vhost("/").queue(q) == null);
+    }
+
+    @Test
+    void aQueueWithAConsumerDoesNotExpire() throws Exception {
+        Channel ch = broker.channel();
+        String q = ch.queueDeclare(unique("exp"), false, false, false, Map.of("x-expires", 200)).getQueue();
+        String tag = ch.basicConsume(q, true, (t, d) -> { }, t -> { });
+        Thread.sleep(600);
+        assertEquals(0, ch.messageCount(q), "still there: passive declare works");
+        ch.basicCancel(tag);
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().vhost("/").queue(q) == null);
+    }
+
+    @Test
+    void redeclaringAQueueCountsAsUse() throws Exception {
+        Channel ch = broker.channel();
+        String q = unique("exp");
+        ch.queueDeclare(q, false, false, false, Map.of("x-expires", 400));
+        for (int i = 0; i < 6; i++) {
+            Thread.sleep(150);
+            ch.queueDeclare(q, false, false, false, Map.of("x-expires", 400));
+        }
+        assertTrue(broker.broker().vhost("/").queue(q) != null, "kept alive by the redeclares");
+    }
+}
