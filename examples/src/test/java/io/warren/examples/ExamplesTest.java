@@ -31,4 +31,9 @@ class ExamplesTest {
     void rpcRepliesArriveThroughDirectReplyTo() {
         assertDoesNotThrow(() -> RpcWithDirectReplyTo.main(uri));
     }
+
+    @Test
+    void failedMessagesAreRetriedWithBackOffAndFinallyDeadLettered() {
+        assertDoesNotThrow(() -> RetryWithBackoff.main(uri));
+    }
 }
