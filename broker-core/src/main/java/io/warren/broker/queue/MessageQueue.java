@@ -58,6 +58,9 @@ public final class MessageQueue implements Destination {
     private volatile int consumerCount;
     private volatile long readyBytes;
     private final QueueCounters counters = new QueueCounters();
+    // written on the loop by applyPolicy, read by the management API
+    private volatile String policyName;
+    private volatile Map<String, Object> effectiveArguments;
 
     /**
      * A queue; log is a durable queue's log as opened from disk (its messages become the queue's), or null;
@@ -107,6 +110,27 @@ public final class MessageQueue implements Destination {
 
     public Map<String, Object> arguments() {
         return arguments;
+    }
+
+    /**
+     * Takes the policy now in effect (null for none) and the x-arguments it leaves the queue with: its own
+     * arguments completed by the policy's (see io.warren.broker.policy.EffectiveArguments). Runs on the loop.
+     */
+    public void applyPolicy(String policyName, Map<String, Object> effectiveArguments) {
+        // TODO(lead): re-read TTL, dead-lettering and limits from effectiveArguments here
+        this.policyName = policyName;
+        this.effectiveArguments = effectiveArguments;
+    }
+
+    /** The name of the policy in effect, or null. */
+    public String policyName() {
+        return policyName;
+    }
+
+    /** The queue's arguments as completed by its policy; its own arguments until a policy was applied. */
+    public Map<String, Object> effectiveArguments() {
+        Map<String, Object> e = effectiveArguments;
+        return e == null ? arguments : e;
     }
 
     /** The connection that owns an exclusive queue, or null. */
