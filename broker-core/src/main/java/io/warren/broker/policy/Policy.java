@@ -3,7 +3,6 @@ package io.warren.broker.policy;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -87,8 +86,7 @@ public final class Policy {
      * policy for names starting with "orders" is written "^orders".
      */
     public boolean matchesName(String entityName) {
-        Matcher m = regex.matcher(entityName);
-        return m.find();
+        return regex.matcher(entityName).find();
     }
 
     public boolean matchesQueue(String queue) {
@@ -103,13 +101,6 @@ public final class Policy {
     public String string(String key) {
         Object v = definition.get(key);
         return v instanceof CharSequence s ? s.toString() : null;
-    }
-
-    /** Same vhost, name, pattern, apply-to, priority and definition. */
-    public boolean sameAs(Policy other) {
-        return other != null && vhost.equals(other.vhost) && name.equals(other.name)
-                && pattern.equals(other.pattern) && applyTo == other.applyTo && priority == other.priority
-                && definition.equals(other.definition);
     }
 
     @Override
