@@ -193,6 +193,10 @@ public final class Broker implements AutoCloseable {
         if (v == null) {
             return false;
         }
+        // stored policies would otherwise come back with a vhost of the same name
+        for (var p : v.policies().list()) {
+            v.clearPolicy(p.name());
+        }
         for (AmqpConnection c : connections) {
             if (c.vhost() == v) {
                 c.forceClose();

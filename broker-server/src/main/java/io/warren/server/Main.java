@@ -51,9 +51,9 @@ public final class Main {
         if (options.definitions() != null) {
             try {
                 var s = new DefinitionsLoader(broker).load(options.definitions());
-                LOG.info("loaded definitions from {}: {} vhosts, {} users, {} permissions, {} exchanges, {} queues, "
-                                + "{} bindings", options.definitions(), s.vhosts(), s.users(), s.permissions(),
-                        s.exchanges(), s.queues(), s.bindings());
+                LOG.info("loaded definitions from {}: {} vhosts, {} users, {} permissions, {} policies, {} exchanges, "
+                                + "{} queues, {} bindings", options.definitions(), s.vhosts(), s.users(),
+                        s.permissions(), s.policies(), s.exchanges(), s.queues(), s.bindings());
             } catch (DefinitionsLoader.DefinitionsException e) {
                 LOG.error("cannot load definitions: {}", e.getMessage());
                 System.exit(1);

@@ -1,7 +1,6 @@
 package io.warren.broker.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.broker.Broker;
 import io.warren.broker.definitions.DefinitionsLoader;
 import io.warren.broker.stats.ChannelCounters;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import io.warren.broker.alarm.AlarmStatus;
 import io.warren.store.SyncStats;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The narrow read/admin face of a running broker that operators' tools (the management API, the console,
@@ -19,14 +17,12 @@ import java.util.Map;
  * on a queue's or connection's own thread is handed there.
  */
 public final class BrokerAdmin {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Broker broker;
     private final AccessAdmin access;
     private final TopologyAdmin topology;
     private final MessageAdmin messages;
     private final ConnectionAdmin connections;
-    private final PolicyStore policies = new PolicyStore();
+    private final PolicyStore policies;
     private final String nodeName;
 
     public BrokerAdmin(Broker broker) {
@@ -35,6 +31,7 @@ public final class BrokerAdmin {
         this.topology = new TopologyAdmin(broker);
         this.messages = new MessageAdmin(topology);
         this.connections = new ConnectionAdmin(broker);
+        this.policies = new PolicyStore(broker);
         this.nodeName = "warren@" + hostName();
     }
 
@@ -69,7 +66,6 @@ public final class BrokerAdmin {
     /** Deletes a vhost with everything in it: connections, queues, permissions and policies. */
     public void deleteVhost(String name) {
         access.deleteVhost(name);
-        policies.dropVhost(name);
     }
 
     /** The resource alarms in effect. */
@@ -118,24 +114,6 @@ public final class BrokerAdmin {
             new DefinitionsLoader(broker).load(root);
         } catch (DefinitionsLoader.DefinitionsException e) {
             throw AdminException.badRequest("%s", e.getMessage());
-        }
-        JsonNode list = root.path("policies");
-        if (!list.isArray()) {
-            return;
-        }
-        for (JsonNode p : list) {
-            String vhost = p.path("vhost").asText("/");
-            if (!access.vhostExists(vhost)) {
-                throw AdminException.badRequest("policy refers to unknown vhost '%s'", vhost);
-            }
-            if (!p.path("name").isTextual() || !p.path("pattern").isTextual()) {
-                throw AdminException.badRequest("policy without a name or pattern: %s", p);
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> definition = p.path("definition").isObject()
-                    ? JSON.convertValue(p.get("definition"), Map.class) : Map.of();
-            policies.put(new PolicyView(vhost, p.get("name").asText(), p.get("pattern").asText(),
-                    p.path("apply-to").asText("all"), definition, p.path("priority").asInt(0)));
         }
     }
 }

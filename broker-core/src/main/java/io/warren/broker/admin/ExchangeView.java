@@ -2,7 +2,7 @@ package io.warren.broker.admin;
 
 import java.util.Map;
 
-/** An exchange's declaration; name "" is the default exchange. */
+/** An exchange's declaration and the policy in effect (null for none); name "" is the default exchange. */
 public record ExchangeView(String vhost, String name, String type, boolean durable, boolean autoDelete,
-                           boolean internal, Map<String, Object> arguments) {
+                           boolean internal, Map<String, Object> arguments, String policy) {
 }

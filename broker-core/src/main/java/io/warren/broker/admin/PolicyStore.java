@@ -1,48 +1,66 @@
 package io.warren.broker.admin;
 
+import io.warren.broker.Broker;
+import io.warren.broker.policy.Policy;
+import io.warren.broker.policy.PolicyException;
+import io.warren.broker.vhost.VirtualHost;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Policies, kept and listed so that definitions move between RabbitMQ and Warren unchanged. The broker does not
- * apply them to queues or exchanges yet.
+ * Policies as operators' tools see them: listed, set and cleared. They live in their vhosts, which apply them to
+ * matching queues and exchanges and keep them across restarts.
  */
 public final class PolicyStore {
-    private final Map<String, Map<String, PolicyView>> byVhost = new ConcurrentHashMap<>();
+    private final Broker broker;
+
+    PolicyStore(Broker broker) {
+        this.broker = broker;
+    }
 
     public List<PolicyView> policies() {
         List<PolicyView> out = new ArrayList<>();
-        byVhost.values().forEach(m -> out.addAll(m.values()));
+        for (VirtualHost v : broker.vhosts()) {
+            v.policies().list().forEach(p -> out.add(view(p)));
+        }
         out.sort(Comparator.comparing(PolicyView::vhost).thenComparing(PolicyView::name));
         return out;
     }
 
     public PolicyView policy(String vhost, String name) {
-        Map<String, PolicyView> m = byVhost.get(vhost);
-        return m == null ? null : m.get(name);
+        VirtualHost v = broker.vhost(vhost);
+        Policy p = v == null ? null : v.policies().get(name);
+        return p == null ? null : view(p);
     }
 
+    /** Sets a policy; a bad one (as RabbitMQ judges it) is a bad request with RabbitMQ's reason. */
     public void put(PolicyView p) {
+        VirtualHost v = vhost(p.vhost());
+        Policy policy;
         try {
-            java.util.regex.Pattern.compile(p.pattern());
-        } catch (java.util.regex.PatternSyntaxException e) {
-            throw AdminException.badRequest("invalid policy pattern '%s': %s", p.pattern(), e.getDescription());
+            policy = Policy.of(p.vhost(), p.name(), p.pattern(), p.applyTo(), p.definition(), p.priority());
+        } catch (PolicyException e) {
+            throw AdminException.badRequest("%s", e.getMessage());
         }
-        byVhost.computeIfAbsent(p.vhost(), v -> new ConcurrentHashMap<>()).put(p.name(), p);
+        v.setPolicy(policy);
     }
 
     public void delete(String vhost, String name) {
-        Map<String, PolicyView> m = byVhost.get(vhost);
-        if (m == null || m.remove(name) == null) {
+        if (!vhost(vhost).clearPolicy(name)) {
             throw AdminException.notFound("no policy '%s' in vhost '%s'", name, vhost);
         }
     }
 
-    /** Forgets a deleted vhost's policies. */
-    void dropVhost(String vhost) {
-        byVhost.remove(vhost);
+    private VirtualHost vhost(String name) {
+        VirtualHost v = broker.vhost(name);
+        if (v == null) {
+            throw AdminException.notFound("no vhost '%s'", name);
+        }
+        return v;
+    }
+
+    static PolicyView view(Policy p) {
+        return new PolicyView(p.vhost(), p.name(), p.pattern(), p.applyTo().label(), p.definition(), p.priority());
     }
 }

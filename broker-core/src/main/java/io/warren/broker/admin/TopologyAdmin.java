@@ -2,6 +2,7 @@ package io.warren.broker.admin;
 
 import io.warren.broker.Broker;
 import io.warren.broker.error.AmqpException;
+import io.warren.broker.policy.Policy;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.stats.QueueCounters;
 import io.warren.broker.vhost.Destination;
@@ -57,7 +58,7 @@ public final class TopologyAdmin {
 
     private static ExchangeView view(VirtualHost v, ExchangeEntity x) {
         return new ExchangeView(v.name(), x.name(), x.type(), x.durable(), x.autoDelete(), x.internal(),
-                x.arguments());
+                x.arguments(), x.policy() == null ? null : x.policy().name());
     }
 
     public void declareExchange(String vhost, String name, String type, boolean durable, boolean autoDelete,
@@ -111,12 +112,16 @@ public final class TopologyAdmin {
         return q;
     }
 
-    static QueueView view(MessageQueue q) {
+    QueueView view(MessageQueue q) {
         QueueCounters c = q.counters();
+        String policy = q.policyName();
+        VirtualHost v = broker.vhost(q.vhost());
+        Policy p = policy == null || v == null ? null : v.policies().get(policy);
         return new QueueView(q.vhost(), q.name(), q.durable(), q.exclusive(), q.autoDelete(), q.arguments(),
                 q.readyCountSnapshot(), q.unackedCountSnapshot(), q.consumerCountSnapshot(), q.readyBytesSnapshot(),
                 c.get(QueueCounters.PUBLISHED), c.get(QueueCounters.DELIVERED), c.get(QueueCounters.GOT),
-                c.get(QueueCounters.ACKED), c.get(QueueCounters.REDELIVERED));
+                c.get(QueueCounters.ACKED), c.get(QueueCounters.REDELIVERED), p == null ? null : policy,
+                p == null ? Map.of() : p.definition());
     }
 
     public void declareQueue(String vhost, String name, boolean durable, boolean autoDelete,

@@ -7,6 +7,8 @@ import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.User;
 import io.warren.broker.error.AmqpException;
+import io.warren.broker.policy.Policy;
+import io.warren.broker.policy.PolicyException;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.VirtualHost;
@@ -24,7 +26,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Loads a definitions file in RabbitMQ's export format (vhosts, users, permissions, exchanges, queues,
+ * Loads a definitions file in RabbitMQ's export format (vhosts, users, permissions, policies, exchanges, queues,
  * bindings), so a topology can be declared in a file or moved over from RabbitMQ unchanged.
  */
 public final class DefinitionsLoader {
@@ -36,7 +38,8 @@ public final class DefinitionsLoader {
     }
 
     /** What a load created, for the log line. */
-    public record Summary(int vhosts, int users, int permissions, int exchanges, int queues, int bindings) {
+    public record Summary(int vhosts, int users, int permissions, int exchanges, int queues, int bindings,
+                          int policies) {
     }
 
     public Summary load(Path file) throws IOException {
@@ -75,6 +78,13 @@ public final class DefinitionsLoader {
                     new Permission(p.path("configure").asText(""), p.path("write").asText(""),
                             p.path("read").asText("")));
             permissions++;
+        }
+        // before exchanges and queues (as RabbitMQ imports them), so each is declared under its policy
+        int policies = 0;
+        for (JsonNode p : array(root, "policies")) {
+            Policy policy = policy(p);
+            requireVhost(policy.vhost(), "policy '" + policy.name() + "'").setPolicy(policy);
+            policies++;
         }
         int exchanges = 0;
         for (JsonNode x : array(root, "exchanges")) {
@@ -115,7 +125,32 @@ public final class DefinitionsLoader {
             }
             bindings++;
         }
-        return new Summary(vhosts, users, permissions, exchanges, queues, bindings);
+        return new Summary(vhosts, users, permissions, exchanges, queues, bindings, policies);
+    }
+
+    private Policy policy(JsonNode p) {
+        String name = text(p, "name", "policy");
+        String vhost = p.path("vhost").asText("/");
+        JsonNode priority = p.path("priority");
+        if (!priority.isMissingNode() && !priority.canConvertToInt()) {
+            throw new DefinitionsException("policy '" + name + "' in vhost '" + vhost + "': priority must be an "
+                    + "integer, not " + priority);
+        }
+        JsonNode definition = p.path("definition");
+        if (!definition.isObject()) {
+            throw new DefinitionsException("policy '" + name + "' in vhost '" + vhost + "': 'definition' must be a "
+                    + "JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> settings = json.convertValue(definition, LinkedHashMap.class);
+        try {
+            return Policy.of(vhost, name, text(p, "pattern", "policy"), p.path("apply-to").asText(null), settings,
+                    priority.asInt(0));
+        } catch (PolicyException e) {
+            // RabbitMQ's reasons span lines; one line reads better in a start-up error
+            throw new DefinitionsException("policy '" + name + "' in vhost '" + vhost + "': "
+                    + e.getMessage().strip().replaceAll("\\s*\\n+\\s*", ": "));
+        }
     }
 
     private User user(JsonNode u) {

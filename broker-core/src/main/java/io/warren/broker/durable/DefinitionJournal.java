@@ -2,6 +2,7 @@ package io.warren.broker.durable;
 
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.User;
+import io.warren.broker.policy.Policy;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.ExchangeEntity;
@@ -52,5 +53,12 @@ public interface DefinitionJournal {
 
     default void unbound(String vhost, ExchangeEntity source, Destination destination, String routingKey,
                          Map<String, Object> arguments) {
+    }
+
+    /** A policy was added or replaced. */
+    default void policySet(Policy policy) {
+    }
+
+    default void policyCleared(String vhost, String policy) {
     }
 }

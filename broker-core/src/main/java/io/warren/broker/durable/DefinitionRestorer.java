@@ -5,12 +5,15 @@ import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.User;
 import io.warren.broker.error.AmqpException;
+import io.warren.broker.policy.Policy;
+import io.warren.broker.policy.PolicyException;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.store.definitions.BindingRow;
 import io.warren.store.definitions.DefinitionStoreException;
 import io.warren.store.definitions.ExchangeRow;
 import io.warren.store.definitions.PermissionRow;
+import io.warren.store.definitions.PolicyRow;
 import io.warren.store.definitions.QueueRow;
 import io.warren.store.definitions.StoredDefinitions;
 import io.warren.store.definitions.UserRow;
@@ -39,6 +42,10 @@ public final class DefinitionRestorer {
         }
         for (PermissionRow p : stored.permissions()) {
             broker.users().setPermission(p.user(), p.vhost(), new Permission(p.configure(), p.write(), p.read()));
+        }
+        // before exchanges and queues, so that each is declared under its policy straight away
+        for (PolicyRow p : stored.policies()) {
+            restore(p);
         }
         for (ExchangeRow x : stored.exchanges()) {
             try {
@@ -74,6 +81,17 @@ public final class DefinitionRestorer {
             v.bind(b.source(), d, b.routingKey(), ArgumentsJson.read(b.argumentsJson()));
         } catch (AmqpException e) {
             throw cannotRestore(what, e);
+        }
+    }
+
+    private void restore(PolicyRow p) {
+        VirtualHost v = vhost(p.vhost(), "policy " + p.name());
+        try {
+            v.setPolicy(Policy.of(p.vhost(), p.name(), p.pattern(), p.applyTo(), PolicyJson.read(p.definitionJson()),
+                    p.priority()));
+        } catch (PolicyException | IllegalArgumentException e) {
+            throw new DefinitionStoreException("cannot restore policy '" + p.name() + "' in vhost '" + p.vhost()
+                    + "': " + e.getMessage());
         }
     }
 

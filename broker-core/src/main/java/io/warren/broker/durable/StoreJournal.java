@@ -2,6 +2,7 @@ package io.warren.broker.durable;
 
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.User;
+import io.warren.broker.policy.Policy;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.ExchangeEntity;
@@ -9,6 +10,7 @@ import io.warren.store.definitions.BindingRow;
 import io.warren.store.definitions.DefinitionStore;
 import io.warren.store.definitions.ExchangeRow;
 import io.warren.store.definitions.PermissionRow;
+import io.warren.store.definitions.PolicyRow;
 import io.warren.store.definitions.QueueRow;
 import io.warren.store.definitions.UserRow;
 import io.warren.store.definitions.VhostRow;
@@ -18,7 +20,7 @@ import java.util.Map;
 /**
  * Writes the changes that must survive a restart to the definitions store, with RabbitMQ's rules: durable
  * exchanges (auto-delete ones too), durable queues unless exclusive (auto-delete ones too), bindings whose both
- * ends survive, and every vhost, user and permission.
+ * ends survive, and every vhost, user, permission and policy.
  *
  * <p>It records only between {@link #startRecording()} and {@link #stopRecording()}: not while the broker
  * replays the store at start-up (that would write back what was just read), and not while it shuts down,
@@ -132,6 +134,21 @@ public final class StoreJournal implements DefinitionJournal {
                         Map<String, Object> arguments) {
         if (recording && survivesRestart(source) && survivesRestart(destination)) {
             store.deleteBinding(row(vhost, source, destination, routingKey, arguments));
+        }
+    }
+
+    @Override
+    public void policySet(Policy p) {
+        if (recording) {
+            store.putPolicy(new PolicyRow(p.vhost(), p.name(), p.pattern(), p.applyTo().label(), p.priority(),
+                    PolicyJson.write(p.definition())));
+        }
+    }
+
+    @Override
+    public void policyCleared(String vhost, String policy) {
+        if (recording) {
+            store.deletePolicy(vhost, policy);
         }
     }
 

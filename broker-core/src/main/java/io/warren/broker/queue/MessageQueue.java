@@ -46,8 +46,6 @@ public final class MessageQueue implements Destination {
 
     // owned by the loop thread
     private QueueSettings settings;
-    private String policyName;
-    private Map<String, Object> effectiveArguments;
     // some ready message may carry an expiry time
     private boolean expiring;
     private ScheduledFuture<?> expiryTimer;
@@ -73,6 +71,9 @@ public final class MessageQueue implements Destination {
     private volatile int consumerCount;
     private volatile long readyBytes;
     private final QueueCounters counters = new QueueCounters();
+    // written on the loop by applyPolicy, read by the management API
+    private volatile String policyName;
+    private volatile Map<String, Object> effectiveArguments;
 
     /**
      * A queue; log is a durable queue's log as opened from disk (its messages become the queue's), or null;
@@ -96,7 +97,6 @@ public final class MessageQueue implements Destination {
         this.readyCount = ready.size();
         this.deadLetterer = new DeadLetterer(this, deadLetterRouting);
         this.settings = QueueSettings.from(arguments);
-        this.effectiveArguments = arguments;
         this.rejectsPublishes = settings.rejectsPublishes();
         // recovered messages may carry expiry times: look at the head once the queue runs
         this.expiring = settings.messageTtl() >= 0 || ready.size() > 0;
@@ -130,6 +130,17 @@ public final class MessageQueue implements Destination {
 
     public Map<String, Object> arguments() {
         return arguments;
+    }
+
+    /** The name of the policy in effect, or null. */
+    public String policyName() {
+        return policyName;
+    }
+
+    /** The queue's arguments as completed by its policy; its own arguments until a policy was applied. */
+    public Map<String, Object> effectiveArguments() {
+        Map<String, Object> e = effectiveArguments;
+        return e == null ? arguments : e;
     }
 
     /** The connection that owns an exclusive queue, or null. */
@@ -178,16 +189,6 @@ public final class MessageQueue implements Destination {
      */
     public boolean rejectsPublishes() {
         return rejectsPublishes;
-    }
-
-    /** The name of the policy that applies to the queue, or null; on the queue's thread. */
-    public String policyName() {
-        return policyName;
-    }
-
-    /** The queue's arguments over its policy's keys, as in force; on the queue's thread. */
-    public Map<String, Object> effectiveArguments() {
-        return effectiveArguments;
     }
 
     /** True while publishers to this queue should pause; read by publishers on their own threads. */
@@ -434,8 +435,9 @@ public final class MessageQueue implements Destination {
     // ---- settings and policies ----
 
     /**
-     * A policy now applies (policyName null: none does); effectiveArguments are the queue's arguments over the
-     * policy's keys. The new TTL applies to messages published from now on, as in RabbitMQ.
+     * Takes the policy now in effect (null for none) and the x-arguments it leaves the queue with: its own
+     * arguments completed by the policy's (see io.warren.broker.policy.EffectiveArguments). A new TTL applies to
+     * messages published from now on, as in RabbitMQ. Runs on the loop.
      */
     public void applyPolicy(String policyName, Map<String, Object> effectiveArguments) {
         QueueSettings s;

@@ -1,5 +1,7 @@
 package io.warren.broker.vhost;
 
+import io.warren.broker.policy.EffectiveArguments;
+import io.warren.broker.policy.Policy;
 import io.warren.routing.Router;
 import io.warren.routing.Routers;
 import java.util.Map;
@@ -13,7 +15,8 @@ public final class ExchangeEntity implements Destination {
     private final boolean internal;
     private final Map<String, Object> arguments;
     private final Router<Destination> router;
-    private final String alternateExchange;
+    private volatile String alternateExchange;
+    private volatile Policy policy;
     private volatile boolean hadBindings;
 
     public ExchangeEntity(String name, String type, boolean durable, boolean autoDelete, boolean internal,
@@ -25,8 +28,7 @@ public final class ExchangeEntity implements Destination {
         this.internal = internal;
         this.arguments = arguments;
         this.router = Routers.create(type);
-        Object ae = arguments.get("alternate-exchange");
-        this.alternateExchange = ae == null ? null : ae.toString();
+        this.alternateExchange = EffectiveArguments.alternateExchange(arguments, null);
     }
 
     @Override
@@ -58,9 +60,20 @@ public final class ExchangeEntity implements Destination {
         return router;
     }
 
-    /** Name of the exchange that takes messages this one cannot route, or null. */
+    /** Name of the exchange that takes messages this one cannot route (its argument's, else its policy's), or null. */
     public String alternateExchange() {
         return alternateExchange;
+    }
+
+    /** The policy in effect, or null. */
+    public Policy policy() {
+        return policy;
+    }
+
+    /** Puts a policy (or none) in effect: it may give the exchange an alternate exchange. */
+    void applyPolicy(Policy p) {
+        this.policy = p;
+        this.alternateExchange = EffectiveArguments.alternateExchange(arguments, p);
     }
 
     public boolean isDefault() {

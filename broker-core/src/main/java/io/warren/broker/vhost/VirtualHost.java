@@ -10,6 +10,8 @@ import static io.warren.codec.ReplyCodes.RESOURCE_LOCKED;
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.durable.DefinitionJournal;
 import io.warren.broker.error.AmqpException;
+import io.warren.broker.policy.Policy;
+import io.warren.broker.policy.VhostPolicies;
 import io.warren.broker.queue.DeadLetterRouting;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueSettings;
@@ -41,6 +43,8 @@ public final class VirtualHost implements DeadLetterRouting {
     private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
+    private final VhostPolicies policies = new VhostPolicies();
+    private final AppliedPolicies appliedPolicies = new AppliedPolicies(policies);
 
     public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal,
                        QueueStorage storage, LongConsumer deadLettered) {
@@ -138,6 +142,7 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         ExchangeEntity x = new ExchangeEntity(exchange, type, durable, autoDelete, internal, arguments);
         journal.exchangeDeclared(name, x);
+        appliedPolicies.exchangeDeclared(x);
         exchanges.put(exchange, x);
         return x;
     }
@@ -241,6 +246,8 @@ public final class VirtualHost implements DeadLetterRouting {
             closeLog(log);
             throw e;
         }
+        // queued on its loop ahead of anything a client can send it
+        appliedPolicies.queueDeclared(q);
         queues.put(queue, q);
         // every queue is bound to the default exchange under its own name; routing does that by lookup
         return new QueueDeclareResult(q, true);
@@ -289,6 +296,7 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         journal.queueDeleted(q);
         queues.remove(q.name());
+        appliedPolicies.queueRemoved(q);
         for (ExchangeEntity x : exchanges.values()) {
             if (x.router().unbindAll(q) > 0) {
                 autoDeleteIfUnused(x);
@@ -301,6 +309,34 @@ public final class VirtualHost implements DeadLetterRouting {
         if (removeQueue(q)) {
             q.delete();
         }
+    }
+
+    // ---- policies ----
+
+    /** This vhost's policies, to read; they change through {@link #setPolicy} and {@link #clearPolicy}. */
+    public VhostPolicies policies() {
+        return policies;
+    }
+
+    /** Adds or replaces a policy (of this vhost) and applies it, and whatever it displaces, where they match. */
+    public synchronized void setPolicy(Policy policy) {
+        if (!policy.vhost().equals(name)) {
+            throw new IllegalArgumentException(policy + " does not belong to vhost '" + name + "'");
+        }
+        journal.policySet(policy);
+        policies.put(policy);
+        appliedPolicies.reapply(queues.values(), exchanges.values());
+    }
+
+    /** Removes a policy; what it applied to falls back to the next matching one, or none. False if absent. */
+    public synchronized boolean clearPolicy(String policy) {
+        if (policies.get(policy) == null) {
+            return false;
+        }
+        journal.policyCleared(name, policy);
+        policies.remove(policy);
+        appliedPolicies.reapply(queues.values(), exchanges.values());
+        return true;
     }
 
     // ---- bindings ----

@@ -90,6 +90,7 @@ final class DefinitionsHandler {
             }
             Map<String, Object> m = TopologyJson.exchange(x);
             m.remove("user_who_performed_action");
+            m.remove("policy"); // the policies are exported themselves
             if (!withVhost) {
                 m.remove("vhost");
             }

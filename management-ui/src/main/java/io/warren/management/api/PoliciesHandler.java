@@ -9,12 +9,9 @@ import io.warren.management.http.Router;
 import io.warren.management.json.AccessJson;
 import io.warren.management.json.Json;
 import java.util.Map;
-import java.util.Set;
 
-/** /api/policies: stored and listed (the broker does not apply them yet). */
+/** /api/policies: set, listed and cleared; the broker validates them as RabbitMQ does and applies them. */
 final class PoliciesHandler {
-    private static final Set<String> APPLY_TO = Set.of("all", "queues", "exchanges", "classic_queues",
-            "quorum_queues", "streams");
 
     private final ApiContext ctx;
 
@@ -59,9 +56,6 @@ final class PoliciesHandler {
         ctx.auth().requirePolicyMaker(req.user(), v);
         JsonNode body = req.json();
         String applyTo = Json.text(body, "apply-to", "all");
-        if (!APPLY_TO.contains(applyTo)) {
-            throw ApiException.badRequest("'apply-to' must be one of " + APPLY_TO);
-        }
         JsonNode def = body.get("definition");
         if (def == null || !def.isObject()) {
             throw ApiException.badRequest("'definition' must be a JSON object");

@@ -29,7 +29,9 @@ public final class QueueJson {
         out.put("type", "classic");
         out.put("node", node);
         out.put("state", "running");
-        out.put("policy", null);
+        out.put("policy", q.policy());
+        out.put("operator_policy", null); // Warren has no operator policies
+        out.put("effective_policy_definition", AmqpValues.toJson(q.effectivePolicyDefinition()));
         out.put("consumers", q.consumers());
         Stats.put(out, "messages", q.messages(), rates.rate(k + "messages"));
         Stats.put(out, "messages_ready", q.ready(), rates.rate(k + "messages_ready"));

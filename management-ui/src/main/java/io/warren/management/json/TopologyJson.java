@@ -23,6 +23,9 @@ public final class TopologyJson {
         out.put("auto_delete", x.autoDelete());
         out.put("internal", x.internal());
         out.put("arguments", AmqpValues.toJson(x.arguments()));
+        if (x.policy() != null) {
+            out.put("policy", x.policy()); // as RabbitMQ: only when one applies
+        }
         out.put("user_who_performed_action", "rmq-internal");
         return out;
     }

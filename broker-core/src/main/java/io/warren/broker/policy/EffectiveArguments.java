@@ -1,0 +1,73 @@
+package io.warren.broker.policy;
+
+import io.warren.codec.LongString;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A queue's effective x-arguments: its own, completed by the policy that applies to it, with RabbitMQ's rules for
+ * classic queues (rabbit_amqqueue_process): a policy key {@code k} stands for the argument {@code x-k}; where only
+ * one of them is set, that one counts; where both are, the limits (message-ttl, expires, max-length,
+ * max-length-bytes, delivery-limit) take the lower of the two, and the other settings (dead-letter-exchange,
+ * dead-letter-routing-key, overflow, queue-mode, queue-version) take the queue's own argument.
+ *
+ * <p>Policy values become what a client would have sent: strings are long strings, integers ints where they fit.
+ */
+public final class EffectiveArguments {
+    /** Keys where the lower of policy and argument wins (RabbitMQ's res_min); for the rest the argument does. */
+    private static final Set<String> LOWER_WINS = Set.of("message-ttl", "expires", "max-length", "max-length-bytes",
+            "delivery-limit");
+
+    private EffectiveArguments() {
+    }
+
+    /** The queue's arguments as the policy (which may be null) completes them; never modifies its inputs. */
+    public static Map<String, Object> forQueue(Map<String, Object> arguments, Policy policy) {
+        Map<String, Object> out = new LinkedHashMap<>(arguments == null ? Map.of() : arguments);
+        if (policy != null) {
+            for (Map.Entry<String, Object> e : policy.definition().entrySet()) {
+                String key = e.getKey();
+                if (!PolicyDefinition.QUEUE_KEYS.contains(key)) {
+                    continue;
+                }
+                String argument = "x-" + key;
+                Object own = out.get(argument);
+                Object fromPolicy = amqpValue(e.getValue());
+                if (own == null) {
+                    out.put(argument, fromPolicy);
+                } else if (LOWER_WINS.contains(key) && own instanceof Number a && fromPolicy instanceof Number p
+                        && p.longValue() < a.longValue()) {
+                    out.put(argument, fromPolicy);
+                }
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The alternate exchange of an exchange with these arguments under this policy (which may be null): the
+     * exchange's own argument wins, as in RabbitMQ; null when neither names one.
+     */
+    public static String alternateExchange(Map<String, Object> arguments, Policy policy) {
+        Object own = arguments == null ? null : arguments.get("alternate-exchange");
+        if (own != null) {
+            return own.toString();
+        }
+        return policy == null ? null : policy.string("alternate-exchange");
+    }
+
+    private static Object amqpValue(Object json) {
+        if (json instanceof String s) {
+            return LongString.of(s);
+        }
+        if (json instanceof Long l && l == l.intValue()) {
+            return l.intValue();
+        }
+        if (json instanceof Short || json instanceof Byte) {
+            return ((Number) json).intValue();
+        }
+        return json;
+    }
+}

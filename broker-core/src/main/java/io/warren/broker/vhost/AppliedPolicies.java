@@ -1,0 +1,69 @@
+package io.warren.broker.vhost;
+
+import io.warren.broker.policy.EffectiveArguments;
+import io.warren.broker.policy.Policy;
+import io.warren.broker.policy.VhostPolicies;
+import io.warren.broker.queue.MessageQueue;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Keeps a vhost's queues and exchanges under the policies that match them: a new one gets its policy when it is
+ * declared, and a policy set, changed or cleared is re-applied to every entity whose policy that changes. A queue
+ * takes its policy on its own loop ({@link MessageQueue#applyPolicy}); the policy each queue was last given is
+ * remembered here, so only queues whose policy changed are told. Called only under the vhost's lock.
+ */
+final class AppliedPolicies {
+    private final VhostPolicies policies;
+    private final Map<MessageQueue, Policy> queuePolicies = new IdentityHashMap<>();
+
+    AppliedPolicies(VhostPolicies policies) {
+        this.policies = policies;
+    }
+
+    void queueDeclared(MessageQueue q) {
+        Policy p = policies.forQueue(q.name());
+        if (p != null) {
+            give(q, p);
+        }
+    }
+
+    void queueRemoved(MessageQueue q) {
+        queuePolicies.remove(q);
+    }
+
+    void exchangeDeclared(ExchangeEntity x) {
+        Policy p = policies.forExchange(x.name());
+        if (p != null) {
+            x.applyPolicy(p);
+        }
+    }
+
+    /** After a policy change: every queue and exchange whose policy is now another (or changed) gets it. */
+    void reapply(Collection<MessageQueue> queues, Collection<ExchangeEntity> exchanges) {
+        for (MessageQueue q : queues) {
+            Policy p = policies.forQueue(q.name());
+            if (p != queuePolicies.get(q)) {
+                give(q, p);
+            }
+        }
+        for (ExchangeEntity x : exchanges) {
+            Policy p = policies.forExchange(x.name());
+            if (p != x.policy()) {
+                x.applyPolicy(p);
+            }
+        }
+    }
+
+    private void give(MessageQueue q, Policy p) {
+        if (p == null) {
+            queuePolicies.remove(q);
+        } else {
+            queuePolicies.put(q, p);
+        }
+        String name = p == null ? null : p.name();
+        Map<String, Object> effective = EffectiveArguments.forQueue(q.arguments(), p);
+        q.execute(() -> q.applyPolicy(name, effective));
+    }
+}
