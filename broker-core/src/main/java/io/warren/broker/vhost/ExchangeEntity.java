@@ -16,6 +16,7 @@ public final class ExchangeEntity implements Destination {
     private final String alternateExchange;
     private volatile boolean hadBindings;
 
+    /** @throws IllegalArgumentException when the type's arguments are unusable (the message is for the client) */
     public ExchangeEntity(String name, String type, boolean durable, boolean autoDelete, boolean internal,
                           Map<String, Object> arguments) {
         this.name = name;
@@ -24,7 +25,7 @@ public final class ExchangeEntity implements Destination {
         this.autoDelete = autoDelete;
         this.internal = internal;
         this.arguments = arguments;
-        this.router = Routers.create(type);
+        this.router = Routers.create(type, arguments);
         Object ae = arguments.get("alternate-exchange");
         this.alternateExchange = ae == null ? null : ae.toString();
     }
