@@ -374,6 +374,14 @@ public final class AmqpChannel {
         }
     }
 
+    /**
+     * The barrier a publish to a deduplicating queue joins so that the queue can nack it as a duplicate; null
+     * unless confirms are on (in a transaction a duplicate is simply dropped, as the commit cannot fail for one).
+     */
+    PublishBarrier duplicateBarrier() {
+        return confirms.barrier(this::barrierComplete);
+    }
+
     /** The barrier a persistent publish to a durable queue joins, or null when confirms are off. */
     PublishBarrier confirmBarrier() {
         return commitBarrier != null ? commitBarrier : confirms.barrier(this::barrierComplete);

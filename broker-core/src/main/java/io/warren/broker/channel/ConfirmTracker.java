@@ -52,6 +52,22 @@ final class ConfirmTracker {
         return current;
     }
 
+    /**
+     * Closes the batch so far without sending anything, so that what is published next gets a confirm of its own:
+     * a queue may nack one message (a duplicate) and a nack must not cover the messages around it.
+     */
+    void closeBatch() {
+        if (enabled && published > closed) {
+            PublishBarrier b = current;
+            current = null;
+            closed = published;
+            waiting.add(new Batch(published, b));
+            if (b != null) {
+                b.release(1);
+            }
+        }
+    }
+
     /** End of a read batch: closes it and sends whatever confirms are due. */
     void endOfBatch(Consumer<Method> send) {
         if (!enabled) {

@@ -36,6 +36,8 @@ final class Publisher {
     private final Set<MessageQueue> targets = new HashSet<>();
     private String lastExchange = "";
     private String lastRoutingKey = "";
+    // the message being routed goes to a deduplicating queue: its confirm is not batched with others
+    private boolean ownConfirm;
 
     Publisher(AmqpChannel channel, AmqpConnection connection, Access access, ChannelConsumers consumers,
               ConfirmTracker confirms) {
@@ -155,7 +157,11 @@ final class Publisher {
                         new Basic.Return(NO_ROUTE, "NO_ROUTE", m.exchange(), m.routingKey()), m);
             }
             confirms.published();
+            if (ownConfirm) {
+                confirms.closeBatch();
+            }
         } finally {
+            ownConfirm = false;
             m.release();
         }
     }
@@ -173,11 +179,11 @@ final class Publisher {
         // only a message that carries headers is decoded; a headers exchange treats none as an empty table
         Map<String, Object> headers = m.hasHeaders() ? m.properties().headers() : null;
         targets.clear();
-        vhost.route(x, m.routingKey(), headers, targets, scratch);
+        vhost.route(x, m.routingKey(), headers, m, targets, scratch);
         Message toQueue = m;
         if (headers != null && (headers.containsKey("CC") || headers.containsKey("BCC"))) {
-            routeCopies(x, headers.get("CC"), headers);
-            routeCopies(x, headers.get("BCC"), headers);
+            routeCopies(x, headers.get("CC"), headers, m);
+            routeCopies(x, headers.get("BCC"), headers, m);
             if (headers.containsKey("BCC")) {
                 toQueue = withoutBcc(m);
             }
@@ -189,9 +195,15 @@ final class Publisher {
             return false;
         }
         boolean persistent = toQueue.isPersistent();
+        if (confirms.enabled() && anyDeduplicates(targets)) {
+            // a deduplicating queue may nack this one message: it gets a confirm of its own
+            confirms.closeBatch();
+            ownConfirm = true;
+        }
         for (MessageQueue q : targets) {
             // a persistent message in a durable queue is confirmed only once the queue's log has it on disk
-            PublishBarrier barrier = persistent && q.persistsMessages() ? channel.confirmBarrier() : null;
+            PublishBarrier barrier = persistent && q.persistsMessages() ? channel.confirmBarrier()
+                    : q.deduplicates() ? channel.duplicateBarrier() : null;
             if (barrier != null) {
                 barrier.expect();
             }
@@ -203,10 +215,19 @@ final class Publisher {
         return true;
     }
 
-    private void routeCopies(ExchangeEntity x, Object keys, Map<String, Object> headers) {
+    private static boolean anyDeduplicates(Set<MessageQueue> queues) {
+        for (MessageQueue q : queues) {
+            if (q.deduplicates()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void routeCopies(ExchangeEntity x, Object keys, Map<String, Object> headers, Message m) {
         if (keys instanceof List<?> list) {
             for (Object key : list) {
-                vhost.route(x, String.valueOf(key), headers, targets, scratch);
+                vhost.route(x, String.valueOf(key), headers, m, targets, scratch);
             }
         }
     }

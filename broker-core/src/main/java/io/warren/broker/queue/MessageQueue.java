@@ -41,6 +41,7 @@ public final class MessageQueue implements Destination {
 
     // owned by the loop thread
     private final QueueBacklog ready;
+    private final QueueDeduplication dedup; // null unless x-message-deduplication
     private final List<QueueConsumer> consumers = new ArrayList<>();
     private final List<QueueConsumer> dispatching = new ArrayList<>();
     private long nextSequence;
@@ -76,6 +77,10 @@ public final class MessageQueue implements Destination {
         this.loop = loop;
         this.onAutoDelete = onAutoDelete;
         this.ready = new QueueBacklog(toString(), persistsMessages(), storage, log);
+        this.dedup = QueueDeduplication.forArguments(arguments);
+        if (dedup != null && log != null && log.recoveredCount() > 0) {
+            dedup.recover(log, toString());
+        }
         this.nextSequence = ready.nextSequence();
         this.readyCount = ready.size();
     }
@@ -107,6 +112,19 @@ public final class MessageQueue implements Destination {
 
     public Map<String, Object> arguments() {
         return arguments;
+    }
+
+    /** True when the queue drops messages whose x-deduplication-header value it holds; readable anywhere. */
+    public boolean deduplicates() {
+        return dedup != null;
+    }
+
+    /**
+     * The queue's deduplication, or null: every path on which a message leaves the queue other than ack, no-ack
+     * delivery and purge (dead-lettering, expiry, length limits) must call its forget. On the queue's loop.
+     */
+    public QueueDeduplication deduplication() {
+        return dedup;
     }
 
     /** The connection that owns an exclusive queue, or null. */
@@ -158,6 +176,10 @@ public final class MessageQueue implements Destination {
 
     /** Takes a connection's batch: its messages (one reference each) and the deliveries it finished with. */
     public void take(QueueWork work) {
+        if (dedup != null && work.settledCount() > 0) {
+            // first: a batch's acks may have come before its publishes, which must then not count as duplicates
+            dedup.forget(work.settledEntries());
+        }
         List<Message> messages = work.messages();
         if (messages != null) {
             enqueueAll(messages, work);
@@ -193,7 +215,7 @@ public final class MessageQueue implements Destination {
      * records are acked; their messages now belong to the caller.
      */
     public void finish(List<QueueEntry> entries) {
-        QueueWork work = new QueueWork();
+        QueueWork work = new QueueWork(dedup != null);
         for (QueueEntry e : entries) {
             work.settle(e);
         }
@@ -210,6 +232,9 @@ public final class MessageQueue implements Destination {
             return;
         }
         for (int i = 0, n = messages.size(); i < n; i++) {
+            if (dedup != null && dedup.dropsDuplicate(work, i, messages.get(i), nextSequence)) {
+                continue;
+            }
             ready.add(messages.get(i), nextSequence++);
         }
         ready.endBatch(work);
@@ -244,6 +269,8 @@ public final class MessageQueue implements Destination {
             ready.delivered(e, c.noAck());
             if (!c.noAck()) {
                 unackedCount++;
+            } else if (dedup != null) {
+                dedup.forget(e);
             }
             List<QueueEntry> batch = c.batch();
             if (batch.isEmpty()) {
@@ -323,6 +350,8 @@ public final class MessageQueue implements Destination {
             counters.add(QueueCounters.GOT, 1);
             if (!noAck) {
                 unackedCount++;
+            } else if (dedup != null) {
+                dedup.forget(e);
             }
             updateCounts();
         }
@@ -377,6 +406,9 @@ public final class MessageQueue implements Destination {
     /** Drops every ready message; returns how many. */
     public int purge() {
         int n = ready.purge();
+        if (dedup != null) {
+            dedup.clear(); // as the plugin flushes its cache: unacknowledged messages' values go too
+        }
         updateCounts();
         return n;
     }

@@ -12,6 +12,19 @@ public final class QueueWork {
     private int[] barrierHolds;
     private int settled;
     private List<QueueEntry> settledLogged;
+    // kept only for a deduplicating queue: each message's barrier (to nack one duplicate) and every settled entry
+    private final boolean perMessage;
+    private List<PublishBarrier> barrierOfMessage;
+    private List<QueueEntry> settledEntries;
+
+    public QueueWork() {
+        this(false);
+    }
+
+    /** perMessage: the queue deduplicates, and needs each message's barrier and every settled entry. */
+    public QueueWork(boolean perMessage) {
+        this.perMessage = perMessage;
+    }
 
     /** Takes over one reference of the message; barrier (or null) waits for it to reach disk. */
     public void publish(Message m, PublishBarrier barrier) {
@@ -22,6 +35,17 @@ public final class QueueWork {
         if (barrier != null) {
             holdFor(barrier);
         }
+        if (perMessage) {
+            if (barrierOfMessage == null) {
+                barrierOfMessage = new ArrayList<>();
+            }
+            barrierOfMessage.add(barrier);
+        }
+    }
+
+    /** The barrier message i waits with (a confirming publisher's), or null; known only with perMessage. */
+    PublishBarrier barrierOf(int i) {
+        return barrierOfMessage == null ? null : barrierOfMessage.get(i);
     }
 
     // a batch usually comes from one channel: one barrier, counted up
@@ -50,6 +74,12 @@ public final class QueueWork {
 
     public void settle(QueueEntry entry) {
         settled++;
+        if (perMessage) {
+            if (settledEntries == null) {
+                settledEntries = new ArrayList<>();
+            }
+            settledEntries.add(entry);
+        }
         if (entry.logged()) {
             if (settledLogged == null) {
                 settledLogged = new ArrayList<>();
@@ -76,6 +106,11 @@ public final class QueueWork {
 
     int settledCount() {
         return settled;
+    }
+
+    /** Every settled entry (with perMessage), or null. */
+    List<QueueEntry> settledEntries() {
+        return settledEntries;
     }
 
     /** Settled entries whose record is in the queue's log and must be acked there; null when none. */
