@@ -12,13 +12,17 @@ import java.util.Set;
  * exchange argument {@code hash-header}, or the property named by {@code hash-property}). All messages with one
  * value go to one destination, in order, like a Kafka partition.
  *
- * <p>A binding's key is its weight: it adds that many buckets to the end of the ring, so a destination's share of
- * the values is its weight over the total. A value picks a bucket by jump consistent hashing (Lamping and Veach),
- * so adding a binding moves only the share the new destination takes; removing one shifts the buckets after it,
- * as in the plugin. Only the first binding to a destination counts, as in the plugin (further ones are kept as
- * bindings but ignored until it goes).
+ * <p>A binding's key is its weight: a destination's share of the values is its weight over the total. Only the
+ * first binding to a destination counts, as in the plugin (further ones are kept as bindings but ignored until it
+ * goes). The pick is weighted rendezvous hashing rather than the plugin's jump hash over a bucket list: the share
+ * is the same, adding or removing a destination moves only the values it takes or had, and the placement does not
+ * depend on the order the bindings were made in, so it survives a restart (which restores bindings sorted, not in
+ * their original order) and a removal in the middle moves nothing else. Destinations are told apart for hashing by
+ * their {@code toString()}, which must therefore be stable across restarts (the broker's name their queue or
+ * exchange). A route costs one hash per bound destination.
  *
- * <p>The ring is an immutable snapshot swapped on each change: routing takes no lock and allocates nothing.
+ * <p>The destinations are an immutable snapshot swapped on each change: routing takes no lock and allocates
+ * nothing.
  */
 public final class ConsistentHashRouter<D> extends AbstractRouter<D> {
     public static final String TYPE = "x-consistent-hash";
@@ -78,11 +82,7 @@ public final class ConsistentHashRouter<D> extends AbstractRouter<D> {
 
     @Override
     public void validateBinding(String bindingKey, Map<String, Object> arguments) {
-        int w = weight(bindingKey);
-        if ((long) ring.total + w > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("The weights of the bindings of a consistent-hash exchange must add "
-                    + "up to at most " + Integer.MAX_VALUE);
-        }
+        weight(bindingKey);
     }
 
     @Override
@@ -104,15 +104,15 @@ public final class ConsistentHashRouter<D> extends AbstractRouter<D> {
     private void rebuild() {
         int n = byDestination.size();
         Object[] destinations = new Object[n];
-        int[] ends = new int[n];
-        long total = 0;
+        long[] seeds = new long[n];
+        double[] weights = new double[n];
         int i = 0;
         for (Map.Entry<D, List<Binding<D>>> e : byDestination.entrySet()) {
-            total = Math.min(Integer.MAX_VALUE, total + weight(e.getValue().get(0).bindingKey()));
             destinations[i] = e.getKey();
-            ends[i++] = (int) total;
+            seeds[i] = mix(hashOf(String.valueOf(e.getKey())) ^ 0x9e3779b97f4a7c15L);
+            weights[i++] = weight(e.getValue().get(0).bindingKey());
         }
-        ring = new Ring(destinations, ends, (int) total);
+        ring = new Ring(destinations, seeds, weights);
     }
 
     @Override
@@ -124,11 +124,10 @@ public final class ConsistentHashRouter<D> extends AbstractRouter<D> {
     @SuppressWarnings("unchecked")
     public void route(String routingKey, Map<String, Object> headers, RoutingProperties properties, Set<D> out) {
         Ring r = ring;
-        if (r.total == 0) {
+        if (r.destinations.length == 0) {
             return;
         }
-        int bucket = jump(mix(hashOfValue(routingKey, headers, properties)), r.total);
-        out.add((D) r.destinationOf(bucket));
+        out.add((D) r.pick(mix(hashOfValue(routingKey, headers, properties))));
     }
 
     private long hashOfValue(String routingKey, Map<String, Object> headers, RoutingProperties properties) {
@@ -182,34 +181,26 @@ public final class ConsistentHashRouter<D> extends AbstractRouter<D> {
         return h;
     }
 
-    /** Jump consistent hash: the bucket in [0, buckets) of a key; growing buckets moves only 1/buckets of keys. */
-    static int jump(long key, int buckets) {
-        long b = -1;
-        long j = 0;
-        while (j < buckets) {
-            b = j;
-            key = key * 2862933555777941757L + 1;
-            j = (long) ((b + 1) * (2147483648.0 / (double) ((key >>> 33) + 1)));
-        }
-        return (int) b;
-    }
+    /**
+     * The bound destinations with their hashing seeds and weights. A value goes to the destination whose
+     * -ln(u)/weight is lowest, u being uniform in (0, 1) from the value's and the destination's hashes: each
+     * destination wins with probability weight/total, independently of the others' order.
+     */
+    private record Ring(Object[] destinations, long[] seeds, double[] weights) {
+        static final Ring EMPTY = new Ring(new Object[0], new long[0], new double[0]);
 
-    /** The destinations in ring order and where each one's buckets end (exclusive, cumulative). */
-    private record Ring(Object[] destinations, int[] ends, int total) {
-        static final Ring EMPTY = new Ring(new Object[0], new int[0], 0);
-
-        Object destinationOf(int bucket) {
-            int lo = 0;
-            int hi = ends.length - 1;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (ends[mid] > bucket) {
-                    hi = mid;
-                } else {
-                    lo = mid + 1;
+        Object pick(long valueHash) {
+            int best = 0;
+            double bestScore = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < destinations.length; i++) {
+                double u = ((mix(valueHash ^ seeds[i]) >>> 11) + 0.5) * 0x1.0p-53;
+                double score = -Math.log(u) / weights[i];
+                if (score < bestScore) {
+                    bestScore = score;
+                    best = i;
                 }
             }
-            return destinations[lo];
+            return destinations[best];
         }
     }
 }

@@ -10,13 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.warren.broker.BrokerConfig;
 import io.warren.broker.RunningBroker;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The x-consistent-hash exchange type over the wire, as rabbitmq_consistent_hash_exchange behaves. */
 class ConsistentHashExchangeTest {
@@ -160,5 +163,44 @@ class ConsistentHashExchangeTest {
                 Map.of("hash-property", "message_id", "hash-header", "h")));
         assertEquals("PRECONDITION_FAILED - hash-header and hash-property are mutually exclusive",
                 close.getReplyText());
+    }
+
+    @Test
+    void aDurableExchangeKeepsEveryKeyOnItsQueueAcrossARestart(@TempDir Path dataDir) throws Exception {
+        List<String> qs = List.of("part-c", "part-a", "part-b"); // bound out of name order; restored sorted
+        Map<String, String> before;
+        RunningBroker first = RunningBroker.startOn(BrokerConfig.defaults(), dataDir);
+        try (Connection c = first.connect(); Channel ch = c.createChannel()) {
+            ch.exchangeDeclare("partitions", "x-consistent-hash", true);
+            for (String q : qs) {
+                ch.queueDeclare(q, true, false, false, null);
+                ch.queueBind(q, "partitions", "1");
+            }
+            before = placement(ch, qs);
+        } finally {
+            first.close();
+        }
+        RunningBroker second = RunningBroker.startOn(BrokerConfig.defaults(), dataDir);
+        try (Connection c = second.connect(); Channel ch = c.createChannel()) {
+            assertEquals(before, placement(ch, qs));
+        } finally {
+            second.close();
+        }
+    }
+
+    private static Map<String, String> placement(Channel ch, List<String> qs) throws Exception {
+        ch.confirmSelect();
+        for (int k = 0; k < 60; k++) {
+            ch.basicPublish("partitions", "key-" + k, null, utf8("key-" + k));
+        }
+        ch.waitForConfirmsOrDie(10_000);
+        Map<String, String> queueOfKey = new HashMap<>();
+        for (String q : qs) {
+            for (String key : drain(ch, q)) {
+                queueOfKey.put(key, q);
+            }
+        }
+        assertEquals(60, queueOfKey.size());
+        return queueOfKey;
     }
 }
