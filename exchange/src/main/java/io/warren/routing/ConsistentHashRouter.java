@@ -109,7 +109,7 @@ public final class ConsistentHashRouter<D> extends AbstractRouter<D> {
         int i = 0;
         for (Map.Entry<D, List<Binding<D>>> e : byDestination.entrySet()) {
             destinations[i] = e.getKey();
-            seeds[i] = mix(hashOf(String.valueOf(e.getKey())) ^ 0x9e3779b97f4a7c15L);
+            seeds[i] = mix(fnv64(String.valueOf(e.getKey())));
             weights[i++] = weight(e.getValue().get(0).bindingKey());
         }
         ring = new Ring(destinations, seeds, weights);
@@ -169,6 +169,15 @@ public final class ConsistentHashRouter<D> extends AbstractRouter<D> {
             return Double.doubleToLongBits(n.doubleValue());
         }
         return value.hashCode();
+    }
+
+    /** A 64-bit hash of a destination's name (FNV-1a), so that two names hardly ever share a seed. */
+    private static long fnv64(String name) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < name.length(); i++) {
+            h = (h ^ name.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
     }
 
     /** Spreads the bits of a hash over all 64 (MurmurHash3's finaliser). */
