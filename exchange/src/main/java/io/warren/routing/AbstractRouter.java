@@ -23,6 +23,7 @@ abstract class AbstractRouter<D> implements Router<D> {
 
     @Override
     public final boolean bind(D destination, String bindingKey, Map<String, Object> arguments) {
+        validateBinding(bindingKey, arguments);
         Binding<D> binding = new Binding<>(destination, bindingKey, arguments);
         synchronized (writeLock) {
             if (!registry.add(binding)) {

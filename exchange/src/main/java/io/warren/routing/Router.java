@@ -25,6 +25,21 @@ public interface Router<D> {
     /** Adds every destination matching the message to out (out dedupes: it's a Set the caller owns and may reuse). */
     void route(String routingKey, Map<String, Object> headers, Set<D> out);
 
+    /**
+     * Like {@link #route(String, Map, Set)}, for routers that also look at other message properties (the
+     * consistent-hash exchange's hash-property); properties may be null. Others ignore them.
+     */
+    default void route(String routingKey, Map<String, Object> headers, RoutingProperties properties, Set<D> out) {
+        route(routingKey, headers, out);
+    }
+
+    /**
+     * Checks a binding before it is made; throws IllegalArgumentException with the text for the client (a 406)
+     * when this router cannot take it. Accepts everything by default.
+     */
+    default void validateBinding(String bindingKey, Map<String, Object> arguments) {
+    }
+
     /** All bindings, for listing. */
     List<Binding<D>> bindings();
 

@@ -1,5 +1,7 @@
 package io.warren.routing;
 
+import java.util.Map;
+
 /** Creates routers by AMQP exchange type name. */
 public final class Routers {
     public static final String DIRECT = "direct";
@@ -10,8 +12,18 @@ public final class Routers {
     private Routers() {
     }
 
-    /** "direct", "fanout", "topic", "headers"; IllegalArgumentException("unknown exchange type 'x'") otherwise. */
+    /** A router of one of the four built-in types; IllegalArgumentException("unknown exchange type 'x'") otherwise. */
     public static <D> Router<D> create(String type) {
+        return create(type, Map.of());
+    }
+
+    /**
+     * A router of any known type; types with arguments (the plugin types) read them here.
+     *
+     * @throws IllegalArgumentException for an unknown type, or with the text for the client (a 406) when the
+     *                                  arguments are unusable
+     */
+    public static <D> Router<D> create(String type, Map<String, Object> arguments) {
         if (type != null) {
             switch (type) {
                 case DIRECT:
@@ -22,6 +34,10 @@ public final class Routers {
                     return new TopicRouter<>();
                 case HEADERS:
                     return new HeadersRouter<>();
+                case ConsistentHashRouter.TYPE:
+                    return new ConsistentHashRouter<>(arguments);
+                case DeduplicatingRouter.TYPE:
+                    return new DeduplicatingRouter<>(arguments);
                 default:
                     break;
             }
@@ -29,8 +45,9 @@ public final class Routers {
         throw new IllegalArgumentException("unknown exchange type '" + type + "'");
     }
 
-    /** True for the four built-in exchange types (names are case-sensitive, as in RabbitMQ). */
+    /** True for the built-in exchange types and the plugin types Warren has (names are case-sensitive). */
     public static boolean isKnownType(String type) {
-        return DIRECT.equals(type) || FANOUT.equals(type) || TOPIC.equals(type) || HEADERS.equals(type);
+        return DIRECT.equals(type) || FANOUT.equals(type) || TOPIC.equals(type) || HEADERS.equals(type)
+                || ConsistentHashRouter.TYPE.equals(type) || DeduplicatingRouter.TYPE.equals(type);
     }
 }

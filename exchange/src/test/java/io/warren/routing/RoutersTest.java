@@ -18,6 +18,16 @@ class RoutersTest {
     }
 
     @Test
+    void createsThePluginTypesFromTheirArguments() {
+        assertInstanceOf(ConsistentHashRouter.class, Routers.create("x-consistent-hash", java.util.Map.of()));
+        assertInstanceOf(DeduplicatingRouter.class,
+                Routers.create("x-message-deduplication", java.util.Map.of("x-cache-size", 10)));
+        assertTrue(Routers.isKnownType("x-consistent-hash"));
+        assertTrue(Routers.isKnownType("x-message-deduplication"));
+        assertThrows(IllegalArgumentException.class, () -> Routers.create("x-message-deduplication"));
+    }
+
+    @Test
     void createRejectsUnknownTypesNamingThem() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Routers.create("x-delayed"));
         assertEquals("unknown exchange type 'x-delayed'", e.getMessage());

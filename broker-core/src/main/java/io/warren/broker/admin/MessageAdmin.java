@@ -38,11 +38,12 @@ public final class MessageAdmin {
         }
         Map<String, Object> headers = properties.headers();
         Set<MessageQueue> targets = new HashSet<>();
-        v.route(x, routingKey, headers, targets, new RoutingScratch());
+        Message m = Message.withProperties(x.name(), routingKey, properties, Unpooled.wrappedBuffer(body));
+        v.route(x, routingKey, headers, m, targets, new RoutingScratch());
         if (targets.isEmpty()) {
+            m.release();
             return false;
         }
-        Message m = Message.withProperties(x.name(), routingKey, properties, Unpooled.wrappedBuffer(body));
         for (MessageQueue q : targets) {
             Message ref = m.retain();
             q.execute(() -> q.enqueueAll(List.of(ref)));

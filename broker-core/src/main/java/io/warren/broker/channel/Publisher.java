@@ -187,11 +187,11 @@ final class Publisher {
         // only a message that carries headers is decoded; a headers exchange treats none as an empty table
         Map<String, Object> headers = m.hasHeaders() ? m.properties().headers() : null;
         targets.clear();
-        vhost.route(x, m.routingKey(), headers, targets, scratch);
+        vhost.route(x, m.routingKey(), headers, m, targets, scratch);
         Message toQueue = m;
         if (headers != null && (headers.containsKey("CC") || headers.containsKey("BCC"))) {
-            routeCopies(x, headers.get("CC"), headers);
-            routeCopies(x, headers.get("BCC"), headers);
+            routeCopies(x, headers.get("CC"), headers, m);
+            routeCopies(x, headers.get("BCC"), headers, m);
             if (headers.containsKey("BCC")) {
                 toQueue = withoutBcc(m);
             }
@@ -205,9 +205,9 @@ final class Publisher {
         boolean persistent = toQueue.isPersistent();
         for (MessageQueue q : targets) {
             // a persistent message in a durable queue is confirmed only once the queue's log has it on disk, and a
-            // message to a queue that may refuse it only once the queue has taken it
+            // message to a queue that may refuse it (full, or a duplicate) only once the queue has taken it
             PublishBarrier barrier = (persistent && q.persistsMessages()) || q.rejectsPublishes()
-                    ? channel.confirmBarrier() : null;
+                    || q.deduplicates() ? channel.confirmBarrier() : null;
             if (barrier != null) {
                 barrier.expect();
             }
@@ -219,10 +219,11 @@ final class Publisher {
         return true;
     }
 
-    private void routeCopies(ExchangeEntity x, Object keys, Map<String, Object> headers) {
+
+    private void routeCopies(ExchangeEntity x, Object keys, Map<String, Object> headers, Message m) {
         if (keys instanceof List<?> list) {
             for (Object key : list) {
-                vhost.route(x, String.valueOf(key), headers, targets, scratch);
+                vhost.route(x, String.valueOf(key), headers, m, targets, scratch);
             }
         }
     }

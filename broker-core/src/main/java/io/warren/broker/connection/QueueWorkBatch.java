@@ -20,7 +20,7 @@ final class QueueWorkBatch {
     private QueueWork pendingFor(MessageQueue q) {
         QueueWork w = pending.get(q);
         if (w == null) {
-            w = new QueueWork();
+            w = new QueueWork(q.deduplicates());
             pending.put(q, w);
             order.add(q);
         }

@@ -5,12 +5,13 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 import io.warren.codec.BasicProperties;
+import io.warren.routing.RoutingProperties;
 
 /**
  * A published message: routing facts, the content header's property bytes as received and the body.
  * One instance is shared by every queue it was routed to; each holder retains it once.
  */
-public final class Message extends AbstractReferenceCounted {
+public final class Message extends AbstractReferenceCounted implements RoutingProperties {
     private final String exchange;
     private final String routingKey;
     private final ByteBuf propertyBytes;
@@ -64,6 +65,22 @@ public final class Message extends AbstractReferenceCounted {
             properties = p;
         }
         return p;
+    }
+
+    // for routers that hash on a property; decodes the properties on first use, like properties()
+    @Override
+    public String messageId() {
+        return properties().messageId();
+    }
+
+    @Override
+    public String correlationId() {
+        return properties().correlationId();
+    }
+
+    @Override
+    public Long timestamp() {
+        return properties().timestamp();
     }
 
     public boolean isPersistent() {

@@ -65,7 +65,7 @@ final class DeadLetterer {
         BasicProperties dead = DeathHeaders.died(p, source.name(), reason, m.exchange(), keys, dlrk != null, now);
         List<String> routeKeys = dlrk != null ? List.of(dlrk) : keys;
         targets.clear();
-        routing.route(settings.deadLetterExchange(), routeKeys, dead.headers(), targets);
+        routing.route(settings.deadLetterExchange(), routeKeys, dead.headers(), m, targets);
         if (targets.isEmpty()) {
             return;
         }

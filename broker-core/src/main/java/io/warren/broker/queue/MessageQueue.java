@@ -53,6 +53,7 @@ public final class MessageQueue implements Destination {
     private ScheduledFuture<?> unusedTimer;
     private long lastUsedMillis = System.currentTimeMillis();
     private final QueueBacklog ready;
+    private final QueueDeduplication dedup; // null unless x-message-deduplication
     private final List<QueueConsumer> consumers = new ArrayList<>();
     private final List<QueueConsumer> dispatching = new ArrayList<>();
     private long nextSequence;
@@ -93,6 +94,10 @@ public final class MessageQueue implements Destination {
         this.loop = loop;
         this.onAutoDelete = onAutoDelete;
         this.ready = new QueueBacklog(toString(), persistsMessages(), storage, log);
+        this.dedup = QueueDeduplication.forArguments(arguments);
+        if (dedup != null && log != null && log.recoveredCount() > 0) {
+            dedup.recover(log, toString());
+        }
         this.nextSequence = ready.nextSequence();
         this.readyCount = ready.size();
         this.deadLetterer = new DeadLetterer(this, deadLetterRouting);
@@ -141,6 +146,19 @@ public final class MessageQueue implements Destination {
     public Map<String, Object> effectiveArguments() {
         Map<String, Object> e = effectiveArguments;
         return e == null ? arguments : e;
+    }
+
+    /** True when the queue drops messages whose x-deduplication-header value it holds; readable anywhere. */
+    public boolean deduplicates() {
+        return dedup != null;
+    }
+
+    /**
+     * The queue's deduplication, or null: every path on which a message leaves the queue other than ack, no-ack
+     * delivery and purge (dead-lettering, expiry, length limits) must call its forget. On the queue's loop.
+     */
+    public QueueDeduplication deduplication() {
+        return dedup;
     }
 
     /** The connection that owns an exclusive queue, or null. */
@@ -200,15 +218,20 @@ public final class MessageQueue implements Destination {
 
     /** Takes a connection's batch: its messages (one reference each) and the deliveries it finished with. */
     public void take(QueueWork work) {
+        if (dedup != null && work.settledCount() > 0) {
+            // first: a batch's acks may have come before its publishes, which must then not count as duplicates
+            dedup.forget(work.settledEntries());
+        }
+        if (work.rejected() != null) {
+            // before the publishes, like the acks: a rejected message republished in the same batch is no duplicate
+            rejected(work.rejected());
+        }
         List<Message> messages = work.messages();
         if (messages != null) {
             enqueueAll(messages, work);
         }
         if (work.settledCount() > 0) {
             settled(work.settledCount(), work.settledLogged());
-        }
-        if (work.rejected() != null) {
-            rejected(work.rejected());
         }
     }
 
@@ -238,7 +261,7 @@ public final class MessageQueue implements Destination {
      * records are acked; their messages now belong to the caller.
      */
     public void finish(List<QueueEntry> entries) {
-        QueueWork work = new QueueWork();
+        QueueWork work = new QueueWork(dedup != null);
         for (QueueEntry e : entries) {
             work.settle(e);
         }
@@ -261,6 +284,9 @@ public final class MessageQueue implements Destination {
             Message m = messages.get(i);
             if (rejectsPublishes && s.isFull(ready.size(), ready.bytes())) {
                 refuse(m, i, work, s);
+                continue;
+            }
+            if (dedup != null && dedup.dropsDuplicate(work, i, m, nextSequence)) {
                 continue;
             }
             ready.add(m, nextSequence++, expiresAt(m, s, now));
@@ -325,6 +351,9 @@ public final class MessageQueue implements Destination {
      * Their log records are acked once any durable copies are safe. Takes over the entries' messages.
      */
     private void died(List<QueueEntry> entries, DeathReason reason) {
+        if (dedup != null) {
+            dedup.forget(entries); // gone from the queue now, whenever its log record is acked
+        }
         QueueSettings s = settings;
         if (!s.deadLetters()) {
             for (QueueEntry e : entries) {
@@ -509,6 +538,8 @@ public final class MessageQueue implements Destination {
             ready.delivered(e, c.noAck());
             if (!c.noAck()) {
                 unackedCount++;
+            } else if (dedup != null) {
+                dedup.forget(e);
             }
             List<QueueEntry> batch = c.batch();
             if (batch.isEmpty()) {
@@ -609,6 +640,8 @@ public final class MessageQueue implements Destination {
             counters.add(QueueCounters.GOT, 1);
             if (!noAck) {
                 unackedCount++;
+            } else if (dedup != null) {
+                dedup.forget(e);
             }
             updateCounts();
         }
@@ -665,6 +698,9 @@ public final class MessageQueue implements Destination {
     /** Drops every ready message; returns how many. */
     public int purge() {
         int n = ready.purge();
+        if (dedup != null) {
+            dedup.clear(); // as the plugin flushes its cache: unacknowledged messages' values go too
+        }
         updateCounts();
         return n;
     }

@@ -104,6 +104,19 @@ final class MessageRecord {
         }
     }
 
+    /** The headers in a payload's properties (null when none), without building the message. */
+    static java.util.Map<String, Object> headers(ByteBuffer payload) {
+        ByteBuf buf = Unpooled.wrappedBuffer(payload);
+        buf.skipBytes(8); // expiry time
+        buf.skipBytes(buf.readUnsignedByte()); // exchange
+        buf.skipBytes(buf.readUnsignedByte()); // routing key
+        int propsLength = buf.readInt();
+        if (!io.warren.codec.BasicProperties.hasHeaders(buf.slice(buf.readerIndex(), propsLength))) {
+            return null;
+        }
+        return io.warren.codec.BasicProperties.decode(buf.slice(buf.readerIndex(), propsLength)).headers();
+    }
+
     /** Names read back repeat: the last few are reused instead of holding one String per message. */
     static final class NameCache {
         private final String[] names = new String[8];

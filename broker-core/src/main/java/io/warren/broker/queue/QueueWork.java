@@ -16,6 +16,18 @@ public final class QueueWork {
     // per message, only once some message has a confirm tag: its barrier and tag, for a refusal's nack
     private PublishBarrier[] confirmBarriers;
     private long[] confirmTags;
+    // kept only for a deduplicating queue: every settled entry, whose value it must forget
+    private final boolean keepSettled;
+    private List<QueueEntry> settledEntries;
+
+    public QueueWork() {
+        this(false);
+    }
+
+    /** keepSettled: the queue deduplicates, and needs every settled entry. */
+    public QueueWork(boolean keepSettled) {
+        this.keepSettled = keepSettled;
+    }
 
     /** Takes over one reference of the message; barrier (or null) waits for it to reach disk. */
     public void publish(Message m, PublishBarrier barrier) {
@@ -96,6 +108,12 @@ public final class QueueWork {
 
     public void settle(QueueEntry entry) {
         settled++;
+        if (keepSettled) {
+            if (settledEntries == null) {
+                settledEntries = new ArrayList<>();
+            }
+            settledEntries.add(entry);
+        }
         if (entry.logged()) {
             if (settledLogged == null) {
                 settledLogged = new ArrayList<>();
@@ -122,6 +140,11 @@ public final class QueueWork {
 
     int settledCount() {
         return settled;
+    }
+
+    /** Every settled entry (with keepSettled), or null. */
+    List<QueueEntry> settledEntries() {
+        return settledEntries;
     }
 
     /** Settled entries whose record is in the queue's log and must be acked there; null when none. */

@@ -19,6 +19,7 @@ public final class ExchangeEntity implements Destination {
     private volatile Policy policy;
     private volatile boolean hadBindings;
 
+    /** @throws IllegalArgumentException when the type's arguments are unusable (the message is for the client) */
     public ExchangeEntity(String name, String type, boolean durable, boolean autoDelete, boolean internal,
                           Map<String, Object> arguments) {
         this.name = name;
@@ -27,7 +28,7 @@ public final class ExchangeEntity implements Destination {
         this.autoDelete = autoDelete;
         this.internal = internal;
         this.arguments = arguments;
-        this.router = Routers.create(type);
+        this.router = Routers.create(type, arguments);
         this.alternateExchange = EffectiveArguments.alternateExchange(arguments, null);
     }
 

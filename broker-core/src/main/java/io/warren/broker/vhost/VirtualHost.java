@@ -20,6 +20,7 @@ import io.warren.store.QueueLog;
 import java.io.IOException;
 import io.warren.routing.Binding;
 import io.warren.routing.Routers;
+import io.warren.routing.RoutingProperties;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -140,7 +141,12 @@ public final class VirtualHost implements DeadLetterRouting {
             }
             return existing;
         }
-        ExchangeEntity x = new ExchangeEntity(exchange, type, durable, autoDelete, internal, arguments);
+        ExchangeEntity x;
+        try {
+            x = new ExchangeEntity(exchange, type, durable, autoDelete, internal, arguments);
+        } catch (IllegalArgumentException e) {
+            throw AmqpException.channel(PRECONDITION_FAILED, "%s", e.getMessage()); // a plugin type's arguments
+        }
         journal.exchangeDeclared(name, x);
         appliedPolicies.exchangeDeclared(x);
         exchanges.put(exchange, x);
@@ -346,7 +352,7 @@ public final class VirtualHost implements DeadLetterRouting {
         if (x.isDefault() || isDefault(destination)) {
             throw defaultExchangeRefused();
         }
-        validateBinding(x, args);
+        validateBinding(x, key, args);
         journal.bound(name, x, destination, key, args);
         x.router().bind(destination, key, args);
         x.noteBound();
@@ -361,13 +367,14 @@ public final class VirtualHost implements DeadLetterRouting {
         return d instanceof ExchangeEntity x && x.isDefault();
     }
 
-    private static void validateBinding(ExchangeEntity x, Map<String, Object> args) {
-        if ("headers".equals(x.type())) {
-            try {
+    private static void validateBinding(ExchangeEntity x, String key, Map<String, Object> args) {
+        try {
+            if ("headers".equals(x.type())) {
                 io.warren.routing.HeadersRouter.validateArguments(args);
-            } catch (IllegalArgumentException e) {
-                throw AmqpException.channel(PRECONDITION_FAILED, "%s", e.getMessage());
             }
+            x.router().validateBinding(key, args);
+        } catch (IllegalArgumentException e) {
+            throw AmqpException.channel(PRECONDITION_FAILED, "%s", e.getMessage());
         }
     }
 
@@ -407,6 +414,13 @@ public final class VirtualHost implements DeadLetterRouting {
      */
     public void route(ExchangeEntity start, String routingKey, Map<String, Object> headers,
                       java.util.Set<MessageQueue> out, RoutingScratch scratch) {
+        route(start, routingKey, headers, null, out, scratch);
+    }
+
+    /** Like {@link #route(ExchangeEntity, String, Map, java.util.Set, RoutingScratch)}, for routers that read other
+     * properties (consistent hashing on a property); properties may be null. */
+    public void route(ExchangeEntity start, String routingKey, Map<String, Object> headers,
+                      RoutingProperties properties, java.util.Set<MessageQueue> out, RoutingScratch scratch) {
         scratch.seen.clear();
         scratch.work.clear();
         scratch.work.add(start);
@@ -423,7 +437,7 @@ public final class VirtualHost implements DeadLetterRouting {
                 continue;
             }
             scratch.hits.clear();
-            x.router().route(routingKey, headers, scratch.hits);
+            x.router().route(routingKey, headers, properties, scratch.hits);
             if (scratch.hits.isEmpty()) {
                 String ae = x.alternateExchange();
                 ExchangeEntity alt = ae == null ? null : exchanges.get(ae);
@@ -445,14 +459,15 @@ public final class VirtualHost implements DeadLetterRouting {
     // ---- dead-lettering ----
 
     @Override
-    public void route(String exchange, List<String> routingKeys, Map<String, Object> headers, Set<MessageQueue> out) {
+    public void route(String exchange, List<String> routingKeys, Map<String, Object> headers,
+                      RoutingProperties properties, Set<MessageQueue> out) {
         ExchangeEntity x = exchanges.get(exchange);
         if (x == null) {
             return; // as in RabbitMQ, a missing dead-letter exchange drops the message
         }
         RoutingScratch scratch = new RoutingScratch();
         for (String key : routingKeys) {
-            route(x, key, headers, out, scratch);
+            route(x, key, headers, properties, out, scratch);
         }
     }
 
