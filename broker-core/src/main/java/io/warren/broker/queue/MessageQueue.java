@@ -40,11 +40,10 @@ public final class MessageQueue implements Destination {
     private final Consumer<MessageQueue> onAutoDelete;
 
     // owned by the loop thread
-    private final QueueBacklog ready;
-    private final List<QueueConsumer> consumers = new ArrayList<>();
+    private final Backlog ready;
+    private final ConsumerSelection consumers;
     private final List<QueueConsumer> dispatching = new ArrayList<>();
     private long nextSequence;
-    private int roundRobin;
     private boolean hadConsumers;
     private boolean deleted;
     private boolean closed;
@@ -75,7 +74,11 @@ public final class MessageQueue implements Destination {
         this.exclusiveOwner = exclusiveOwner;
         this.loop = loop;
         this.onAutoDelete = onAutoDelete;
-        this.ready = new QueueBacklog(toString(), persistsMessages(), storage, log);
+        int maxPriority = DeliveryOrderArguments.maxPriority(arguments);
+        this.ready = maxPriority > 0
+                ? new PriorityBacklog(toString(), persistsMessages(), storage, log, vhost, name, maxPriority)
+                : new QueueBacklog(toString(), persistsMessages(), storage, log);
+        this.consumers = new ConsumerSelection(DeliveryOrderArguments.singleActiveConsumer(arguments));
         this.nextSequence = ready.nextSequence();
         this.readyCount = ready.size();
     }
@@ -146,7 +149,12 @@ public final class MessageQueue implements Destination {
 
     /** A copy of the consumers; on the queue's thread only. */
     public List<QueueConsumer> consumersOnLoop() {
-        return new ArrayList<>(consumers);
+        return new ArrayList<>(consumers.all());
+    }
+
+    /** True when only one consumer at a time receives (x-single-active-consumer). */
+    public boolean singleActiveConsumer() {
+        return consumers.singleActive();
     }
 
     /** True while publishers to this queue should pause; read by publishers on their own threads. */
@@ -218,24 +226,17 @@ public final class MessageQueue implements Destination {
         updateCounts();
     }
 
-    /** Pushes ready messages to consumers with credit, round robin, one batch per consumer. */
+    /** Pushes ready messages to consumers with credit, as {@link ConsumerSelection} picks them, a batch each. */
     public void drain() {
         if (deleted || consumers.isEmpty() || ready.isEmpty()) {
             return;
         }
-        int n = consumers.size();
-        int idle = 0;
         int before = ready.size();
-        while (!ready.isEmpty() && idle < n) {
-            if (roundRobin >= n) {
-                roundRobin = 0;
+        while (!ready.isEmpty()) {
+            QueueConsumer c = consumers.next();
+            if (c == null) {
+                break;
             }
-            QueueConsumer c = consumers.get(roundRobin++);
-            if (!c.isActive() || !c.tryReserveOrMarkStarved()) {
-                idle++;
-                continue;
-            }
-            idle = 0;
             QueueEntry e = ready.poll();
             if (e == null) {
                 c.release(1, 1); // the backlog's disk part turned out unreadable
@@ -338,7 +339,7 @@ public final class MessageQueue implements Destination {
     }
 
     public boolean hasExclusiveConsumer() {
-        for (QueueConsumer c : consumers) {
+        for (QueueConsumer c : consumers.all()) {
             if (c.exclusive()) {
                 return true;
             }
@@ -389,7 +390,7 @@ public final class MessageQueue implements Destination {
         int n = purge();
         ready.delete();
         deleted = true;
-        List<QueueConsumer> cs = new ArrayList<>(consumers);
+        List<QueueConsumer> cs = new ArrayList<>(consumers.all());
         consumers.clear();
         for (QueueConsumer c : cs) {
             c.target().cancelledByServer(c);

@@ -8,6 +8,8 @@ public final class QueueEntry {
     private final long sequence;
     private boolean redelivered;
     private boolean logged;
+    // the priority level it waits at in a priority queue; its message may be released by the time it is settled
+    private int level;
 
     QueueEntry(Message message, long sequence) {
         this.message = message;
@@ -44,5 +46,13 @@ public final class QueueEntry {
 
     void markLogged(boolean value) {
         logged = value;
+    }
+
+    int level() {
+        return level;
+    }
+
+    void level(int value) {
+        level = value;
     }
 }
