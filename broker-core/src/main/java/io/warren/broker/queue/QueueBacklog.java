@@ -322,22 +322,29 @@ final class QueueBacklog implements Backlog {
     /** Deliveries finished with: their records are acked. */
     @Override
     public void settled(List<QueueEntry> entries) {
-        for (int i = 0, n = entries.size(); i < n; i++) {
-            settled(entries.get(i));
+        try {
+            for (int i = 0, n = entries.size(); i < n; i++) {
+                ack(entries.get(i));
+            }
+        } catch (IOException ex) {
+            LOG.warn("{}: cannot record acks in its log", owner, ex);
         }
     }
 
     /** One delivery finished with: its record is acked. */
     void settled(QueueEntry e) {
-        if (!e.logged()) {
-            return;
-        }
         try {
+            ack(e);
+        } catch (IOException ex) {
+            LOG.warn("{}: cannot record an ack in its log", owner, ex);
+        }
+    }
+
+    private void ack(QueueEntry e) throws IOException {
+        if (e.logged()) {
             e.markLogged(false);
             log.ack(e.sequence());
             unflushed = true;
-        } catch (IOException ex) {
-            LOG.warn("{}: cannot record an ack in its log", owner, ex);
         }
     }
 
