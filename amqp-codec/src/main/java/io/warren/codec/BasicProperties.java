@@ -129,6 +129,22 @@ public record BasicProperties(
         return c.octet();
     }
 
+    /**
+     * Peeks the priority (0 when absent, as RabbitMQ counts it) without allocating or moving the reader index.
+     */
+    public static int priority(ByteBuf flagsAndProperties) {
+        PropertyCursor c = new PropertyCursor(flagsAndProperties);
+        int flags = c.flags();
+        if ((flags & PRIORITY) == 0) {
+            return 0;
+        }
+        if ((flags & CONTENT_TYPE) != 0) c.skipShortstr();
+        if ((flags & CONTENT_ENCODING) != 0) c.skipShortstr();
+        if ((flags & HEADERS) != 0) c.skipTable();
+        if ((flags & DELIVERY_MODE) != 0) c.octet();
+        return c.octet();
+    }
+
     /** True if the headers property is present; no allocation, reader index untouched. */
     public static boolean hasHeaders(ByteBuf flagsAndProperties) {
         return (new PropertyCursor(flagsAndProperties).flags() & HEADERS) != 0;

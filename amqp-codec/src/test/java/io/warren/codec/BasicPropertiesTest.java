@@ -68,6 +68,18 @@ class BasicPropertiesTest {
     }
 
     @Test
+    void priorityPeekSkipsEarlierPropertiesAndIsZeroWhenAbsent() {
+        ByteBuf buf = encode(ALL);
+        int readerIndex = buf.readerIndex();
+        assertEquals(9, BasicProperties.priority(buf));
+        assertEquals(readerIndex, buf.readerIndex());
+        assertEquals(0, BasicProperties.priority(encode(BasicProperties.EMPTY)));
+        BasicProperties noMode = new BasicProperties("text/plain", null, Map.of("h", 1), null, 200,
+                null, null, null, null, null, null, null, null, null);
+        assertEquals(200, BasicProperties.priority(encode(noMode)));
+    }
+
+    @Test
     void withHeadersReplacesOnlyTheHeaders() {
         BasicProperties p = ALL.withHeaders(Map.of("k", 1));
         assertEquals(Map.of("k", 1), p.headers());

@@ -77,7 +77,8 @@ public final class ConnectionAdmin {
             List<ConsumerView> consumers = new ArrayList<>();
             for (QueueConsumer qc : ch.consumersOnLoop()) {
                 consumers.add(new ConsumerView(vhost, qc.queue().name(), qc.tag(), !qc.noAck(), qc.exclusive(),
-                        ch.prefetchCount(), qc.arguments(), name, ch.number(), user));
+                        ch.prefetchCount(), qc.arguments(), name, ch.number(), user, !qc.isSingleActiveWaiting(),
+                        qc.activityStatus()));
             }
             ChannelCounters t = ch.counters();
             MessageTotalsView totals = new MessageTotalsView(t.get(ChannelCounters.PUBLISHED),

@@ -2,8 +2,11 @@ package io.warren.broker.admin;
 
 import java.util.Map;
 
-/** One consumer on a queue, and the channel it belongs to. */
+/**
+ * One consumer on a queue, and the channel it belongs to; active and activityStatus as RabbitMQ reports them
+ * (false and "waiting" for a single active consumer's stand-bys).
+ */
 public record ConsumerView(String vhost, String queue, String tag, boolean ackRequired, boolean exclusive,
                            int prefetchCount, Map<String, Object> arguments, String connectionName,
-                           int channelNumber, String user) {
+                           int channelNumber, String user, boolean active, String activityStatus) {
 }

@@ -15,6 +15,7 @@ import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.Credit;
 import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.DeliveryOrderArguments;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueEntry;
@@ -411,6 +412,7 @@ public final class AmqpChannel {
         }
         MessageQueue q = topology.queueNamed(c.queue());
         access.read("queue", q.name());
+        DeliveryOrderArguments.checkConsume(c.arguments(), q.name(), q.vhost());
         QueueConsumer consumer = new QueueConsumer(tag, q, consumers, c.noAck(), c.exclusive(), c.arguments(),
                 consumerPrefetch, channelCredit);
         consumers.add(consumer);
@@ -419,7 +421,8 @@ public final class AmqpChannel {
             if (queue.isDeleted()) {
                 throw AmqpException.channel(NOT_FOUND, "no queue '%s' in vhost '%s'", queue.name(), queue.vhost());
             }
-            if (queue.hasExclusiveConsumer() || (consumer.exclusive() && queue.consumerCount() > 0)) {
+            if (queue.hasExclusiveConsumer() || (consumer.exclusive()
+                    && (queue.consumerCount() > 0 || queue.singleActiveConsumer()))) {
                 throw AmqpException.channel(ACCESS_REFUSED, "queue '%s' in vhost '%s' in exclusive use",
                         queue.name(), queue.vhost());
             }
@@ -661,11 +664,14 @@ public final class AmqpChannel {
         }
         assembler.discard();
         counters.retireInto(connection.broker().messageTotals());
-        consumers.cancelAll();
+        // the unacked messages go back before the queues hear of the cancellations, so that a single active
+        // consumer taking over finds them in their places; meanwhile the queues skip these consumers
+        consumers.all().forEach(QueueConsumer::cancel);
         if (tx != null) {
             unacked.restore(tx.rollback());
         }
         requeueAll();
+        consumers.cancelAll();
         Frame f;
         while ((f = deferred.poll()) != null) {
             ReferenceCountUtil.release(f);

@@ -87,6 +87,11 @@ public final class Message extends AbstractReferenceCounted implements RoutingPr
         return BasicProperties.deliveryMode(propertyBytes.duplicate()) == 2;
     }
 
+    /** The priority property, 0 when absent; peeked from the property bytes, nothing decoded. */
+    public int priority() {
+        return BasicProperties.priority(propertyBytes);
+    }
+
     /** Property flag bits, as on the wire (AMQP 0-9-1 basic class). */
     public static final int HEADERS_FLAG = 0x2000;
     public static final int REPLY_TO_FLAG = 0x0200;

@@ -52,12 +52,11 @@ public final class MessageQueue implements Destination {
     private long expiryTimerAt;
     private ScheduledFuture<?> unusedTimer;
     private long lastUsedMillis = System.currentTimeMillis();
-    private final QueueBacklog ready;
+    private final Backlog ready;
     private final QueueDeduplication dedup; // null unless x-message-deduplication
-    private final List<QueueConsumer> consumers = new ArrayList<>();
+    private final ConsumerSelection consumers;
     private final List<QueueConsumer> dispatching = new ArrayList<>();
     private long nextSequence;
-    private int roundRobin;
     private boolean hadConsumers;
     private boolean deleted;
     private boolean closed;
@@ -93,7 +92,11 @@ public final class MessageQueue implements Destination {
         this.exclusiveOwner = exclusiveOwner;
         this.loop = loop;
         this.onAutoDelete = onAutoDelete;
-        this.ready = new QueueBacklog(toString(), persistsMessages(), storage, log);
+        int maxPriority = DeliveryOrderArguments.maxPriority(arguments);
+        this.ready = maxPriority > 0
+                ? new PriorityBacklog(toString(), persistsMessages(), storage, log, vhost, name, maxPriority)
+                : new QueueBacklog(toString(), persistsMessages(), storage, log);
+        this.consumers = new ConsumerSelection(DeliveryOrderArguments.singleActiveConsumer(arguments));
         this.dedup = QueueDeduplication.forArguments(arguments);
         if (dedup != null && log != null && log.recoveredCount() > 0) {
             dedup.recover(log, toString());
@@ -198,7 +201,12 @@ public final class MessageQueue implements Destination {
 
     /** A copy of the consumers; on the queue's thread only. */
     public List<QueueConsumer> consumersOnLoop() {
-        return new ArrayList<>(consumers);
+        return new ArrayList<>(consumers.all());
+    }
+
+    /** True when only one consumer at a time receives (x-single-active-consumer). */
+    public boolean singleActiveConsumer() {
+        return consumers.singleActive();
     }
 
     /**
@@ -499,7 +507,7 @@ public final class MessageQueue implements Destination {
         updateCounts();
     }
 
-    /** Pushes ready messages to consumers with credit, round robin, one batch per consumer. */
+    /** Pushes ready messages to consumers with credit, as {@link ConsumerSelection} picks them, a batch each. */
     public void drain() {
         drain(expiring ? System.currentTimeMillis() : 0);
     }
@@ -512,19 +520,12 @@ public final class MessageQueue implements Destination {
         if (expiring) {
             expireHead(now);
         }
-        int n = consumers.size();
-        int idle = 0;
         int before = ready.size();
-        while (!ready.isEmpty() && idle < n) {
-            if (roundRobin >= n) {
-                roundRobin = 0;
+        while (!ready.isEmpty()) {
+            QueueConsumer c = consumers.next();
+            if (c == null) {
+                break;
             }
-            QueueConsumer c = consumers.get(roundRobin++);
-            if (!c.isActive() || !c.tryReserveOrMarkStarved()) {
-                idle++;
-                continue;
-            }
-            idle = 0;
             QueueEntry e = ready.poll();
             if (e == null) {
                 c.release(1, 1); // the backlog's disk part turned out unreadable
@@ -657,7 +658,7 @@ public final class MessageQueue implements Destination {
     }
 
     public boolean hasExclusiveConsumer() {
-        for (QueueConsumer c : consumers) {
+        for (QueueConsumer c : consumers.all()) {
             if (c.exclusive()) {
                 return true;
             }
@@ -714,7 +715,7 @@ public final class MessageQueue implements Destination {
         ready.delete();
         deleted = true;
         cancelTimers();
-        List<QueueConsumer> cs = new ArrayList<>(consumers);
+        List<QueueConsumer> cs = new ArrayList<>(consumers.all());
         consumers.clear();
         for (QueueConsumer c : cs) {
             c.target().cancelledByServer(c);

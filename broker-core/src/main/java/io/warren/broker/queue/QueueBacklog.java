@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * order as the window empties. It also keeps the log in step with the queue: a durable queue's persistent
  * messages are appended as they arrive, deliveries and acks are recorded. Owned by the queue's thread.
  */
-final class QueueBacklog {
+final class QueueBacklog implements Backlog {
     private static final Logger LOG = LoggerFactory.getLogger(QueueBacklog.class);
 
     /** Records read back at a time while memory is short. */
@@ -44,18 +44,24 @@ final class QueueBacklog {
     private long tailSeq;
     private boolean unflushed;
     private boolean persistentAppended;
+    private boolean batchMustSync;
     private IOException batchFailure;
     private boolean writesFailing;
 
-    /** log is the durable queue's log as opened (and recovered), or null; opener opens one on first need. */
+    /** log is the durable queue's log as opened (and recovered), or null; a scratch log is opened on first need. */
     QueueBacklog(String owner, boolean durable, QueueStorage storage, QueueLog log) {
+        this(owner, durable, storage, log, storage.scratchLogs());
+    }
+
+    /** As above, with opener giving the log on first need when log is null. */
+    QueueBacklog(String owner, boolean durable, QueueStorage storage, QueueLog log, Supplier<QueueLog> opener) {
         this.owner = owner;
         this.durable = durable;
         this.window = storage.window();
         this.memoryPressure = storage.memoryPressure();
         this.readyMemory = storage.readyMemory();
         this.log = log;
-        this.opener = storage.scratchLogs();
+        this.opener = opener;
         if (log != null && log.recoveredCount() > 0) {
             paged = Math.toIntExact(log.recoveredCount());
             pagedBytes = log.recoveredBytes();
@@ -64,20 +70,24 @@ final class QueueBacklog {
     }
 
     /** The sequence number the queue continues with: past everything its log holds. */
-    long nextSequence() {
+    @Override
+    public long nextSequence() {
         return log == null ? 0 : log.lastSeq() + 1;
     }
 
-    int size() {
+    @Override
+    public int size() {
         return memory.size() + paged;
     }
 
-    boolean isEmpty() {
+    @Override
+    public boolean isEmpty() {
         return paged == 0 && memory.isEmpty();
     }
 
     /** Body bytes of the ready messages (those on disk as their log records count them). */
-    long bytes() {
+    @Override
+    public long bytes() {
         return memory.bytes() + pagedBytes;
     }
 
@@ -87,7 +97,8 @@ final class QueueBacklog {
     }
 
     /** Takes over one reference of the message, which expires at expiresAt (or never: QueueEntry.NEVER). */
-    void add(Message m, long seq, long expiresAt) {
+    @Override
+    public void add(Message m, long seq, long expiresAt) {
         boolean persistent = durable && m.isPersistent();
         boolean toDisk = paged > 0 || window.isFull(memory.size(), memory.bytes(), memoryPressure.getAsBoolean())
                 || readyMemory.isFull(inMemoryBytes() - reportedBytes);
@@ -147,10 +158,31 @@ final class QueueBacklog {
      * Ends a batch of adds: writes what was appended and holds each barrier until its messages are fsynced (or
      * fails it when they could not be written).
      */
-    void endBatch(QueueWork work) {
+    @Override
+    public void endBatch(QueueWork work) {
+        IOException failure = writeBatch();
+        boolean mustSync = batchMustSync;
+        for (int i = 0, n = work.barrierCount(); i < n; i++) {
+            PublishBarrier b = work.barrier(i);
+            int holds = work.holds(i);
+            if (failure != null) {
+                b.fail(holds, failure);
+            } else if (mustSync) {
+                log.whenDurable(new BarrierRelease(b, holds));
+            } else {
+                b.release(holds);
+            }
+        }
+    }
+
+    /**
+     * The part of {@link #endBatch} that leaves the barriers alone: writes what was appended and returns why it
+     * could not be, or null. Afterwards {@link #batchMustSync()} says whether persistent records await an fsync.
+     */
+    IOException writeBatch() {
         IOException failure = batchFailure;
         batchFailure = null;
-        boolean mustSync = persistentAppended;
+        batchMustSync = persistentAppended;
         persistentAppended = false;
         try {
             flush();
@@ -165,17 +197,17 @@ final class QueueBacklog {
         pagedOut.forEach(Message::release);
         pagedOut.clear();
         encoder.reset();
-        for (int i = 0, n = work.barrierCount(); i < n; i++) {
-            PublishBarrier b = work.barrier(i);
-            int holds = work.holds(i);
-            if (failure != null) {
-                b.fail(holds, failure);
-            } else if (mustSync) {
-                log.whenDurable(new BarrierRelease(b, holds));
-            } else {
-                b.release(holds);
-            }
-        }
+        return failure;
+    }
+
+    /** True when the last {@link #writeBatch} wrote persistent records that are not yet fsynced. */
+    boolean batchMustSync() {
+        return batchMustSync;
+    }
+
+    /** The log, once opened (null before). */
+    QueueLog openedLog() {
+        return log;
     }
 
     /** Writes appended records, delivery marks and acks out to the log's files (no fsync). */
@@ -210,7 +242,8 @@ final class QueueBacklog {
     }
 
     /** Flushes, logging rather than throwing: what failed is only a delivery mark or an ack, redone on recovery. */
-    void flushQuietly() {
+    @Override
+    public void flushQuietly() {
         reportMemory();
         try {
             flush();
@@ -220,7 +253,8 @@ final class QueueBacklog {
     }
 
     /** The oldest ready message, left in place, or null; reads it back from disk if need be. */
-    QueueEntry peek() {
+    @Override
+    public QueueEntry peek() {
         if (memory.isEmpty() && paged > 0) {
             refill();
         }
@@ -228,7 +262,8 @@ final class QueueBacklog {
     }
 
     /** The oldest ready message, or null; refills the window from disk as it empties. */
-    QueueEntry poll() {
+    @Override
+    public QueueEntry poll() {
         refill();
         return memory.poll();
     }
@@ -273,12 +308,14 @@ final class QueueBacklog {
     }
 
     /** Puts a message taken earlier back in its place. */
-    void putBack(QueueEntry e) {
+    @Override
+    public void putBack(QueueEntry e) {
         memory.putBack(e);
     }
 
     /** A message leaves the queue for a consumer: noAck finishes it, otherwise a redelivery is remembered. */
-    void delivered(QueueEntry e, boolean noAck) {
+    @Override
+    public void delivered(QueueEntry e, boolean noAck) {
         if (!e.logged()) {
             return;
         }
@@ -297,23 +334,37 @@ final class QueueBacklog {
     }
 
     /** Deliveries finished with: their records are acked. */
-    void settled(List<QueueEntry> entries) {
+    @Override
+    public void settled(List<QueueEntry> entries) {
         try {
             for (int i = 0, n = entries.size(); i < n; i++) {
-                QueueEntry e = entries.get(i);
-                if (e.logged()) {
-                    e.markLogged(false);
-                    log.ack(e.sequence());
-                    unflushed = true;
-                }
+                ack(entries.get(i));
             }
         } catch (IOException ex) {
             LOG.warn("{}: cannot record acks in its log", owner, ex);
         }
     }
 
+    /** One delivery finished with: its record is acked. */
+    void settled(QueueEntry e) {
+        try {
+            ack(e);
+        } catch (IOException ex) {
+            LOG.warn("{}: cannot record an ack in its log", owner, ex);
+        }
+    }
+
+    private void ack(QueueEntry e) throws IOException {
+        if (e.logged()) {
+            e.markLogged(false);
+            log.ack(e.sequence());
+            unflushed = true;
+        }
+    }
+
     /** Drops every ready message, in memory and on disk; returns how many there were. */
-    int purge() {
+    @Override
+    public int purge() {
         int n = size();
         memory.clear(this::drop);
         if (paged > 0) {
@@ -331,14 +382,13 @@ final class QueueBacklog {
     }
 
     private void drop(QueueEntry e) {
-        if (e.logged()) {
-            settled(List.of(e));
-        }
+        settled(e);
         e.message().release();
     }
 
     /** The queue is gone: its messages and its log with them. */
-    void delete() {
+    @Override
+    public void delete() {
         memory.clear(e -> e.message().release());
         reportMemory();
         paged = 0;
@@ -354,7 +404,8 @@ final class QueueBacklog {
     }
 
     /** Releases every message in memory (broker shutting down); the log stays as it is. */
-    void releaseMemory() {
+    @Override
+    public void releaseMemory() {
         memory.clear(e -> e.message().release());
         reportMemory();
     }

@@ -20,7 +20,12 @@ public final class QueueConsumer {
     private final Credit channelCredit;
     private final AtomicBoolean starved = new AtomicBoolean();
     private final boolean creditOnAck;
+    private final int priority;
     private boolean active;
+    // set by the channel when it lets go, before its unacked messages go back: the queue then skips this consumer
+    private volatile boolean cancelled;
+    // single active consumer: set by the queue, read by the management API on other threads
+    private volatile boolean waiting = true;
     private List<QueueEntry> batch;
 
     public QueueConsumer(String tag, MessageQueue queue, DeliveryTarget target, boolean noAck, boolean exclusive,
@@ -31,6 +36,7 @@ public final class QueueConsumer {
         this.noAck = noAck;
         this.exclusive = exclusive;
         this.arguments = arguments;
+        this.priority = DeliveryOrderArguments.consumerPriority(arguments);
         // no-ack and unlimited consumers are bounded by what is in flight to the socket instead
         this.creditOnAck = !noAck && prefetch > 0;
         this.credit = new Credit(creditOnAck ? prefetch : UNLIMITED_IN_FLIGHT);
@@ -61,6 +67,36 @@ public final class QueueConsumer {
         return arguments;
     }
 
+    /** Its x-priority: higher ones get messages first (see {@link ConsumerSelection}). */
+    public int priority() {
+        return priority;
+    }
+
+    /**
+     * The channel is letting go of this consumer: the queue delivers nothing more to it, even before it hears of
+     * the cancellation. Any thread.
+     */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** False while another consumer of a single-active-consumer queue is the one receiving. */
+    public boolean isSingleActiveWaiting() {
+        return queue.singleActiveConsumer() && waiting;
+    }
+
+    /** RabbitMQ's activity_status of a consumer: up, or single_active / waiting on a single-active-consumer queue. */
+    public String activityStatus() {
+        if (!queue.singleActiveConsumer()) {
+            return "up";
+        }
+        return waiting ? "waiting" : "single_active";
+    }
+
+    void markWaiting(boolean value) {
+        waiting = value;
+    }
+
     /** True when credit counts acknowledgements (rather than writes). */
     public boolean creditIsReleasedOnAck() {
         return creditOnAck;
@@ -68,7 +104,7 @@ public final class QueueConsumer {
 
     /** Queue-thread state: whether the consumer takes messages yet (see MessageQueue.addConsumer). */
     boolean isActive() {
-        return active;
+        return active && !cancelled;
     }
 
     void activate() {

@@ -10,6 +10,8 @@ public final class QueueEntry {
     private boolean redelivered;
     private boolean logged;
     private int returns;
+    // the priority level it waits at in a priority queue; its message may be released by the time it is settled
+    private int level;
 
     QueueEntry(Message message, long sequence) {
         this(message, sequence, false, false, NEVER);
@@ -68,5 +70,13 @@ public final class QueueEntry {
 
     void markLogged(boolean value) {
         logged = value;
+    }
+
+    int level() {
+        return level;
+    }
+
+    void level(int value) {
+        level = value;
     }
 }

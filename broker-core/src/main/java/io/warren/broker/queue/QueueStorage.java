@@ -4,6 +4,8 @@ import io.warren.store.MessageStore;
 import io.warren.store.QueueLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
@@ -16,6 +18,8 @@ import java.util.function.Supplier;
 public final class QueueStorage {
     private static final String DURABLE = "queue:";
     private static final String SCRATCH = "scratch:";
+    /** A durable priority queue's log of one level above 0: this prefix, the level, ':', the durable name. */
+    private static final String PRIORITY = "priority:";
 
     private final MessageStore store;
     private final QueueWindow window;
@@ -49,6 +53,30 @@ public final class QueueStorage {
         return store.log(durableName(vhost, queue));
     }
 
+    /**
+     * Opens the log that holds a durable priority queue's messages of one level (1 and up; level 0 is the
+     * queue's {@link #durableLog}), recovering what it holds.
+     */
+    public QueueLog priorityLog(String vhost, String queue, int level) throws IOException {
+        return store.log(priorityName(vhost, queue, level));
+    }
+
+    /** The levels above 0 of a durable priority queue that have a log on disk, in no particular order. */
+    public List<Integer> priorityLevelsOnDisk(String vhost, String queue) throws IOException {
+        String suffix = ":" + durableName(vhost, queue);
+        List<Integer> levels = new ArrayList<>();
+        for (String name : store.logNames()) {
+            if (name.startsWith(PRIORITY) && name.endsWith(suffix)) {
+                try {
+                    levels.add(Integer.parseInt(name.substring(PRIORITY.length(), name.length() - suffix.length())));
+                } catch (NumberFormatException e) {
+                    // not one of ours: another queue whose name happens to end like this one's
+                }
+            }
+        }
+        return levels;
+    }
+
     /** Opens a fresh scratch log on first call, for a queue whose backlog outgrows memory. */
     public Supplier<QueueLog> scratchLogs() {
         return () -> {
@@ -77,6 +105,10 @@ public final class QueueStorage {
     }
 
     private static boolean isLogOfExistingQueue(String name, BiPredicate<String, String> exists) {
+        if (name.startsWith(PRIORITY)) {
+            int colon = name.indexOf(':', PRIORITY.length());
+            return colon > 0 && isLogOfExistingQueue(name.substring(colon + 1), exists);
+        }
         if (!name.startsWith(DURABLE)) {
             return false;
         }
@@ -97,5 +129,9 @@ public final class QueueStorage {
     // the vhost's length keeps every (vhost, queue) pair's name distinct, whatever characters they hold
     private static String durableName(String vhost, String queue) {
         return DURABLE + vhost.length() + ":" + vhost + ":" + queue;
+    }
+
+    private static String priorityName(String vhost, String queue, int level) {
+        return PRIORITY + level + ":" + durableName(vhost, queue);
     }
 }

@@ -13,11 +13,13 @@ import io.warren.broker.error.AmqpException;
 import io.warren.broker.policy.Policy;
 import io.warren.broker.policy.VhostPolicies;
 import io.warren.broker.queue.DeadLetterRouting;
+import io.warren.broker.queue.DeliveryOrderArguments;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueStorage;
 import io.warren.store.QueueLog;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.warren.routing.Binding;
 import io.warren.routing.Routers;
 import io.warren.routing.RoutingProperties;
@@ -217,6 +219,8 @@ public final class VirtualHost implements DeadLetterRouting {
     public synchronized QueueDeclareResult declareQueue(String queue, boolean durable, boolean exclusive,
                                                         boolean autoDelete, Map<String, Object> arguments,
                                                         Object owner) {
+        // as in RabbitMQ, arguments are checked before an existing queue is compared with them
+        DeliveryOrderArguments.checkDeclare(arguments, queue, name);
         MessageQueue existing = queues.get(queue);
         if (existing != null) {
             // as in RabbitMQ, a different exclusive flag is a lock conflict (405), not an inequivalent arg
@@ -243,8 +247,16 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         // an exclusive queue dies with its connection, so its messages never outlive a restart either
         QueueLog log = durable && !exclusive ? openLog(queue) : null;
-        MessageQueue q = new MessageQueue(queue, name, durable, exclusive, autoDelete, arguments,
-                exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue, storage, log, this);
+        MessageQueue q;
+        try {
+            q = new MessageQueue(queue, name, durable, exclusive, autoDelete, arguments,
+                    exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue, storage, log, this);
+        } catch (UncheckedIOException e) {
+            // a priority queue's other logs could not be opened
+            closeLog(log);
+            throw AmqpException.connection(INTERNAL_ERROR, "cannot open the message logs of queue '%s' in vhost "
+                    + "'%s': %s", queue, name, e.getCause().getMessage());
+        }
         try {
             journal.queueDeclared(q);
         } catch (RuntimeException e) {

@@ -66,8 +66,8 @@ public final class ConnectionJson {
         out.put("ack_required", c.ackRequired());
         out.put("exclusive", c.exclusive());
         out.put("prefetch_count", c.prefetchCount());
-        out.put("active", true);
-        out.put("activity_status", "up");
+        out.put("active", c.active());
+        out.put("activity_status", c.activityStatus());
         out.put("arguments", AmqpValues.toJson(c.arguments()));
         out.put("channel_details", Map.of("connection_name", c.connectionName(), "number", c.channelNumber(),
                 "name", c.connectionName() + " (" + c.channelNumber() + ")", "user", c.user()));

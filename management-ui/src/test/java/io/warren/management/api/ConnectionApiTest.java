@@ -55,4 +55,27 @@ class ConnectionApiTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> mgmt.get("/api/connections").json().isEmpty());
         assertEquals(404, mgmt.delete("/api/connections/" + enc(name)).status());
     }
+
+    @Test
+    void aSingleActiveConsumerQueueShowsWhichConsumerIsActiveAndWhichWait() throws Exception {
+        Connection c = mgmt.broker().factory().newConnection();
+        try {
+            Channel ch = c.createChannel();
+            ch.queueDeclare("sac-watched", false, false, true, Map.of("x-single-active-consumer", true));
+            ch.basicConsume("sac-watched", false, "first", (tag, d) -> { }, tag -> { });
+            ch.basicConsume("sac-watched", false, "second", (tag, d) -> { }, tag -> { });
+
+            JsonNode queue = mgmt.get("/api/queues/" + enc("/") + "/sac-watched").json();
+            Map<String, String> status = new java.util.TreeMap<>();
+            for (JsonNode consumer : queue.path("consumer_details")) {
+                status.put(consumer.get("consumer_tag").asText(),
+                        consumer.get("activity_status").asText() + "/" + consumer.get("active").asBoolean());
+            }
+            assertEquals(Map.of("first", "single_active/true", "second", "waiting/false"), status);
+        } finally {
+            c.close();
+            // the other test counts connections
+            await().atMost(Duration.ofSeconds(10)).until(() -> mgmt.get("/api/connections").json().isEmpty());
+        }
+    }
 }

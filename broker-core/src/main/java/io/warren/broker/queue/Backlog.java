@@ -1,0 +1,53 @@
+package io.warren.broker.queue;
+
+import io.warren.broker.message.Message;
+import java.util.List;
+
+/**
+ * A queue's ready messages as its queue sees them, whether they wait in one FIFO ({@link QueueBacklog}) or in one
+ * per priority level ({@link PriorityBacklog}). Owned by the queue's thread.
+ */
+interface Backlog {
+    /** The sequence number the queue continues with: past everything its logs hold. */
+    long nextSequence();
+
+    int size();
+
+    boolean isEmpty();
+
+    /** Body bytes of the ready messages. */
+    long bytes();
+
+    /** Takes over one reference of the message, which expires at expiresAt (or never: QueueEntry.NEVER). */
+    void add(Message m, long seq, long expiresAt);
+
+    /** Ends a batch of adds: writes what was appended and holds each barrier until its messages are durable. */
+    void endBatch(QueueWork work);
+
+    /** Writes delivery marks and acks out, logging rather than throwing; reports memory use. */
+    void flushQuietly();
+
+    /** The next message to deliver, left in place, or null. */
+    QueueEntry peek();
+
+    /** The next message to deliver, or null. */
+    QueueEntry poll();
+
+    /** Puts a message taken earlier back in its place. */
+    void putBack(QueueEntry e);
+
+    /** A message leaves the queue for a consumer: noAck finishes it, otherwise a redelivery is remembered. */
+    void delivered(QueueEntry e, boolean noAck);
+
+    /** Deliveries finished with: their records are acked. */
+    void settled(List<QueueEntry> entries);
+
+    /** Drops every ready message, in memory and on disk; returns how many there were. */
+    int purge();
+
+    /** The queue is gone: its messages and its logs with them. */
+    void delete();
+
+    /** Releases every message in memory (broker shutting down); the logs stay as they are. */
+    void releaseMemory();
+}
