@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * A message as a log record's payload: exchange and routing key as short strings, the property bytes as
  * received (length-prefixed), then the body. Writing hands the log the message's own buffers, uncopied.
  */
-final class MessageRecord {
+public final class MessageRecord {
     private MessageRecord() {
     }
 
@@ -18,7 +18,7 @@ final class MessageRecord {
      * Encodes messages for one queue's log. The small head of each record is cut from a direct scratch buffer,
      * reused once the batch is written, because a heap buffer in a gathering write costs a temporary direct copy.
      */
-    static final class Encoder {
+    public static final class Encoder {
         private static final int SCRATCH_BYTES = 16 * 1024;
         private ByteBuffer scratch;
         private String lastExchange = "";
@@ -27,7 +27,7 @@ final class MessageRecord {
         private byte[] lastRoutingKeyBytes = new byte[0];
 
         /** The payload parts of a message; valid while the message is and until {@link #reset}. */
-        ByteBuffer[] encode(Message m) {
+        public ByteBuffer[] encode(Message m) {
             byte[] exchange = exchangeBytes(m.exchange());
             byte[] routingKey = routingKeyBytes(m.routingKey());
             ByteBuf props = m.propertyBytes();
@@ -47,7 +47,7 @@ final class MessageRecord {
         }
 
         /** The heads handed out so far have been written: their space is free again. */
-        void reset() {
+        public void reset() {
             if (scratch != null) {
                 scratch.clear();
             }
@@ -84,7 +84,7 @@ final class MessageRecord {
     }
 
     /** The message a payload holds; the message owns the payload buffer from then on. */
-    static Message decode(ByteBuffer payload, NameCache names) {
+    public static Message decode(ByteBuffer payload, NameCache names) {
         ByteBuf buf = Unpooled.wrappedBuffer(payload);
         try {
             String exchange = names.get(buf, buf.readUnsignedByte());
@@ -99,7 +99,7 @@ final class MessageRecord {
     }
 
     /** Names read back repeat: the last few are reused instead of holding one String per message. */
-    static final class NameCache {
+    public static final class NameCache {
         private final String[] names = new String[8];
         private int next;
 

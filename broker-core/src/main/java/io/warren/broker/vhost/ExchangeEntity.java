@@ -1,7 +1,7 @@
 package io.warren.broker.vhost;
 
+import io.warren.broker.delayed.DelayedMessages;
 import io.warren.routing.Router;
-import io.warren.routing.Routers;
 import java.util.Map;
 
 /** A declared exchange: its declaration and the router holding its bindings. */
@@ -15,6 +15,8 @@ public final class ExchangeEntity implements Destination {
     private final Router<Destination> router;
     private final String alternateExchange;
     private volatile boolean hadBindings;
+    /** The messages a delayed exchange holds; null for every other type. */
+    private volatile DelayedMessages delayed;
 
     public ExchangeEntity(String name, String type, boolean durable, boolean autoDelete, boolean internal,
                           Map<String, Object> arguments) {
@@ -24,7 +26,7 @@ public final class ExchangeEntity implements Destination {
         this.autoDelete = autoDelete;
         this.internal = internal;
         this.arguments = arguments;
-        this.router = Routers.create(type);
+        this.router = ExchangeTypes.router(type, arguments);
         Object ae = arguments.get("alternate-exchange");
         this.alternateExchange = ae == null ? null : ae.toString();
     }
@@ -61,6 +63,20 @@ public final class ExchangeEntity implements Destination {
     /** Name of the exchange that takes messages this one cannot route, or null. */
     public String alternateExchange() {
         return alternateExchange;
+    }
+
+    /** The type that routes: the declared one, or for x-delayed-message its x-delayed-type. */
+    public String routingType() {
+        return ExchangeTypes.routingType(type, arguments);
+    }
+
+    /** The messages this exchange holds back until due; null unless it is of type x-delayed-message. */
+    public DelayedMessages delayed() {
+        return delayed;
+    }
+
+    void holdDelayedIn(DelayedMessages messages) {
+        this.delayed = messages;
     }
 
     public boolean isDefault() {

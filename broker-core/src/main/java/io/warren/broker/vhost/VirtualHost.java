@@ -1,13 +1,14 @@
 package io.warren.broker.vhost;
 
 import static io.warren.codec.ReplyCodes.ACCESS_REFUSED;
-import static io.warren.codec.ReplyCodes.COMMAND_INVALID;
 import static io.warren.codec.ReplyCodes.INTERNAL_ERROR;
 import static io.warren.codec.ReplyCodes.NOT_FOUND;
 import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
 import static io.warren.codec.ReplyCodes.RESOURCE_LOCKED;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.warren.broker.delayed.DelayedExchangeType;
+import io.warren.broker.delayed.DelayedMessages;
 import io.warren.broker.durable.DefinitionJournal;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.queue.MessageQueue;
@@ -15,7 +16,6 @@ import io.warren.broker.queue.QueueStorage;
 import io.warren.store.QueueLog;
 import java.io.IOException;
 import io.warren.routing.Binding;
-import io.warren.routing.Routers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -112,9 +112,7 @@ public final class VirtualHost {
         }
         // RabbitMQ's order: the type first, then the name; an existing amq.* exchange is only checked for
         // equivalence like any other, so a mismatch is a 406, not a 403
-        if (!Routers.isKnownType(type)) {
-            throw AmqpException.connection(COMMAND_INVALID, "unknown exchange type '%s'", type);
-        }
+        ExchangeTypes.validate(type, arguments);
         if (existing == null && exchange.startsWith("amq.")) {
             throw AmqpException.channel(ACCESS_REFUSED,
                     "exchange name '%s' contains reserved prefix 'amq.*'", exchange);
@@ -132,6 +130,9 @@ public final class VirtualHost {
         }
         ExchangeEntity x = new ExchangeEntity(exchange, type, durable, autoDelete, internal, arguments);
         journal.exchangeDeclared(name, x);
+        if (DelayedExchangeType.NAME.equals(type)) {
+            x.holdDelayedIn(DelayedMessages.open(this, x, queueLoops.get(), storage));
+        }
         exchanges.put(exchange, x);
         return x;
     }
@@ -163,6 +164,9 @@ public final class VirtualHost {
         }
         journal.exchangeDeleted(name, x);
         exchanges.remove(exchange);
+        if (x.delayed() != null) {
+            x.delayed().delete();
+        }
         for (ExchangeEntity other : exchanges.values()) {
             if (other.router().unbindAll(x) > 0) {
                 autoDeleteIfUnused(other);
@@ -313,7 +317,7 @@ public final class VirtualHost {
     }
 
     private static void validateBinding(ExchangeEntity x, Map<String, Object> args) {
-        if ("headers".equals(x.type())) {
+        if ("headers".equals(x.routingType())) {
             try {
                 io.warren.routing.HeadersRouter.validateArguments(args);
             } catch (IllegalArgumentException e) {

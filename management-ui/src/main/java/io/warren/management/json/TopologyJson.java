@@ -23,6 +23,9 @@ public final class TopologyJson {
         out.put("auto_delete", x.autoDelete());
         out.put("internal", x.internal());
         out.put("arguments", AmqpValues.toJson(x.arguments()));
+        if (x.messagesDelayed() != null) {
+            out.put("messages_delayed", x.messagesDelayed());
+        }
         out.put("user_who_performed_action", "rmq-internal");
         return out;
     }
