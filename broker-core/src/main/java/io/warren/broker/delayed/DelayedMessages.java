@@ -495,6 +495,7 @@ public final class DelayedMessages {
             settle(h);
         }
         dropFinishedBuckets(now());
+        schedule(); // a bucket now empty goes when its slot is over
     }
 
     private void settle(HeldMessage h) {
