@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -207,6 +208,16 @@ public final class DelayedMessages {
             }
         });
         return result;
+    }
+
+    // from another thread, e.g. a queue's fsync; once the broker is stopping the work is left undone: a record not
+    // acked fires again after the restart (at least once), one not moved is still in the far log
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("broker stopping: delayed-message bookkeeping of {} left for the next start", exchange);
+        }
     }
 
     private static long now() {
@@ -456,7 +467,7 @@ public final class DelayedMessages {
                 PublishBarrier b = null;
                 if (h.seq >= 0 && m.isPersistent() && q.persistsMessages()) {
                     if (barrier == null) {
-                        barrier = new PublishBarrier(done -> loop.execute(() -> settleAll(settleAfterDisk, done)));
+                        barrier = new PublishBarrier(done -> onLoop(() -> settleAll(settleAfterDisk, done)));
                     }
                     b = barrier;
                     b.expect();
@@ -541,7 +552,7 @@ public final class DelayedMessages {
         SeqList moved = new SeqList();
         long[] soonest = {Long.MAX_VALUE};
         long[] from = {0};
-        PublishBarrier onDisk = new PublishBarrier(done -> loop.execute(() -> finishMove(far, moved, done)));
+        PublishBarrier onDisk = new PublishBarrier(done -> onLoop(() -> finishMove(far, moved, done)));
         int n;
         do {
             n = far.log.read(from[0], LOAD_CHUNK, LOAD_CHUNK_BYTES, (seq, persistent, delivered, payload) -> {

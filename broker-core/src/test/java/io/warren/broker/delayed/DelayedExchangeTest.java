@@ -327,6 +327,16 @@ class DelayedExchangeTest {
         return got;
     }
 
+    /** What the exchange holds, soonest first, as routing keys and bodies' sizes (for failure messages). */
+    static List<String> listing(RunningBroker b, String exchange) {
+        try {
+            return new BrokerAdmin(b.broker()).topology().delayedMessages("/", exchange, 100).get(5, TimeUnit.SECONDS)
+                    .stream().map(m -> m.routingKey() + "/" + m.bodySize() + "/" + m.dueAtMillis()).toList();
+        } catch (Exception e) {
+            return List.of(e.toString());
+        }
+    }
+
     /** The names of the message store's logs that belong to the delayed exchange. */
     static List<String> delayedLogsOf(String exchange) throws IOException {
         return delayedLogsOf(admin().dataDir(), exchange);
