@@ -25,6 +25,7 @@ final class Bucket {
     /** Confirm barriers waiting for this log's next fsync. */
     final List<PublishBarrier> waiting = new ArrayList<>();
     boolean touched;
+    boolean acksToWrite;
 
     Bucket(long key, String logName, QueueLog log) {
         this.key = key;

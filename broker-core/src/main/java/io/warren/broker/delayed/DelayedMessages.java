@@ -83,6 +83,7 @@ public final class DelayedMessages {
     private final MessageRecord.NameCache names = new MessageRecord.NameCache();
     private final ByteBuffer heads = ByteBuffer.allocateDirect(64 * 1024);
     private final List<Bucket> touched = new ArrayList<>();
+    private final List<Bucket> acked = new ArrayList<>();
     private final List<Message> releaseAfterFlush = new ArrayList<>();
     private final Set<MessageQueue> targets = new HashSet<>();
     private final RoutingScratch scratch = new RoutingScratch();
@@ -491,6 +492,7 @@ public final class DelayedMessages {
             q.execute(() -> q.take(w));
         }
         work.clear();
+        writeAcks();
         if (barrier != null) {
             barrier.release(1);
         }
@@ -505,6 +507,7 @@ public final class DelayedMessages {
         for (HeldMessage h : fired) {
             settle(h);
         }
+        writeAcks();
         dropFinishedBuckets(now());
         schedule(); // a bucket now empty goes when its slot is over
     }
@@ -519,6 +522,29 @@ public final class DelayedMessages {
             LOG.warn("cannot ack a fired delayed message in {}", h.bucket.logName, e);
         }
         h.bucket.pending--;
+        if (!h.bucket.acksToWrite) {
+            h.bucket.acksToWrite = true;
+            acked.add(h.bucket);
+        }
+    }
+
+    /**
+     * Writes the batch's acks (no fsync): after a kill -9 a fired message then does not fire again, unless the kill
+     * came between its firing and this write.
+     */
+    private void writeAcks() {
+        for (Bucket b : acked) {
+            b.acksToWrite = false;
+            if (buckets.get(b.key) != b) {
+                continue; // deleted meanwhile
+            }
+            try {
+                b.log.flush();
+            } catch (IOException e) {
+                LOG.warn("cannot write the acks of fired delayed messages to {}", b.logName, e);
+            }
+        }
+        acked.clear();
     }
 
     private void dropFinishedBuckets(long now) {
@@ -606,6 +632,11 @@ public final class DelayedMessages {
             }
         }
         far.pending -= moved.size();
+        try {
+            far.log.flush(); // the acks: a kill -9 from now on does not bring the moved messages back twice
+        } catch (IOException e) {
+            LOG.warn("cannot write the acks of moved delayed messages to {}", far.logName, e);
+        }
         if (far.pending <= 0 && buckets.get(Bucket.FAR) == far) {
             try {
                 far.log.delete();
