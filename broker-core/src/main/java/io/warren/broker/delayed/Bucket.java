@@ -25,12 +25,15 @@ final class Bucket {
     /** Confirm barriers waiting for this log's next fsync. */
     final List<PublishBarrier> waiting = new ArrayList<>();
     boolean touched;
+    /** Each log numbers its own records densely, which keeps its per-segment bitmaps small. */
+    long nextSeq;
     boolean acksToWrite;
 
     Bucket(long key, String logName, QueueLog log) {
         this.key = key;
         this.logName = logName;
         this.log = log;
+        this.nextSeq = log.lastSeq() + 1;
     }
 
     boolean isFar() {

@@ -88,7 +88,6 @@ public final class DelayedMessages {
     private final Set<MessageQueue> targets = new HashSet<>();
     private final RoutingScratch scratch = new RoutingScratch();
     private final IdentityHashMap<MessageQueue, QueueWork> work = new IdentityHashMap<>();
-    private long nextSeq;
     private ScheduledFuture<?> timer;
     private long timerAt = Long.MAX_VALUE;
     private long farSoonest = Long.MAX_VALUE;
@@ -135,7 +134,6 @@ public final class DelayedMessages {
                 continue; // not one of ours: the start-up sweep removes it
             }
             QueueLog log = storage.namedLog(name);
-            nextSeq = Math.max(nextSeq, log.lastSeq() + 1);
             if (log.recoveredCount() == 0) {
                 log.delete();
                 continue;
@@ -309,7 +307,7 @@ public final class DelayedMessages {
     }
 
     private long appendRecord(Bucket b, boolean persistent, ByteBuffer... record) throws IOException {
-        long seq = nextSeq++;
+        long seq = b.nextSeq++;
         b.log.append(seq, persistent, record);
         b.pending++;
         if (!b.touched) {
