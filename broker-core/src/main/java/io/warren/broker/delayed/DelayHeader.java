@@ -23,7 +23,11 @@ public final class DelayHeader {
         if (!m.hasHeaders()) {
             return 0;
         }
-        Map<String, Object> headers = m.properties().headers();
+        return of(m.properties().headers());
+    }
+
+    /** The delay a message with these headers (or null) asks for, or 0. */
+    public static long of(Map<String, Object> headers) {
         return headers == null ? 0 : of(headers.get(NAME));
     }
 

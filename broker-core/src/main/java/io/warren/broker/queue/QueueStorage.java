@@ -98,8 +98,9 @@ public final class QueueStorage {
     }
 
     /**
-     * Removes every log no queue uses: scratch logs (their messages were transient) and logs of durable queues
-     * that are gone. Called at start-up, once the durable queues are back.
+     * Removes every log no queue uses: scratch logs (their messages were transient), logs of durable queues
+     * that are gone, and logs of delayed exchanges that are gone (not claimed). Called at start-up, once the
+     * durable queues and exchanges are back.
      */
     public void deleteUnusedLogs(BiPredicate<String, String> durableQueueExists) {
         try {
