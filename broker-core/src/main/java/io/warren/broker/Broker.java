@@ -202,6 +202,11 @@ public final class Broker implements AutoCloseable {
                 q.execute(q::delete);
             }
         }
+        for (var x : v.exchanges()) {
+            if (x.delayed() != null) {
+                x.delayed().delete(); // its messages and logs go with the vhost
+            }
+        }
         return true;
     }
 
