@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,8 @@ public final class DelayedMessages {
     private final ConcurrentLinkedQueue<HeldMessage> incoming = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicLong count = new AtomicLong();
+    /** Fired batches whose records wait for the queues' fsync before they are acked. */
+    private final AtomicInteger unsettledBatches = new AtomicInteger();
 
     // loop-confined from here on
     private final TreeMap<Long, Bucket> buckets = new TreeMap<>();
@@ -93,6 +96,8 @@ public final class DelayedMessages {
     private long farSoonest = Long.MAX_VALUE;
     private boolean farMoving;
     private boolean deleted;
+    /** Nothing fires before the broker has restored its queues and bindings: they decide where messages go. */
+    private boolean started;
 
     private DelayedMessages(VirtualHost vhost, ExchangeEntity exchange, EventExecutor loop, QueueStorage storage) {
         this.vhost = vhost;
@@ -105,7 +110,7 @@ public final class DelayedMessages {
 
     /**
      * The delayed messages of a newly declared (or restored) exchange; a durable one gets back the persistent
-     * messages its logs hold, and those overdue fire at once.
+     * messages its logs hold. Nothing fires until {@link #start}; then those overdue fire at once.
      */
     public static DelayedMessages open(VirtualHost vhost, ExchangeEntity exchange, EventExecutor loop,
                                        QueueStorage storage) {
@@ -119,8 +124,15 @@ public final class DelayedMessages {
                 throw new UncheckedIOException("cannot recover the delayed messages of " + exchange, e);
             }
         }
-        loop.execute(d::tick);
         return d;
+    }
+
+    /** Starts the timer: the broker's queues and bindings are in place. Idempotent. */
+    public void start() {
+        loop.execute(() -> {
+            started = true;
+            tick();
+        });
     }
 
     // runs before the loop sees this object; the task that starts it publishes these fields to the loop
@@ -165,6 +177,31 @@ public final class DelayedMessages {
         incoming.add(new HeldMessage(due, m, barrier));
         if (drainScheduled.compareAndSet(false, true)) {
             loop.execute(this::drain);
+        }
+    }
+
+    /**
+     * The broker is stopping: nothing fires from now on (what is pending stays in the logs for the next start).
+     * Waits briefly for the exchange's loop, so that no message fires into a queue that is closing, and for the
+     * fsyncs of what fired last, so that it is acked here and does not fire again after the restart.
+     */
+    public void stop() {
+        try {
+            loop.submit(() -> {
+                started = false;
+                if (timer != null) {
+                    timer.cancel(false);
+                    timer = null;
+                }
+            }).await(1, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (unsettledBatches.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RejectedExecutionException e) {
+            // its loop is already gone
         }
     }
 
@@ -368,7 +405,7 @@ public final class DelayedMessages {
     }
 
     private void tick() {
-        if (deleted) {
+        if (deleted || !started) {
             return;
         }
         fire(now());
@@ -393,7 +430,7 @@ public final class DelayedMessages {
     }
 
     private void schedule() {
-        if (deleted) {
+        if (deleted || !started) {
             return;
         }
         long next = heap.isEmpty() ? Long.MAX_VALUE : heap.peek().due;
@@ -466,6 +503,7 @@ public final class DelayedMessages {
                 PublishBarrier b = null;
                 if (h.seq >= 0 && m.isPersistent() && q.persistsMessages()) {
                     if (barrier == null) {
+                        unsettledBatches.incrementAndGet();
                         barrier = new PublishBarrier(done -> onLoop(() -> settleAll(settleAfterDisk, done)));
                     }
                     b = barrier;
@@ -497,6 +535,7 @@ public final class DelayedMessages {
     }
 
     private void settleAll(List<HeldMessage> fired, PublishBarrier done) {
+        unsettledBatches.decrementAndGet();
         if (done.failure() != null) {
             LOG.warn("a queue could not store delayed messages of {} that fired; their records are kept and fire "
                     + "again after a restart", exchange, done.failure());

@@ -36,6 +36,8 @@ public final class VirtualHost {
     private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
+    /** Set once the broker has restored definitions: delayed exchanges declared from then on start at once. */
+    private volatile boolean delayedStarted;
 
     public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal,
                        QueueStorage storage) {
@@ -131,7 +133,11 @@ public final class VirtualHost {
         ExchangeEntity x = new ExchangeEntity(exchange, type, durable, autoDelete, internal, arguments);
         journal.exchangeDeclared(name, x);
         if (DelayedExchangeType.NAME.equals(type)) {
-            x.holdDelayedIn(DelayedMessages.open(this, x, queueLoops.get(), storage));
+            DelayedMessages delayed = DelayedMessages.open(this, x, queueLoops.get(), storage);
+            x.holdDelayedIn(delayed);
+            if (delayedStarted) {
+                delayed.start();
+            }
         }
         exchanges.put(exchange, x);
         return x;
@@ -188,6 +194,19 @@ public final class VirtualHost {
     private void autoDeleteIfUnused(ExchangeEntity x) {
         if (x.autoDelete() && x.hadBindings() && x.router().isEmpty() && exchanges.get(x.name()) == x) {
             deleteExchange(x.name(), false);
+        }
+    }
+
+    /**
+     * Lets delayed exchanges fire, once the broker has restored the queues and bindings that decide where their
+     * messages go (restored messages that fell due while it was down would otherwise find no route).
+     */
+    public synchronized void startDelayedExchanges() {
+        delayedStarted = true;
+        for (ExchangeEntity x : exchanges.values()) {
+            if (x.delayed() != null) {
+                x.delayed().start();
+            }
         }
     }
 
