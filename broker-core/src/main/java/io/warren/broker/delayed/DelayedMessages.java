@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -238,7 +237,7 @@ public final class DelayedMessages {
         CompletableFuture<List<PendingMessage>> result = new CompletableFuture<>();
         loop.execute(() -> {
             try {
-                result.complete(deleted ? List.of() : new PendingListing(limit).list());
+                result.complete(deleted ? List.of() : new PendingListing(limit, names, BUCKET_MS).list(heap, buckets.values(), farSoonest));
             } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -276,7 +275,7 @@ public final class DelayedMessages {
                 accept(h, now);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cannot store a delayed message of {} in vhost '{}'; it is dropped", exchange, vhost.name(), e);
-                drop(h);
+                drop(h, e instanceof IOException io ? io : new IOException(e));
             }
         }
         finishAppends();
@@ -311,11 +310,20 @@ public final class DelayedMessages {
         }
     }
 
-    // a message dropped before it was stored counts as routed nowhere: its confirm is an ack, as for no route
+    // a message of a deleted exchange counts as routed nowhere: its confirm is an ack, as for no route
     private void drop(HeldMessage h) {
+        drop(h, null);
+    }
+
+    // one that could not be stored is nacked
+    private void drop(HeldMessage h, IOException failure) {
         h.message.release();
         if (h.barrier != null) {
-            h.barrier.release(1);
+            if (failure == null) {
+                h.barrier.release(1);
+            } else {
+                h.barrier.fail(1, failure);
+            }
         }
         count.decrementAndGet();
     }
@@ -686,73 +694,5 @@ public final class DelayedMessages {
             }
         }
         schedule();
-    }
-
-    // ---- listing ----
-
-    /** Gathers the soonest messages: memory first, then buckets in time order, the far log if it may hold any. */
-    private final class PendingListing {
-        private final int limit;
-        // the latest-due one on top, so that a sooner one can replace it
-        private final PriorityQueue<PendingMessage> found =
-                new PriorityQueue<>(Comparator.comparingLong(PendingMessage::dueAtMillis).reversed());
-
-        PendingListing(int limit) {
-            this.limit = limit;
-        }
-
-        List<PendingMessage> list() throws IOException {
-            if (limit <= 0) {
-                return List.of();
-            }
-            for (HeldMessage h : heap) {
-                offer(h.due, h.message);
-            }
-            for (Bucket b : buckets.values()) {
-                if (b.isFar()) {
-                    if (!isFull() || farSoonest < found.peek().dueAtMillis()) {
-                        readAll(b.log, 0);
-                    }
-                } else if (isFull() && b.start(BUCKET_MS) > found.peek().dueAtMillis()) {
-                    continue; // everything in it is due later than all found
-                } else if (!b.loaded) {
-                    readAll(b.log, b.readFrom);
-                }
-            }
-            List<PendingMessage> out = new ArrayList<>(found);
-            out.sort(Comparator.comparingLong(PendingMessage::dueAtMillis));
-            return out;
-        }
-
-        private boolean isFull() {
-            return found.size() >= limit;
-        }
-
-        private void offer(long due, Message m) {
-            if (isFull()) {
-                if (found.peek().dueAtMillis() <= due) {
-                    return;
-                }
-                found.poll();
-            }
-            found.add(new PendingMessage(due, m.routingKey(), m.bodySize(), m.properties()));
-        }
-
-        private void readAll(QueueLog log, long fromSeq) throws IOException {
-            long[] from = {fromSeq};
-            int n;
-            do {
-                n = log.read(from[0], LOAD_CHUNK, LOAD_CHUNK_BYTES, (seq, persistent, delivered, payload) -> {
-                    from[0] = seq + 1;
-                    long due = payload.getLong();
-                    Message m = MessageRecord.decode(payload, names);
-                    try {
-                        offer(due, m);
-                    } finally {
-                        m.release();
-                    }
-                });
-            } while (n > 0);
-        }
     }
 }
