@@ -53,6 +53,8 @@ public final class Broker implements AutoCloseable {
     private final ResourceAlarms alarms;
     private final MessageStore messageStore;
     private final QueueStorage queueStorage;
+    /** Definitions are restored: delayed exchanges may fire (see VirtualHost#startDelayedExchanges). */
+    private volatile boolean restored;
     private Channel serverChannel;
 
     /**
@@ -85,6 +87,8 @@ public final class Broker implements AutoCloseable {
             // restored durable queues reopen their logs, with their messages; every other log is left over
             new DefinitionRestorer(this).restore(stored);
             queueStorage.deleteUnusedLogs(this::persistsMessages);
+            restored = true;
+            vhosts.values().forEach(VirtualHost::startDelayedExchanges);
             definitions.startRecording();
             // as in RabbitMQ, the default user and vhost are made on first boot only: one deleted stays deleted
             if (stored.users().isEmpty() && config.defaultUser() != null) {
@@ -182,8 +186,12 @@ public final class Broker implements AutoCloseable {
     public VirtualHost addVhost(String name) {
         return vhosts.computeIfAbsent(name, n -> {
             definitions.journal().vhostAdded(n);
-            return new VirtualHost(n, workerGroup::next, definitions.journal(), queueStorage,
+            VirtualHost v = new VirtualHost(n, workerGroup::next, definitions.journal(), queueStorage,
                     messageTotals::deadLettered);
+            if (restored) {
+                v.startDelayedExchanges();
+            }
+            return v;
         });
     }
 
@@ -205,6 +213,11 @@ public final class Broker implements AutoCloseable {
         for (var q : v.queues()) {
             if (v.removeQueue(q)) {
                 q.execute(q::delete);
+            }
+        }
+        for (var x : v.exchanges()) {
+            if (x.delayed() != null) {
+                x.delayed().delete(); // its messages and logs go with the vhost
             }
         }
         return true;
@@ -234,6 +247,14 @@ public final class Broker implements AutoCloseable {
         definitions.stopRecording();
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        // delayed messages stop firing first: one fired into a closing queue would only come back at the next start
+        for (VirtualHost v : vhosts.values()) {
+            v.exchanges().forEach(x -> {
+                if (x.delayed() != null) {
+                    x.delayed().stop();
+                }
+            });
         }
         // before the connections go: their consumers leaving must not auto-delete durable queues' logs
         for (VirtualHost v : vhosts.values()) {

@@ -2,6 +2,7 @@ package io.warren.broker.admin;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.warren.broker.delayed.DelayHeader;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueEntry;
@@ -37,6 +38,13 @@ public final class MessageAdmin {
                     "cannot publish to internal exchange '" + exchange + "' in vhost '" + vhost + "'");
         }
         Map<String, Object> headers = properties.headers();
+        long delay = x.delayed() == null ? 0 : DelayHeader.of(headers);
+        if (delay > 0) {
+            // held like one published over AMQP (the plugin would answer "not routed" here)
+            x.delayed().hold(Message.withProperties(x.name(), routingKey, properties, Unpooled.wrappedBuffer(body)),
+                    System.currentTimeMillis() + delay, null);
+            return true;
+        }
         Set<MessageQueue> targets = new HashSet<>();
         Message m = Message.withProperties(x.name(), routingKey, properties, Unpooled.wrappedBuffer(body));
         v.route(x, routingKey, headers, m, targets, new RoutingScratch());

@@ -58,7 +58,23 @@ public final class TopologyAdmin {
 
     private static ExchangeView view(VirtualHost v, ExchangeEntity x) {
         return new ExchangeView(v.name(), x.name(), x.type(), x.durable(), x.autoDelete(), x.internal(),
-                x.arguments(), x.policy() == null ? null : x.policy().name());
+                x.arguments(), x.policy() == null ? null : x.policy().name(),
+                x.delayed() == null ? null : x.delayed().count());
+    }
+
+    /** The soonest messages a delayed exchange holds, up to limit, in due order; not found for other exchanges. */
+    public CompletableFuture<List<DelayedMessageView>> delayedMessages(String vhost, String name, int limit) {
+        VirtualHost v = vhost(vhost);
+        ExchangeEntity x = v.exchange(exchangeName(name));
+        if (x == null) {
+            throw AdminException.notFound("no exchange '%s' in vhost '%s'", name, vhost);
+        }
+        if (x.delayed() == null) {
+            throw AdminException.notFound("exchange '%s' in vhost '%s' is not of type x-delayed-message", name, vhost);
+        }
+        return x.delayed().soonest(limit).thenApply(found -> found.stream()
+                .map(p -> new DelayedMessageView(p.dueAtMillis(), p.routingKey(), p.bodySize(), p.properties()))
+                .toList());
     }
 
     public void declareExchange(String vhost, String name, String type, boolean durable, boolean autoDelete,

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * A message as a log record's payload: the time it expires (ms since the epoch, Long.MAX_VALUE for never), exchange
  * and routing key as short strings, the property bytes as received (length-prefixed), then the body. Writing hands the log the message's own buffers, uncopied.
  */
-final class MessageRecord {
+public final class MessageRecord {
     private MessageRecord() {
     }
 
@@ -18,7 +18,7 @@ final class MessageRecord {
      * Encodes messages for one queue's log. The small head of each record is cut from a direct scratch buffer,
      * reused once the batch is written, because a heap buffer in a gathering write costs a temporary direct copy.
      */
-    static final class Encoder {
+    public static final class Encoder {
         private static final int SCRATCH_BYTES = 16 * 1024;
         private ByteBuffer scratch;
         private String lastExchange = "";
@@ -26,8 +26,13 @@ final class MessageRecord {
         private String lastRoutingKey = "";
         private byte[] lastRoutingKeyBytes = new byte[0];
 
+        /** The payload parts of a message that never expires. */
+        public ByteBuffer[] encode(Message m) {
+            return encode(m, Long.MAX_VALUE);
+        }
+
         /** The payload parts of a message; valid while the message is and until {@link #reset}. */
-        ByteBuffer[] encode(Message m, long expiresAt) {
+        public ByteBuffer[] encode(Message m, long expiresAt) {
             byte[] exchange = exchangeBytes(m.exchange());
             byte[] routingKey = routingKeyBytes(m.routingKey());
             ByteBuf props = m.propertyBytes();
@@ -47,7 +52,7 @@ final class MessageRecord {
         }
 
         /** The heads handed out so far have been written: their space is free again. */
-        void reset() {
+        public void reset() {
             if (scratch != null) {
                 scratch.clear();
             }
@@ -89,7 +94,7 @@ final class MessageRecord {
     }
 
     /** The message a payload holds; the message owns the payload buffer from then on. */
-    static Message decode(ByteBuffer payload, NameCache names) {
+    public static Message decode(ByteBuffer payload, NameCache names) {
         ByteBuf buf = Unpooled.wrappedBuffer(payload);
         try {
             buf.skipBytes(8);
@@ -118,7 +123,7 @@ final class MessageRecord {
     }
 
     /** Names read back repeat: the last few are reused instead of holding one String per message. */
-    static final class NameCache {
+    public static final class NameCache {
         private final String[] names = new String[8];
         private int next;
 

@@ -20,11 +20,14 @@ public final class QueueStorage {
     private static final String SCRATCH = "scratch:";
     /** A durable priority queue's log of one level above 0: this prefix, the level, ':', the durable name. */
     private static final String PRIORITY = "priority:";
+    private static final String DELAYED = "delayed:";
 
     private final MessageStore store;
     private final QueueWindow window;
     private final BooleanSupplier memoryPressure;
     private final ReadyMemory readyMemory;
+    /** Name prefixes of the logs of durable delayed exchanges that exist: kept at start-up. */
+    private final java.util.Set<String> delayedOwners = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** memoryPressure says when queues should keep new messages on disk rather than in memory. */
     public QueueStorage(MessageStore store, QueueWindow window, BooleanSupplier memoryPressure) {
@@ -89,12 +92,53 @@ public final class QueueStorage {
     }
 
     /**
-     * Removes every log no queue uses: scratch logs (their messages were transient) and logs of durable queues
-     * that are gone. Called at start-up, once the durable queues are back.
+     * The name prefix of a delayed exchange's logs. A durable exchange's logs carry its persistent messages across
+     * restarts and are kept while it is {@link #claimDelayedLogs claimed}; a transient exchange's are scratch logs.
+     */
+    public String delayedLogPrefix(String vhost, String exchange, boolean durable) {
+        return durable ? DELAYED + vhost.length() + ":" + vhost + ":" + exchange.length() + ":" + exchange + ":"
+                : SCRATCH + DELAYED + UUID.randomUUID() + ":";
+    }
+
+    /** Keeps the logs under this prefix at start-up (their delayed exchange exists), or no longer (it is gone). */
+    public void claimDelayedLogs(String prefix, boolean claimed) {
+        if (claimed) {
+            delayedOwners.add(prefix);
+        } else {
+            delayedOwners.remove(prefix);
+        }
+    }
+
+    /** The names of the logs on disk under this prefix. */
+    public java.util.List<String> logNames(String prefix) throws IOException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String name : store.logNames()) {
+            if (name.startsWith(prefix)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** Opens the named log (a delayed exchange's), recovering what it holds. */
+    public QueueLog namedLog(String name) throws IOException {
+        return store.log(name);
+    }
+
+    /**
+     * Removes every log no queue uses: scratch logs (their messages were transient), logs of durable queues
+     * that are gone, and logs of delayed exchanges that are gone (not claimed). Called at start-up, once the
+     * durable queues and exchanges are back.
      */
     public void deleteUnusedLogs(BiPredicate<String, String> durableQueueExists) {
         try {
             for (String name : store.logNames()) {
+                if (name.startsWith(DELAYED)) {
+                    if (!isClaimedDelayedLog(name)) {
+                        store.deleteLog(name);
+                    }
+                    continue;
+                }
                 if (name.startsWith(SCRATCH) || !isLogOfExistingQueue(name, durableQueueExists)) {
                     store.deleteLog(name);
                 }
@@ -102,6 +146,15 @@ public final class QueueStorage {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove unused message logs", e);
         }
+    }
+
+    private boolean isClaimedDelayedLog(String name) {
+        for (String prefix : delayedOwners) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isLogOfExistingQueue(String name, BiPredicate<String, String> exists) {

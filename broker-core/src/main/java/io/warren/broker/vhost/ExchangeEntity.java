@@ -1,9 +1,9 @@
 package io.warren.broker.vhost;
 
+import io.warren.broker.delayed.DelayedMessages;
 import io.warren.broker.policy.EffectiveArguments;
 import io.warren.broker.policy.Policy;
 import io.warren.routing.Router;
-import io.warren.routing.Routers;
 import java.util.Map;
 
 /** A declared exchange: its declaration and the router holding its bindings. */
@@ -18,6 +18,8 @@ public final class ExchangeEntity implements Destination {
     private volatile String alternateExchange;
     private volatile Policy policy;
     private volatile boolean hadBindings;
+    /** The messages a delayed exchange holds; null for every other type. */
+    private volatile DelayedMessages delayed;
 
     /** @throws IllegalArgumentException when the type's arguments are unusable (the message is for the client) */
     public ExchangeEntity(String name, String type, boolean durable, boolean autoDelete, boolean internal,
@@ -28,7 +30,7 @@ public final class ExchangeEntity implements Destination {
         this.autoDelete = autoDelete;
         this.internal = internal;
         this.arguments = arguments;
-        this.router = Routers.create(type, arguments);
+        this.router = ExchangeTypes.router(type, arguments);
         this.alternateExchange = EffectiveArguments.alternateExchange(arguments, null);
     }
 
@@ -75,6 +77,20 @@ public final class ExchangeEntity implements Destination {
     void applyPolicy(Policy p) {
         this.policy = p;
         this.alternateExchange = EffectiveArguments.alternateExchange(arguments, p);
+    }
+
+    /** The type that routes: the declared one, or for x-delayed-message its x-delayed-type. */
+    public String routingType() {
+        return ExchangeTypes.routingType(type, arguments);
+    }
+
+    /** The messages this exchange holds back until due; null unless it is of type x-delayed-message. */
+    public DelayedMessages delayed() {
+        return delayed;
+    }
+
+    void holdDelayedIn(DelayedMessages messages) {
+        this.delayed = messages;
     }
 
     public boolean isDefault() {

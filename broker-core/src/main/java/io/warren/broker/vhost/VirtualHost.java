@@ -1,13 +1,14 @@
 package io.warren.broker.vhost;
 
 import static io.warren.codec.ReplyCodes.ACCESS_REFUSED;
-import static io.warren.codec.ReplyCodes.COMMAND_INVALID;
 import static io.warren.codec.ReplyCodes.INTERNAL_ERROR;
 import static io.warren.codec.ReplyCodes.NOT_FOUND;
 import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
 import static io.warren.codec.ReplyCodes.RESOURCE_LOCKED;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.warren.broker.delayed.DelayedExchangeType;
+import io.warren.broker.delayed.DelayedMessages;
 import io.warren.broker.durable.DefinitionJournal;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.policy.Policy;
@@ -21,7 +22,6 @@ import io.warren.store.QueueLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.warren.routing.Binding;
-import io.warren.routing.Routers;
 import io.warren.routing.RoutingProperties;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,6 +48,8 @@ public final class VirtualHost implements DeadLetterRouting {
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
     private final VhostPolicies policies = new VhostPolicies();
     private final AppliedPolicies appliedPolicies = new AppliedPolicies(policies);
+    /** Set once the broker has restored definitions: delayed exchanges declared from then on start at once. */
+    private volatile boolean delayedStarted;
 
     public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal,
                        QueueStorage storage, LongConsumer deadLettered) {
@@ -125,9 +127,7 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         // RabbitMQ's order: the type first, then the name; an existing amq.* exchange is only checked for
         // equivalence like any other, so a mismatch is a 406, not a 403
-        if (!Routers.isKnownType(type)) {
-            throw AmqpException.connection(COMMAND_INVALID, "unknown exchange type '%s'", type);
-        }
+        ExchangeTypes.validate(type, arguments);
         if (existing == null && exchange.startsWith("amq.")) {
             throw AmqpException.channel(ACCESS_REFUSED,
                     "exchange name '%s' contains reserved prefix 'amq.*'", exchange);
@@ -151,6 +151,13 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         journal.exchangeDeclared(name, x);
         appliedPolicies.exchangeDeclared(x);
+        if (DelayedExchangeType.NAME.equals(type)) {
+            DelayedMessages delayed = DelayedMessages.open(this, x, queueLoops.get(), storage);
+            x.holdDelayedIn(delayed);
+            if (delayedStarted) {
+                delayed.start();
+            }
+        }
         exchanges.put(exchange, x);
         return x;
     }
@@ -182,6 +189,9 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         journal.exchangeDeleted(name, x);
         exchanges.remove(exchange);
+        if (x.delayed() != null) {
+            x.delayed().delete();
+        }
         for (ExchangeEntity other : exchanges.values()) {
             if (other.router().unbindAll(x) > 0) {
                 autoDeleteIfUnused(other);
@@ -203,6 +213,19 @@ public final class VirtualHost implements DeadLetterRouting {
     private void autoDeleteIfUnused(ExchangeEntity x) {
         if (x.autoDelete() && x.hadBindings() && x.router().isEmpty() && exchanges.get(x.name()) == x) {
             deleteExchange(x.name(), false);
+        }
+    }
+
+    /**
+     * Lets delayed exchanges fire, once the broker has restored the queues and bindings that decide where their
+     * messages go (restored messages that fell due while it was down would otherwise find no route).
+     */
+    public synchronized void startDelayedExchanges() {
+        delayedStarted = true;
+        for (ExchangeEntity x : exchanges.values()) {
+            if (x.delayed() != null) {
+                x.delayed().start();
+            }
         }
     }
 
@@ -381,7 +404,7 @@ public final class VirtualHost implements DeadLetterRouting {
 
     private static void validateBinding(ExchangeEntity x, String key, Map<String, Object> args) {
         try {
-            if ("headers".equals(x.type())) {
+            if ("headers".equals(x.routingType())) {
                 io.warren.routing.HeadersRouter.validateArguments(args);
             }
             x.router().validateBinding(key, args);

@@ -2,6 +2,7 @@ package io.warren.management.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.admin.AccessAdmin.Access;
+import io.warren.broker.admin.DelayedMessageView;
 import io.warren.broker.admin.ExchangeView;
 import io.warren.broker.admin.TopologyAdmin;
 import io.warren.management.http.ApiException;
@@ -29,6 +30,7 @@ final class ExchangesHandler {
         r.add("GET", "/api/exchanges/{vhost}/{name}", this::get);
         r.add("PUT", "/api/exchanges/{vhost}/{name}", this::put);
         r.add("DELETE", "/api/exchanges/{vhost}/{name}", this::delete);
+        r.add("GET", "/api/exchanges/{vhost}/{name}/delayed", this::delayed);
     }
 
     private ApiResponse listAll(ApiRequest req) {
@@ -54,6 +56,16 @@ final class ExchangesHandler {
             throw ApiException.notFound("no exchange '" + req.param("name") + "' in vhost '" + v + "'");
         }
         return ApiResponse.ok(TopologyJson.exchange(x));
+    }
+
+    /** Beyond RabbitMQ: the soonest messages an x-delayed-message exchange holds (?limit=N, default 100). */
+    private ApiResponse delayed(ApiRequest req) {
+        String v = req.param("vhost");
+        ctx.auth().requireVisible(req.user(), v);
+        int limit = DelayedJson.limit(req.queryParam("limit"));
+        List<DelayedMessageView> found = ApiContext.await(
+                ctx.admin().topology().delayedMessages(v, req.param("name"), limit));
+        return ApiResponse.ok(found.stream().map(DelayedJson::message).toList());
     }
 
     private ApiResponse put(ApiRequest req) {

@@ -26,6 +26,9 @@ public final class TopologyJson {
         if (x.policy() != null) {
             out.put("policy", x.policy()); // as RabbitMQ: only when one applies
         }
+        if (x.messagesDelayed() != null) {
+            out.put("messages_delayed", x.messagesDelayed());
+        }
         out.put("user_who_performed_action", "rmq-internal");
         return out;
     }

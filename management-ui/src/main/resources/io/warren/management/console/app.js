@@ -216,7 +216,7 @@ async function viewExchange(vhost, name) {
   const builtIn = !x.name || x.name.startsWith('amq.');
   $('#view').innerHTML = `<h1>Exchange ${esc(x.name || '(AMQP default)')} <span class="muted">in ${esc(vhost)}</span></h1>
     <div class="card">Type <b>${esc(x.type)}</b>, ${x.durable ? 'durable' : 'transient'}${x.internal ? ', internal' : ''}
-      <pre>${esc(JSON.stringify(x.arguments))}</pre></div>
+      <pre>${esc(JSON.stringify(x.arguments))}</pre></div>` + (await delayedCard(vhost, name, x)) + `
     <h2>Bindings from this exchange</h2>` + table('exchange-bindings', [
       { title: 'To', value: b => b.destination }, { title: 'Type', value: b => b.destination_type },
       { title: 'Routing key', value: b => b.routing_key }, { title: 'Arguments', value: b => JSON.stringify(b.arguments) },
@@ -225,6 +225,16 @@ async function viewExchange(vhost, name) {
   if (!builtIn) $('#delete-exchange').onclick = () => {
     if (confirm(`Delete exchange ${x.name}?`)) act(() => api('DELETE', `/exchanges/${enc(vhost)}/${enc(name)}`), 'Exchange deleted.').then(() => { location.hash = '#/exchanges'; });
   };
+}
+
+// an x-delayed-message exchange: how many messages wait, and the soonest of them
+async function delayedCard(vhost, name, x) {
+  if (x.messages_delayed === undefined) return '';
+  const soonest = await api('GET', `/exchanges/${enc(vhost)}/${enc(name)}/delayed?limit=10`);
+  return `<div class="card"><h2>Delayed messages: ${x.messages_delayed.toLocaleString()}</h2>` + table('delayed-messages', [
+    { title: 'Due', value: m => new Date(m.due_at).toLocaleString() }, { title: 'Routing key', value: m => m.routing_key },
+    { title: 'Bytes', value: m => m.payload_bytes }, { title: 'Headers', value: m => JSON.stringify(m.properties.headers || {}) },
+  ], soonest, 'None waiting.') + `</div>`;
 }
 
 function publishForm(routingKey) {
