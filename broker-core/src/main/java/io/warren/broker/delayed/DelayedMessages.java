@@ -121,6 +121,9 @@ public final class DelayedMessages {
             } catch (IOException e) {
                 storage.claimDelayedLogs(d.logPrefix, false);
                 throw new UncheckedIOException("cannot recover the delayed messages of " + exchange, e);
+            } catch (IllegalStateException e) {
+                storage.claimDelayedLogs(d.logPrefix, false);
+                throw e;
             }
         }
         return d;

@@ -30,6 +30,12 @@ interface Backlog {
     /** The next message to deliver, left in place, or null. */
     QueueEntry peek();
 
+    /** Takes a message at the head (of any priority level) that expired before now, or returns null. */
+    QueueEntry pollExpired(long now);
+
+    /** The earliest expiry time among the heads (of every priority level), or QueueEntry.NEVER. */
+    long nextExpiry();
+
     /** The next message to deliver, or null. */
     QueueEntry poll();
 

@@ -15,6 +15,7 @@ import java.util.Set;
  * source queue's thread.
  */
 final class DeadLetterer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeadLetterer.class);
     private final MessageQueue source;
     private final DeadLetterRouting routing;
     private final Set<MessageQueue> targets = new HashSet<>();
@@ -32,17 +33,23 @@ final class DeadLetterer {
         Map<MessageQueue, QueueWork> work = new IdentityHashMap<>();
         PublishBarrier barrier = new PublishBarrier(b -> source.execute(() -> onSafe.safe(b.failure() == null)));
         long now = System.currentTimeMillis();
-        for (int i = 0, n = entries.size(); i < n; i++) {
-            Message m = entries.get(i).message();
-            try {
-                route(m, reason, settings, now, work, barrier);
-            } finally {
-                m.release();
+        try {
+            for (int i = 0, n = entries.size(); i < n; i++) {
+                Message m = entries.get(i).message();
+                try {
+                    route(m, reason, settings, now, work, barrier);
+                } catch (RuntimeException e) {
+                    // one message that cannot be rewritten or routed must not take the others with it
+                    LOG.error("{}: cannot dead-letter a message; it is dropped", source, e);
+                } finally {
+                    m.release();
+                }
             }
+        } finally {
+            work.forEach((q, w) -> q.execute(() -> q.take(w)));
+            routing.counted(entries.size());
+            barrier.release(1);
         }
-        work.forEach((q, w) -> q.execute(() -> q.take(w)));
-        routing.counted(entries.size());
-        barrier.release(1);
     }
 
     /** Dead-letters a message that never entered the queue (refused by reject-publish-dlx); takes its reference. */
@@ -50,6 +57,8 @@ final class DeadLetterer {
         Map<MessageQueue, QueueWork> work = new IdentityHashMap<>();
         try {
             route(m, reason, settings, System.currentTimeMillis(), work, null);
+        } catch (RuntimeException e) {
+            LOG.error("{}: cannot dead-letter a refused message; it is dropped", source, e);
         } finally {
             m.release();
         }

@@ -47,8 +47,8 @@ final class DeathHeaders {
             }
         } else {
             Object count = entry.get("count");
+            // as RabbitMQ: only the count changes, time stays that of the first such death
             entry.put("count", (count instanceof Number n ? n.longValue() : 0L) + 1);
-            entry.put("time", new Date(now / 1000 * 1000));
         }
         deaths.add(0, entry);
         headers.put("x-death", deaths);

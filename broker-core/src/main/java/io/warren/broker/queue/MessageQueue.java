@@ -32,6 +32,8 @@ public final class MessageQueue implements Destination {
     /** Consumers that delivered nothing for this long are stuck, not busy: their queue never blocks publishers. */
     private static final long BUSY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long FLOW_CHECK_MILLIS = 100;
+    /** Messages that expire or are dropped together at most, so that a long backlog never sits in memory at once. */
+    private static final int DEATH_CHUNK = 4096;
 
     private final String name;
     private final String vhost;
@@ -230,9 +232,10 @@ public final class MessageQueue implements Destination {
             // first: a batch's acks may have come before its publishes, which must then not count as duplicates
             dedup.forget(work.settledEntries());
         }
-        if (work.rejected() != null) {
+        List<QueueEntry> rejected = work.takeRejected();
+        if (rejected != null) {
             // before the publishes, like the acks: a rejected message republished in the same batch is no duplicate
-            rejected(work.rejected());
+            rejected(rejected);
         }
         List<Message> messages = work.messages();
         if (messages != null) {
@@ -290,7 +293,7 @@ public final class MessageQueue implements Destination {
         int accepted = 0;
         for (int i = 0, n = messages.size(); i < n; i++) {
             Message m = messages.get(i);
-            if (rejectsPublishes && s.isFull(ready.size(), ready.bytes())) {
+            if (rejectsPublishes && s.wouldOverflow(ready.size(), ready.bytes(), m.bodySize())) {
                 refuse(m, i, work, s);
                 continue;
             }
@@ -348,6 +351,16 @@ public final class MessageQueue implements Destination {
                 dropped = new ArrayList<>();
             }
             dropped.add(e);
+            if (dropped.size() == DEATH_CHUNK) {
+                // a limit lowered under a long backlog drops it in bounded steps, not all in memory at once
+                loop.execute(() -> {
+                    if (!deleted && !closed && settings.overflow() == QueueSettings.Overflow.DROP_HEAD) {
+                        dropOverLimit(settings);
+                        updateCounts();
+                    }
+                });
+                break;
+            }
         }
         if (dropped != null) {
             died(dropped, DeathReason.MAXLEN);
@@ -402,21 +415,30 @@ public final class MessageQueue implements Destination {
     private void expireHead(long now) {
         List<QueueEntry> expired = null;
         QueueEntry e;
-        while ((e = ready.peek()) != null && e.expiresAt() < now) {
-            ready.poll();
+        while ((e = ready.pollExpired(now)) != null) {
             if (expired == null) {
                 expired = new ArrayList<>();
             }
             expired.add(e);
+            if (expired.size() == DEATH_CHUNK) {
+                // a long backlog expiring at once (after a restart, say) goes in bounded steps
+                loop.execute(() -> {
+                    if (!deleted && !closed) {
+                        expireHead(now);
+                    }
+                });
+                break;
+            }
         }
         if (expired != null) {
             died(expired, DeathReason.EXPIRED);
             updateCounts();
         }
-        if (e == null) {
-            expiring = settings.messageTtl() >= 0;
-        } else if (e.expiresAt() != QueueEntry.NEVER) {
-            scheduleExpiry(e.expiresAt());
+        long next = ready.nextExpiry();
+        if (next == QueueEntry.NEVER) {
+            expiring = settings.messageTtl() >= 0 || !ready.isEmpty();
+        } else {
+            scheduleExpiry(next);
         }
     }
 
@@ -488,9 +510,24 @@ public final class MessageQueue implements Destination {
         this.policyName = policyName;
         this.effectiveArguments = effectiveArguments;
         this.settings = s;
+        // normally already set by announcePolicy; kept in step for a policy that failed to parse there
         this.rejectsPublishes = s.rejectsPublishes();
         this.expiring |= s.messageTtl() >= 0;
         settingsChanged();
+    }
+
+    /**
+     * Tells publishers, from the thread that sets the policy and before the queue's loop applies it, whether the
+     * queue will refuse publishes: a message routed from now on carries a confirm barrier, so a refusal is nacked.
+     */
+    public void announcePolicy(Map<String, Object> effectiveArguments) {
+        try {
+            if (QueueSettings.from(effectiveArguments).rejectsPublishes()) {
+                rejectsPublishes = true;
+            }
+        } catch (QueueSettings.InvalidArgument e) {
+            // applyPolicy reports it
+        }
     }
 
     private void settingsChanged() {

@@ -238,6 +238,28 @@ final class PriorityBacklog implements Backlog {
         return null;
     }
 
+    // as RabbitMQ's priority queue: every level's head expires, not only the highest level's
+    @Override
+    public QueueEntry pollExpired(long now) {
+        for (int level : used) {
+            QueueEntry e = levels[level].pollExpired(now);
+            if (e != null) {
+                e.level(level);
+                return e;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public long nextExpiry() {
+        long next = QueueEntry.NEVER;
+        for (int level : used) {
+            next = Math.min(next, levels[level].nextExpiry());
+        }
+        return next;
+    }
+
     @Override
     public QueueEntry poll() {
         for (int level : used) {

@@ -261,6 +261,18 @@ final class QueueBacklog implements Backlog {
         return memory.peek();
     }
 
+    @Override
+    public QueueEntry pollExpired(long now) {
+        QueueEntry e = peek();
+        return e != null && e.expiresAt() < now ? poll() : null;
+    }
+
+    @Override
+    public long nextExpiry() {
+        QueueEntry e = peek();
+        return e == null ? QueueEntry.NEVER : e.expiresAt();
+    }
+
     /** The oldest ready message, or null; refills the window from disk as it empties. */
     @Override
     public QueueEntry poll() {

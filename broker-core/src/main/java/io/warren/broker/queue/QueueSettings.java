@@ -118,9 +118,9 @@ public record QueueSettings(long messageTtl, long expires, String deadLetterExch
         return deadLetterExchange != null;
     }
 
-    /** True when a queue holding this much refuses the next publish (RabbitMQ checks before adding it). */
-    boolean isFull(int count, long bytes) {
-        return (maxLength >= 0 && count >= maxLength) || (maxLengthBytes >= 0 && bytes >= maxLengthBytes);
+    /** True when a queue holding this much must refuse a message of this body size (RabbitMQ's will_overflow). */
+    boolean wouldOverflow(int count, long bytes, int bodySize) {
+        return (maxLength >= 0 && count + 1 > maxLength) || (maxLengthBytes >= 0 && bytes + bodySize > maxLengthBytes);
     }
 
     boolean overLength(int count, long bytes) {

@@ -77,9 +77,11 @@ public final class QueueWork {
         rejected.add(entry);
     }
 
-    /** Deliveries rejected without requeue, or null. */
-    List<QueueEntry> rejected() {
-        return rejected;
+    /** Deliveries rejected without requeue, or null; the caller takes them over (this no longer releases them). */
+    List<QueueEntry> takeRejected() {
+        List<QueueEntry> r = rejected;
+        rejected = null;
+        return r;
     }
 
     // a batch usually comes from one channel: one barrier, counted up

@@ -64,6 +64,7 @@ final class AppliedPolicies {
         }
         String name = p == null ? null : p.name();
         Map<String, Object> effective = EffectiveArguments.forQueue(q.arguments(), p);
+        q.announcePolicy(effective);
         q.execute(() -> q.applyPolicy(name, effective));
     }
 }

@@ -149,10 +149,17 @@ public final class VirtualHost implements DeadLetterRouting {
         } catch (IllegalArgumentException e) {
             throw AmqpException.channel(PRECONDITION_FAILED, "%s", e.getMessage()); // a plugin type's arguments
         }
-        journal.exchangeDeclared(name, x);
+        DelayedMessages delayed = DelayedExchangeType.NAME.equals(type) ? openDelayed(x) : null;
+        try {
+            journal.exchangeDeclared(name, x);
+        } catch (RuntimeException e) {
+            if (delayed != null) {
+                delayed.delete(); // not recorded, so not declared: nor are its logs kept
+            }
+            throw e;
+        }
         appliedPolicies.exchangeDeclared(x);
-        if (DelayedExchangeType.NAME.equals(type)) {
-            DelayedMessages delayed = DelayedMessages.open(this, x, queueLoops.get(), storage);
+        if (delayed != null) {
             x.holdDelayedIn(delayed);
             if (delayedStarted) {
                 delayed.start();
@@ -160,6 +167,16 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         exchanges.put(exchange, x);
         return x;
+    }
+
+    private DelayedMessages openDelayed(ExchangeEntity x) {
+        try {
+            return DelayedMessages.open(this, x, queueLoops.get(), storage);
+        } catch (IllegalStateException e) {
+            // an exchange of that name was deleted a moment ago and its thread is still removing its logs
+            throw AmqpException.channel(RESOURCE_LOCKED, "exchange '%s' in vhost '%s' is still being deleted; "
+                    + "declare it again in a moment", x.name(), name);
+        }
     }
 
     private void checkEquivalent(String field, Object current, Object received, String exchange) {

@@ -160,4 +160,19 @@ class LengthLimitTest {
         assertEquals(406, close.getReplyCode());
         assertTrue(close.getReplyText().contains("x-overflow"), close.getReplyText());
     }
+
+    @Test
+    void rejectPublishByBytesRefusesAMessageThatWouldGoOverTheLimit() throws Exception {
+        Channel ch = broker.channel();
+        String q = ch.queueDeclare(unique("bytes"), false, false, false,
+                Map.of("x-max-length-bytes", 100, "x-overflow", "reject-publish")).getQueue();
+        ch.confirmSelect();
+        ch.basicPublish("", q, null, new byte[60]);
+        assertTrue(ch.waitForConfirms(5_000));
+        ch.basicPublish("", q, null, new byte[50]);
+        assertTrue(!ch.waitForConfirms(5_000), "60 + 50 bytes would be over 100");
+        ch.basicPublish("", q, null, new byte[40]);
+        assertTrue(ch.waitForConfirms(5_000), "60 + 40 fits");
+        assertEquals(2, ch.messageCount(q));
+    }
 }

@@ -161,4 +161,15 @@ class MessageTtlTest {
         }
         assertTrue(broker.broker().vhost("/").queue(q) != null, "kept alive by the redeclares");
     }
+
+    @Test
+    void inAPriorityQueueLowerLevelsExpireToo() throws Exception {
+        Channel ch = broker.channel();
+        String q = ch.queueDeclare(unique("prio-ttl"), false, false, false, Map.of("x-max-priority", 5)).getQueue();
+        ch.basicPublish("", q, new AMQP.BasicProperties.Builder().priority(5).build(), utf8("urgent, kept"));
+        ch.basicPublish("", q, new AMQP.BasicProperties.Builder().priority(0).expiration("50").build(),
+                utf8("low, short-lived"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ch.messageCount(q) == 1);
+        assertEquals("urgent, kept", text(ch.basicGet(q, true)));
+    }
 }
