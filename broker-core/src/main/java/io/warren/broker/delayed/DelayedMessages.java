@@ -56,7 +56,7 @@ public final class DelayedMessages {
     static final long LOAD_AHEAD_MS = 1_000;
     static final long NEAR_MS = 180_000;
     static final long FAR_PULL_MS = 60_000;
-    private static final int LOAD_CHUNK = 4_096;
+    private static final int LOAD_CHUNK = 1_024;
     private static final long LOAD_CHUNK_BYTES = 4L << 20;
     private static final int DRAIN_BATCH = 8_192;
     private static final String FAR_SUFFIX = "far";
@@ -508,7 +508,7 @@ public final class DelayedMessages {
             h.message = null;
             Map<String, Object> headers = m.hasHeaders() ? m.properties().headers() : null;
             targets.clear();
-            vhost.route(exchange, m.routingKey(), headers, targets, scratch);
+            vhost.route(exchange, m.routingKey(), headers, m, targets, scratch);
             boolean waitForDisk = false;
             for (MessageQueue q : targets) {
                 PublishBarrier b = null;

@@ -150,4 +150,21 @@ class ConsoleBrowserTest {
         assertTrue(message.contains("Re-drove 3 messages (3 to invoices)"), message);
         wait.until(d -> mgmt.get("/api/queues/" + enc("/") + "/invoices").json().path("messages").asInt() == 3);
     }
+
+    @Test
+    void aDelayedExchangePageShowsHowManyMessagesWaitAndTheSoonest() throws Exception {
+        try (Connection c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
+            ch.exchangeDeclare("reminders", "x-delayed-message", false, false,
+                    java.util.Map.of("x-delayed-type", "direct"));
+            for (int i = 1; i <= 3; i++) {
+                ch.basicPublish("reminders", "call-back", new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                        .headers(java.util.Map.of("x-delay", 600_000 * i)).build(), ("reminder " + i).getBytes());
+            }
+        }
+        go("#/exchange/" + enc("/") + "/reminders");
+        wait.until(d -> d.findElements(By.cssSelector("#delayed-messages tbody tr")).size() == 3);
+        assertTrue(driver.getPageSource().contains("Delayed messages: 3"));
+        assertEquals("call-back",
+                driver.findElement(By.cssSelector("#delayed-messages tbody tr td:nth-child(2)")).getText());
+    }
 }
