@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class DelayedMessages {
     private static final Logger LOG = LoggerFactory.getLogger(DelayedMessages.class);
     static final long BUCKET_MS = 2_000;
-    static final long LOAD_AHEAD_MS = 1_000;
+    static final long LOAD_AHEAD_MS = 500;
     static final long NEAR_MS = 180_000;
     static final long FAR_PULL_MS = 60_000;
     private static final int LOAD_CHUNK = 1_024;
