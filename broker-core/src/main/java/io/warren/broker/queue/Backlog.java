@@ -8,6 +8,9 @@ import java.util.List;
  * per priority level ({@link PriorityBacklog}). Owned by the queue's thread.
  */
 interface Backlog {
+    /** The logs opened with messages in them (a durable queue after a restart): one, or one per priority level. */
+    List<io.warren.store.QueueLog> recoveredLogs();
+
     /** The sequence number the queue continues with: past everything its logs hold. */
     long nextSequence();
 

@@ -100,8 +100,10 @@ public final class MessageQueue implements Destination {
                 : new QueueBacklog(toString(), persistsMessages(), storage, log);
         this.consumers = new ConsumerSelection(DeliveryOrderArguments.singleActiveConsumer(arguments));
         this.dedup = QueueDeduplication.forArguments(arguments);
-        if (dedup != null && log != null && log.recoveredCount() > 0) {
-            dedup.recover(log, toString());
+        if (dedup != null) {
+            for (QueueLog recovered : ready.recoveredLogs()) {
+                dedup.recover(recovered, toString());
+            }
         }
         this.nextSequence = ready.nextSequence();
         this.readyCount = ready.size();

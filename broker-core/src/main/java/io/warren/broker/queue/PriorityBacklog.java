@@ -141,6 +141,15 @@ final class PriorityBacklog implements Backlog {
     }
 
     @Override
+    public List<QueueLog> recoveredLogs() {
+        List<QueueLog> out = new ArrayList<>();
+        for (int level : used) {
+            out.addAll(levels[level].recoveredLogs());
+        }
+        return out;
+    }
+
+    @Override
     public long nextSequence() {
         long next = 0;
         for (int level : used) {

@@ -206,6 +206,11 @@ final class QueueBacklog implements Backlog {
     }
 
     /** The log, once opened (null before). */
+    @Override
+    public List<QueueLog> recoveredLogs() {
+        return log != null && log.recoveredCount() > 0 ? List.of(log) : List.of();
+    }
+
     QueueLog openedLog() {
         return log;
     }

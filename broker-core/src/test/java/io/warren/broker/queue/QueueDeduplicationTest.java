@@ -175,4 +175,26 @@ class QueueDeduplicationTest {
         assertTrue(publishConfirmed(ch, keyed("k0"), "m0 again"));
         assertEquals(51, ch.queueDeclarePassive("orders").getMessageCount());
     }
+
+    @Test
+    void aDurablePriorityQueueRemembersTheValuesOfEveryLevelAfterARestart() throws Exception {
+        Map<String, Object> args = Map.of("x-message-deduplication", true, "x-max-priority", 5);
+        broker = RunningBroker.startOn(BrokerConfig.defaults(), dataDir);
+        Channel ch = broker.connect().createChannel();
+        ch.queueDeclare("ranked", true, false, false, args);
+        confirmLog(ch);
+        ch.basicPublish("", "ranked", keyed("low").builder().priority(0).build(), utf8("low"));
+        ch.basicPublish("", "ranked", keyed("high").builder().priority(5).build(), utf8("high"));
+        assertTrue(ch.waitForConfirms(10_000));
+        broker.close();
+
+        broker = RunningBroker.startOn(BrokerConfig.defaults(), dataDir);
+        ch = broker.connect().createChannel();
+        ch.queueDeclare("ranked", true, false, false, args);
+        confirmLog(ch);
+        ch.basicPublish("", "ranked", keyed("high").builder().priority(5).build(), utf8("high again"));
+        ch.basicPublish("", "ranked", keyed("low").builder().priority(0).build(), utf8("low again"));
+        assertFalse(ch.waitForConfirms(10_000), "both are duplicates of recovered messages");
+        assertEquals(2, ch.queueDeclarePassive("ranked").getMessageCount());
+    }
 }
