@@ -83,7 +83,7 @@ class LifecycleRestartTest {
     void persistentMessagesExpireAfterARestartAtTheTimeTheyWereGiven() throws Exception {
         Channel ch = start();
         ch.confirmSelect();
-        AMQP.BasicProperties shortLived = MessageProperties.PERSISTENT_TEXT_PLAIN.builder().expiration("1500").build();
+        AMQP.BasicProperties shortLived = MessageProperties.PERSISTENT_TEXT_PLAIN.builder().expiration("4000").build();
         ch.basicPublish("", "work", shortLived, utf8("expires"));
         ch.basicPublish("", "work", MessageProperties.PERSISTENT_TEXT_PLAIN, utf8("stays"));
         ch.waitForConfirmsOrDie(10_000);
@@ -91,7 +91,7 @@ class LifecycleRestartTest {
         Channel after = restart();
 
         assertEquals(2, after.messageCount("work"), "not yet expired");
-        GetResponse dead = await().atMost(Duration.ofSeconds(10)).until(() -> after.basicGet("dlq", true),
+        GetResponse dead = await().atMost(Duration.ofSeconds(15)).until(() -> after.basicGet("dlq", true),
                 x -> x != null);
         assertEquals("expires", text(dead));
         assertEquals(List.of("stays"), drain(after, "work"));

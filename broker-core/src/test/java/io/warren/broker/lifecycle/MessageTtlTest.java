@@ -33,7 +33,7 @@ class MessageTtlTest {
     @Test
     void aQueueTtlExpiresMessagesOnTimeEvenWithoutConsumers() throws Exception {
         Channel ch = broker.channel();
-        String q = ch.queueDeclare(unique("ttl"), false, false, false, Map.of("x-message-ttl", 200)).getQueue();
+        String q = ch.queueDeclare(unique("ttl"), false, false, false, Map.of("x-message-ttl", 1_000)).getQueue();
         for (int i = 0; i < 100; i++) {
             ch.basicPublish("", q, null, utf8("m" + i));
         }
@@ -154,10 +154,10 @@ class MessageTtlTest {
     void redeclaringAQueueCountsAsUse() throws Exception {
         Channel ch = broker.channel();
         String q = unique("exp");
-        ch.queueDeclare(q, false, false, false, Map.of("x-expires", 400));
-        for (int i = 0; i < 6; i++) {
-            Thread.sleep(150);
-            ch.queueDeclare(q, false, false, false, Map.of("x-expires", 400));
+        ch.queueDeclare(q, false, false, false, Map.of("x-expires", 1_000));
+        for (int i = 0; i < 8; i++) {
+            Thread.sleep(250);
+            ch.queueDeclare(q, false, false, false, Map.of("x-expires", 1_000));
         }
         assertTrue(broker.broker().vhost("/").queue(q) != null, "kept alive by the redeclares");
     }
