@@ -33,37 +33,35 @@ final class DeadLetterer {
         Map<MessageQueue, QueueWork> work = new IdentityHashMap<>();
         PublishBarrier barrier = new PublishBarrier(b -> source.execute(() -> onSafe.safe(b.failure() == null)));
         long now = System.currentTimeMillis();
-        try {
-            for (int i = 0, n = entries.size(); i < n; i++) {
-                Message m = entries.get(i).message();
-                try {
-                    route(m, reason, settings, now, work, barrier);
-                } catch (RuntimeException e) {
-                    // one message that cannot be rewritten or routed must not take the others with it
-                    LOG.error("{}: cannot dead-letter a message; it is dropped", source, e);
-                } finally {
-                    m.release();
-                }
-            }
-        } finally {
-            work.forEach((q, w) -> q.execute(() -> q.take(w)));
-            routing.counted(entries.size());
-            barrier.release(1);
+        for (int i = 0, n = entries.size(); i < n; i++) {
+            routeAndRelease(entries.get(i).message(), reason, settings, now, work, barrier);
         }
+        dispatch(work, entries.size());
+        barrier.release(1);
     }
 
     /** Dead-letters a message that never entered the queue (refused by reject-publish-dlx); takes its reference. */
     void deadLetter(Message m, DeathReason reason, QueueSettings settings) {
         Map<MessageQueue, QueueWork> work = new IdentityHashMap<>();
+        routeAndRelease(m, reason, settings, System.currentTimeMillis(), work, null);
+        dispatch(work, 1);
+    }
+
+    // one message that cannot be rewritten or routed must not take the others of its batch with it
+    private void routeAndRelease(Message m, DeathReason reason, QueueSettings settings, long now,
+                                 Map<MessageQueue, QueueWork> work, PublishBarrier barrier) {
         try {
-            route(m, reason, settings, System.currentTimeMillis(), work, null);
+            route(m, reason, settings, now, work, barrier);
         } catch (RuntimeException e) {
-            LOG.error("{}: cannot dead-letter a refused message; it is dropped", source, e);
+            LOG.error("{}: cannot dead-letter a message; it is dropped", source, e);
         } finally {
             m.release();
         }
+    }
+
+    private void dispatch(Map<MessageQueue, QueueWork> work, int messages) {
         work.forEach((q, w) -> q.execute(() -> q.take(w)));
-        routing.counted(1);
+        routing.counted(messages);
     }
 
     private void route(Message m, DeathReason reason, QueueSettings settings, long now,
