@@ -1,12 +1,9 @@
 package io.warren.broker.queue;
 
-import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
+import static io.warren.broker.queue.InvalidQueueArgument.isInteger;
+import static io.warren.broker.queue.InvalidQueueArgument.typeName;
 
 import io.warren.broker.error.AmqpException;
-import io.warren.codec.LongString;
-import java.math.BigDecimal;
-import java.util.Date;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,44 +71,7 @@ public final class DeliveryOrderArguments {
         return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
     }
 
-    private static boolean isInteger(Object v) {
-        return v instanceof Byte || v instanceof Short || v instanceof Integer || v instanceof Long;
-    }
-
     private static AmqpException invalid(String key, String queue, String vhost, String error) {
-        return AmqpException.channel(PRECONDITION_FAILED, "invalid arg '%s' for queue '%s' in vhost '%s': %s", key,
-                queue, vhost, error);
-    }
-
-    /** The field-table type name RabbitMQ's messages use for a value as decoded here. */
-    private static String typeName(Object v) {
-        if (v instanceof LongString || v instanceof CharSequence) {
-            return "longstr";
-        }
-        if (v instanceof Boolean) {
-            return "bool";
-        }
-        if (v instanceof Float) {
-            return "float";
-        }
-        if (v instanceof Double) {
-            return "double";
-        }
-        if (v instanceof BigDecimal) {
-            return "decimal";
-        }
-        if (v instanceof Date) {
-            return "timestamp";
-        }
-        if (v instanceof Map) {
-            return "table";
-        }
-        if (v instanceof List) {
-            return "array";
-        }
-        if (v instanceof byte[]) {
-            return "binary";
-        }
-        return isInteger(v) ? "long" : "void";
+        return new InvalidQueueArgument(key, error).toReply(queue, vhost);
     }
 }

@@ -496,40 +496,32 @@ public final class MessageQueue implements Destination {
     // ---- settings and policies ----
 
     /**
-     * Takes the policy now in effect (null for none) and the x-arguments it leaves the queue with: its own
-     * arguments completed by the policy's (see io.warren.broker.policy.EffectiveArguments). A new TTL applies to
-     * messages published from now on, as in RabbitMQ. Runs on the loop.
+     * Puts the policy now in effect (null for none) in force, with the x-arguments it leaves the queue with: its
+     * own arguments completed by the policy's (see io.warren.broker.policy.EffectiveArguments). A new TTL applies
+     * to messages published from now on, as in RabbitMQ. Called on the thread that sets the policy: publishers
+     * learn at once that the queue will refuse publishes (a message routed from now on carries a confirm barrier,
+     * so a refusal is nacked); the rest happens on the queue's loop.
      */
     public void applyPolicy(String policyName, Map<String, Object> effectiveArguments) {
         QueueSettings s;
         try {
             s = QueueSettings.from(effectiveArguments);
-        } catch (QueueSettings.InvalidArgument e) {
+        } catch (InvalidQueueArgument e) {
             LOG.warn("{}: policy '{}' not applied: invalid '{}': {}", this, policyName, e.argument(),
                     e.getMessage());
             return;
         }
-        this.policyName = policyName;
-        this.effectiveArguments = effectiveArguments;
-        this.settings = s;
-        // normally already set by announcePolicy; kept in step for a policy that failed to parse there
-        this.rejectsPublishes = s.rejectsPublishes();
-        this.expiring |= s.messageTtl() >= 0;
-        settingsChanged();
-    }
-
-    /**
-     * Tells publishers, from the thread that sets the policy and before the queue's loop applies it, whether the
-     * queue will refuse publishes: a message routed from now on carries a confirm barrier, so a refusal is nacked.
-     */
-    public void announcePolicy(Map<String, Object> effectiveArguments) {
-        try {
-            if (QueueSettings.from(effectiveArguments).rejectsPublishes()) {
-                rejectsPublishes = true;
-            }
-        } catch (QueueSettings.InvalidArgument e) {
-            // applyPolicy reports it
+        if (s.rejectsPublishes()) {
+            rejectsPublishes = true;
         }
+        execute(() -> {
+            this.policyName = policyName;
+            this.effectiveArguments = effectiveArguments;
+            this.settings = s;
+            this.rejectsPublishes = s.rejectsPublishes();
+            this.expiring |= s.messageTtl() >= 0;
+            settingsChanged();
+        });
     }
 
     private void settingsChanged() {

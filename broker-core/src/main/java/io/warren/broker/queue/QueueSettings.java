@@ -1,5 +1,8 @@
 package io.warren.broker.queue;
 
+import static io.warren.broker.queue.InvalidQueueArgument.isInteger;
+import static io.warren.broker.queue.InvalidQueueArgument.typeName;
+
 import java.util.Map;
 
 /**
@@ -31,22 +34,8 @@ public record QueueSettings(long messageTtl, long expires, String deadLetterExch
                     return o;
                 }
             }
-            throw new InvalidArgument("x-overflow", "{invalid_value,<<\"" + text + "\">>}; expected one of "
+            throw new InvalidQueueArgument("x-overflow", "{invalid_value,<<\"" + text + "\">>}; expected one of "
                     + "drop-head, reject-publish, reject-publish-dlx");
-        }
-    }
-
-    /** An x-argument a queue cannot take; the message reads like RabbitMQ's. */
-    public static final class InvalidArgument extends IllegalArgumentException {
-        private final String argument;
-
-        InvalidArgument(String argument, String reason) {
-            super(reason);
-            this.argument = argument;
-        }
-
-        public String argument() {
-            return argument;
         }
     }
 
@@ -58,12 +47,12 @@ public record QueueSettings(long messageTtl, long expires, String deadLetterExch
         String dlx = string(arguments, "x-dead-letter-exchange");
         String dlrk = string(arguments, "x-dead-letter-routing-key");
         if (dlrk != null && dlx == null) {
-            throw new InvalidArgument("x-dead-letter-routing-key", "{routing_key_but_no_dlx_defined,<<\"" + dlrk
+            throw new InvalidQueueArgument("x-dead-letter-routing-key", "{routing_key_but_no_dlx_defined,<<\"" + dlrk
                     + "\">>}; set x-dead-letter-exchange too");
         }
         long expires = nonNegative(arguments, "x-expires");
         if (expires == 0) {
-            throw new InvalidArgument("x-expires", "{value_zero,0}; it must be at least 1 ms");
+            throw new InvalidQueueArgument("x-expires", "{value_zero,0}; it must be at least 1 ms");
         }
         return new QueueSettings(nonNegative(arguments, "x-message-ttl"), expires, dlx, dlrk,
                 nonNegative(arguments, "x-max-length"), nonNegative(arguments, "x-max-length-bytes"),
@@ -75,12 +64,13 @@ public record QueueSettings(long messageTtl, long expires, String deadLetterExch
         if (v == null) {
             return -1;
         }
-        if (!(v instanceof Byte || v instanceof Short || v instanceof Integer || v instanceof Long)) {
-            throw new InvalidArgument(name, "{unacceptable_type," + typeName(v) + "}; it must be an integer");
+        if (!isInteger(v)) {
+            throw new InvalidQueueArgument(name, "{unacceptable_type," + typeName(v)
+                    + "}; it must be an integer");
         }
         long n = ((Number) v).longValue();
         if (n < 0) {
-            throw new InvalidArgument(name, "{value_negative," + n + "}");
+            throw new InvalidQueueArgument(name, "{value_negative," + n + "}");
         }
         return n;
     }
@@ -91,22 +81,10 @@ public record QueueSettings(long messageTtl, long expires, String deadLetterExch
             return null;
         }
         if (!(v instanceof CharSequence || v instanceof byte[])) {
-            throw new InvalidArgument(name, "{unacceptable_type," + typeName(v) + "}; it must be a string");
+            throw new InvalidQueueArgument(name, "{unacceptable_type," + typeName(v)
+                    + "}; it must be a string");
         }
         return v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : v.toString();
-    }
-
-    private static String typeName(Object v) {
-        if (v instanceof CharSequence || v instanceof byte[]) {
-            return "longstr";
-        }
-        if (v instanceof Boolean) {
-            return "bool";
-        }
-        if (v instanceof Double || v instanceof Float) {
-            return "double";
-        }
-        return v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** True when the queue refuses publishes once full, so confirming publishers must hear of each refusal. */

@@ -64,7 +64,6 @@ final class AppliedPolicies {
         }
         String name = p == null ? null : p.name();
         Map<String, Object> effective = EffectiveArguments.forQueue(q.arguments(), p);
-        q.announcePolicy(effective);
-        q.execute(() -> q.applyPolicy(name, effective));
+        q.applyPolicy(name, effective);
     }
 }

@@ -15,6 +15,7 @@ import io.warren.broker.policy.Policy;
 import io.warren.broker.policy.VhostPolicies;
 import io.warren.broker.queue.DeadLetterRouting;
 import io.warren.broker.queue.DeliveryOrderArguments;
+import io.warren.broker.queue.InvalidQueueArgument;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueStorage;
@@ -281,9 +282,8 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         try {
             QueueSettings.from(arguments);
-        } catch (QueueSettings.InvalidArgument e) {
-            throw AmqpException.channel(PRECONDITION_FAILED, "invalid arg '%s' for queue '%s' in vhost '%s': %s",
-                    e.argument(), queue, name, e.getMessage());
+        } catch (InvalidQueueArgument e) {
+            throw e.toReply(queue, name);
         }
         // an exclusive queue dies with its connection, so its messages never outlive a restart either
         QueueLog log = durable && !exclusive ? openLog(queue) : null;
