@@ -248,15 +248,19 @@ class DelayedExchangeTest {
         String q = ch.queueDeclare().getQueue();
         ch.queueBind(q, x, "");
         ch.confirmSelect();
-        ch.basicPublish(x, "", persistentDelayed(400), utf8("soon"));
+        // "soon" must still be pending when the exchange goes, even on a slow machine: 6 s is far beyond the
+        // few round trips before the delete
+        long published = System.currentTimeMillis();
+        ch.basicPublish(x, "", persistentDelayed(6_000), utf8("soon"));
         ch.basicPublish(x, "", persistentDelayed(60_000), utf8("later"));
-        ch.waitForConfirmsOrDie(5_000);
-        await().atMost(Duration.ofSeconds(5)).until(() -> delayedLogsOf(x).size() >= 1);
+        ch.waitForConfirmsOrDie(30_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> delayedLogsOf(x).size() >= 1);
 
         ch.exchangeDelete(x);
+        assertTrue(System.currentTimeMillis() - published < 6_000, "deleted before the first message was due");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> delayedLogsOf(x).isEmpty());
-        Thread.sleep(700); // past the first message's due time
+        await().atMost(Duration.ofSeconds(30)).until(() -> delayedLogsOf(x).isEmpty());
+        Thread.sleep(Math.max(0, published + 6_500 - System.currentTimeMillis())); // past the first one's due time
         assertEquals(0, ch.messageCount(q));
     }
 

@@ -95,7 +95,8 @@ class DeduplicationExchangeTest {
     @Test
     void aValueMayComeAgainOnceItsTtlHasPassed() throws Exception {
         try (Channel ch = conn.createChannel()) {
-            String x = dedupExchange(ch, Map.of("x-cache-size", 10, "x-cache-ttl", 200));
+            // the TTL must outlast the first two publishes even on a busy machine
+            String x = dedupExchange(ch, Map.of("x-cache-size", 10, "x-cache-ttl", 3_000));
             String q = ch.queueDeclare().getQueue();
             ch.queueBind(q, x, "");
             ch.confirmSelect();
@@ -103,7 +104,7 @@ class DeduplicationExchangeTest {
             ch.basicPublish(x, "", keyed("k"), utf8("2"));
             ch.waitForConfirmsOrDie(10_000);
             assertEquals(1, ch.queueDeclarePassive(q).getMessageCount());
-            Thread.sleep(300);
+            Thread.sleep(3_500);
             ch.basicPublish(x, "", keyed("k"), utf8("3"));
             ch.waitForConfirmsOrDie(10_000);
             assertEquals(2, ch.queueDeclarePassive(q).getMessageCount());
