@@ -46,6 +46,7 @@ public final class VirtualHost implements DeadLetterRouting {
     private final QueueStorage storage;
     private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
+    private final ExchangeGraph graph = new ExchangeGraph(exchanges, queues);
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
     private final VhostPolicies policies = new VhostPolicies();
     private final AppliedPolicies appliedPolicies = new AppliedPolicies(policies);
@@ -460,52 +461,23 @@ public final class VirtualHost implements DeadLetterRouting {
 
     // ---- routing ----
 
-    /**
-     * Adds to out every queue the message reaches from exchange start: through exchange-to-exchange bindings
-     * and alternate exchanges, each exchange visited once so that cycles end.
-     */
+    /** Adds to out every queue the message reaches from exchange start (see {@link ExchangeGraph}). */
     public void route(ExchangeEntity start, String routingKey, Map<String, Object> headers,
                       java.util.Set<MessageQueue> out, RoutingScratch scratch) {
-        route(start, routingKey, headers, null, out, scratch);
+        graph.route(start, routingKey, List.of(), headers, null, out, scratch);
     }
 
     /** Like {@link #route(ExchangeEntity, String, Map, java.util.Set, RoutingScratch)}, for routers that read other
      * properties (consistent hashing on a property); properties may be null. */
     public void route(ExchangeEntity start, String routingKey, Map<String, Object> headers,
                       RoutingProperties properties, java.util.Set<MessageQueue> out, RoutingScratch scratch) {
-        scratch.seen.clear();
-        scratch.work.clear();
-        scratch.work.add(start);
-        ExchangeEntity x;
-        while ((x = scratch.work.poll()) != null) {
-            if (!scratch.seen.add(x)) {
-                continue;
-            }
-            if (x.isDefault()) {
-                MessageQueue q = queues.get(routingKey);
-                if (q != null) {
-                    out.add(q);
-                }
-                continue;
-            }
-            scratch.hits.clear();
-            x.router().route(routingKey, headers, properties, scratch.hits);
-            if (scratch.hits.isEmpty()) {
-                String ae = x.alternateExchange();
-                ExchangeEntity alt = ae == null ? null : exchanges.get(ae);
-                if (alt != null) {
-                    scratch.work.add(alt);
-                }
-                continue;
-            }
-            for (Destination d : scratch.hits) {
-                if (d instanceof MessageQueue q) {
-                    out.add(q);
-                } else {
-                    scratch.work.add((ExchangeEntity) d);
-                }
-            }
-        }
+        graph.route(start, routingKey, List.of(), headers, properties, out, scratch);
+    }
+
+    /** Routes a message that also carries the routing keys of its CC and BCC headers (moreKeys, never null). */
+    public void route(ExchangeEntity start, String routingKey, List<String> moreKeys, Map<String, Object> headers,
+                      RoutingProperties properties, java.util.Set<MessageQueue> out, RoutingScratch scratch) {
+        graph.route(start, routingKey, moreKeys, headers, properties, out, scratch);
     }
 
     // ---- dead-lettering ----
@@ -517,10 +489,9 @@ public final class VirtualHost implements DeadLetterRouting {
         if (x == null) {
             return; // as in RabbitMQ, a missing dead-letter exchange drops the message
         }
-        RoutingScratch scratch = new RoutingScratch();
-        for (String key : routingKeys) {
-            route(x, key, headers, properties, out, scratch);
-        }
+        // one walk with all the keys, as a message published with CC keys is routed
+        graph.route(x, routingKeys.get(0), routingKeys.subList(1, routingKeys.size()), headers, properties, out,
+                new RoutingScratch());
     }
 
     @Override
