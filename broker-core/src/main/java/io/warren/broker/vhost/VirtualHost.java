@@ -19,6 +19,7 @@ import io.warren.broker.queue.InvalidQueueArgument;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueStorage;
+import io.warren.broker.queue.QueueTypes;
 import io.warren.store.QueueLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,9 +140,10 @@ public final class VirtualHost implements DeadLetterRouting {
             checkEquivalent("durable", existing.durable(), durable, exchange);
             checkEquivalent("auto_delete", existing.autoDelete(), autoDelete, exchange);
             checkEquivalent("internal", existing.internal(), internal, exchange);
-            String diff = Arguments.firstDifference(arguments, existing.arguments(), Arguments.EXCHANGE_EQUIVALENCE);
+            Arguments.Difference diff = Arguments.firstDifference(arguments, existing.arguments(),
+                    Arguments.EXCHANGE_EQUIVALENCE);
             if (diff != null) {
-                throw inequivalent(diff, arguments.get(diff), existing.arguments().get(diff), "exchange", exchange);
+                throw inequivalent(diff, "exchange", exchange);
             }
             return existing;
         }
@@ -183,14 +185,14 @@ public final class VirtualHost implements DeadLetterRouting {
 
     private void checkEquivalent(String field, Object current, Object received, String exchange) {
         if (!current.equals(received)) {
-            throw inequivalent(field, received, current, "exchange", exchange);
+            throw inequivalent(Arguments.Difference.of(field, received, current), "exchange", exchange);
         }
     }
 
-    private AmqpException inequivalent(String field, Object received, Object current, String kind, String what) {
+    private AmqpException inequivalent(Arguments.Difference d, String kind, String what) {
         return AmqpException.channel(PRECONDITION_FAILED,
-                "inequivalent arg '%s' for %s '%s' in vhost '%s': received '%s' but current is '%s'",
-                field, kind, what, name, Arguments.describe(received), Arguments.describe(current));
+                "inequivalent arg '%s' for %s '%s' in vhost '%s': received %s but current is %s",
+                d.argument(), kind, what, name, d.received(), d.current());
     }
 
     /** Deletes an exchange (absent is fine, as in RabbitMQ) and every binding from or to it. */
@@ -271,9 +273,10 @@ public final class VirtualHost implements DeadLetterRouting {
             }
             checkQueueEquivalent("durable", existing.durable(), durable, queue);
             checkQueueEquivalent("auto_delete", existing.autoDelete(), autoDelete, queue);
-            String diff = Arguments.firstDifference(arguments, existing.arguments(), Arguments.QUEUE_EQUIVALENCE);
+            Arguments.Difference diff = Arguments.firstDifference(arguments, existing.arguments(),
+                    Arguments.QUEUE_EQUIVALENCE);
             if (diff != null) {
-                throw inequivalent(diff, arguments.get(diff), existing.arguments().get(diff), "queue", queue);
+                throw inequivalent(diff, "queue", queue);
             }
             existing.execute(existing::touch); // a redeclare counts as use (x-expires)
             return new QueueDeclareResult(existing, false);
@@ -283,6 +286,7 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         try {
             QueueSettings.from(arguments);
+            QueueTypes.checkSupported(arguments);
         } catch (InvalidQueueArgument e) {
             throw e.toReply(queue, name);
         }
@@ -344,7 +348,7 @@ public final class VirtualHost implements DeadLetterRouting {
 
     private void checkQueueEquivalent(String field, boolean current, boolean received, String queue) {
         if (current != received) {
-            throw inequivalent(field, received, current, "queue", queue);
+            throw inequivalent(Arguments.Difference.of(field, received, current), "queue", queue);
         }
     }
 
