@@ -39,6 +39,44 @@ public final class FieldTables {
         return tableSize(table, 0);
     }
 
+    /**
+     * RabbitMQ's name for the field type of a value as decoded here ("longstr", "signedint", "array"...), for
+     * error texts that must read like RabbitMQ's. Decoding widens the unsigned types, so a value decoded from an
+     * unsigned byte, short or int is named after the signed type it became.
+     */
+    public static String typeName(Object v) {
+        if (v == null) {
+            return "void";
+        } else if (v instanceof LongString || v instanceof String) {
+            return "longstr";
+        } else if (v instanceof Integer) {
+            return "signedint";
+        } else if (v instanceof Long) {
+            return "long";
+        } else if (v instanceof Boolean) {
+            return "bool";
+        } else if (v instanceof Byte) {
+            return "byte";
+        } else if (v instanceof Short) {
+            return "short";
+        } else if (v instanceof Float) {
+            return "float";
+        } else if (v instanceof Double) {
+            return "double";
+        } else if (v instanceof BigDecimal) {
+            return "decimal";
+        } else if (v instanceof byte[]) {
+            return "binary";
+        } else if (v instanceof Date) {
+            return "timestamp";
+        } else if (v instanceof Map) {
+            return "table";
+        } else if (v instanceof List || v instanceof Object[]) {
+            return "array";
+        }
+        throw new IllegalArgumentException("not a field table value: " + v.getClass().getName());
+    }
+
     private static Map<String, Object> readTable(ByteBuf in, int depth) {
         ByteBuf body = readBounded(in, "field table", depth);
         if (!body.isReadable()) {

@@ -36,6 +36,24 @@ class FieldTablesTest {
     }
 
     @Test
+    void typeNamesAreRabbitMqsForTheValuesAsDecoded() {
+        assertEquals("longstr", FieldTables.typeName(roundTripValue("text")));
+        assertEquals("signedint", FieldTables.typeName(roundTripValue(1)));
+        assertEquals("long", FieldTables.typeName(roundTripValue(1L)));
+        assertEquals("short", FieldTables.typeName(roundTripValue((short) 1)));
+        assertEquals("byte", FieldTables.typeName(roundTripValue((byte) 1)));
+        assertEquals("bool", FieldTables.typeName(roundTripValue(true)));
+        assertEquals("float", FieldTables.typeName(roundTripValue(1.5f)));
+        assertEquals("double", FieldTables.typeName(roundTripValue(1.5d)));
+        assertEquals("decimal", FieldTables.typeName(roundTripValue(new BigDecimal("1.5"))));
+        assertEquals("binary", FieldTables.typeName(roundTripValue(new byte[] {1})));
+        assertEquals("timestamp", FieldTables.typeName(roundTripValue(new Date(1000))));
+        assertEquals("table", FieldTables.typeName(roundTripValue(Map.of("k", 1))));
+        assertEquals("array", FieldTables.typeName(roundTripValue(List.of(1))));
+        assertEquals("void", FieldTables.typeName(roundTripValue(null)));
+    }
+
+    @Test
     void everyJavaTypeEncodesToTheTagThatDecodesBackToIt() {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("bool", true);

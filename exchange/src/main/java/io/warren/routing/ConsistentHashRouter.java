@@ -116,6 +116,11 @@ public final class ConsistentHashRouter<D> extends AbstractRouter<D> {
     }
 
     @Override
+    public boolean matchesEachRoutingKey() {
+        return false;
+    }
+
+    @Override
     public void route(String routingKey, Map<String, Object> headers, Set<D> out) {
         route(routingKey, headers, null, out);
     }

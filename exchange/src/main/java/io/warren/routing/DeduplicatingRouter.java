@@ -81,6 +81,11 @@ public final class DeduplicatingRouter<D> extends AbstractRouter<D> {
     }
 
     @Override
+    public boolean matchesEachRoutingKey() {
+        return false;
+    }
+
+    @Override
     public void route(String routingKey, Map<String, Object> headers, Set<D> out) {
         Object key = DeduplicationKey.of(headers);
         if (key != null) {

@@ -18,6 +18,11 @@ public final class FanoutRouter<D> extends AbstractRouter<D> {
     }
 
     @Override
+    public boolean matchesEachRoutingKey() {
+        return false;
+    }
+
+    @Override
     public void route(String routingKey, Map<String, Object> headers, Set<D> out) {
         destinations.addTo(out);
     }

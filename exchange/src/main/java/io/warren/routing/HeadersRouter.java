@@ -61,6 +61,11 @@ public final class HeadersRouter<D> extends AbstractRouter<D> {
     }
 
     @Override
+    public boolean matchesEachRoutingKey() {
+        return false;
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public void route(String routingKey, Map<String, Object> headers, Set<D> out) {
         Map<String, Object> present = headers == null ? Map.of() : headers;

@@ -34,6 +34,29 @@ public interface Router<D> {
     }
 
     /**
+     * Routes a message that carries more routing keys than its own (its CC and BCC headers' keys) as RabbitMQ
+     * matches them: to the destinations any of its keys selects. moreKeys may be empty, never null.
+     */
+    default void route(String routingKey, List<String> moreKeys, Map<String, Object> headers,
+                       RoutingProperties properties, Set<D> out) {
+        route(routingKey, headers, properties, out);
+        if (matchesEachRoutingKey()) {
+            for (int i = 0, n = moreKeys.size(); i < n; i++) {
+                route(moreKeys.get(i), headers, properties, out);
+            }
+        }
+    }
+
+    /**
+     * True when each routing key of a message selects destinations of its own (direct, topic); false for routers
+     * that route a message once whatever its keys (fanout, headers, deduplication, consistent hashing, which picks
+     * one destination per message from its own routing key).
+     */
+    default boolean matchesEachRoutingKey() {
+        return true;
+    }
+
+    /**
      * Checks a binding before it is made; throws IllegalArgumentException with the text for the client (a 406)
      * when this router cannot take it. Accepts everything by default.
      */

@@ -56,6 +56,7 @@ final class Publisher {
     void publish(Basic.Publish p, ByteBuf properties, ByteBuf body, TransactionBuffer tx) {
         Message m = new Message(sameExchange(p.exchange()), sameRoutingKey(p.routingKey()), properties, body);
         ExchangeEntity x;
+        List<String> moreKeys;
         try {
             if (p.immediate()) {
                 throw AmqpException.connection(NOT_IMPLEMENTED, "immediate=true");
@@ -69,6 +70,7 @@ final class Publisher {
             checkUserId(m);
             checkExpiration(m);
             m = rewriteReplyTo(m);
+            moreKeys = moreKeys(m);
         } catch (RuntimeException e) {
             m.release();
             throw e;
@@ -76,8 +78,13 @@ final class Publisher {
         if (tx != null) {
             tx.add(new TransactionBuffer.Publish(m, p.mandatory()));
         } else {
-            route(m, x, p.mandatory());
+            route(m, x, p.mandatory(), moreKeys);
         }
+    }
+
+    // only a message that carries headers is decoded
+    private static List<String> moreKeys(Message m) {
+        return m.hasHeaders() ? RoutingHeaders.keys(m.properties().headers()) : List.of();
     }
 
     // a publisher repeats the same names: queued messages share one String instead of holding a copy each
@@ -145,22 +152,20 @@ final class Publisher {
 
     /** Routes a message a transaction buffered; its exchange may have gone since. */
     void routeCommitted(Message m, boolean mandatory) {
-        route(m, vhost.exchange(m.exchange()), mandatory);
+        route(m, vhost.exchange(m.exchange()), mandatory, moreKeys(m));
     }
 
     // the queues take the message at the end of the batch; consumes the caller's reference
-    private void route(Message m, ExchangeEntity x, boolean mandatory) {
+    private void route(Message m, ExchangeEntity x, boolean mandatory, List<String> moreKeys) {
         try {
             long tag = confirms.published();
             boolean routed;
             if (x == null) {
                 routed = false; // deleted inside a transaction
-            } else if (x.isDefault() && m.routingKey().startsWith(ReplyToRegistry.PREFIX)) {
-                routed = routeReply(m);
             } else if (x.delayed() != null && DelayHeader.of(m) > 0) {
                 routed = holdDelayed(x, m);
             } else {
-                routed = routeToQueues(x, m, tag);
+                routed = routeToQueues(x, m, moreKeys, tag);
             }
             ChannelCounters counters = channel.counters();
             counters.add(ChannelCounters.PUBLISHED, 1);
@@ -191,8 +196,8 @@ final class Publisher {
         return true;
     }
 
-    private boolean routeReply(Message m) {
-        ReplyToRegistry.ReplyTarget target = vhost.replyTo().lookup(m.routingKey());
+    private boolean routeReply(Message m, String address) {
+        ReplyToRegistry.ReplyTarget target = vhost.replyTo().lookup(address);
         if (target == null) {
             return false;
         }
@@ -200,47 +205,44 @@ final class Publisher {
         return true;
     }
 
-    private boolean routeToQueues(ExchangeEntity x, Message m, long tag) {
+    // the default exchange takes each key that is a direct reply-to address to the channel behind it, as RabbitMQ
+    private boolean routeReplies(Message m, List<String> moreKeys) {
+        boolean routed = m.routingKey().startsWith(ReplyToRegistry.PREFIX) && routeReply(m, m.routingKey());
+        for (int i = 0, n = moreKeys.size(); i < n; i++) {
+            String key = moreKeys.get(i);
+            if (key.startsWith(ReplyToRegistry.PREFIX)) {
+                routed |= routeReply(m, key);
+            }
+        }
+        return routed;
+    }
+
+    private boolean routeToQueues(ExchangeEntity x, Message m, List<String> moreKeys, long tag) {
         // only a message that carries headers is decoded; a headers exchange treats none as an empty table
         Map<String, Object> headers = m.hasHeaders() ? m.properties().headers() : null;
         targets.clear();
-        vhost.route(x, m.routingKey(), headers, m, targets, scratch);
-        Message toQueue = m;
-        if (headers != null && (headers.containsKey("CC") || headers.containsKey("BCC"))) {
-            routeCopies(x, headers.get("CC"), headers, m);
-            routeCopies(x, headers.get("BCC"), headers, m);
-            if (headers.containsKey("BCC")) {
-                toQueue = withoutBcc(m);
+        vhost.route(x, m.routingKey(), moreKeys, headers, m, targets, scratch);
+        Message toQueue = headers != null && headers.containsKey(RoutingHeaders.BCC) ? withoutBcc(m) : m;
+        try {
+            boolean replied = x.isDefault() && routeReplies(toQueue, moreKeys);
+            if (targets.isEmpty()) {
+                return replied;
             }
-        }
-        if (targets.isEmpty()) {
+            boolean persistent = toQueue.isPersistent();
+            for (MessageQueue q : targets) {
+                // a persistent message in a durable queue is confirmed only once the queue's log has it on disk, and
+                // a message to a queue that may refuse it (full, or a duplicate) only once the queue has taken it
+                PublishBarrier barrier = (persistent && q.persistsMessages()) || q.rejectsPublishes()
+                        || q.deduplicates() ? channel.confirmBarrier() : null;
+                if (barrier != null) {
+                    barrier.expect();
+                }
+                connection.publishTo(q, toQueue.retain(), barrier, tag);
+            }
+            return true;
+        } finally {
             if (toQueue != m) {
                 toQueue.release();
-            }
-            return false;
-        }
-        boolean persistent = toQueue.isPersistent();
-        for (MessageQueue q : targets) {
-            // a persistent message in a durable queue is confirmed only once the queue's log has it on disk, and a
-            // message to a queue that may refuse it (full, or a duplicate) only once the queue has taken it
-            PublishBarrier barrier = (persistent && q.persistsMessages()) || q.rejectsPublishes()
-                    || q.deduplicates() ? channel.confirmBarrier() : null;
-            if (barrier != null) {
-                barrier.expect();
-            }
-            connection.publishTo(q, toQueue.retain(), barrier, tag);
-        }
-        if (toQueue != m) {
-            toQueue.release();
-        }
-        return true;
-    }
-
-
-    private void routeCopies(ExchangeEntity x, Object keys, Map<String, Object> headers, Message m) {
-        if (keys instanceof List<?> list) {
-            for (Object key : list) {
-                vhost.route(x, String.valueOf(key), headers, m, targets, scratch);
             }
         }
     }
@@ -249,7 +251,7 @@ final class Publisher {
     private static Message withoutBcc(Message m) {
         BasicProperties p = m.properties();
         Map<String, Object> headers = new LinkedHashMap<>(p.headers());
-        headers.remove("BCC");
+        headers.remove(RoutingHeaders.BCC);
         return Message.withProperties(m.exchange(), m.routingKey(), p.withHeaders(headers), m.body().retain());
     }
 }

@@ -7,6 +7,7 @@ import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.vhost.ExchangeEntity;
+import io.warren.broker.vhost.ReplyToRegistry;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.methods.Exchange;
 import io.warren.codec.methods.Queue;
@@ -33,10 +34,11 @@ final class TopologyMethods {
     // ---- exchanges ----
 
     void declare(Exchange.Declare d) {
+        String name = Names.strip(d.exchange());
         if (!d.passive()) {
-            access.configure("exchange", d.exchange());
+            access.configure("exchange", name);
         }
-        vhost.declareExchange(d.exchange(), d.type(), d.passive(), d.durable(), d.autoDelete(), d.internal(),
+        vhost.declareExchange(name, d.type(), d.passive(), d.durable(), d.autoDelete(), d.internal(),
                 d.arguments());
         if (!d.noWait()) {
             channel.send(new Exchange.DeclareOk());
@@ -44,16 +46,17 @@ final class TopologyMethods {
     }
 
     void delete(Exchange.Delete d) {
-        access.configure("exchange", d.exchange());
-        vhost.deleteExchange(d.exchange(), d.ifUnused());
+        String name = Names.strip(d.exchange());
+        access.configure("exchange", name);
+        vhost.deleteExchange(name, d.ifUnused());
         if (!d.noWait()) {
             channel.send(new Exchange.DeleteOk());
         }
     }
 
     void bind(Exchange.Bind b) {
-        ExchangeEntity destination = vhost.existingExchange(b.destination());
-        ExchangeEntity source = vhost.existingExchange(b.source());
+        ExchangeEntity destination = vhost.existingExchange(Names.strip(b.destination()));
+        ExchangeEntity source = vhost.existingExchange(Names.strip(b.source()));
         access.write("exchange", destination.name());
         access.read("exchange", source.name());
         vhost.bind(source.name(), destination, b.routingKey(), b.arguments());
@@ -63,11 +66,17 @@ final class TopologyMethods {
     }
 
     void unbind(Exchange.Unbind u) {
-        ExchangeEntity destination = vhost.existingExchange(u.destination());
-        ExchangeEntity source = vhost.existingExchange(u.source());
-        access.write("exchange", destination.name());
-        access.read("exchange", source.name());
-        vhost.unbind(source.name(), destination, u.routingKey(), u.arguments());
+        String destinationName = Names.strip(u.destination());
+        String sourceName = Names.strip(u.source());
+        access.write("exchange", destinationName);
+        checkNotDefault(destinationName);
+        checkNotDefault(sourceName);
+        access.read("exchange", sourceName);
+        ExchangeEntity destination = vhost.exchange(destinationName);
+        // as in RabbitMQ, removing what is not there (binding, source or destination) succeeds
+        if (destination != null && vhost.exchange(sourceName) != null) {
+            vhost.unbind(sourceName, destination, u.routingKey(), u.arguments());
+        }
         if (!u.noWait()) {
             channel.send(new Exchange.UnbindOk());
         }
@@ -76,14 +85,20 @@ final class TopologyMethods {
     // ---- queues ----
 
     void declare(Queue.Declare d) {
-        if (!d.passive() && d.queue().startsWith("amq.")) {
+        String requested = Names.strip(d.queue());
+        if (requested.startsWith(ReplyToRegistry.PSEUDO_QUEUE)) {
+            declareReplyTo(requested, d.noWait());
+            return;
+        }
+        if (!d.passive() && requested.startsWith("amq.")) {
             // only the broker names queues amq.*, even when redeclaring a server-named one (as RabbitMQ)
             throw AmqpException.channel(io.warren.codec.ReplyCodes.ACCESS_REFUSED,
-                    "queue name '%s' contains reserved prefix 'amq.*'", d.queue());
+                    "queue name '%s' contains reserved prefix 'amq.*'", requested);
         }
-        String name = d.queue().isEmpty() && !d.passive() ? "amq.gen-" + randomName() : d.queue();
+        String name = requested.isEmpty() && !d.passive() ? "amq.gen-" + randomName() : requested;
+        boolean passive = d.passive();
         MessageQueue q;
-        if (d.passive()) {
+        if (passive) {
             q = vhost.existingQueue(resolve(name));
             checkExclusive(q);
         } else {
@@ -105,16 +120,33 @@ final class TopologyMethods {
         }
         String queueName = q.name();
         channel.callQueue(q, queue -> {
+            if (passive) {
+                queue.touch(); // a passive declare is a use of the queue (x-expires), as RabbitMQ's queue stat
+            }
             int messages = queue.readyCount();
             int consumers = queue.consumerCount();
             return () -> channel.send(new Queue.DeclareOk(queueName, messages, consumers));
         });
     }
 
+    /**
+     * Every declare of the direct reply-to pseudo-queue or of a reply address is passive, as in RabbitMQ: the
+     * pseudo-queue always exists, an address while a channel consumes its replies, with that one consumer.
+     */
+    private void declareReplyTo(String name, boolean noWait) {
+        if (!name.equals(ReplyToRegistry.PSEUDO_QUEUE) && vhost.replyTo().lookup(name) == null) {
+            throw AmqpException.channel(NOT_FOUND, "no queue '%s' in vhost '%s'", name, vhost.name());
+        }
+        lastQueue = name;
+        if (!noWait) {
+            channel.send(new Queue.DeclareOk(name, 0, 1));
+        }
+    }
+
     void bind(Queue.Bind b) {
-        MessageQueue q = queueNamed(b.queue());
+        MessageQueue q = queueNamed(Names.strip(b.queue()));
         String key = b.routingKey().isEmpty() && b.queue().isEmpty() ? q.name() : b.routingKey();
-        ExchangeEntity x = vhost.existingExchange(b.exchange());
+        ExchangeEntity x = vhost.existingExchange(Names.strip(b.exchange()));
         access.write("queue", q.name());
         access.read("exchange", x.name());
         vhost.bind(x.name(), q, key, b.arguments());
@@ -124,12 +156,26 @@ final class TopologyMethods {
     }
 
     void unbind(Queue.Unbind u) {
-        MessageQueue q = queueNamed(u.queue());
-        ExchangeEntity x = vhost.existingExchange(u.exchange());
-        access.write("queue", q.name());
-        access.read("exchange", x.name());
-        vhost.unbind(x.name(), q, u.routingKey(), u.arguments());
+        String name = resolve(Names.strip(u.queue()));
+        String key = u.routingKey().isEmpty() && u.queue().isEmpty() ? name : u.routingKey();
+        String exchange = Names.strip(u.exchange());
+        access.write("queue", name);
+        checkNotDefault(exchange);
+        access.read("exchange", exchange);
+        MessageQueue q = vhost.queue(name);
+        // as in RabbitMQ, removing what is not there (binding, queue or exchange) succeeds
+        if (q != null && vhost.exchange(exchange) != null) {
+            checkExclusive(q);
+            vhost.unbind(exchange, q, key, u.arguments());
+        }
         channel.send(new Queue.UnbindOk());
+    }
+
+    private static void checkNotDefault(String exchange) {
+        if (exchange.isEmpty()) {
+            throw AmqpException.channel(io.warren.codec.ReplyCodes.ACCESS_REFUSED,
+                    "operation not permitted on the default exchange");
+        }
     }
 
     void purge(Queue.Purge p) {
@@ -143,7 +189,7 @@ final class TopologyMethods {
     }
 
     void delete(Queue.Delete d) {
-        String name = resolve(d.queue());
+        String name = resolve(Names.strip(d.queue()));
         MessageQueue q = vhost.queue(name);
         access.configure("queue", name);
         if (q == null) {

@@ -42,10 +42,10 @@ public final class DeliveryOrderArguments {
         }
     }
 
-    /** Refuses a basic.consume whose x-priority is not an integer. */
+    /** Refuses a basic.consume whose x-priority is not an integer (a void one included, as RabbitMQ). */
     public static void checkConsume(Map<String, Object> arguments, String queue, String vhost) {
         Object p = arguments.get(CONSUMER_PRIORITY);
-        if (p != null && !isInteger(p)) {
+        if (arguments.containsKey(CONSUMER_PRIORITY) && !isInteger(p)) {
             throw invalid(CONSUMER_PRIORITY, queue, vhost, "\"expected integer, got " + typeName(p) + "\"");
         }
     }

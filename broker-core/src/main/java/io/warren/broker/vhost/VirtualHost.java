@@ -19,6 +19,7 @@ import io.warren.broker.queue.InvalidQueueArgument;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueStorage;
+import io.warren.broker.queue.QueueTypes;
 import io.warren.store.QueueLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +47,7 @@ public final class VirtualHost implements DeadLetterRouting {
     private final QueueStorage storage;
     private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
+    private final ExchangeGraph graph = new ExchangeGraph(exchanges, queues);
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
     private final VhostPolicies policies = new VhostPolicies();
     private final AppliedPolicies appliedPolicies = new AppliedPolicies(policies);
@@ -138,9 +140,10 @@ public final class VirtualHost implements DeadLetterRouting {
             checkEquivalent("durable", existing.durable(), durable, exchange);
             checkEquivalent("auto_delete", existing.autoDelete(), autoDelete, exchange);
             checkEquivalent("internal", existing.internal(), internal, exchange);
-            String diff = Arguments.firstDifference(arguments, existing.arguments(), Arguments.EXCHANGE_EQUIVALENCE);
+            Arguments.Difference diff = Arguments.firstDifference(arguments, existing.arguments(),
+                    Arguments.EXCHANGE_EQUIVALENCE);
             if (diff != null) {
-                throw inequivalent(diff, arguments.get(diff), existing.arguments().get(diff), "exchange", exchange);
+                throw inequivalent(diff, "exchange", exchange);
             }
             return existing;
         }
@@ -182,14 +185,14 @@ public final class VirtualHost implements DeadLetterRouting {
 
     private void checkEquivalent(String field, Object current, Object received, String exchange) {
         if (!current.equals(received)) {
-            throw inequivalent(field, received, current, "exchange", exchange);
+            throw inequivalent(Arguments.Difference.of(field, received, current), "exchange", exchange);
         }
     }
 
-    private AmqpException inequivalent(String field, Object received, Object current, String kind, String what) {
+    private AmqpException inequivalent(Arguments.Difference d, String kind, String what) {
         return AmqpException.channel(PRECONDITION_FAILED,
-                "inequivalent arg '%s' for %s '%s' in vhost '%s': received '%s' but current is '%s'",
-                field, kind, what, name, Arguments.describe(received), Arguments.describe(current));
+                "inequivalent arg '%s' for %s '%s' in vhost '%s': received %s but current is %s",
+                d.argument(), kind, what, name, d.received(), d.current());
     }
 
     /** Deletes an exchange (absent is fine, as in RabbitMQ) and every binding from or to it. */
@@ -270,9 +273,10 @@ public final class VirtualHost implements DeadLetterRouting {
             }
             checkQueueEquivalent("durable", existing.durable(), durable, queue);
             checkQueueEquivalent("auto_delete", existing.autoDelete(), autoDelete, queue);
-            String diff = Arguments.firstDifference(arguments, existing.arguments(), Arguments.QUEUE_EQUIVALENCE);
+            Arguments.Difference diff = Arguments.firstDifference(arguments, existing.arguments(),
+                    Arguments.QUEUE_EQUIVALENCE);
             if (diff != null) {
-                throw inequivalent(diff, arguments.get(diff), existing.arguments().get(diff), "queue", queue);
+                throw inequivalent(diff, "queue", queue);
             }
             existing.execute(existing::touch); // a redeclare counts as use (x-expires)
             return new QueueDeclareResult(existing, false);
@@ -282,6 +286,7 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         try {
             QueueSettings.from(arguments);
+            QueueTypes.checkSupported(arguments);
         } catch (InvalidQueueArgument e) {
             throw e.toReply(queue, name);
         }
@@ -343,7 +348,7 @@ public final class VirtualHost implements DeadLetterRouting {
 
     private void checkQueueEquivalent(String field, boolean current, boolean received, String queue) {
         if (current != received) {
-            throw inequivalent(field, received, current, "queue", queue);
+            throw inequivalent(Arguments.Difference.of(field, received, current), "queue", queue);
         }
     }
 
@@ -460,52 +465,23 @@ public final class VirtualHost implements DeadLetterRouting {
 
     // ---- routing ----
 
-    /**
-     * Adds to out every queue the message reaches from exchange start: through exchange-to-exchange bindings
-     * and alternate exchanges, each exchange visited once so that cycles end.
-     */
+    /** Adds to out every queue the message reaches from exchange start (see {@link ExchangeGraph}). */
     public void route(ExchangeEntity start, String routingKey, Map<String, Object> headers,
                       java.util.Set<MessageQueue> out, RoutingScratch scratch) {
-        route(start, routingKey, headers, null, out, scratch);
+        graph.route(start, routingKey, List.of(), headers, null, out, scratch);
     }
 
     /** Like {@link #route(ExchangeEntity, String, Map, java.util.Set, RoutingScratch)}, for routers that read other
      * properties (consistent hashing on a property); properties may be null. */
     public void route(ExchangeEntity start, String routingKey, Map<String, Object> headers,
                       RoutingProperties properties, java.util.Set<MessageQueue> out, RoutingScratch scratch) {
-        scratch.seen.clear();
-        scratch.work.clear();
-        scratch.work.add(start);
-        ExchangeEntity x;
-        while ((x = scratch.work.poll()) != null) {
-            if (!scratch.seen.add(x)) {
-                continue;
-            }
-            if (x.isDefault()) {
-                MessageQueue q = queues.get(routingKey);
-                if (q != null) {
-                    out.add(q);
-                }
-                continue;
-            }
-            scratch.hits.clear();
-            x.router().route(routingKey, headers, properties, scratch.hits);
-            if (scratch.hits.isEmpty()) {
-                String ae = x.alternateExchange();
-                ExchangeEntity alt = ae == null ? null : exchanges.get(ae);
-                if (alt != null) {
-                    scratch.work.add(alt);
-                }
-                continue;
-            }
-            for (Destination d : scratch.hits) {
-                if (d instanceof MessageQueue q) {
-                    out.add(q);
-                } else {
-                    scratch.work.add((ExchangeEntity) d);
-                }
-            }
-        }
+        graph.route(start, routingKey, List.of(), headers, properties, out, scratch);
+    }
+
+    /** Routes a message that also carries the routing keys of its CC and BCC headers (moreKeys, never null). */
+    public void route(ExchangeEntity start, String routingKey, List<String> moreKeys, Map<String, Object> headers,
+                      RoutingProperties properties, java.util.Set<MessageQueue> out, RoutingScratch scratch) {
+        graph.route(start, routingKey, moreKeys, headers, properties, out, scratch);
     }
 
     // ---- dead-lettering ----
@@ -517,10 +493,9 @@ public final class VirtualHost implements DeadLetterRouting {
         if (x == null) {
             return; // as in RabbitMQ, a missing dead-letter exchange drops the message
         }
-        RoutingScratch scratch = new RoutingScratch();
-        for (String key : routingKeys) {
-            route(x, key, headers, properties, out, scratch);
-        }
+        // one walk with all the keys, as a message published with CC keys is routed
+        graph.route(x, routingKeys.get(0), routingKeys.subList(1, routingKeys.size()), headers, properties, out,
+                new RoutingScratch());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.warren.broker.channel;
 
 import static io.warren.broker.TestMessages.boundQueue;
 import static io.warren.broker.TestMessages.text;
+import static io.warren.broker.TestMessages.unique;
 import static io.warren.broker.TestMessages.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +15,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.warren.broker.RunningBroker;
+import io.warren.broker.WireErrors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +127,90 @@ class CcBccRoutingTest {
             assertEquals("y", text(ret));
             assertEquals(1, ch.queueDeclarePassive(q).getMessageCount());
             assertTrue(returns.isEmpty());
+        }
+    }
+    @Test
+    void everyExchangeOnTheWayMatchesTheRoutingKeyAndTheCcKeysTogether() throws Exception {
+        try (Channel ch = conn.createChannel()) {
+            String first = unique("cc-hop-1");
+            String second = unique("cc-hop-2");
+            ch.exchangeDeclare(first, "direct");
+            ch.exchangeDeclare(second, "direct");
+            ch.exchangeBind(second, first, "to-second");
+            String q = boundQueue(ch, second, "main");
+            // the CC key takes the message to the second exchange, whose queue is bound under the routing key
+            Map<String, Object> headers = new LinkedHashMap<>();
+            headers.put("CC", List.of("to-second"));
+            headers.put("BCC", List.of("hidden"));
+            ch.basicPublish(first, "main", withHeaders(headers), utf8("two hops"));
+            GetResponse r = ch.basicGet(q, true);
+            assertNotNull(r, "the queue behind the second exchange did not get the message");
+            assertEquals("two hops", text(r));
+            assertFalse(r.getProps().getHeaders().containsKey("BCC"), "BCC leaked: " + r.getProps().getHeaders());
+            assertEquals("[to-second]", r.getProps().getHeaders().get("CC").toString());
+            ch.exchangeDelete(first);
+            ch.exchangeDelete(second);
+        }
+    }
+
+    @Test
+    void theAlternateExchangeIsNotTakenWhenACcKeyRoutesTheMessage() throws Exception {
+        try (Channel ch = conn.createChannel()) {
+            String alternate = unique("cc-ae");
+            String x = unique("cc-with-ae");
+            ch.exchangeDeclare(alternate, "fanout");
+            ch.exchangeDeclare(x, "direct", false, false, Map.of("alternate-exchange", alternate));
+            String unrouted = boundQueue(ch, alternate, "");
+            String copy = boundQueue(ch, x, "copy");
+            ch.basicPublish(x, "bound-to-nothing", withHeaders(Map.of("CC", List.of("copy"))), utf8("routed"));
+            assertNotNull(ch.basicGet(copy, true));
+            assertEquals(0, ch.queueDeclarePassive(unrouted).getMessageCount(),
+                    "the message matched through its CC key, so the alternate exchange must not get it");
+            ch.exchangeDelete(x);
+            ch.exchangeDelete(alternate);
+        }
+    }
+
+    @Test
+    void ccElementsThatAreNotStringsAreSkipped() throws Exception {
+        try (Channel ch = conn.createChannel()) {
+            String numbered = boundQueue(ch, "amq.direct", "7");
+            String name = unique("cc-named");
+            String named = boundQueue(ch, "amq.direct", name);
+            ch.basicPublish("amq.direct", "nowhere", withHeaders(Map.of("CC", List.of(7, name))), utf8("x"));
+            assertEquals(1, ch.queueDeclarePassive(named).getMessageCount(), "the string keys still route");
+            assertNull(ch.basicGet(numbered, true), "an integer in CC is no routing key (as in RabbitMQ)");
+        }
+    }
+
+    @Test
+    void aCcHeaderThatIsNotAnArrayClosesTheChannelWith406() throws Exception {
+        Channel ch = conn.createChannel();
+        ch.basicPublish("amq.direct", "k", withHeaders(Map.of("CC", "just-one-key")), utf8("x"));
+        AMQP.Channel.Close close = WireErrors.awaitChannelClosed(ch);
+        assertEquals(406, close.getReplyCode());
+        assertEquals("PRECONDITION_FAILED - invalid message: {unacceptable_type_in_header,\"CC\",longstr}",
+                close.getReplyText());
+    }
+
+    @Test
+    void aBccHeaderThatIsNotAnArrayClosesTheChannelWith406AndRoutesNothing() throws Exception {
+        String q;
+        try (Channel ch = conn.createChannel()) {
+            q = boundQueue(ch, "amq.direct", unique("bcc-bad"));
+        }
+        String key = "bcc-bad-key";
+        Channel ch = conn.createChannel();
+        ch.queueBind(q, "amq.direct", key);
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put("BCC", 42);
+        ch.basicPublish("amq.direct", key, withHeaders(headers), utf8("x"));
+        AMQP.Channel.Close close = WireErrors.awaitChannelClosed(ch);
+        assertEquals(406, close.getReplyCode());
+        assertEquals("PRECONDITION_FAILED - invalid message: {unacceptable_type_in_header,\"BCC\",signedint}",
+                close.getReplyText());
+        try (Channel check = conn.createChannel()) {
+            assertEquals(0, check.queueDeclarePassive(q).getMessageCount());
         }
     }
 }

@@ -128,4 +128,40 @@ class DirectReplyToTest {
             assertEquals(312, r.getReplyCode());
         }
     }
+    @Test
+    void aPassiveDeclareOfThePseudoQueueAnswersDeclareOkAsRabbitMqSoClientsUseFastReplies() throws Exception {
+        try (Channel ch = client.createChannel()) {
+            AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(REPLY_TO);
+            assertEquals(REPLY_TO, ok.getQueue());
+            assertEquals(0, ok.getMessageCount());
+            assertEquals(1, ok.getConsumerCount(), "RabbitMQ counts the reply consumer as there by definition");
+        }
+    }
+
+    @Test
+    void aPassiveDeclareOfAReplyAddressAChannelHoldsAnswersDeclareOk() throws Exception {
+        try (Channel ch = client.createChannel()) {
+            Deliveries replies = new Deliveries(ch);
+            ch.basicConsume(REPLY_TO, true, replies);
+            ch.basicPublish("", rpcQueue, request("held"), utf8("ping"));
+            replies.next();
+            String address = seenReplyTo.poll(10, TimeUnit.SECONDS);
+            assertNotNull(address);
+            try (Channel other = server.createChannel()) {
+                AMQP.Queue.DeclareOk ok = other.queueDeclarePassive(address);
+                assertEquals(address, ok.getQueue());
+                assertEquals(0, ok.getMessageCount());
+                assertEquals(1, ok.getConsumerCount());
+            }
+        }
+    }
+
+    @Test
+    void aPassiveDeclareOfAReplyAddressNobodyHoldsFailsWith404() throws Exception {
+        String address = REPLY_TO + ".nobody-holds-this";
+        Channel ch = client.createChannel();
+        AMQP.Channel.Close close = channelClose(() -> ch.queueDeclarePassive(address));
+        assertEquals(404, close.getReplyCode());
+        assertEquals("NOT_FOUND - no queue '" + address + "' in vhost '/'", close.getReplyText());
+    }
 }

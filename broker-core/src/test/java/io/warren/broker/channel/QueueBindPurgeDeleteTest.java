@@ -85,6 +85,36 @@ class QueueBindPurgeDeleteTest {
     }
 
     @Test
+    void unbindingAQueueThatDoesNotExistSucceeds() throws Exception {
+        assertNotNull(ch.queueUnbind(unique("missing"), "amq.direct", "k"));
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void unbindingFromAnExchangeThatDoesNotExistSucceeds() throws Exception {
+        String q = declared();
+        assertNotNull(ch.queueUnbind(q, unique("missing"), "k"));
+        assertNotNull(ch.queueUnbind(unique("missing"), unique("missing"), "k"));
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void unbindingFromTheDefaultExchangeIsRefusedWith403EvenForAMissingQueue() {
+        AMQP.Channel.Close close = channelClose(() -> ch.queueUnbind(unique("missing"), "", "k"));
+        assertEquals(403, close.getReplyCode());
+        assertEquals("ACCESS_REFUSED - operation not permitted on the default exchange", close.getReplyText());
+    }
+
+    @Test
+    void unbindingWithTheEmptyQueueNameAndKeyUsesTheLastQueueDeclaredForBoth() throws Exception {
+        String q = ch.queueDeclare().getQueue();
+        ch.queueBind("", "amq.direct", "");
+        ch.queueUnbind("", "amq.direct", "");
+        publishTo(ch, "amq.direct", q, numbered("m", 1));
+        assertEquals(0, ch.queueDeclarePassive(q).getMessageCount(), "the binding under the queue's name is gone");
+    }
+
+    @Test
     void theEmptyQueueNameMeansTheLastQueueDeclaredOnTheChannel() throws Exception {
         String q = ch.queueDeclare().getQueue();
         ch.queueBind("", "amq.direct", "last");

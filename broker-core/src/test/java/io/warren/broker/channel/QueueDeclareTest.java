@@ -102,6 +102,19 @@ class QueueDeclareTest {
     }
 
     @Test
+    void aPassiveDeclareCountsAsUseOfAQueueWithExpires() throws Exception {
+        String q = unique("expires");
+        ch.queueDeclare(q, false, false, false, Map.of("x-expires", 2_000));
+        // 3 s of passive declares 200 ms apart: without them the queue would have expired after 2 s
+        for (int i = 0; i < 15; i++) {
+            Thread.sleep(200);
+            assertEquals(0, ch.queueDeclarePassive(q).getMessageCount());
+        }
+        assertNotNull(vhost().queue(q), "kept alive by the passive declares");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> vhost().queue(q) == null);
+    }
+
+    @Test
     void passivelyDeclaringAMissingQueueFailsWith404() {
         String q = unique("missing");
         AMQP.Channel.Close close = channelClose(() -> ch.queueDeclarePassive(q));

@@ -89,6 +89,17 @@ class ConsumerPriorityTest {
     }
 
     @Test
+    void aVoidConsumerPriorityIsRefusedLikeAnyOtherNonInteger() throws Exception {
+        Channel ch = conn.createChannel();
+        String q = ch.queueDeclare().getQueue();
+        Map<String, Object> arguments = new java.util.HashMap<>();
+        arguments.put("x-priority", null); // sent as a void field value
+        IOException e = assertThrows(IOException.class, () -> ch.basicConsume(q, false, arguments, new Deliveries(ch)));
+        PriorityQueueTest.assertRefused(e, "PRECONDITION_FAILED - invalid arg 'x-priority' for queue '" + q
+                + "' in vhost '/': \"expected integer, got void\"");
+    }
+
+    @Test
     void whenTheHighPriorityConsumerGoesTheLowerOneReceivesItsRequeuedMessagesFirst() throws Exception {
         Channel publisher = conn.createChannel();
         String q = publisher.queueDeclare().getQueue();

@@ -106,6 +106,16 @@ class ExchangeToExchangeTest {
     }
 
     @Test
+    void unbindingExchangesThatDoNotExistSucceeds() throws Exception {
+        String existing = unique("src");
+        ch.exchangeDeclare(existing, "fanout");
+        assertTrue(ch.exchangeUnbind(unique("missing"), existing, "k") != null);
+        assertTrue(ch.exchangeUnbind(existing, unique("missing"), "k") != null);
+        assertTrue(ch.exchangeUnbind(existing, "amq.fanout", "never-bound") != null);
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
     void bindingFromAMissingExchangeFailsWith404() throws Exception {
         String destination = unique("dst");
         ch.exchangeDeclare(destination, "fanout");
