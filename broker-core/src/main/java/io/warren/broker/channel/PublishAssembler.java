@@ -49,10 +49,11 @@ final class PublishAssembler {
 
     /** Takes the header frame over; returns true when the message is complete (empty body). */
     boolean header(ContentHeaderFrame h) {
-        String unexpected = method == null ? NOT_A_METHOD : properties != null ? NOT_A_BODY
-                : h.classId() != BASIC_CLASS ? String.format(
-                        "expected content header for class %d, got one for class %d instead", BASIC_CLASS, h.classId())
-                : null;
+        String unexpected = method == null ? NOT_A_METHOD : properties != null ? NOT_A_BODY : null;
+        if (unexpected == null && h.classId() != BASIC_CLASS) {
+            unexpected = String.format("expected content header for class %d, got one for class %d instead",
+                    BASIC_CLASS, h.classId());
+        }
         if (unexpected != null) {
             h.release();
             throw AmqpException.connection(UNEXPECTED_FRAME, unexpected);
