@@ -16,7 +16,10 @@ import java.util.List;
  *
  * <p>Emits {@link ProtocolHeaderReceived#INSTANCE} once, then {@link Frame}s. Content header and
  * body frames hold retained slices of the network buffer (no copy) and must be released by their
- * final owner; holding them long-term also pins that network buffer.
+ * final owner; holding them long-term also pins that network buffer. A content header's property
+ * list is not checked here: whether a header may come at all is the channel's question, and it
+ * must be answered first (RabbitMQ likewise reports a misplaced header, whatever its contents), so
+ * the receiver validates the properties with {@link BasicProperties#validate} when it accepts one.
  *
  * <p>A wrong protocol header is answered with the supported header and the channel is closed.
  * Any protocol violation throws {@link AmqpProtocolException}; Netty delivers it to
@@ -25,8 +28,11 @@ import java.util.List;
  * handler can send connection.close with the reply code.
  */
 public class FrameDecoder extends ByteToMessageDecoder {
-    /** frame_max used until connection.tune-ok negotiates another. */
-    public static final int DEFAULT_MAX_FRAME_SIZE = 131072;
+    /**
+     * frame_max until connection.tune-ok negotiates another: the protocol's minimum, which every peer must accept,
+     * so a client cannot make the broker buffer large frames before it has authenticated (as in RabbitMQ).
+     */
+    public static final int DEFAULT_MAX_FRAME_SIZE = 4096;
 
     private static final int HEADER_LENGTH = 7;
     private static final int CONTENT_HEADER_FIXED = 12;
@@ -151,14 +157,14 @@ public class FrameDecoder extends ByteToMessageDecoder {
         }
         int propertiesStart = payloadStart + CONTENT_HEADER_FIXED;
         int propertiesLength = payloadLength - CONTENT_HEADER_FIXED;
-        // Validate before retaining, so a rejected frame leaks nothing.
-        BasicProperties.validate(in, propertiesStart, propertiesLength);
         return new ContentHeaderFrame(channel, classId, bodySize, in.retainedSlice(propertiesStart, propertiesLength));
     }
 
     private static HeartbeatFrame heartbeat(int channel) {
         if (channel != 0) {
-            throw AmqpProtocolException.of(ReplyCodes.FRAME_ERROR, "heartbeat frame on channel " + channel);
+            // well formed, but not allowed there: unexpected, not malformed (as RabbitMQ answers it)
+            throw AmqpProtocolException.of(ReplyCodes.UNEXPECTED_FRAME,
+                    "heartbeat frame on channel " + channel + ", heartbeats belong on channel 0");
         }
         return HeartbeatFrame.INSTANCE;
     }

@@ -181,7 +181,7 @@ class FrameDecoderFuzzTest {
             assertInstanceOf(Frame.class, o);
             frames++;
             if (o instanceof ContentHeaderFrame header) {
-                // Structure was validated by the decoder, so only table contents may still be bad.
+                // the decoder leaves the property list to the receiver: reading it may fail, but only as a protocol error
                 try {
                     header.deliveryMode();
                     header.properties();

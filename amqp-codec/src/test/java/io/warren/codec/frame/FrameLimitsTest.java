@@ -19,8 +19,8 @@ class FrameLimitsTest {
     }
 
     @Test
-    void defaultFrameMaxIs128KiB() {
-        assertEquals(131072, new FrameDecoder().maxFrameSize());
+    void untilTuneOkFramesAreLimitedToTheProtocolMinimumOf4096() {
+        assertEquals(4096, new FrameDecoder().maxFrameSize());
     }
 
     @Test
@@ -77,10 +77,11 @@ class FrameLimitsTest {
     }
 
     @Test
-    void heartbeatOnAChannelOtherThanZeroIsFrameError() {
+    void heartbeatOnAChannelOtherThanZeroIsAnUnexpectedFrame() {
         AmqpProtocolException e = DecoderHarness.afterProtocolHeader()
                 .writeExpectingError(DecoderHarness.rawFrame(8, 1, 0, new byte[0], 0xCE));
-        assertEquals(ReplyCodes.FRAME_ERROR, e.replyCode());
+        assertEquals(ReplyCodes.UNEXPECTED_FRAME, e.replyCode());
+        assertTrue(e.getMessage().startsWith("UNEXPECTED_FRAME - heartbeat frame on channel 1"), e.getMessage());
     }
 
     @Test
@@ -91,14 +92,21 @@ class FrameLimitsTest {
     }
 
     @Test
-    void contentHeaderWithMalformedPropertiesIsSyntaxError() {
+    void contentHeaderPropertiesAreLeftForTheReceiverToValidate() {
         // class 60, weight 0, body size 1, flags say content-type present, but its length overruns.
         ByteBuf payload = Unpooled.buffer().writeShort(60).writeShort(0).writeLong(1).writeShort(0x8000).writeByte(50);
         byte[] bytes = new byte[payload.readableBytes()];
         payload.readBytes(bytes);
-        AmqpProtocolException e = DecoderHarness.afterProtocolHeader()
-                .writeExpectingError(DecoderHarness.rawFrame(2, 1, bytes.length, bytes, 0xCE));
-        assertEquals(ReplyCodes.SYNTAX_ERROR, e.replyCode());
+        DecoderHarness h = DecoderHarness.afterProtocolHeader();
+        h.write(DecoderHarness.rawFrame(2, 1, bytes.length, bytes, 0xCE));
+        ContentHeaderFrame header = h.channel.readInbound();
+        try {
+            AmqpProtocolException e = org.junit.jupiter.api.Assertions.assertThrows(AmqpProtocolException.class,
+                    () -> io.warren.codec.BasicProperties.validate(header.propertiesBytes()));
+            assertEquals(ReplyCodes.SYNTAX_ERROR, e.replyCode());
+        } finally {
+            header.release();
+        }
     }
 
     @Test

@@ -11,6 +11,11 @@ import java.util.Map;
 public record SaslCredentials(String username, String password) {
     public static final String MECHANISMS = "PLAIN AMQPLAIN";
 
+    /** True for the mechanisms offered in connection.start. */
+    public static boolean supports(String mechanism) {
+        return "PLAIN".equals(mechanism) || "AMQPLAIN".equals(mechanism);
+    }
+
     /** Parses the response; returns null when the mechanism is unknown or the response malformed. */
     public static SaslCredentials parse(String mechanism, LongString response) {
         byte[] bytes = response.bytes();

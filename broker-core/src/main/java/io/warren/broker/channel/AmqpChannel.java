@@ -7,7 +7,6 @@ import static io.warren.codec.ReplyCodes.NOT_ALLOWED;
 import static io.warren.codec.ReplyCodes.NOT_FOUND;
 import static io.warren.codec.ReplyCodes.NOT_IMPLEMENTED;
 import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
-import static io.warren.codec.ReplyCodes.UNEXPECTED_FRAME;
 
 import io.netty.util.ReferenceCountUtil;
 import io.warren.broker.connection.AmqpConnection;
@@ -25,7 +24,6 @@ import io.warren.codec.Method;
 import io.warren.codec.frame.ContentBodyFrame;
 import io.warren.codec.frame.ContentHeaderFrame;
 import io.warren.codec.frame.Frame;
-import io.warren.codec.frame.HeartbeatFrame;
 import io.warren.codec.frame.MethodFrame;
 import io.warren.codec.methods.Basic;
 import io.warren.codec.methods.Channel;
@@ -145,31 +143,16 @@ public final class AmqpChannel {
 
     private void process(Frame frame) {
         try {
+            // the codec refuses heartbeats on a channel other than 0, so only these three come here
             if (frame instanceof MethodFrame mf) {
-                if (assembler.expectsContent()) {
-                    throw AmqpException.connection(UNEXPECTED_FRAME,
-                            "expected content header for class 60, got non content header frame instead");
-                }
+                assembler.checkMethodAllowed();
                 dispatch(mf.method());
-            } else if (frame instanceof ContentHeaderFrame h) {
-                if (!assembler.expectsContent()) {
-                    h.release();
-                    throw AmqpException.connection(UNEXPECTED_FRAME, "expected method frame, got content header");
-                }
-                if (assembler.header(h)) {
-                    publishAssembled();
-                }
-            } else if (frame instanceof ContentBodyFrame b) {
-                if (!assembler.expectsContent()) {
-                    b.release();
-                    throw AmqpException.connection(UNEXPECTED_FRAME, "expected method frame, got content body");
-                }
-                if (assembler.body(b)) {
-                    publishAssembled();
-                }
-            } else if (frame instanceof HeartbeatFrame) {
-                throw AmqpException.connection(io.warren.codec.ReplyCodes.FRAME_ERROR,
-                        "heartbeat frame on channel %d", number);
+                return;
+            }
+            boolean complete = frame instanceof ContentHeaderFrame h ? assembler.header(h)
+                    : assembler.body((ContentBodyFrame) frame);
+            if (complete) {
+                publishAssembled();
             }
         } catch (AmqpException e) {
             if (e.isConnectionLevel()) {

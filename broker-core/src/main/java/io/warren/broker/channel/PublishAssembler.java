@@ -8,12 +8,23 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.warren.broker.error.AmqpException;
+import io.warren.codec.AmqpProtocolException;
+import io.warren.codec.BasicProperties;
 import io.warren.codec.frame.ContentBodyFrame;
 import io.warren.codec.frame.ContentHeaderFrame;
 import io.warren.codec.methods.Basic;
 
-/** Puts a basic.publish back together from its method, content header and body frames, without copying. */
+/**
+ * Puts a basic.publish back together from its method, content header and body frames, without copying, and
+ * refuses a frame that comes out of that order with 505 UNEXPECTED_FRAME, in RabbitMQ's words.
+ */
 final class PublishAssembler {
+    private static final int BASIC_CLASS = 60;
+    private static final String NOT_A_METHOD = "expected method frame, got non method frame instead";
+    private static final String NOT_A_HEADER =
+            "expected content header for class " + BASIC_CLASS + ", got non content header frame instead";
+    private static final String NOT_A_BODY = "expected content body, got non content body frame instead";
+
     private final long maxMessageSize;
     private Basic.Publish method;
     private ByteBuf properties;
@@ -25,8 +36,11 @@ final class PublishAssembler {
         this.maxMessageSize = maxMessageSize;
     }
 
-    boolean expectsContent() {
-        return method != null;
+    /** Refuses a method frame while a publish waits for its content. */
+    void checkMethodAllowed() {
+        if (method != null) {
+            throw AmqpException.connection(UNEXPECTED_FRAME, properties == null ? NOT_A_HEADER : NOT_A_BODY);
+        }
     }
 
     void start(Basic.Publish publish) {
@@ -35,9 +49,21 @@ final class PublishAssembler {
 
     /** Takes the header frame over; returns true when the message is complete (empty body). */
     boolean header(ContentHeaderFrame h) {
-        if (properties != null) {
+        String unexpected = method == null ? NOT_A_METHOD : properties != null ? NOT_A_BODY : null;
+        if (unexpected == null && h.classId() != BASIC_CLASS) {
+            unexpected = String.format("expected content header for class %d, got one for class %d instead",
+                    BASIC_CLASS, h.classId());
+        }
+        if (unexpected != null) {
             h.release();
-            throw AmqpException.connection(UNEXPECTED_FRAME, "expected content body, got content header");
+            throw AmqpException.connection(UNEXPECTED_FRAME, unexpected);
+        }
+        try {
+            // only now, once the header is known to be in its place (the decoder leaves it to us)
+            BasicProperties.validate(h.propertiesBytes());
+        } catch (AmqpProtocolException e) {
+            h.release();
+            throw AmqpException.connection(e);
         }
         properties = h.propertiesBytes();
         expected = h.bodySize();
@@ -57,7 +83,7 @@ final class PublishAssembler {
         ByteBuf chunk = f.content();
         if (properties == null) {
             chunk.release();
-            throw AmqpException.connection(UNEXPECTED_FRAME, "expected content header for class 60, got content body");
+            throw AmqpException.connection(UNEXPECTED_FRAME, method == null ? NOT_A_METHOD : NOT_A_HEADER);
         }
         long have = (parts != null ? parts.readableBytes() : body != null ? body.readableBytes() : 0)
                 + chunk.readableBytes();

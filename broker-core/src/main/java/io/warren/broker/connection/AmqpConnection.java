@@ -13,13 +13,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.Broker;
 import io.warren.broker.auth.Permission;
-import io.warren.broker.auth.SaslCredentials;
 import io.warren.broker.auth.User;
 import io.warren.broker.channel.AmqpChannel;
 import io.warren.broker.error.AmqpException;
@@ -29,12 +26,10 @@ import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.AmqpProtocolException;
-import io.warren.codec.LongString;
 import io.warren.codec.Method;
 import io.warren.codec.frame.ContentBodyFrame;
 import io.warren.codec.frame.ContentHeaderFrame;
 import io.warren.codec.frame.Frame;
-import io.warren.codec.frame.FrameDecoder;
 import io.warren.codec.frame.HeartbeatFrame;
 import io.warren.codec.frame.MethodFrame;
 import io.warren.codec.frame.ProtocolHeaderReceived;
@@ -44,6 +39,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -56,8 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
-    private static final int MIN_FRAME_MAX = 4096;
     private static final int CLOSE_OK_TIMEOUT_SECONDS = 3;
+    private static final int CLIENT_HANG_UP_TIMEOUT_SECONDS = 30;
 
     private enum State { AWAITING_HEADER, AWAITING_START_OK, AWAITING_TUNE_OK, AWAITING_OPEN, OPEN, CLOSING, CLOSED }
 
@@ -65,7 +61,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private final Channel socket;
     private final long id = IDS.incrementAndGet();
     private final long connectedAt = System.currentTimeMillis();
-    private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
+    private final ChannelTable channels = new ChannelTable();
+    private final Handshake handshake;
     private final QueueWorkBatch queueWork = new QueueWorkBatch();
     private final List<MessageQueue> exclusiveQueues = new ArrayList<>();
     private final PublisherFlow flow;
@@ -73,19 +70,14 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private FrameOutput out;
     private State state = State.AWAITING_HEADER;
-    private User user;
-    private VirtualHost vhost;
-    private Permission permission;
-    private Map<String, Object> clientProperties = Map.of();
-    private int channelMax;
-    private int frameMax;
-    private int heartbeat;
+    private ScheduledFuture<?> hangUp;
 
     public AmqpConnection(Broker broker, Channel socket) {
         this.broker = broker;
         this.socket = socket;
         this.flow = new PublisherFlow(socket);
         this.alarmBlock = new AlarmBlock(this, flow, broker.alarms());
+        this.handshake = new Handshake(broker, this, socket);
     }
 
     // ---- facts other parts read ----
@@ -113,31 +105,31 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     }
 
     public User user() {
-        return user;
+        return handshake.user();
     }
 
     public VirtualHost vhost() {
-        return vhost;
+        return handshake.vhost();
     }
 
     public Permission permission() {
-        return permission;
+        return handshake.permission();
     }
 
     public Map<String, Object> clientProperties() {
-        return clientProperties;
+        return handshake.clientProperties();
     }
 
     public int frameMax() {
-        return frameMax;
+        return handshake.frameMax();
     }
 
     public int channelMax() {
-        return channelMax;
+        return handshake.channelMax();
     }
 
     public int heartbeat() {
-        return heartbeat;
+        return handshake.heartbeat();
     }
 
     public Broker broker() {
@@ -158,7 +150,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
     /** The open channels; call on this connection's thread only (statistics take a snapshot there). */
     public List<AmqpChannel> channelsOnLoop() {
-        return new ArrayList<>(channels.values());
+        return channels.snapshot();
     }
 
     public int channelCount() {
@@ -238,16 +230,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         }
         Frame frame = (Frame) msg;
         if (state == State.CLOSING || state == State.CLOSED) {
-            if (frame instanceof MethodFrame mf && frame.channel() == 0) {
-                Method m = mf.method();
-                if (m instanceof Connection.CloseOk || m instanceof Connection.Close) {
-                    if (m instanceof Connection.Close) {
-                        out.method(0, new Connection.CloseOk());
-                    }
-                    closeSocketAfterFlush();
-                }
-            }
-            ReferenceCountUtil.release(frame);
+            whileClosing(frame);
             return;
         }
         try {
@@ -258,7 +241,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             }
         } catch (AmqpException e) {
             // whoever handled the frame owned it and has released it
-            if (e.isConnectionLevel() || frame.channel() == 0) {
+            if (state == State.AWAITING_START_OK) {
+                failLogin(e);
+            } else if (e.isConnectionLevel() || frame.channel() == 0) {
                 closeWithError(e);
             } else {
                 AmqpChannel ch = channels.get(frame.channel());
@@ -277,7 +262,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     /** End of a read batch or a task: queue work out, confirms out, one flush. */
     public void endOfBatch() {
         queueWork.flush();
-        for (AmqpChannel ch : channels.values()) {
+        for (AmqpChannel ch : channels.all()) {
             ch.endOfBatch();
         }
         out.flush();
@@ -305,6 +290,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
+        if (hangUp != null) {
+            hangUp.cancel(false);
+        }
         cleanUp();
         queueWork.discard();
         out.discard();
@@ -314,7 +302,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (socket.isWritable()) {
-            for (AmqpChannel ch : channels.values()) {
+            for (AmqpChannel ch : channels.all()) {
                 ch.wakeStarvedConsumers();
             }
         }
@@ -330,7 +318,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             } else if (e.state() == IdleState.READER_IDLE && !flow.readingPaused()) {
                 // while the broker does not read, the client's heartbeats wait in the socket (RabbitMQ likewise
                 // pauses its heartbeat monitor for blocked connections)
-                LOG.warn("closing {}: missed heartbeats from client, timeout: {}s", name(), heartbeat);
+                LOG.warn("closing {}: missed heartbeats from client, timeout: {}s", name(), heartbeat());
                 socket.close();
             }
             return;
@@ -345,8 +333,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.AWAITING_START_OK;
-        out.method(0, new Connection.Start(0, 9, ServerProperties.get(), LongString.of(SaslCredentials.MECHANISMS),
-                LongString.of("en_US")));
+        out.method(0, Handshake.start());
         out.flush();
     }
 
@@ -356,19 +343,23 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         }
         if (!(frame instanceof MethodFrame mf)) {
             ReferenceCountUtil.release(frame);
-            throw AmqpException.connection(UNEXPECTED_FRAME, "content frame on channel 0");
+            throw AmqpException.connection(UNEXPECTED_FRAME, "expected method frame, got non method frame instead");
         }
         Method m = mf.method();
         try {
             if (m instanceof Connection.StartOk s) {
                 expect(State.AWAITING_START_OK, m);
-                onStartOk(s);
+                out.method(0, handshake.startOk(s));
+                state = State.AWAITING_TUNE_OK;
             } else if (m instanceof Connection.TuneOk t) {
                 expect(State.AWAITING_TUNE_OK, m);
-                onTuneOk(t);
+                handshake.tuneOk(t, ctx, out);
+                state = State.AWAITING_OPEN;
             } else if (m instanceof Connection.Open o) {
                 expect(State.AWAITING_OPEN, m);
-                onOpen(o);
+                handshake.open(o);
+                state = State.OPEN;
+                out.method(0, new Connection.OpenOk());
             } else if (m instanceof Connection.Close) {
                 onClientClose();
             } else if (m instanceof Connection.UpdateSecret) {
@@ -391,76 +382,30 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onStartOk(Connection.StartOk s) {
-        clientProperties = s.clientProperties();
-        SaslCredentials creds = SaslCredentials.parse(s.mechanism(), s.response());
-        if (creds == null) {
-            throw AmqpException.connection(ACCESS_REFUSED, "invalid credentials for mechanism '%s'", s.mechanism());
+    /**
+     * Before the client has logged in it is told nothing (as RabbitMQ), except why its login was refused, and
+     * that only if it announced it can take a connection.close at that point.
+     */
+    private void failLogin(AmqpException e) {
+        if (e.replyCode() == ACCESS_REFUSED && handshake.wantsAuthenticationFailureClose()) {
+            closeWithError(e);
+            return;
         }
-        User u = broker.users().authenticate(creds.username(), creds.password());
-        if (u == null) {
-            LOG.warn("login refused for user '{}' from {}", creds.username(), remoteAddress());
-            throw AmqpException.connection(ACCESS_REFUSED, "Login was refused using authentication mechanism %s. "
-                    + "For details see the broker logfile.", s.mechanism());
-        }
-        if (!broker.loopbackUsers().allows(u.name(), peerAddress())) {
-            throw AmqpException.connection(ACCESS_REFUSED, "user '%s' can only connect via localhost", u.name());
-        }
-        user = u;
-        state = State.AWAITING_TUNE_OK;
-        out.method(0, new Connection.Tune(broker.config().channelMax(), broker.config().frameMax(),
-                broker.config().heartbeat()));
-    }
-
-    private java.net.InetAddress peerAddress() {
-        InetSocketAddress a = (InetSocketAddress) socket.remoteAddress();
-        return a == null ? null : a.getAddress();
-    }
-
-    private void onTuneOk(Connection.TuneOk t) {
-        int serverFrameMax = broker.config().frameMax();
-        int fm = t.frameMax() == 0 ? serverFrameMax : t.frameMax();
-        if (fm < MIN_FRAME_MAX) {
-            throw AmqpException.connection(NOT_ALLOWED, "frame_max=%d < %d min size", fm, MIN_FRAME_MAX);
-        }
-        if (serverFrameMax > 0 && fm > serverFrameMax) {
-            throw AmqpException.connection(NOT_ALLOWED, "frame_max=%d > %d max size", fm, serverFrameMax);
-        }
-        int serverChannelMax = broker.config().channelMax();
-        channelMax = t.channelMax() == 0 ? serverChannelMax : Math.min(t.channelMax(), serverChannelMax);
-        frameMax = fm;
-        heartbeat = t.heartbeat();
-        ctx.pipeline().get(FrameDecoder.class).setMaxFrameSize(frameMax);
-        out.setFrameMax(frameMax);
-        if (heartbeat > 0) {
-            ctx.pipeline().addFirst("heartbeat", new IdleStateHandler(heartbeat * 2, Math.max(1, heartbeat / 2), 0,
-                    TimeUnit.SECONDS));
-        }
-        state = State.AWAITING_OPEN;
-    }
-
-    private void onOpen(Connection.Open o) {
-        String name = o.virtualHost();
-        VirtualHost v = broker.vhost(name);
-        if (v == null) {
-            throw AmqpException.connection(NOT_ALLOWED, "vhost '%s' not found", name);
-        }
-        Permission p = broker.users().permission(user.name(), name);
-        if (p == null) {
-            throw AmqpException.connection(NOT_ALLOWED, "access to vhost '%s' refused for user '%s'", name,
-                    user.name());
-        }
-        vhost = v;
-        permission = p;
-        state = State.OPEN;
-        out.method(0, new Connection.OpenOk());
+        LOG.info("closing {} before login: {}", name(), e.replyText());
+        state = State.CLOSING;
+        closeSocketAfterFlush();
     }
 
     private void onClientClose() {
         state = State.CLOSING;
         cleanUp();
         out.method(0, new Connection.CloseOk());
-        closeSocketAfterFlush();
+        out.flush();
+        // the client hangs up once it has read close-ok; hanging up first, with frames of the client still unread
+        // (another of its threads closing too), could reset the connection under close-ok before it is read
+        int hb = heartbeat();
+        hangUp = ctx.executor().schedule(this::closeSocketAfterFlush,
+                hb > 0 && hb < CLIENT_HANG_UP_TIMEOUT_SECONDS ? hb : CLIENT_HANG_UP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     // ---- channels ----
@@ -475,16 +420,19 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         AmqpChannel ch = channels.get(number);
         if (ch == null) {
             if (frame instanceof MethodFrame mf && mf.method() instanceof io.warren.codec.methods.Channel.Open) {
-                if (number > channelMax) {
+                if (number > channelMax()) {
                     throw AmqpException.connection(NOT_ALLOWED, "channel number %d exceeds channel_max %d", number,
-                            channelMax);
+                            channelMax());
                 }
                 ch = new AmqpChannel(this, number);
-                channels.put(number, ch);
+                channels.opened(ch);
                 out.method(number, new io.warren.codec.methods.Channel.OpenOk());
                 return;
             }
             ReferenceCountUtil.release(frame);
+            if (channels.wasClosed(number)) {
+                return; // sent before the client knew of the close
+            }
             if (frame instanceof MethodFrame mf) {
                 throw AmqpException.connection(CHANNEL_ERROR, "expected 'channel.open' on channel %d, got '%s'",
                         number, mf.method().name()).causedBy(mf.method().classId(), mf.method().methodId());
@@ -508,7 +456,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
     /** A channel finished its close handshake. */
     public void channelClosed(AmqpChannel ch) {
-        channels.remove(ch.number());
+        channels.closed(ch);
     }
 
     // ---- closing ----
@@ -528,9 +476,25 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         cleanUp();
         out.method(0, close);
         out.flush();
-        ctx.executor().schedule(() -> {
+        hangUp = ctx.executor().schedule(() -> {
             socket.close();
         }, CLOSE_OK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Once closing, only the close handshake counts: every connection.close is answered with close-ok (several
+     * threads of a client may close at once, or the client's close crosses the broker's), and close-ok ends it.
+     */
+    private void whileClosing(Frame frame) {
+        if (state == State.CLOSING && frame instanceof MethodFrame mf && frame.channel() == 0) {
+            if (mf.method() instanceof Connection.Close) {
+                out.method(0, new Connection.CloseOk());
+                out.flush();
+            } else if (mf.method() instanceof Connection.CloseOk) {
+                closeSocketAfterFlush();
+            }
+        }
+        ReferenceCountUtil.release(frame);
     }
 
     private void sendCloseAndHangUp(int code, String text, int classId, int methodId) {
@@ -567,12 +531,12 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     /** Releases everything the connection holds: channels (requeueing unacked messages), exclusive queues. */
     private void cleanUp() {
         queueWork.flush();
-        for (AmqpChannel ch : new ArrayList<>(channels.values())) {
+        for (AmqpChannel ch : channels.snapshot()) {
             ch.release();
         }
         channels.clear();
         for (MessageQueue q : exclusiveQueues) {
-            if (vhost.removeQueue(q)) {
+            if (vhost().removeQueue(q)) {
                 q.execute(q::delete);
             }
         }

@@ -27,6 +27,11 @@ public final class AmqpException extends RuntimeException {
         return new AmqpException(replyCode, true, 0, 0, text(replyCode, format, args));
     }
 
+    /** The codec's verdict on malformed input, as a failure that closes the connection with the same reply. */
+    public static AmqpException connection(io.warren.codec.AmqpProtocolException e) {
+        return new AmqpException(e.replyCode(), true, 0, 0, e.replyText());
+    }
+
     private static String text(int replyCode, String format, Object... args) {
         String detail = args.length == 0 ? format : String.format(format, args);
         return ReplyCodes.name(replyCode) + " - " + detail;

@@ -47,13 +47,15 @@ class HandshakeTest {
     }
 
     @Test
-    void serverPropertiesAnnounceTheImplementedExtensions() throws Exception {
+    void serverPropertiesAnnounceEveryImplementedExtensionAndNothingElse() throws Exception {
         try (Connection c = broker.connect()) {
             @SuppressWarnings("unchecked")
             Map<String, Object> caps = (Map<String, Object>) c.getServerProperties().get("capabilities");
-            for (String cap : new String[] {"publisher_confirms", "exchange_exchange_bindings", "basic.nack",
-                    "consumer_cancel_notify", "connection.blocked", "authentication_failure_close",
-                    "per_consumer_qos", "direct_reply_to"}) {
+            Set<String> implemented = Set.of("publisher_confirms", "exchange_exchange_bindings", "basic.nack",
+                    "consumer_cancel_notify", "connection.blocked", "consumer_priorities",
+                    "authentication_failure_close", "per_consumer_qos", "direct_reply_to");
+            assertEquals(implemented, caps.keySet());
+            for (String cap : implemented) {
                 assertEquals(Boolean.TRUE, caps.get(cap), cap);
             }
         }

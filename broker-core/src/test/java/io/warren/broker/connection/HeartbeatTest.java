@@ -1,5 +1,6 @@
 package io.warren.broker.connection;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,9 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.warren.broker.RawAmqpClient;
 import io.warren.broker.RunningBroker;
+import io.warren.codec.frame.FrameWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,6 +38,27 @@ class HeartbeatTest {
             assertTrue(c.isOpen(), "connection should survive idle periods");
             assertTrue(ch.isOpen());
             ch.queueDeclare();
+        }
+    }
+
+    @Test
+    void theBrokerSendsHeartbeatsEveryHalfIntervalCountedInMillisecondsNotWholeSeconds() throws Exception {
+        // heartbeat=3 means one every 1.5 s; rounded to whole seconds it was one every second
+        byte[] heartbeat = {FrameWriter.FRAME_HEARTBEAT, 0, 0, 0, 0, 0, 0, (byte) FrameWriter.FRAME_END};
+        try (RawAmqpClient raw = new RawAmqpClient(broker.port()).handshake(131072, 3)) {
+            List<Long> gapsMillis = new ArrayList<>();
+            long previous = 0;
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(heartbeat, raw.readBytes(heartbeat.length));
+                long now = System.nanoTime();
+                raw.send(heartbeat); // so the broker does not take this client for dead
+                if (i > 0) {
+                    gapsMillis.add((now - previous) / 1_000_000);
+                }
+                previous = now;
+            }
+            // a timer may fire late on a busy machine, never early: only the lower bound is safe to check
+            assertTrue(gapsMillis.stream().allMatch(gap -> gap >= 1_300), "gaps between heartbeats " + gapsMillis);
         }
     }
 
