@@ -56,6 +56,7 @@ final class TopologyMethods {
         ExchangeEntity source = vhost.existingExchange(b.source());
         access.write("exchange", destination.name());
         access.read("exchange", source.name());
+        TopicAccess.checkRead(connection, source, b.routingKey());
         vhost.bind(source.name(), destination, b.routingKey(), b.arguments());
         if (!b.noWait()) {
             channel.send(new Exchange.BindOk());
@@ -67,6 +68,7 @@ final class TopologyMethods {
         ExchangeEntity source = vhost.existingExchange(u.source());
         access.write("exchange", destination.name());
         access.read("exchange", source.name());
+        TopicAccess.checkRead(connection, source, u.routingKey());
         vhost.unbind(source.name(), destination, u.routingKey(), u.arguments());
         if (!u.noWait()) {
             channel.send(new Exchange.UnbindOk());
@@ -117,6 +119,7 @@ final class TopologyMethods {
         ExchangeEntity x = vhost.existingExchange(b.exchange());
         access.write("queue", q.name());
         access.read("exchange", x.name());
+        TopicAccess.checkRead(connection, x, key);
         vhost.bind(x.name(), q, key, b.arguments());
         if (!b.noWait()) {
             channel.send(new Queue.BindOk());
@@ -128,6 +131,7 @@ final class TopologyMethods {
         ExchangeEntity x = vhost.existingExchange(u.exchange());
         access.write("queue", q.name());
         access.read("exchange", x.name());
+        TopicAccess.checkRead(connection, x, u.routingKey());
         vhost.unbind(x.name(), q, u.routingKey(), u.arguments());
         channel.send(new Queue.UnbindOk());
     }

@@ -445,6 +445,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         if (v == null) {
             throw AmqpException.connection(NOT_ALLOWED, "vhost '%s' not found", name);
         }
+        ConnectionLimits.checkOpen(broker, this, user.name(), name);
         Permission p = broker.users().permission(user.name(), name);
         if (p == null) {
             throw AmqpException.connection(NOT_ALLOWED, "access to vhost '%s' refused for user '%s'", name,
@@ -479,6 +480,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
                     throw AmqpException.connection(NOT_ALLOWED, "channel number %d exceeds channel_max %d", number,
                             channelMax);
                 }
+                ConnectionLimits.checkChannelOpen(broker, user.name());
                 ch = new AmqpChannel(this, number);
                 channels.put(number, ch);
                 out.method(number, new io.warren.codec.methods.Channel.OpenOk());
