@@ -139,12 +139,9 @@ final class DefinitionsHandler {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("rabbit_version", OverviewHandler.RABBITMQ_API_VERSION);
         out.put("rabbitmq_version", OverviewHandler.RABBITMQ_API_VERSION);
+        // RabbitMQ keeps the vhost in a vhost's parameters; an import into another vhost replaces it
         out.put("parameters", ctx.admin().settings().parameters().stream().filter(p -> p.vhost().equals(v))
-                .map(ParametersHandler::json).map(p -> {
-                    Map<String, Object> m = new LinkedHashMap<>(p);
-                    m.remove("vhost");
-                    return m;
-                }).toList());
+                .map(ParametersHandler::json).toList());
         out.put("policies", ctx.admin().policies().policies().stream().filter(p -> p.vhost().equals(v))
                 .map(AccessJson::policy).map(p -> {
                     Map<String, Object> m = new LinkedHashMap<>(p);

@@ -145,6 +145,9 @@ class LimitsAndParametersApiTest {
         assertEquals("classic", vhost.get("metadata").get("default_queue_type").asText());
         assertEquals("classic", find(export.get("queues"), "typed").get("arguments").get("x-queue-type").asText());
         assertEquals("round trip", mgmt.get("/api/vhosts/rt").json().get("description").asText());
+        assertTrue(mgmt.get("/api/definitions/rt").json().get("parameters").toString().contains(
+                "{\"value\":{\"max-queues\":7},\"vhost\":\"rt\",\"component\":\"vhost-limits\""),
+                "a vhost's export keeps its parameters, vhost included, as RabbitMQ's does");
         // and the export loads again unchanged
         assertEquals(204, mgmt.post("/api/definitions", export.toString()).status());
     }
