@@ -64,7 +64,7 @@ public final class RuntimeParameters {
     public void applyQueueLimit(String vhost) {
         VirtualHost v = vhosts.apply(vhost);
         if (v != null) {
-            v.setMaxQueues((int) Math.min(Integer.MAX_VALUE, vhostLimits(vhost).get(Limits.MAX_QUEUES)));
+            v.queueLimit().set((int) Math.min(Integer.MAX_VALUE, vhostLimits(vhost).get(Limits.MAX_QUEUES)));
         }
     }
 

@@ -46,8 +46,7 @@ public final class VirtualHost implements DeadLetterRouting {
     private final QueueStorage storage;
     private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
-    /** The vhost limit max-queues, -1 for none. */
-    private volatile int maxQueues = -1;
+    private final QueueLimit queueLimit = new QueueLimit();
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
     private final VhostPolicies policies = new VhostPolicies();
     private final AppliedPolicies appliedPolicies = new AppliedPolicies(policies);
@@ -259,9 +258,8 @@ public final class VirtualHost implements DeadLetterRouting {
      * Declares a queue, or checks an existing one is equivalent. The one place queues are made: the broker also
      * recreates durable queues from the definitions store through here at start-up.
      */
-    /** Sets the vhost limit on the number of queues (-1: none); queues already there stay. */
-    public void setMaxQueues(int max) {
-        maxQueues = max;
+    public QueueLimit queueLimit() {
+        return queueLimit;
     }
 
     public synchronized QueueDeclareResult declareQueue(String queue, boolean durable, boolean exclusive,
@@ -292,10 +290,7 @@ public final class VirtualHost implements DeadLetterRouting {
         } catch (InvalidQueueArgument e) {
             throw e.toReply(queue, name);
         }
-        if (maxQueues >= 0 && queues.size() >= maxQueues) {
-            throw AmqpException.channel(PRECONDITION_FAILED, "cannot declare queue '%s': queue limit in vhost '%s' "
-                    + "(%d) is reached", queue, name, maxQueues);
-        }
+        queueLimit.checkNew(queue, name, queues.size());
         // an exclusive queue dies with its connection, so its messages never outlive a restart either
         QueueLog log = durable && !exclusive ? openLog(queue) : null;
         MessageQueue q;
