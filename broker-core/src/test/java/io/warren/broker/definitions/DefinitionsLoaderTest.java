@@ -288,4 +288,31 @@ class DefinitionsLoaderTest {
         assertEquals("queue 'b': PRECONDITION_FAILED - cannot declare queue 'b': queue limit in vhost 'tiny' (1) is reached",
                 e.getMessage());
     }
+
+    @Test
+    void whatIsKeptButNotActedOnIsNamedInOneWarning() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                DefinitionsLoader.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            new DefinitionsLoader(broker.broker()).load(JSON.readTree("""
+                    {"vhosts": [{"name": "warned", "default_queue_type": "quorum"}],
+                     "parameters": [{"vhost": "warned", "component": "shovel", "name": "s1", "value": {"a": 1}}],
+                     "global_parameters": [{"name": "cluster_name", "value": "c1"}],
+                     "operator_policies": []}"""));
+        } finally {
+            log.detachAppender(seen);
+        }
+        List<String> warnings = seen.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals("definitions: kept and exported again, but not acted on (Warren has no plugin that reads them): "
+                + "default_queue_type 'quorum' of vhost 'warned' (its queues are classic), global parameter "
+                + "'cluster_name', parameters of component 'shovel'; ignored unknown sections: operator_policies",
+                warnings.get(0));
+        assertEquals("quorum", broker.broker().parameters().metadata("warned").defaultQueueType());
+    }
 }
