@@ -254,14 +254,15 @@ public final class VirtualHost implements DeadLetterRouting {
     public record QueueDeclareResult(MessageQueue queue, boolean created) {
     }
 
-    /**
-     * Declares a queue, or checks an existing one is equivalent. The one place queues are made: the broker also
-     * recreates durable queues from the definitions store through here at start-up.
-     */
+    /** The vhost's max-queues limit, which declareQueue applies to new queues. */
     public QueueLimit queueLimit() {
         return queueLimit;
     }
 
+    /**
+     * Declares a queue, or checks an existing one is equivalent. The one place queues are made: the broker also
+     * recreates durable queues from the definitions store through here at start-up.
+     */
     public synchronized QueueDeclareResult declareQueue(String queue, boolean durable, boolean exclusive,
                                                         boolean autoDelete, Map<String, Object> arguments,
                                                         Object owner) {
