@@ -19,6 +19,8 @@ import io.warren.broker.auth.UserRegistry;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.durable.DefinitionRestorer;
 import io.warren.broker.durable.DurableDefinitions;
+import io.warren.broker.params.RuntimeParameters;
+import io.warren.broker.params.SettingsRestorer;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueStorage;
 import io.warren.store.MessageStore;
@@ -43,6 +45,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final DurableDefinitions definitions;
     private final UserRegistry users;
+    private final RuntimeParameters parameters;
     private final LoopbackUsers loopbackUsers;
     private final ConcurrentHashMap<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
@@ -66,6 +69,7 @@ public final class Broker implements AutoCloseable {
         // before any thread starts: a store that cannot be opened (another broker has it) fails fast
         this.definitions = DurableDefinitions.open(config.dataDir());
         this.users = new UserRegistry(definitions.journal());
+        this.parameters = new RuntimeParameters(definitions.journal(), vhosts::get);
         this.epoll = Epoll.isAvailable();
         this.loopbackUsers = new LoopbackUsers(config.loopbackUsers() && config.defaultUser() != null
                 ? Set.of(config.defaultUser()) : Set.of());
@@ -86,6 +90,7 @@ public final class Broker implements AutoCloseable {
             StoredDefinitions stored = definitions.load();
             // restored durable queues reopen their logs, with their messages; every other log is left over
             new DefinitionRestorer(this).restore(stored);
+            new SettingsRestorer(users, parameters).restore(stored);
             queueStorage.deleteUnusedLogs(this::persistsMessages);
             restored = true;
             vhosts.values().forEach(VirtualHost::startDelayedExchanges);
@@ -175,6 +180,11 @@ public final class Broker implements AutoCloseable {
         return users;
     }
 
+    /** Vhost limits, vhost metadata, and the runtime and global parameters kept for RabbitMQ's tools. */
+    public RuntimeParameters parameters() {
+        return parameters;
+    }
+
     public VirtualHost vhost(String name) {
         return vhosts.get(name);
     }
@@ -201,6 +211,9 @@ public final class Broker implements AutoCloseable {
         if (v == null) {
             return false;
         }
+        definitions.journal().vhostDeleted(name);
+        users.vhostRemoved(name);
+        parameters.vhostRemoved(name);
         // stored policies would otherwise come back with a vhost of the same name
         for (var p : v.policies().list()) {
             v.clearPolicy(p.name());

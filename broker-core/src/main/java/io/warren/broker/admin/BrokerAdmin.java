@@ -23,6 +23,7 @@ public final class BrokerAdmin {
     private final MessageAdmin messages;
     private final ConnectionAdmin connections;
     private final PolicyStore policies;
+    private final SettingsAdmin settings;
     private final String nodeName;
 
     public BrokerAdmin(Broker broker) {
@@ -32,6 +33,7 @@ public final class BrokerAdmin {
         this.messages = new MessageAdmin(topology);
         this.connections = new ConnectionAdmin(broker);
         this.policies = new PolicyStore(broker);
+        this.settings = new SettingsAdmin(broker);
         this.nodeName = "warren@" + hostName();
     }
 
@@ -61,6 +63,11 @@ public final class BrokerAdmin {
 
     public PolicyStore policies() {
         return policies;
+    }
+
+    /** Limits, topic permissions, runtime and global parameters, vhost metadata. */
+    public SettingsAdmin settings() {
+        return settings;
     }
 
     /** Deletes a vhost with everything in it: connections, queues, permissions and policies. */

@@ -63,6 +63,7 @@ final class Publisher {
             }
             x = vhost.existingExchange(p.exchange());
             access.write("exchange", x.name());
+            TopicAccess.checkWrite(connection, x, p.routingKey());
             if (x.internal()) {
                 throw AmqpException.channel(ACCESS_REFUSED, "cannot publish to internal exchange '%s' in vhost '%s'",
                         x.name(), vhost.name());

@@ -59,6 +59,7 @@ final class TopologyMethods {
         ExchangeEntity source = vhost.existingExchange(Names.strip(b.source()));
         access.write("exchange", destination.name());
         access.read("exchange", source.name());
+        TopicAccess.checkRead(connection, source, b.routingKey());
         vhost.bind(source.name(), destination, b.routingKey(), b.arguments());
         if (!b.noWait()) {
             channel.send(new Exchange.BindOk());
@@ -73,8 +74,10 @@ final class TopologyMethods {
         checkNotDefault(sourceName);
         access.read("exchange", sourceName);
         ExchangeEntity destination = vhost.exchange(destinationName);
+        ExchangeEntity source = vhost.exchange(sourceName);
         // as in RabbitMQ, removing what is not there (binding, source or destination) succeeds
-        if (destination != null && vhost.exchange(sourceName) != null) {
+        if (destination != null && source != null) {
+            TopicAccess.checkRead(connection, source, u.routingKey());
             vhost.unbind(sourceName, destination, u.routingKey(), u.arguments());
         }
         if (!u.noWait()) {
@@ -149,6 +152,7 @@ final class TopologyMethods {
         ExchangeEntity x = vhost.existingExchange(Names.strip(b.exchange()));
         access.write("queue", q.name());
         access.read("exchange", x.name());
+        TopicAccess.checkRead(connection, x, key);
         vhost.bind(x.name(), q, key, b.arguments());
         if (!b.noWait()) {
             channel.send(new Queue.BindOk());
@@ -163,9 +167,11 @@ final class TopologyMethods {
         checkNotDefault(exchange);
         access.read("exchange", exchange);
         MessageQueue q = vhost.queue(name);
+        ExchangeEntity x = vhost.exchange(exchange);
         // as in RabbitMQ, removing what is not there (binding, queue or exchange) succeeds
-        if (q != null && vhost.exchange(exchange) != null) {
+        if (q != null && x != null) {
             checkExclusive(q);
+            TopicAccess.checkRead(connection, x, key);
             vhost.unbind(exchange, q, key, u.arguments());
         }
         channel.send(new Queue.UnbindOk());

@@ -424,6 +424,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
                     throw AmqpException.connection(NOT_ALLOWED, "channel number %d exceeds channel_max %d", number,
                             channelMax());
                 }
+                ConnectionLimits.checkChannelOpen(broker, user().name());
                 ch = new AmqpChannel(this, number);
                 channels.opened(ch);
                 out.method(number, new io.warren.codec.methods.Channel.OpenOk());

@@ -125,6 +125,7 @@ final class Handshake {
         if (v == null) {
             throw AmqpException.connection(NOT_ALLOWED, "vhost '%s' not found", name);
         }
+        ConnectionLimits.checkOpen(broker, connection, user.name(), name);
         Permission p = broker.users().permission(user.name(), name);
         if (p == null) {
             throw AmqpException.connection(NOT_ALLOWED, "access to vhost '%s' refused for user '%s'", name,

@@ -26,8 +26,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Loads a definitions file in RabbitMQ's export format (vhosts, users, permissions, policies, exchanges, queues,
- * bindings), so a topology can be declared in a file or moved over from RabbitMQ unchanged.
+ * Loads a definitions file in RabbitMQ's export format (vhosts, users, permissions, topic permissions, parameters,
+ * policies, exchanges, queues, bindings), so a topology can be declared in a file or moved over from RabbitMQ
+ * unchanged.
  */
 public final class DefinitionsLoader {
     private final Broker broker;
@@ -56,14 +57,20 @@ public final class DefinitionsLoader {
         if (root == null || !root.isObject()) {
             throw new DefinitionsException("definitions must be a JSON object");
         }
+        DefinitionSettings settings = new DefinitionSettings(broker);
+        DefinitionSettings.checkQueueTypes(array(root, "queues"));
         int vhosts = 0;
         for (JsonNode v : array(root, "vhosts")) {
-            broker.addVhost(text(v, "name", "vhost"));
+            String name = text(v, "name", "vhost");
+            broker.addVhost(name);
+            settings.vhostMetadata(v, name);
             vhosts++;
         }
         int users = 0;
         for (JsonNode u : array(root, "users")) {
-            broker.users().put(user(u));
+            User user = user(u);
+            broker.users().put(user);
+            settings.userLimits(u, user.name());
             users++;
         }
         int permissions = 0;
@@ -79,6 +86,10 @@ public final class DefinitionsLoader {
                             p.path("read").asText("")));
             permissions++;
         }
+        array(root, "topic_permissions").forEach(settings::topicPermission);
+        // before queues, as RabbitMQ imports them: a vhost's queue limit applies to the queues of the file
+        array(root, "parameters").forEach(settings::parameter);
+        array(root, "global_parameters").forEach(settings::globalParameter);
         // before exchanges and queues (as RabbitMQ imports them), so each is declared under its policy
         int policies = 0;
         for (JsonNode p : array(root, "policies")) {
@@ -125,6 +136,7 @@ public final class DefinitionsLoader {
             }
             bindings++;
         }
+        settings.warnAboutIgnored(root);
         return new Summary(vhosts, users, permissions, exchanges, queues, bindings, policies);
     }
 

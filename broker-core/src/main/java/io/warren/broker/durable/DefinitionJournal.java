@@ -61,4 +61,37 @@ public interface DefinitionJournal {
 
     default void policyCleared(String vhost, String policy) {
     }
+
+    /** The vhost is gone, and with it everything in it. */
+    default void vhostDeleted(String vhost) {
+    }
+
+    /** A vhost's description, tags and default queue type (null: none) were set. */
+    default void vhostMetadataSet(String vhost, String description, java.util.List<String> tags,
+                                  String defaultQueueType) {
+    }
+
+    default void topicPermissionSet(String user, String vhost, String exchange, String write, String read) {
+    }
+
+    /** The user's topic permission on the exchange, or on every exchange when it is null, was taken away. */
+    default void topicPermissionCleared(String user, String vhost, String exchange) {
+    }
+
+    /** The user's limits, as a JSON object ("{}": none). */
+    default void userLimitsSet(String user, String limitsJson) {
+    }
+
+    /** A runtime parameter (vhost limits included) was set; its value as JSON. */
+    default void parameterSet(String vhost, String component, String name, String valueJson) {
+    }
+
+    default void parameterCleared(String vhost, String component, String name) {
+    }
+
+    default void globalParameterSet(String name, String valueJson) {
+    }
+
+    default void globalParameterCleared(String name) {
+    }
 }

@@ -9,10 +9,15 @@ import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.store.definitions.BindingRow;
 import io.warren.store.definitions.DefinitionStore;
 import io.warren.store.definitions.ExchangeRow;
+import io.warren.store.definitions.GlobalParameterRow;
+import io.warren.store.definitions.ParameterRow;
 import io.warren.store.definitions.PermissionRow;
 import io.warren.store.definitions.PolicyRow;
 import io.warren.store.definitions.QueueRow;
+import io.warren.store.definitions.TopicPermissionRow;
+import io.warren.store.definitions.UserLimitsRow;
 import io.warren.store.definitions.UserRow;
+import io.warren.store.definitions.VhostMetadataRow;
 import io.warren.store.definitions.VhostRow;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +154,69 @@ public final class StoreJournal implements DefinitionJournal {
     public void policyCleared(String vhost, String policy) {
         if (recording) {
             store.deletePolicy(vhost, policy);
+        }
+    }
+
+    @Override
+    public void vhostDeleted(String vhost) {
+        if (recording) {
+            store.deleteVhost(vhost);
+        }
+    }
+
+    @Override
+    public void vhostMetadataSet(String vhost, String description, List<String> tags, String defaultQueueType) {
+        if (recording) {
+            store.putVhostMetadata(new VhostMetadataRow(vhost, description, tags, defaultQueueType));
+        }
+    }
+
+    @Override
+    public void topicPermissionSet(String user, String vhost, String exchange, String write, String read) {
+        if (recording) {
+            store.putTopicPermission(new TopicPermissionRow(user, vhost, exchange, write, read));
+        }
+    }
+
+    @Override
+    public void topicPermissionCleared(String user, String vhost, String exchange) {
+        if (recording) {
+            store.deleteTopicPermission(user, vhost, exchange);
+        }
+    }
+
+    @Override
+    public void userLimitsSet(String user, String limitsJson) {
+        if (recording) {
+            store.putUserLimits(new UserLimitsRow(user, limitsJson));
+        }
+    }
+
+    @Override
+    public void parameterSet(String vhost, String component, String name, String valueJson) {
+        if (recording) {
+            store.putParameter(new ParameterRow(vhost, component, name, valueJson));
+        }
+    }
+
+    @Override
+    public void parameterCleared(String vhost, String component, String name) {
+        if (recording) {
+            store.deleteParameter(vhost, component, name);
+        }
+    }
+
+    @Override
+    public void globalParameterSet(String name, String valueJson) {
+        if (recording) {
+            store.putGlobalParameter(new GlobalParameterRow(name, valueJson));
+        }
+    }
+
+    @Override
+    public void globalParameterCleared(String name) {
+        if (recording) {
+            store.deleteGlobalParameter(name);
         }
     }
 

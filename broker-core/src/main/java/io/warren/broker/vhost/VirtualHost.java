@@ -48,6 +48,7 @@ public final class VirtualHost implements DeadLetterRouting {
     private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final ExchangeGraph graph = new ExchangeGraph(exchanges, queues);
+    private final QueueLimit queueLimit = new QueueLimit();
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
     private final VhostPolicies policies = new VhostPolicies();
     private final AppliedPolicies appliedPolicies = new AppliedPolicies(policies);
@@ -256,6 +257,11 @@ public final class VirtualHost implements DeadLetterRouting {
     public record QueueDeclareResult(MessageQueue queue, boolean created) {
     }
 
+    /** The vhost's max-queues limit, which declareQueue applies to new queues. */
+    public QueueLimit queueLimit() {
+        return queueLimit;
+    }
+
     /**
      * Declares a queue, or checks an existing one is equivalent. The one place queues are made: the broker also
      * recreates durable queues from the definitions store through here at start-up.
@@ -290,6 +296,7 @@ public final class VirtualHost implements DeadLetterRouting {
         } catch (InvalidQueueArgument e) {
             throw e.toReply(queue, name);
         }
+        queueLimit.checkNew(queue, name, queues.size());
         // an exclusive queue dies with its connection, so its messages never outlive a restart either
         QueueLog log = durable && !exclusive ? openLog(queue) : null;
         MessageQueue q;

@@ -235,4 +235,84 @@ class DefinitionsLoaderTest {
         assertEquals(bindings, shop.bindings().size());
         assertEquals(4, shop.queues().size());
     }
+
+    @Test
+    void aRabbitMq312ExportKeepsTopicPermissionsLimitsParametersAndVhostMetadata() throws Exception {
+        new DefinitionsLoader(broker.broker()).load(resource("rabbitmq-3.12-export.json"));
+        var b = broker.broker();
+        assertEquals("meter readings", b.parameters().metadata("metering").description());
+        assertEquals(List.of("iot", "eu"), b.parameters().metadata("metering").tags());
+        assertEquals(4, b.parameters().vhostLimits("metering").get("max-queues"));
+        assertEquals(7, b.users().limits("meter").get("max-channels"));
+        assertEquals("amqp://upstream",
+                b.parameters().parameter("metering", "federation-upstream", "dc2").value().path("uri").asText());
+        assertEquals("rabbit@metering-1", b.parameters().globalParameter("cluster_name").asText());
+        assertEquals("classic", b.vhost("metering").queue("readings.raw").arguments().get("x-queue-type")
+                .toString());
+        // the topic permission is enforced: "meter" may publish only under its own name
+        try (Connection c = connectAs("meter", "orders-secret", "metering")) {
+            Channel ch = c.createChannel();
+            ch.confirmSelect();
+            ch.basicPublish("readings", "meter.meter.kwh", null, utf8("1"));
+            assertTrue(ch.waitForConfirms(10_000));
+            ch.basicPublish("readings", "meter.other.kwh", null, utf8("2"));
+            AMQP.Channel.Close close = awaitChannelClosed(ch);
+            assertEquals(403, close.getReplyCode());
+            assertEquals("ACCESS_REFUSED - access to topic 'meter.other.kwh' in exchange 'readings' in vhost "
+                    + "'metering' refused for user 'meter'", close.getReplyText());
+        }
+    }
+
+    @Test
+    void aQuorumOrStreamQueueRefusesTheImportBeforeAnythingIsApplied() {
+        DefinitionsException e = loadFailure("""
+                {"vhosts": [{"name": "never-made"}],
+                 "queues": [{"name": "votes", "vhost": "/", "durable": true, "auto_delete": false,
+                             "arguments": {"x-queue-type": "quorum"}}]}""");
+        assertEquals("queue 'votes' in vhost '/' has x-queue-type 'quorum': Warren has only classic queues, so the "
+                + "definitions were not imported; declare it with x-queue-type 'classic' (or without x-queue-type) to "
+                + "import it", e.getMessage());
+        assertNull(broker.broker().vhost("never-made"), "nothing of the refused file was applied");
+        assertTrue(loadFailure("""
+                {"queues": [{"name": "log", "arguments": {"x-queue-type": "stream"}}]}""").getMessage()
+                .contains("x-queue-type 'stream'"));
+    }
+
+    @Test
+    void aVhostQueueLimitInTheFileAppliesToTheQueuesItDeclares() {
+        DefinitionsException e = loadFailure("""
+                {"vhosts": [{"name": "tiny"}],
+                 "parameters": [{"vhost": "tiny", "component": "vhost-limits", "name": "limits",
+                                 "value": {"max-queues": 1}}],
+                 "queues": [{"name": "a", "vhost": "tiny"}, {"name": "b", "vhost": "tiny"}]}""");
+        assertEquals("queue 'b': PRECONDITION_FAILED - cannot declare queue 'b': queue limit in vhost 'tiny' (1) is reached",
+                e.getMessage());
+    }
+
+    @Test
+    void whatIsKeptButNotActedOnIsNamedInOneWarning() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                DefinitionsLoader.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            new DefinitionsLoader(broker.broker()).load(JSON.readTree("""
+                    {"vhosts": [{"name": "warned", "default_queue_type": "quorum"}],
+                     "parameters": [{"vhost": "warned", "component": "shovel", "name": "s1", "value": {"a": 1}}],
+                     "global_parameters": [{"name": "cluster_name", "value": "c1"}],
+                     "operator_policies": []}"""));
+        } finally {
+            log.detachAppender(seen);
+        }
+        List<String> warnings = seen.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals("definitions: kept and exported again, but not acted on (Warren has no plugin that reads them): "
+                + "default_queue_type 'quorum' of vhost 'warned' (its queues are classic), global parameter "
+                + "'cluster_name', parameters of component 'shovel'; ignored unknown sections: operator_policies",
+                warnings.get(0));
+        assertEquals("quorum", broker.broker().parameters().metadata("warned").defaultQueueType());
+    }
 }

@@ -240,4 +240,40 @@ class DurableDefinitionsTest {
             assertEquals(1, second.broker().vhost("/").exchange("autodelete.x").router().bindings().size());
         }
     }
+
+    @Test
+    void limitsTopicPermissionsParametersAndVhostMetadataSurviveARestartAndADeletedVhostStaysDeleted()
+            throws Exception {
+        try (RunningBroker first = RunningBroker.startOn(data)) {
+            var admin = new io.warren.broker.admin.BrokerAdmin(first.broker());
+            admin.access().addVhost("kept");
+            admin.access().addVhost("dropped");
+            admin.access().setPermission("guest", "kept", ".*", ".*", ".*");
+            var settings = admin.settings();
+            settings.setVhostLimit("kept", "max-queues", com.fasterxml.jackson.databind.node.IntNode.valueOf(0));
+            settings.setUserLimit("guest", "max-channels", com.fasterxml.jackson.databind.node.IntNode.valueOf(9));
+            settings.setTopicPermission("guest", "kept", "amq.topic", "^allowed$", "");
+            settings.setVhostMetadata("kept", "kept vhost", java.util.List.of("a"), "classic");
+            settings.setGlobalParameter("cluster_name",
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf("warren-1"));
+            admin.deleteVhost("dropped");
+        }
+        try (RunningBroker second = RunningBroker.startOn(data)) {
+            Broker b = second.broker();
+            assertNull(b.vhost("dropped"), "a deleted vhost does not come back");
+            assertEquals("kept vhost", b.parameters().metadata("kept").description());
+            assertEquals(9, b.users().limits("guest").get("max-channels"));
+            assertEquals("warren-1", b.parameters().globalParameter("cluster_name").asText());
+            ConnectionFactory f = second.factory();
+            f.setVirtualHost("kept");
+            try (Connection c = f.newConnection()) {
+                assertEquals(406, channelClose(() -> c.createChannel().queueDeclare("any", false, false, false,
+                        null)).getReplyCode(), "the queue limit of 0 still holds");
+                Channel ch = c.createChannel();
+                ch.basicPublish("amq.topic", "refused.key", null, utf8("x"));
+                assertEquals(403, io.warren.broker.WireErrors.awaitChannelClosed(ch).getReplyCode(),
+                        "the topic permission still holds");
+            }
+        }
+    }
 }

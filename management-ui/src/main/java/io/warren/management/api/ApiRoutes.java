@@ -20,6 +20,9 @@ public final class ApiRoutes {
         new BindingsHandler(ctx).register(r);
         new ConnectionsHandler(ctx).register(r);
         new PoliciesHandler(ctx).register(r);
+        new LimitsHandler(ctx).register(r);
+        new TopicPermissionsHandler(ctx).register(r);
+        new ParametersHandler(ctx).register(r);
         new DefinitionsHandler(ctx).register(r);
         new HealthHandler(ctx).register(r);
         return r;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.admin.ExchangeView;
 import io.warren.broker.admin.QueueView;
+import io.warren.broker.admin.VhostMetadataView;
 import io.warren.management.http.ApiException;
 import io.warren.management.http.ApiRequest;
 import io.warren.management.http.ApiResponse;
@@ -43,18 +44,22 @@ final class DefinitionsHandler {
         out.put("rabbitmq_version", OverviewHandler.RABBITMQ_API_VERSION);
         out.put("product_name", "Warren");
         out.put("product_version", OverviewHandler.PRODUCT_VERSION);
-        out.put("users", admin.access().users().stream().map(AccessJson::user).map(u -> {
+        out.put("users", admin.access().users().stream()
+                .map(u -> AccessJson.user(u, admin.settings().userLimits(u.name()))).map(u -> {
             Map<String, Object> m = new LinkedHashMap<>(u);
             m.remove("tags");
             // definitions files carry tags as a list since RabbitMQ 3.9; older ones as a string, both load
             m.put("tags", u.get("tags"));
             return m;
         }).toList());
-        out.put("vhosts", admin.access().vhosts().stream().map(v -> Map.of("name", v)).toList());
+        out.put("vhosts", admin.access().vhosts().stream().map(this::vhost).toList());
         out.put("permissions", admin.access().permissions().stream().map(AccessJson::permission).toList());
-        out.put("topic_permissions", List.of());
-        out.put("parameters", List.of());
-        out.put("global_parameters", List.of());
+        out.put("topic_permissions", admin.settings().topicPermissions().stream().map(AccessJson::topicPermission)
+                .toList());
+        out.put("parameters", admin.settings().parameters().stream().map(ParametersHandler::json).toList());
+        List<Map<String, Object>> globals = new ArrayList<>();
+        admin.settings().globalParameters().forEach((n, v) -> globals.add(ParametersHandler.globalJson(n, v)));
+        out.put("global_parameters", globals);
         out.put("policies", admin.policies().policies().stream().map(AccessJson::policy).toList());
         List<Map<String, Object>> queues = new ArrayList<>();
         List<Map<String, Object>> exchanges = new ArrayList<>();
@@ -66,6 +71,24 @@ final class DefinitionsHandler {
         out.put("exchanges", exchanges);
         out.put("bindings", bindings);
         return ApiResponse.ok(out);
+    }
+
+    /** A vhost as RabbitMQ 3.11+ exports it: metadata both at the top and under "metadata". */
+    private Map<String, Object> vhost(String name) {
+        VhostMetadataView m = ctx.admin().settings().vhostMetadata(name);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", name);
+        out.put("description", m.description());
+        out.put("tags", m.tags());
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("description", m.description());
+        metadata.put("tags", m.tags());
+        if (m.defaultQueueType() != null) {
+            out.put("default_queue_type", m.defaultQueueType());
+            metadata.put("default_queue_type", m.defaultQueueType());
+        }
+        out.put("metadata", metadata);
+        return out;
     }
 
     private void collect(String v, List<Map<String, Object>> queues, List<Map<String, Object>> exchanges,
@@ -116,6 +139,9 @@ final class DefinitionsHandler {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("rabbit_version", OverviewHandler.RABBITMQ_API_VERSION);
         out.put("rabbitmq_version", OverviewHandler.RABBITMQ_API_VERSION);
+        // RabbitMQ keeps the vhost in a vhost's parameters; an import into another vhost replaces it
+        out.put("parameters", ctx.admin().settings().parameters().stream().filter(p -> p.vhost().equals(v))
+                .map(ParametersHandler::json).toList());
         out.put("policies", ctx.admin().policies().policies().stream().filter(p -> p.vhost().equals(v))
                 .map(AccessJson::policy).map(p -> {
                     Map<String, Object> m = new LinkedHashMap<>(p);
@@ -141,7 +167,7 @@ final class DefinitionsHandler {
         JsonNode body = req.json();
         ObjectNode scoped = body.deepCopy();
         scoped.remove(List.of("users", "vhosts", "permissions", "topic_permissions", "global_parameters"));
-        for (String section : List.of("queues", "exchanges", "bindings", "policies")) {
+        for (String section : List.of("queues", "exchanges", "bindings", "policies", "parameters")) {
             JsonNode list = scoped.get(section);
             if (list == null || list.isNull()) {
                 continue;

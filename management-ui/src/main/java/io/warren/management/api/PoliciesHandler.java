@@ -27,8 +27,7 @@ final class PoliciesHandler {
         r.add("DELETE", "/api/policies/{vhost}/{name}", this::delete);
         // rabbitmqadmin lists these too; Warren has none
         r.add("GET", "/api/operator-policies", req -> ApiResponse.ok(java.util.List.of()));
-        r.add("GET", "/api/parameters", req -> ApiResponse.ok(java.util.List.of()));
-        r.add("GET", "/api/vhost-limits", req -> ApiResponse.ok(java.util.List.of()));
+        r.add("GET", "/api/operator-policies/{vhost}", req -> ApiResponse.ok(java.util.List.of()));
     }
 
     private ApiResponse list(ApiRequest req) {

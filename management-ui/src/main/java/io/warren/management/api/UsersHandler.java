@@ -31,7 +31,7 @@ final class UsersHandler {
     private ApiResponse list(ApiRequest req) {
         ctx.auth().requireAdmin(req.user());
         return ApiResponse.ok(ListQuery.apply(req,
-                ctx.admin().access().users().stream().map(AccessJson::user).toList()));
+                ctx.admin().access().users().stream().map(this::json).toList()));
     }
 
     private UserView existing(String name) {
@@ -44,7 +44,11 @@ final class UsersHandler {
 
     private ApiResponse get(ApiRequest req) {
         ctx.auth().requireAdmin(req.user());
-        return ApiResponse.ok(AccessJson.user(existing(req.param("user"))));
+        return ApiResponse.ok(json(existing(req.param("user"))));
+    }
+
+    private Map<String, Object> json(UserView u) {
+        return AccessJson.user(u, ctx.admin().settings().userLimits(u.name()));
     }
 
     private ApiResponse put(ApiRequest req) {

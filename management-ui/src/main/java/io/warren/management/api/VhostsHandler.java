@@ -1,10 +1,13 @@
 package io.warren.management.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.admin.QueueView;
+import io.warren.broker.admin.VhostMetadataView;
 import io.warren.management.http.ApiException;
 import io.warren.management.http.ApiRequest;
 import io.warren.management.http.ApiResponse;
 import io.warren.management.http.Router;
+import io.warren.management.json.Json;
 import io.warren.management.json.Stats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,9 +47,12 @@ final class VhostsHandler {
         String k = "vhost." + vhost + ".";
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", vhost);
-        out.put("description", "");
-        out.put("tags", List.of());
-        out.put("default_queue_type", "classic");
+        VhostMetadataView m = ctx.admin().settings().vhostMetadata(vhost);
+        out.put("description", m.description());
+        out.put("tags", m.tags());
+        // as RabbitMQ 3.10 shows a vhost whose default queue type was never set
+        out.put("default_queue_type", m.defaultQueueType() == null ? "undefined" : m.defaultQueueType());
+        out.put("metadata", Map.of("description", m.description(), "tags", m.tags()));
         out.put("tracing", false);
         Stats.put(out, "messages", ready + unacked, ctx.rates().rate(k + "messages"));
         Stats.put(out, "messages_ready", ready, ctx.rates().rate(k + "messages_ready"));
@@ -62,12 +68,18 @@ final class VhostsHandler {
 
     private ApiResponse put(ApiRequest req) {
         ctx.auth().requireAdmin(req.user());
-        req.json(); // refuse a malformed body even though a vhost needs nothing from it
+        JsonNode body = req.json();
         String v = req.param("vhost");
         boolean created = ctx.admin().access().addVhost(v);
         if (created) {
             // as RabbitMQ does, the creator gets full permissions in the new vhost
             ctx.admin().access().setPermission(req.user().name(), v, ".*", ".*", ".*");
+        }
+        if (body.has("description") || body.has("tags") || body.has("default_queue_type")) {
+            VhostMetadataView old = ctx.admin().settings().vhostMetadata(v);
+            ctx.admin().settings().setVhostMetadata(v, Json.text(body, "description", old.description()),
+                    body.has("tags") ? List.copyOf(UsersHandler.tags(body.get("tags"))) : old.tags(),
+                    Json.text(body, "default_queue_type", old.defaultQueueType()));
         }
         return ApiResponse.createdOrUpdated(created);
     }

@@ -1,7 +1,9 @@
 package io.warren.management.json;
 
 import io.warren.broker.admin.PermissionView;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.admin.PolicyView;
+import io.warren.broker.admin.TopicPermissionView;
 import io.warren.broker.admin.UserView;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,13 +14,14 @@ public final class AccessJson {
     private AccessJson() {
     }
 
-    public static Map<String, Object> user(UserView u) {
+    /** A user with its limits ({} for none), as /api/users and definitions show one. */
+    public static Map<String, Object> user(UserView u, JsonNode limits) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", u.name());
         out.put("password_hash", u.passwordHash());
         out.put("hashing_algorithm", u.hashingAlgorithm());
         out.put("tags", List.copyOf(new java.util.TreeSet<>(u.tags())));
-        out.put("limits", Map.of());
+        out.put("limits", limits);
         return out;
     }
 
@@ -27,6 +30,16 @@ public final class AccessJson {
         out.put("user", p.user());
         out.put("vhost", p.vhost());
         out.put("configure", p.configure());
+        out.put("write", p.write());
+        out.put("read", p.read());
+        return out;
+    }
+
+    public static Map<String, Object> topicPermission(TopicPermissionView p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("user", p.user());
+        out.put("vhost", p.vhost());
+        out.put("exchange", p.exchange());
         out.put("write", p.write());
         out.put("read", p.read());
         return out;

@@ -29,8 +29,11 @@ public final class QueueJson {
         out.put("type", "classic");
         out.put("node", node);
         out.put("state", "running");
-        out.put("policy", q.policy());
-        out.put("operator_policy", null); // Warren has no operator policies
+        // RabbitMQ's '' ("none") shows as null, on which rabbitmqadmin's table output crashes (against RabbitMQ
+        // too); RabbitMQ leaves such fields out where it formats basic queue info and exchanges, so does Warren
+        if (q.policy() != null) {
+            out.put("policy", q.policy());
+        }
         out.put("effective_policy_definition", AmqpValues.toJson(q.effectivePolicyDefinition()));
         out.put("consumers", q.consumers());
         Stats.put(out, "messages", q.messages(), rates.rate(k + "messages"));

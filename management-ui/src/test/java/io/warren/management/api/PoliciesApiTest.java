@@ -38,8 +38,8 @@ class PoliciesApiTest {
         assertEquals(2, p.path("priority").asInt());
 
         assertEquals(204, mgmt.delete("/api/policies/" + ROOT + "/api-orders").status());
-        Awaitility.await().until(() -> mgmt.get("/api/queues/" + ROOT + "/api.orders").json().path("policy")
-                .isNull());
+        // as RabbitMQ leaves out a policy that is '' (none), rather than showing null, which crashes rabbitmqadmin
+        Awaitility.await().until(() -> !mgmt.get("/api/queues/" + ROOT + "/api.orders").json().has("policy"));
         assertTrue(mgmt.get("/api/queues/" + ROOT + "/api.orders").json().path("effective_policy_definition")
                 .isEmpty());
     }

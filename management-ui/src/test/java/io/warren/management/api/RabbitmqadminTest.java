@@ -80,4 +80,46 @@ class RabbitmqadminTest {
         p.waitFor(60, TimeUnit.SECONDS);
         assertTrue(out.contains("Access refused"), out);
     }
+
+    /** Every type rabbitmqadmin 3.10 can list, each with at least one object of its kind where Warren has any. */
+    private static final List<String> LISTABLE = List.of("connections", "channels", "consumers", "exchanges", "queues",
+            "bindings", "users", "vhosts", "permissions", "nodes", "parameters", "policies", "operator_policies",
+            "vhost_limits");
+
+    @Test
+    void everyListWithItsDefaultColumnsAndTheQueuePolicyColumnPrintsATable() throws Exception {
+        ExternalTool.require(TOOL != null, "rabbitmqadmin is not on the PATH (Debian's rabbitmq-server package has it)");
+        ok("declare", "exchange", "name=listed.x", "type=topic");
+        ok("declare", "queue", "name=listed.plain", "durable=false");
+        ok("declare", "queue", "name=listed.capped", "durable=false");
+        ok("declare", "policy", "name=listed-cap", "pattern=^listed\\.capped$", "definition={\"max-length\":5}",
+                "apply-to=queues");
+        ok("declare", "binding", "source=listed.x", "destination=listed.plain", "routing_key=a.#");
+        ok("declare", "vhost", "name=listed-vhost");
+        ok("declare", "user", "name=listed-user", "password=secret", "tags=");
+        ok("declare", "permission", "vhost=listed-vhost", "user=listed-user", "configure=.*", "write=.*", "read=.*");
+        ok("declare", "vhost_limit", "vhost=listed-vhost", "name=max-connections", "value=100");
+        ok("declare", "parameter", "component=federation-upstream", "name=dc2", "value={\"uri\":\"amqp://dc2\"}");
+        com.rabbitmq.client.Connection c = mgmt.broker().connect();
+        com.rabbitmq.client.Channel ch = c.createChannel();
+        ch.basicConsume("listed.plain", false, new com.rabbitmq.client.DefaultConsumer(ch));
+        // the queues' policy is applied on their own threads; the listing must show it before we compare
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(
+                () -> mgmt.get("/api/queues/%2F/listed.capped").json().path("policy").asText().equals("listed-cap"));
+        for (String type : LISTABLE) {
+            String out = ok("list", type);
+            assertTrue(!out.contains("Traceback"), "list " + type + " said: " + out);
+            if (!type.equals("operator_policies")) { // Warren has none; rabbitmqadmin says nothing, as for RabbitMQ
+                assertTrue(out.startsWith("+"), "list " + type + " printed no table: " + out);
+            }
+        }
+        String policies = ok("list", "queues", "name", "messages", "policy");
+        assertTrue(policies.matches("(?s).*\\| listed\\.plain +\\| 0 +\\| +\\|.*"), policies);
+        assertTrue(policies.matches("(?s).*\\| listed\\.capped +\\| 0 +\\| listed-cap +\\|.*"), policies);
+        assertTrue(ok("list", "vhost_limits").contains("{\"max-connections\": 100}"));
+        assertTrue(ok("list", "parameters").contains("federation-upstream"));
+        assertTrue(ok("list", "consumers").contains("listed.plain") || ok("-f", "tsv", "list", "consumers",
+                "queue.name").contains("listed.plain"));
+        c.close();
+    }
 }

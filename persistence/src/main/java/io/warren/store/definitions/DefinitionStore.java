@@ -79,9 +79,11 @@ public final class DefinitionStore implements AutoCloseable {
     /** Deletes the vhost and everything in it: permissions, exchanges, queues, bindings, policies. */
     public synchronized void deleteVhost(String name) {
         write("deletion of vhost " + name, () -> {
-            for (String table : new String[] {"permissions", "exchanges", "queues", "bindings", "policies"}) {
+            for (String table : new String[] {"permissions", "exchanges", "queues", "bindings", "policies",
+                    "topic_permissions", "parameters"}) {
                 update("DELETE FROM " + table + " WHERE vhost = ?", name);
             }
+            update("DELETE FROM vhost_metadata WHERE vhost = ?", name);
             update("DELETE FROM vhosts WHERE name = ?", name);
         });
     }
@@ -94,10 +96,12 @@ public final class DefinitionStore implements AutoCloseable {
                 String.join(",", u.tags())));
     }
 
-    /** Deletes the user and its permissions. */
+    /** Deletes the user, its permissions, topic permissions and limits. */
     public synchronized void deleteUser(String name) {
         write("deletion of user " + name, () -> {
             update("DELETE FROM permissions WHERE user_name = ?", name);
+            update("DELETE FROM topic_permissions WHERE user_name = ?", name);
+            update("DELETE FROM user_limits WHERE user_name = ?", name);
             update("DELETE FROM users WHERE name = ?", name);
         });
     }
@@ -169,6 +173,65 @@ public final class DefinitionStore implements AutoCloseable {
     public synchronized void deletePolicy(String vhost, String name) {
         write("deletion of policy " + name,
                 () -> update("DELETE FROM policies WHERE vhost = ? AND name = ?", vhost, name));
+    }
+
+    // ---- vhost metadata, topic permissions, limits and parameters ----
+
+    public synchronized void putVhostMetadata(VhostMetadataRow m) {
+        write("metadata of vhost " + m.vhost(), () -> update("MERGE INTO vhost_metadata (vhost, description, tags, "
+                + "default_queue_type) KEY (vhost) VALUES (?, ?, ?, ?)", m.vhost(), m.description(),
+                String.join(",", m.tags()), m.defaultQueueType()));
+    }
+
+    public synchronized void putTopicPermission(TopicPermissionRow p) {
+        write("topic permission of " + p.user() + " in " + p.vhost(), () -> update("MERGE INTO topic_permissions "
+                + "(user_name, vhost, exchange, write_pattern, read_pattern) KEY (user_name, vhost, exchange) "
+                + "VALUES (?, ?, ?, ?, ?)", p.user(), p.vhost(), p.exchange(), p.write(), p.read()));
+    }
+
+    /** Deletes the user's topic permission on one exchange of the vhost, or on all of them when exchange is null. */
+    public synchronized void deleteTopicPermission(String user, String vhost, String exchange) {
+        write("deletion of topic permission of " + user + " in " + vhost, () -> {
+            if (exchange == null) {
+                update("DELETE FROM topic_permissions WHERE user_name = ? AND vhost = ?", user, vhost);
+            } else {
+                update("DELETE FROM topic_permissions WHERE user_name = ? AND vhost = ? AND exchange = ?", user,
+                        vhost, exchange);
+            }
+        });
+    }
+
+    /** Stores the user's limits; an empty JSON object ("{}") deletes them. */
+    public synchronized void putUserLimits(UserLimitsRow l) {
+        write("limits of user " + l.user(), () -> {
+            if (l.limitsJson().equals("{}")) {
+                update("DELETE FROM user_limits WHERE user_name = ?", l.user());
+            } else {
+                update("MERGE INTO user_limits (user_name, limits) KEY (user_name) VALUES (?, ?)", l.user(),
+                        l.limitsJson());
+            }
+        });
+    }
+
+    public synchronized void putParameter(ParameterRow p) {
+        write("parameter " + p.component() + "/" + p.name(), () -> update("MERGE INTO parameters (vhost, component, "
+                + "name, parameter_value) KEY (vhost, component, name) VALUES (?, ?, ?, ?)", p.vhost(), p.component(),
+                p.name(), p.valueJson()));
+    }
+
+    public synchronized void deleteParameter(String vhost, String component, String name) {
+        write("deletion of parameter " + component + "/" + name, () -> update("DELETE FROM parameters WHERE "
+                + "vhost = ? AND component = ? AND name = ?", vhost, component, name));
+    }
+
+    public synchronized void putGlobalParameter(GlobalParameterRow p) {
+        write("global parameter " + p.name(), () -> update("MERGE INTO global_parameters (name, parameter_value) "
+                + "KEY (name) VALUES (?, ?)", p.name(), p.valueJson()));
+    }
+
+    public synchronized void deleteGlobalParameter(String name) {
+        write("deletion of global parameter " + name,
+                () -> update("DELETE FROM global_parameters WHERE name = ?", name));
     }
 
     // ---- plumbing ----

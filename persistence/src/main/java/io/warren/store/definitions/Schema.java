@@ -28,7 +28,19 @@ final class Schema {
                     + "PRIMARY KEY (vhost, source, destination, destination_type, routing_key, arguments))",
             "CREATE TABLE IF NOT EXISTS policies (vhost VARCHAR NOT NULL, name VARCHAR NOT NULL, "
                     + "pattern VARCHAR NOT NULL, apply_to VARCHAR NOT NULL, priority INT NOT NULL, "
-                    + "definition VARCHAR NOT NULL, PRIMARY KEY (vhost, name))"));
+                    + "definition VARCHAR NOT NULL, PRIMARY KEY (vhost, name))"),
+            // version 2: what RabbitMQ 3.12 exports besides the topology, so an import survives a restart
+            List.of(
+            "CREATE TABLE IF NOT EXISTS vhost_metadata (vhost VARCHAR PRIMARY KEY, description VARCHAR, "
+                    + "tags VARCHAR NOT NULL, default_queue_type VARCHAR)",
+            "CREATE TABLE IF NOT EXISTS topic_permissions (user_name VARCHAR NOT NULL, vhost VARCHAR NOT NULL, "
+                    + "exchange VARCHAR NOT NULL, write_pattern VARCHAR NOT NULL, read_pattern VARCHAR NOT NULL, "
+                    + "PRIMARY KEY (user_name, vhost, exchange))",
+            "CREATE TABLE IF NOT EXISTS user_limits (user_name VARCHAR PRIMARY KEY, limits VARCHAR NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS parameters (vhost VARCHAR NOT NULL, component VARCHAR NOT NULL, "
+                    + "name VARCHAR NOT NULL, parameter_value VARCHAR NOT NULL, PRIMARY KEY (vhost, component, name))",
+            "CREATE TABLE IF NOT EXISTS global_parameters (name VARCHAR PRIMARY KEY, "
+                    + "parameter_value VARCHAR NOT NULL)"));
 
     /** The version this code reads and writes. */
     static final int CURRENT = MIGRATIONS.size();

@@ -42,7 +42,20 @@ final class SnapshotReader {
                                 rs.getString(6))),
                 query("SELECT vhost, name, pattern, apply_to, priority, definition FROM policies ORDER BY vhost, name",
                         rs -> new PolicyRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getInt(5), rs.getString(6))));
+                                rs.getInt(5), rs.getString(6))),
+                query("SELECT vhost, description, tags, default_queue_type FROM vhost_metadata ORDER BY vhost",
+                        rs -> new VhostMetadataRow(rs.getString(1), rs.getString(2), tags(rs.getString(3)),
+                                rs.getString(4))),
+                query("SELECT user_name, vhost, exchange, write_pattern, read_pattern FROM topic_permissions "
+                                + "ORDER BY user_name, vhost, exchange",
+                        rs -> new TopicPermissionRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), rs.getString(5))),
+                query("SELECT user_name, limits FROM user_limits ORDER BY user_name",
+                        rs -> new UserLimitsRow(rs.getString(1), rs.getString(2))),
+                query("SELECT vhost, component, name, parameter_value FROM parameters ORDER BY vhost, component, name",
+                        rs -> new ParameterRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))),
+                query("SELECT name, parameter_value FROM global_parameters ORDER BY name",
+                        rs -> new GlobalParameterRow(rs.getString(1), rs.getString(2))));
     }
 
     private static List<String> tags(String joined) {

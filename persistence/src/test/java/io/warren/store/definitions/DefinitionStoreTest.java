@@ -178,4 +178,37 @@ class DefinitionStoreTest {
         DefinitionStoreException e = assertThrows(DefinitionStoreException.class, () -> DefinitionStore.open(dir));
         assertTrue(e.getMessage().contains("schema version 99"), e.getMessage());
     }
+
+    @Test
+    void limitsTopicPermissionsParametersAndVhostMetadataSurviveAReopenAndGoWithTheirOwner() {
+        try (DefinitionStore store = DefinitionStore.open(dir)) {
+            store.putVhost(new VhostRow("shop"));
+            store.putUser(new UserRow("app", "aGFzaA==", "rabbit_password_hashing_sha256", List.of()));
+            store.putVhostMetadata(new VhostMetadataRow("shop", "the shop", List.of("eu", "prod"), "classic"));
+            store.putTopicPermission(new TopicPermissionRow("app", "shop", "amq.topic", "^{username}\\.", ""));
+            store.putUserLimits(new UserLimitsRow("app", "{\"max-channels\":5}"));
+            store.putParameter(new ParameterRow("shop", "vhost-limits", "limits", "{\"max-queues\":3}"));
+            store.putGlobalParameter(new GlobalParameterRow("cluster_name", "\"eu\""));
+        }
+        try (DefinitionStore store = DefinitionStore.open(dir)) {
+            StoredDefinitions all = store.loadAll();
+            assertEquals(List.of(new VhostMetadataRow("shop", "the shop", List.of("eu", "prod"), "classic")),
+                    all.vhostMetadata());
+            assertEquals(List.of(new TopicPermissionRow("app", "shop", "amq.topic", "^{username}\\.", "")),
+                    all.topicPermissions());
+            assertEquals(List.of(new UserLimitsRow("app", "{\"max-channels\":5}")), all.userLimits());
+            assertEquals(List.of(new ParameterRow("shop", "vhost-limits", "limits", "{\"max-queues\":3}")),
+                    all.parameters());
+            assertEquals(List.of(new GlobalParameterRow("cluster_name", "\"eu\"")), all.globalParameters());
+            store.deleteUser("app");
+            store.deleteVhost("shop");
+            store.deleteGlobalParameter("cluster_name");
+            all = store.loadAll();
+            assertEquals(List.of(), all.topicPermissions());
+            assertEquals(List.of(), all.userLimits());
+            assertEquals(List.of(), all.parameters());
+            assertEquals(List.of(), all.vhostMetadata());
+            assertEquals(List.of(), all.globalParameters());
+        }
+    }
 }
