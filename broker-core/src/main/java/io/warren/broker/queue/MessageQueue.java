@@ -552,20 +552,18 @@ public final class MessageQueue implements Destination {
             expireHead(now);
         }
         int before = ready.size();
+        QueueConsumer c = null; // holds a reservation until a message goes to it
         while (!ready.isEmpty()) {
-            QueueConsumer c = consumers.next();
-            if (c == null) {
+            if (c == null && (c = consumers.next()) == null) {
                 break;
             }
             QueueEntry e = ready.poll();
             if (e == null) {
-                c.release(1, 1); // the backlog's disk part turned out unreadable
-                break;
+                break; // the backlog's disk part turned out unreadable
             }
             if (e.expiresAt() < now) {
-                c.release(1, 1);
                 died(new ArrayList<>(List.of(e)), DeathReason.EXPIRED);
-                continue;
+                continue; // the reservation serves the next message
             }
             ready.delivered(e, c.noAck());
             if (!c.noAck()) {
@@ -582,10 +580,14 @@ public final class MessageQueue implements Destination {
                 c.target().deliver(c, c.takeBatch());
                 dispatching.remove(c);
             }
+            c = null;
+        }
+        if (c != null) {
+            c.unreserve();
         }
         for (int i = 0; i < dispatching.size(); i++) {
-            QueueConsumer c = dispatching.get(i);
-            c.target().deliver(c, c.takeBatch());
+            QueueConsumer d = dispatching.get(i);
+            d.target().deliver(d, d.takeBatch());
         }
         if (ready.size() < before) {
             lastDeliveryNanos = System.nanoTime();
