@@ -606,6 +606,11 @@ public final class MessageQueue implements Destination {
         if (poison != null) {
             died(poison, DeathReason.DELIVERY_LIMIT);
         }
+        // as RabbitMQ: what comes back counts against the length limit at once; drop-head drops the oldest (often
+        // what just came back), reject-publish keeps it all and refuses publishes until there is room
+        if (s.overflow() == QueueSettings.Overflow.DROP_HEAD) {
+            dropOverLimit(s);
+        }
         if (expiry.active()) {
             expiry.expireHead(System.currentTimeMillis());
         }
