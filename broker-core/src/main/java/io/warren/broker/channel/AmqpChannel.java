@@ -58,7 +58,7 @@ public final class AmqpChannel {
     private final ConfirmTracker confirms = new ConfirmTracker();
     private final Publisher publisher;
     private final TopologyMethods topology;
-    private final Credit channelCredit = new Credit(0);
+    private final ChannelPrefetch prefetch;
     private final Access access;
     private final ChannelCounters counters;
     private final ArrayDeque<Frame> deferred = new ArrayDeque<>();
@@ -66,16 +66,16 @@ public final class AmqpChannel {
     private TransactionBuffer tx;
     private PublishBarrier commitBarrier;
     private PublishBarrier committing;
-    private int consumerPrefetch;
     private boolean suspended;
-    private boolean channelCreditReleased;
 
     public AmqpChannel(AmqpConnection connection, int number) {
         this.connection = connection;
         this.number = number;
         this.assembler = new PublishAssembler(connection.broker().config().maxMessageSize());
         Access access = new Access(connection.permission(), connection.user().name(), connection.vhost().name());
-        this.consumers = new ChannelConsumers(this, connection, unacked);
+        Credit window = new Credit(0);
+        this.consumers = new ChannelConsumers(this, connection, unacked, window);
+        this.prefetch = new ChannelPrefetch(window, consumers, unacked);
         this.publisher = new Publisher(this, connection, access, consumers, confirms);
         this.topology = new TopologyMethods(this, connection, access);
         this.access = access;
@@ -109,7 +109,7 @@ public final class AmqpChannel {
     }
 
     public int prefetchCount() {
-        return consumerPrefetch;
+        return prefetch.consumerPrefetch();
     }
 
     public boolean confirmMode() {
@@ -349,10 +349,7 @@ public final class AmqpChannel {
 
     /** End of a read batch: the confirms owed go out. */
     public void endOfBatch() {
-        if (channelCreditReleased) {
-            channelCreditReleased = false;
-            consumers.wakeStarved();
-        }
+        prefetch.endOfBatch();
         if (state == State.OPEN) {
             confirms.endOfBatch(this::send);
         }
@@ -397,7 +394,7 @@ public final class AmqpChannel {
         access.read("queue", q.name());
         DeliveryOrderArguments.checkConsume(c.arguments(), q.name(), q.vhost());
         QueueConsumer consumer = new QueueConsumer(tag, q, consumers, c.noAck(), c.exclusive(), c.arguments(),
-                consumerPrefetch, channelCredit);
+                prefetch.consumerPrefetch(), prefetch.window());
         consumers.add(consumer);
         boolean nowait = c.noWait();
         callQueue(q, queue -> {
@@ -468,14 +465,7 @@ public final class AmqpChannel {
     }
 
     private void qos(Basic.Qos q) {
-        if (q.prefetchSize() != 0) {
-            throw AmqpException.connection(NOT_IMPLEMENTED, "prefetch_size!=0 (%d)", q.prefetchSize());
-        }
-        if (q.global()) {
-            channelCredit.setLimit(q.prefetchCount());
-        } else {
-            consumerPrefetch = q.prefetchCount();
-        }
+        prefetch.qos(q);
         send(new Basic.QosOk());
         consumers.wakeStarved();
     }
@@ -517,16 +507,7 @@ public final class AmqpChannel {
             } else {
                 connection.rejectWith(d.queue(), d.entry());
             }
-            releaseCredit(d);
-        }
-    }
-
-    private void releaseCredit(UnackedDeliveries.Delivery d) {
-        QueueConsumer c = d.consumer();
-        if (c != null) {
-            c.release(c.creditIsReleasedOnAck() ? 1 : 0, 1);
-            // channel-wide credit freed here may be usable by a consumer of another queue
-            channelCreditReleased |= channelCredit.limit() > 0;
+            prefetch.settled(d);
         }
     }
 
@@ -537,7 +518,7 @@ public final class AmqpChannel {
         }
         // credit first: the queue delivers again as soon as it has the messages back, and finds it there
         for (UnackedDeliveries.Delivery d : deliveries) {
-            releaseCredit(d);
+            prefetch.settled(d);
         }
         connection.flushQueueWork();
         byQueue.forEach((q, entries) -> q.execute(() -> q.requeue(entries, true)));

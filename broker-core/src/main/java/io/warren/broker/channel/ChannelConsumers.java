@@ -3,6 +3,7 @@ package io.warren.broker.channel;
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.Credit;
 import io.warren.broker.queue.DeliveryTarget;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueConsumer;
@@ -21,14 +22,20 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
     private final AmqpChannel channel;
     private final AmqpConnection connection;
     private final UnackedDeliveries unacked;
+    private final Credit window;
     private final Map<String, QueueConsumer> byTag = new LinkedHashMap<>();
+    // the same consumers, walked by index when slots of the window are handed out (no iterator per ack)
+    private final List<QueueConsumer> inOrder = new ArrayList<>();
+    // counts the channel's delivery writes, to tell which consumer was served least recently
+    private long serveClock;
     private String replyToTag;
     private String replyToAddress;
 
-    ChannelConsumers(AmqpChannel channel, AmqpConnection connection, UnackedDeliveries unacked) {
+    ChannelConsumers(AmqpChannel channel, AmqpConnection connection, UnackedDeliveries unacked, Credit window) {
         this.channel = channel;
         this.connection = connection;
         this.unacked = unacked;
+        this.window = window;
     }
 
     boolean has(String tag) {
@@ -37,10 +44,15 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
 
     void add(QueueConsumer c) {
         byTag.put(c.tag(), c);
+        inOrder.add(c);
     }
 
     QueueConsumer remove(String tag) {
-        return byTag.remove(tag);
+        QueueConsumer c = byTag.remove(tag);
+        if (c != null) {
+            inOrder.remove(c);
+        }
+        return c;
     }
 
     Collection<QueueConsumer> all() {
@@ -131,11 +143,12 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
         }
         ChannelCounters counters = channel.counters();
         counters.add(noAck ? ChannelCounters.DELIVERED_NO_ACK : ChannelCounters.DELIVERED, entries.size());
+        c.channelShare().served(++serveClock);
         if (redelivered > 0) {
             counters.add(ChannelCounters.REDELIVERED, redelivered);
         }
         if (!c.creditIsReleasedOnAck()) {
-            c.release(entries.size(), 0);
+            c.release(entries.size());
             c.wakeIfStarved();
         }
         out.flush();
@@ -145,16 +158,65 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
     private void bounce(QueueConsumer c, List<QueueEntry> entries) {
         MessageQueue q = c.queue();
         boolean counted = !c.noAck();
-        c.release(entries.size(), counted ? entries.size() : 0);
+        c.release(entries.size());
         q.execute(() -> q.requeueUndelivered(entries, counted));
-        // the channel-wide credit just returned may be what another consumer of this channel waits for
-        wakeStarved();
+        if (counted) {
+            // the slots of the channel's window they took may be what another consumer of this channel waits for
+            share(entries.size());
+        }
+    }
+
+    /**
+     * Hands slots of the channel's window, freed and still counted, to the consumers waiting for one: each to the
+     * waiting consumer served least recently, so that the channel's queues take turns (RabbitMQ wakes them in random
+     * order, which is fair on average); slots nobody waits for go back to the window.
+     */
+    void share(int slots) {
+        int limit = window.limit();
+        if (limit <= 0) {
+            return; // nothing is counted without a window
+        }
+        // a window lowered below what is outstanding: these slots make no room, they only bring the count down
+        int over = Math.min(slots, window.outstanding() - limit);
+        if (over > 0) {
+            window.giveBack(over);
+            slots -= over;
+        }
+        while (slots > 0) {
+            QueueConsumer next = null;
+            for (int i = 0, n = inOrder.size(); i < n; i++) {
+                QueueConsumer c = inOrder.get(i);
+                if (c.channelShare().waiting()
+                        && (next == null || c.channelShare().lastServed() < next.channelShare().lastServed())) {
+                    next = c;
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            if (next.grantChannelSlot()) {
+                slots--;
+            }
+        }
+        if (slots > 0) {
+            window.giveBack(slots);
+            wakeStarved();
+        }
+    }
+
+    @Override
+    public void channelSlotsUnused(QueueConsumer consumer, int slots) {
+        if (connection.executor().inEventLoop()) {
+            share(slots);
+        } else {
+            connection.executor().execute(() -> share(slots));
+        }
     }
 
     @Override
     public void cancelledByServer(QueueConsumer consumer) {
         connection.executor().execute(() -> {
-            if (byTag.remove(consumer.tag(), consumer) && channel.isOpen()) {
+            if (byTag.remove(consumer.tag(), consumer) && inOrder.remove(consumer) && channel.isOpen()) {
                 connection.output().method(channel.number(), new Basic.Cancel(consumer.tag(), true));
                 connection.output().flush();
             }
@@ -172,8 +234,8 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
     }
 
     void wakeStarved() {
-        for (QueueConsumer c : byTag.values()) {
-            c.wakeIfStarved();
+        for (int i = 0, n = inOrder.size(); i < n; i++) {
+            inOrder.get(i).wakeIfStarved();
         }
     }
 
@@ -184,6 +246,7 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
             q.execute(() -> q.removeConsumer(c));
         }
         byTag.clear();
+        inOrder.clear();
         if (replyToTag != null) {
             stopReplies(replyToTag);
         }

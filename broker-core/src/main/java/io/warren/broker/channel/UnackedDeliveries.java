@@ -24,6 +24,11 @@ final class UnackedDeliveries {
         return ++lastTag;
     }
 
+    /** The last delivery tag handed out (0 before the first). */
+    long lastTag() {
+        return lastTag;
+    }
+
     void add(Delivery d) {
         deliveries.add(d);
     }

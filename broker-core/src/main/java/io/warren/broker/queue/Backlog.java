@@ -33,7 +33,7 @@ interface Backlog {
     /** The next message to deliver, left in place, or null. */
     QueueEntry peek();
 
-    /** Takes a message at the head (of any priority level) that expired before now, or returns null. */
+    /** Takes a message at the head (of any priority level) whose time came at or before now, or returns null. */
     QueueEntry pollExpired(long now);
 
     /** The earliest expiry time among the heads (of every priority level), or QueueEntry.NEVER. */

@@ -46,4 +46,15 @@ public final class Credit {
     public int outstanding() {
         return outstanding.get();
     }
+
+    /** True when one more unit would fit (always, without a limit); takes nothing. */
+    public boolean hasRoom() {
+        int max = limit;
+        return max <= 0 || outstanding.get() < max;
+    }
+
+    /** Starts counting afresh from this many outstanding units (a limit set on a window that had none). */
+    public void reset(int units) {
+        outstanding.set(units);
+    }
 }

@@ -14,6 +14,12 @@ public interface DeliveryTarget {
     /** False while the connection's socket buffer is full: the queue then holds messages back. */
     boolean isWritable();
 
+    /**
+     * Slots of the channel's prefetch window that the consumer was given or took and did not use: the channel hands
+     * them on. Any thread.
+     */
+    void channelSlotsUnused(QueueConsumer consumer, int slots);
+
     /** The connection's thread. */
     EventExecutor executor();
 }

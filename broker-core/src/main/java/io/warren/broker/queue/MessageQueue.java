@@ -48,10 +48,7 @@ public final class MessageQueue implements Destination {
 
     // owned by the loop thread
     private QueueSettings settings;
-    // some ready message may carry an expiry time
-    private boolean expiring;
-    private ScheduledFuture<?> expiryTimer;
-    private long expiryTimerAt;
+    private final QueueExpiry expiry;
     private ScheduledFuture<?> unusedTimer;
     private long lastUsedMillis = System.currentTimeMillis();
     private final Backlog ready;
@@ -110,8 +107,11 @@ public final class MessageQueue implements Destination {
         this.deadLetterer = new DeadLetterer(this, deadLetterRouting);
         this.settings = QueueSettings.from(arguments);
         this.rejectsPublishes = settings.rejectsPublishes();
-        // recovered messages may carry expiry times: look at the head once the queue runs
-        this.expiring = settings.messageTtl() >= 0 || ready.size() > 0;
+        this.expiry = new QueueExpiry(ready, loop, () -> this.settings, this::expired, () -> deleted || closed,
+                DEATH_CHUNK);
+        if (settings.messageTtl() >= 0 || ready.size() > 0) {
+            expiry.watch(); // recovered messages may carry expiry times: look at the head once the queue runs
+        }
         loop.execute(this::settingsChanged);
     }
 
@@ -302,7 +302,7 @@ public final class MessageQueue implements Destination {
             if (dedup != null && dedup.dropsDuplicate(work, i, m, nextSequence)) {
                 continue;
             }
-            ready.add(m, nextSequence++, expiresAt(m, s, now));
+            ready.add(m, nextSequence++, expiry.expiresAt(m, s, now));
             accepted++;
         }
         ready.endBatch(work);
@@ -310,9 +310,10 @@ public final class MessageQueue implements Destination {
         if (s.overflow() == QueueSettings.Overflow.DROP_HEAD) {
             dropOverLimit(s);
         }
-        drain(now);
-        if (expiring) {
-            expireHead(now); // sets the timer that expires the head when nobody consumes
+        // judged a millisecond back, so that even a TTL of 0 reaches a consumer waiting now, as in RabbitMQ
+        drain(now - 1);
+        if (expiry.active()) {
+            expiry.expireHead(now); // what no consumer took at once may be due already; the timer covers the rest
         }
         updateCounts();
     }
@@ -325,20 +326,6 @@ public final class MessageQueue implements Destination {
         } else {
             m.release();
         }
-    }
-
-    private long expiresAt(Message m, QueueSettings s, long now) {
-        long at = s.messageTtl() >= 0 ? now + s.messageTtl() : QueueEntry.NEVER;
-        if (m.hasProperty(Message.EXPIRATION_FLAG)) {
-            long ttl = Expiration.parse(m.properties().expiration());
-            if (ttl >= 0) {
-                at = Math.min(at, now + ttl);
-            }
-        }
-        if (at != QueueEntry.NEVER && !expiring) {
-            expiring = true;
-        }
-        return at;
     }
 
     // x-overflow drop-head: the oldest messages make room
@@ -411,54 +398,10 @@ public final class MessageQueue implements Destination {
         updateCounts();
     }
 
-    // ---- expiry ----
-
-    /** Messages at the head whose time is up leave the queue; the timer is set for the next one. */
-    private void expireHead(long now) {
-        List<QueueEntry> expired = null;
-        QueueEntry e;
-        while ((e = ready.pollExpired(now)) != null) {
-            if (expired == null) {
-                expired = new ArrayList<>();
-            }
-            expired.add(e);
-            if (expired.size() == DEATH_CHUNK) {
-                // a long backlog expiring at once (after a restart, say) goes in bounded steps
-                loop.execute(() -> {
-                    if (!deleted && !closed) {
-                        expireHead(now);
-                    }
-                });
-                break;
-            }
-        }
-        if (expired != null) {
-            died(expired, DeathReason.EXPIRED);
-            updateCounts();
-        }
-        long next = ready.nextExpiry();
-        if (next == QueueEntry.NEVER) {
-            expiring = settings.messageTtl() >= 0 || !ready.isEmpty();
-        } else {
-            scheduleExpiry(next);
-        }
-    }
-
-    private void scheduleExpiry(long at) {
-        if (expiryTimer != null) {
-            if (expiryTimerAt <= at) {
-                return;
-            }
-            expiryTimer.cancel(false);
-        }
-        expiryTimerAt = at;
-        // a message expires once its time has passed: look 1 ms after it
-        expiryTimer = loop.schedule(() -> {
-            expiryTimer = null;
-            if (!deleted && !closed) {
-                expireHead(System.currentTimeMillis());
-            }
-        }, Math.max(0, at + 1 - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    // messages whose time has come, from the head (QueueExpiry)
+    private void expired(List<QueueEntry> entries) {
+        died(entries, DeathReason.EXPIRED);
+        updateCounts();
     }
 
     // ---- x-expires: a queue nobody uses goes away ----
@@ -519,7 +462,9 @@ public final class MessageQueue implements Destination {
             this.effectiveArguments = effectiveArguments;
             this.settings = s;
             this.rejectsPublishes = s.rejectsPublishes();
-            this.expiring |= s.messageTtl() >= 0;
+            if (s.messageTtl() >= 0) {
+                expiry.watch();
+            }
             settingsChanged();
         });
     }
@@ -532,40 +477,38 @@ public final class MessageQueue implements Destination {
         if (settings.overflow() == QueueSettings.Overflow.DROP_HEAD) {
             dropOverLimit(settings);
         }
-        if (expiring) {
-            expireHead(System.currentTimeMillis());
+        if (expiry.active()) {
+            expiry.expireHead(System.currentTimeMillis());
         }
         updateCounts();
     }
 
     /** Pushes ready messages to consumers with credit, as {@link ConsumerSelection} picks them, a batch each. */
     public void drain() {
-        drain(expiring ? System.currentTimeMillis() : 0);
+        drain(expiry.active() ? System.currentTimeMillis() : 0);
     }
 
-    // now: the time expiry is judged by (messages published in this very task are not yet expired)
+    // now: the time expiry is judged by (0 when nothing expires)
     private void drain(long now) {
         if (deleted || consumers.isEmpty() || ready.isEmpty()) {
             return;
         }
-        if (expiring) {
-            expireHead(now);
+        if (expiry.active()) {
+            expiry.expireHead(now);
         }
         int before = ready.size();
+        QueueConsumer c = null; // holds a reservation until a message goes to it
         while (!ready.isEmpty()) {
-            QueueConsumer c = consumers.next();
-            if (c == null) {
+            if (c == null && (c = consumers.next()) == null) {
                 break;
             }
             QueueEntry e = ready.poll();
             if (e == null) {
-                c.release(1, 1); // the backlog's disk part turned out unreadable
-                break;
+                break; // the backlog's disk part turned out unreadable
             }
-            if (e.expiresAt() < now) {
-                c.release(1, 1);
+            if (e.expiredAt(now)) {
                 died(new ArrayList<>(List.of(e)), DeathReason.EXPIRED);
-                continue;
+                continue; // the reservation serves the next message
             }
             ready.delivered(e, c.noAck());
             if (!c.noAck()) {
@@ -582,10 +525,14 @@ public final class MessageQueue implements Destination {
                 c.target().deliver(c, c.takeBatch());
                 dispatching.remove(c);
             }
+            c = null;
+        }
+        if (c != null) {
+            c.unreserve();
         }
         for (int i = 0; i < dispatching.size(); i++) {
-            QueueConsumer c = dispatching.get(i);
-            c.target().deliver(c, c.takeBatch());
+            QueueConsumer d = dispatching.get(i);
+            d.target().deliver(d, d.takeBatch());
         }
         if (ready.size() < before) {
             lastDeliveryNanos = System.nanoTime();
@@ -632,9 +579,13 @@ public final class MessageQueue implements Destination {
         if (redelivered) {
             counters.add(QueueCounters.REDELIVERED, entries.size());
         }
-        long limit = settings.deliveryLimit();
+        QueueSettings s = settings;
+        long limit = s.deliveryLimit();
         List<QueueEntry> poison = null;
         for (QueueEntry e : entries) {
+            if (e.expiresAt() != QueueEntry.NEVER) {
+                expiry.watch(); // it keeps its original expiry time, and the timer must be set for it
+            }
             if (redelivered) {
                 e.markRedelivered();
                 e.returned();
@@ -655,6 +606,14 @@ public final class MessageQueue implements Destination {
         if (poison != null) {
             died(poison, DeathReason.DELIVERY_LIMIT);
         }
+        // as RabbitMQ: what comes back counts against the length limit at once; drop-head drops the oldest (often
+        // what just came back), reject-publish keeps it all and refuses publishes until there is room
+        if (s.overflow() == QueueSettings.Overflow.DROP_HEAD) {
+            dropOverLimit(s);
+        }
+        if (expiry.active()) {
+            expiry.expireHead(System.currentTimeMillis());
+        }
         drain();
         updateCounts();
     }
@@ -662,8 +621,8 @@ public final class MessageQueue implements Destination {
     /** The next ready message for basic.get, or null. */
     public QueueEntry poll(boolean noAck) {
         touch();
-        if (expiring) {
-            expireHead(System.currentTimeMillis());
+        if (expiry.active()) {
+            expiry.expireHead(System.currentTimeMillis());
         }
         QueueEntry e = ready.poll();
         if (e != null) {
@@ -766,10 +725,7 @@ public final class MessageQueue implements Destination {
     }
 
     private void cancelTimers() {
-        if (expiryTimer != null) {
-            expiryTimer.cancel(false);
-            expiryTimer = null;
-        }
+        expiry.cancel();
         if (unusedTimer != null) {
             unusedTimer.cancel(false);
             unusedTimer = null;

@@ -269,7 +269,7 @@ final class QueueBacklog implements Backlog {
     @Override
     public QueueEntry pollExpired(long now) {
         QueueEntry e = peek();
-        return e != null && e.expiresAt() < now ? poll() : null;
+        return e != null && e.expiredAt(now) ? poll() : null;
     }
 
     @Override

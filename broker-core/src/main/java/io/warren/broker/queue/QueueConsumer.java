@@ -17,11 +17,13 @@ public final class QueueConsumer {
     private final boolean exclusive;
     private final Map<String, Object> arguments;
     private final Credit credit;
-    private final Credit channelCredit;
+    private final ChannelShare channelShare;
     private final AtomicBoolean starved = new AtomicBoolean();
     private final boolean creditOnAck;
     private final int priority;
     private boolean active;
+    // queue thread: the reservation just made took a slot of the channel's window
+    private boolean reservedChannelSlot;
     // set by the channel when it lets go, before its unacked messages go back: the queue then skips this consumer
     private volatile boolean cancelled;
     // single active consumer: set by the queue, read by the management API on other threads
@@ -29,7 +31,7 @@ public final class QueueConsumer {
     private List<QueueEntry> batch;
 
     public QueueConsumer(String tag, MessageQueue queue, DeliveryTarget target, boolean noAck, boolean exclusive,
-                         Map<String, Object> arguments, int prefetch, Credit channelCredit) {
+                         Map<String, Object> arguments, int prefetch, Credit channelWindow) {
         this.tag = tag;
         this.queue = queue;
         this.target = target;
@@ -40,7 +42,8 @@ public final class QueueConsumer {
         // no-ack and unlimited consumers are bounded by what is in flight to the socket instead
         this.creditOnAck = !noAck && prefetch > 0;
         this.credit = new Credit(creditOnAck ? prefetch : UNLIMITED_IN_FLIGHT);
-        this.channelCredit = noAck ? null : channelCredit;
+        // no-ack consumers too: RabbitMQ holds them back while the channel's window is full
+        this.channelShare = new ChannelShare(channelWindow, noAck);
     }
 
     public String tag() {
@@ -130,24 +133,62 @@ public final class QueueConsumer {
         if (!credit.tryTake()) {
             return false;
         }
-        if (channelCredit != null && channelCredit.limit() > 0 && !channelCredit.tryTake()) {
+        boolean limited = channelShare.limited();
+        if (limited && !channelShare.take()) {
             credit.giveBack(1);
             return false;
         }
+        reservedChannelSlot = limited && !noAck;
         return true;
     }
 
     /**
-     * Returns credit for settled (or written) messages. Does not wake the queue: a settlement reaches the queue
-     * in its batch task, which delivers again; other callers wake it themselves with {@link #wakeIfStarved}.
-     * Called on the consumer's connection thread.
+     * Queue thread: the reservation {@link ConsumerSelection#next} made goes unused (the message it was for expired or
+     * could not be read, and no other was there): the consumer's credit comes back, a slot of the channel's window
+     * goes back to the channel to hand on.
      */
-    public void release(int perConsumer, int perChannel) {
-        if (perConsumer > 0) {
-            credit.giveBack(perConsumer);
+    void unreserve() {
+        credit.giveBack(1);
+        if (reservedChannelSlot) {
+            reservedChannelSlot = false;
+            target.channelSlotsUnused(this, 1);
         }
-        if (perChannel > 0 && channelCredit != null && channelCredit.limit() > 0) {
-            channelCredit.giveBack(perChannel);
+    }
+
+    /**
+     * Returns the consumer's own credit for settled (or written) messages; the channel's window is the channel's
+     * business. Does not wake the queue: a settlement reaches the queue in its batch task, which delivers again;
+     * other callers wake it themselves with {@link #wakeIfStarved}. Called on the consumer's connection thread.
+     */
+    public void release(int n) {
+        if (n > 0) {
+            credit.giveBack(n);
+        }
+    }
+
+    /** The consumer's part in its channel's prefetch window. */
+    public ChannelShare channelShare() {
+        return channelShare;
+    }
+
+    /**
+     * Channel thread: gives the consumer, which waits for the channel's window, one slot of it and its turn to
+     * deliver; false when it no longer waits.
+     */
+    public boolean grantChannelSlot() {
+        if (!channelShare.grant()) {
+            return false;
+        }
+        queue.execute(this::takeTurn);
+        return true;
+    }
+
+    // queue thread: delivers what the granted slot allows; a slot left unused goes back to be handed on
+    private void takeTurn() {
+        queue.drain();
+        int unused = channelShare.takeUnused();
+        if (unused > 0) {
+            target.channelSlotsUnused(this, unused);
         }
     }
 
@@ -156,10 +197,6 @@ public final class QueueConsumer {
         if (starved.get() && starved.compareAndSet(true, false)) {
             queue.execute(queue::drain);
         }
-    }
-
-    boolean usesChannelCredit() {
-        return channelCredit != null && channelCredit.limit() > 0;
     }
 
     List<QueueEntry> batch() {

@@ -33,6 +33,11 @@ public final class QueueEntry {
         return expiresAt;
     }
 
+    /** True when the message's time has come by now: a TTL of 0 is over as soon as the clock is read again. */
+    boolean expiredAt(long now) {
+        return expiresAt <= now;
+    }
+
     /** How often a consumer gave the message back (the delivery count RabbitMQ's quorum queues keep). */
     int returns() {
         return returns;

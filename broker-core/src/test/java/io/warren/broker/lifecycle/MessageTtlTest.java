@@ -97,6 +97,90 @@ class MessageTtlTest {
         assertNull(ch.basicGet(q, true));
     }
 
+    private static Map<String, Object> deadLetteringTo(String dlq, Map<String, Object> more) {
+        Map<String, Object> args = new java.util.HashMap<>(more);
+        args.put("x-dead-letter-exchange", "");
+        args.put("x-dead-letter-routing-key", dlq);
+        return args;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String deathReason(GetResponse dead) {
+        return ((List<Map<String, Object>>) dead.getProps().getHeaders().get("x-death")).get(0).get("reason")
+                .toString();
+    }
+
+    private void aZeroTtlMessageNobodyTookIsGoneForTheNextGet(Map<String, Object> queueArgs,
+                                                             AMQP.BasicProperties props) throws Exception {
+        Channel ch = broker.channel();
+        String dlq = ch.queueDeclare().getQueue();
+        String q = ch.queueDeclare(unique("ttl0"), false, false, false, deadLetteringTo(dlq, queueArgs)).getQueue();
+        // basic.get waits for the publish before it on the channel; many rounds, so a get in the same millisecond
+        // as its publish is certain to happen
+        for (int i = 0; i < 50; i++) {
+            ch.basicPublish("", q, props, utf8("gone " + i));
+            assertNull(ch.basicGet(q, true), "round " + i + ": a TTL 0 message outlived its publish");
+        }
+        java.util.Set<String> dead = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            GetResponse r = await().atMost(Duration.ofSeconds(20)).until(() -> ch.basicGet(dlq, true),
+                    g -> g != null);
+            assertEquals("expired", deathReason(r));
+            dead.add(text(r));
+        }
+        assertEquals(50, dead.size(), "every message was dead-lettered once: " + dead);
+    }
+
+    @Test
+    void aMessageWithQueueTtlZeroThatNoConsumerTookIsGoneForTheNextGet() throws Exception {
+        aZeroTtlMessageNobodyTookIsGoneForTheNextGet(Map.of("x-message-ttl", 0), null);
+    }
+
+    @Test
+    void aMessageWithExpirationZeroThatNoConsumerTookIsGoneForTheNextGet() throws Exception {
+        aZeroTtlMessageNobodyTookIsGoneForTheNextGet(Map.of(), expiring("0"));
+    }
+
+    @Test
+    void aRequeuedMessageExpiresAtItsOriginalTimeWithoutAnyoneLooking() throws Exception {
+        Channel ch = broker.channel();
+        String dlq = ch.queueDeclare().getQueue();
+        String q = ch.queueDeclare(unique("ttl"), false, false, false,
+                deadLetteringTo(dlq, Map.of("x-message-ttl", 5_000))).getQueue();
+        ch.basicQos(1);
+        io.warren.broker.Deliveries d = new io.warren.broker.Deliveries(ch);
+        String tag = ch.basicConsume(q, false, d);
+        ch.basicPublish("", q, null, utf8("comes back"));
+        io.warren.broker.Deliveries.Delivery got = d.next();
+        // a shorter-lived message behind it takes the queue's timer and expires while "comes back" is out
+        ch.basicPublish("", q, expiring("300"), utf8("short"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> ch.messageCount(q) == 0);
+        ch.basicCancel(tag); // the delivery stays unacked on the channel; nobody consumes any more
+        ch.basicNack(got.tag(), false, true);
+        assertEquals(1, ch.messageCount(q), "requeued, seconds before it expires");
+        // only the queue's own timer can expire it now: nobody consumes, nobody gets
+        await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofMillis(100))
+                .until(() -> ch.messageCount(q) == 0);
+        List<String> dead = new java.util.ArrayList<>();
+        while (dead.size() < 2) {
+            GetResponse r = await().atMost(Duration.ofSeconds(20)).until(() -> ch.basicGet(dlq, true), g -> g != null);
+            assertEquals("expired", deathReason(r));
+            dead.add(text(r));
+        }
+        assertEquals(List.of("short", "comes back"), dead);
+    }
+
+    @Test
+    void aMessageRequeuedAfterItsTimeIsGoneAtOnce() throws Exception {
+        Channel ch = broker.channel();
+        String q = ch.queueDeclare(unique("ttl"), false, false, false, Map.of("x-message-ttl", 1_000)).getQueue();
+        ch.basicPublish("", q, null, utf8("late"));
+        GetResponse got = await().atMost(Duration.ofSeconds(20)).until(() -> ch.basicGet(q, false), r -> r != null);
+        Thread.sleep(1_500); // its time passes while it is out
+        ch.basicNack(got.getEnvelope().getDeliveryTag(), false, true);
+        assertEquals(0, ch.messageCount(q), "an expired message came back to the queue");
+    }
+
     @Test
     void anExpiredMessageIsNotDeliveredToALateConsumer() throws Exception {
         Channel ch = broker.channel();
