@@ -33,13 +33,14 @@ class MessageTtlTest {
     @Test
     void aQueueTtlExpiresMessagesOnTimeEvenWithoutConsumers() throws Exception {
         Channel ch = broker.channel();
-        String q = ch.queueDeclare(unique("ttl"), false, false, false, Map.of("x-message-ttl", 1_000)).getQueue();
+        // 3 s: long enough that a busy machine cannot expire any of them before the count below
+        String q = ch.queueDeclare(unique("ttl"), false, false, false, Map.of("x-message-ttl", 3_000)).getQueue();
         for (int i = 0; i < 100; i++) {
             ch.basicPublish("", q, null, utf8("m" + i));
         }
         assertEquals(100, ch.messageCount(q), "nothing expires early");
         // nobody consumes or polls: only the queue's own timer can empty it
-        await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofMillis(50)).until(() -> ch.messageCount(q) == 0);
+        await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofMillis(50)).until(() -> ch.messageCount(q) == 0);
     }
 
     @Test
@@ -48,7 +49,7 @@ class MessageTtlTest {
         String q = ch.queueDeclare().getQueue();
         ch.basicPublish("", q, expiring("100"), utf8("short-lived"));
         ch.basicPublish("", q, null, utf8("kept"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> ch.messageCount(q) == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ch.messageCount(q) == 1);
         assertEquals("kept", text(ch.basicGet(q, true)));
     }
 
@@ -57,7 +58,7 @@ class MessageTtlTest {
         Channel ch = broker.channel();
         String q = ch.queueDeclare(unique("ttl"), false, false, false, Map.of("x-message-ttl", 60_000)).getQueue();
         ch.basicPublish("", q, expiring("50"), utf8("short"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> ch.messageCount(q) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ch.messageCount(q) == 0);
     }
 
     @Test
@@ -67,7 +68,7 @@ class MessageTtlTest {
         String q = ch.queueDeclare(unique("ttl"), false, false, false,
                 Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", dlq)).getQueue();
         ch.basicPublish("", q, expiring("30"), utf8("late"));
-        GetResponse dead = await().atMost(Duration.ofSeconds(5)).until(() -> ch.basicGet(dlq, true), r -> r != null);
+        GetResponse dead = await().atMost(Duration.ofSeconds(30)).until(() -> ch.basicGet(dlq, true), r -> r != null);
         assertEquals("late", text(dead));
         assertNull(dead.getProps().getExpiration(), "the expiration is removed so it does not expire again");
         @SuppressWarnings("unchecked")
@@ -84,7 +85,7 @@ class MessageTtlTest {
         DeliverCallback onDeliver = (tag, d) -> got.add(text(d.getBody()));
         ch.basicConsume(q, true, onDeliver, tag -> { });
         ch.basicPublish("", q, null, utf8("now or never"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> got.size() == 1);
         assertEquals(List.of("now or never"), got);
     }
 
@@ -93,7 +94,7 @@ class MessageTtlTest {
         Channel ch = broker.channel();
         String q = ch.queueDeclare(unique("ttl0"), false, false, false, Map.of("x-message-ttl", 0)).getQueue();
         ch.basicPublish("", q, null, utf8("never seen"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> ch.messageCount(q) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ch.messageCount(q) == 0);
         assertNull(ch.basicGet(q, true));
     }
 
@@ -173,10 +174,11 @@ class MessageTtlTest {
     @Test
     void aMessageRequeuedAfterItsTimeIsGoneAtOnce() throws Exception {
         Channel ch = broker.channel();
-        String q = ch.queueDeclare(unique("ttl"), false, false, false, Map.of("x-message-ttl", 1_000)).getQueue();
+        // 3 s: the get below must find it in time even on a busy machine
+        String q = ch.queueDeclare(unique("ttl"), false, false, false, Map.of("x-message-ttl", 3_000)).getQueue();
         ch.basicPublish("", q, null, utf8("late"));
         GetResponse got = await().atMost(Duration.ofSeconds(20)).until(() -> ch.basicGet(q, false), r -> r != null);
-        Thread.sleep(1_500); // its time passes while it is out
+        Thread.sleep(3_500); // its time passes while it is out
         ch.basicNack(got.getEnvelope().getDeliveryTag(), false, true);
         assertEquals(0, ch.messageCount(q), "an expired message came back to the queue");
     }
@@ -187,10 +189,11 @@ class MessageTtlTest {
         String q = ch.queueDeclare().getQueue();
         ch.basicPublish("", q, expiring("20"), utf8("stale"));
         ch.basicPublish("", q, null, utf8("fresh"));
-        Thread.sleep(100);
+        // wait for the expiry itself rather than for a guess at how long it takes
+        await().atMost(Duration.ofSeconds(30)).until(() -> ch.messageCount(q) == 1);
         List<String> got = new CopyOnWriteArrayList<>();
         ch.basicConsume(q, true, (tag, d) -> got.add(text(d.getBody())), tag -> { });
-        await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> got.size() == 1);
         Thread.sleep(100);
         assertEquals(List.of("fresh"), got);
     }
@@ -220,28 +223,30 @@ class MessageTtlTest {
         Channel ch = broker.channel();
         String q = ch.queueDeclare(unique("exp"), false, false, false, Map.of("x-expires", 300)).getQueue();
         ch.basicPublish("", q, null, utf8("left behind"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().vhost("/").queue(q) == null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> broker.broker().vhost("/").queue(q) == null);
     }
 
     @Test
     void aQueueWithAConsumerDoesNotExpire() throws Exception {
         Channel ch = broker.channel();
-        String q = ch.queueDeclare(unique("exp"), false, false, false, Map.of("x-expires", 200)).getQueue();
+        // the consume must come before the queue expires: 2 s leaves a busy machine plenty of time
+        String q = ch.queueDeclare(unique("exp"), false, false, false, Map.of("x-expires", 2_000)).getQueue();
         String tag = ch.basicConsume(q, true, (t, d) -> { }, t -> { });
-        Thread.sleep(600);
+        Thread.sleep(3_000);
         assertEquals(0, ch.messageCount(q), "still there: passive declare works");
         ch.basicCancel(tag);
-        await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().vhost("/").queue(q) == null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> broker.broker().vhost("/").queue(q) == null);
     }
 
     @Test
     void redeclaringAQueueCountsAsUse() throws Exception {
         Channel ch = broker.channel();
         String q = unique("exp");
-        ch.queueDeclare(q, false, false, false, Map.of("x-expires", 1_000));
-        for (int i = 0; i < 8; i++) {
+        // redeclared every 250 ms for 4 s against a 3 s expiry: only the redeclares keep it alive
+        ch.queueDeclare(q, false, false, false, Map.of("x-expires", 3_000));
+        for (int i = 0; i < 16; i++) {
             Thread.sleep(250);
-            ch.queueDeclare(q, false, false, false, Map.of("x-expires", 1_000));
+            ch.queueDeclare(q, false, false, false, Map.of("x-expires", 3_000));
         }
         assertTrue(broker.broker().vhost("/").queue(q) != null, "kept alive by the redeclares");
     }
@@ -253,7 +258,7 @@ class MessageTtlTest {
         ch.basicPublish("", q, new AMQP.BasicProperties.Builder().priority(5).build(), utf8("urgent, kept"));
         ch.basicPublish("", q, new AMQP.BasicProperties.Builder().priority(0).expiration("50").build(),
                 utf8("low, short-lived"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> ch.messageCount(q) == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ch.messageCount(q) == 1);
         assertEquals("urgent, kept", text(ch.basicGet(q, true)));
     }
 }
