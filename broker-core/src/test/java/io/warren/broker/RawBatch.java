@@ -11,6 +11,15 @@ import java.nio.charset.StandardCharsets;
 public final class RawBatch {
     private final ByteBuf buf = Unpooled.buffer();
 
+    /** The frames a writer puts into one buffer, as one array: what a client's threads write back to back. */
+    public static byte[] frames(java.util.function.Consumer<ByteBuf> writer) {
+        ByteBuf buf = Unpooled.buffer();
+        writer.accept(buf);
+        byte[] b = new byte[buf.readableBytes()];
+        buf.readBytes(b);
+        return b;
+    }
+
     public RawBatch method(int channel, Method m) {
         FrameWriter.writeMethod(buf, channel, m);
         return this;

@@ -10,7 +10,6 @@ import io.warren.broker.params.RuntimeParameters;
 import io.warren.broker.params.VhostMetadata;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -67,7 +66,7 @@ final class DefinitionSettings {
         if (queueType != null && !queueType.equals("classic")) {
             keptOnly.add("default_queue_type '" + queueType + "' of vhost '" + name + "' (its queues are classic)");
         }
-        broker.parameters().setMetadata(name, new VhostMetadata(description.asText(""), tags(tags), queueType));
+        broker.parameters().setMetadata(name, new VhostMetadata(description.asText(""), List.copyOf(DefinitionsLoader.tags(tags)), queueType));
     }
 
     void userLimits(JsonNode u, String name) {
@@ -151,20 +150,6 @@ final class DefinitionSettings {
 
     private static JsonNode first(JsonNode a, JsonNode b) {
         return a.isMissingNode() || a.isNull() ? b : a;
-    }
-
-    private static List<String> tags(JsonNode tags) {
-        Set<String> out = new LinkedHashSet<>();
-        if (tags.isArray()) {
-            tags.forEach(t -> out.add(t.asText()));
-        } else if (tags.isTextual()) {
-            for (String t : tags.asText().split(",")) {
-                if (!t.isBlank()) {
-                    out.add(t.trim());
-                }
-            }
-        }
-        return List.copyOf(out);
     }
 
     private static String text(JsonNode n, String field, String what) {

@@ -183,7 +183,8 @@ public final class DefinitionsLoader {
         return new User(name, hash, tags(u.path("tags")));
     }
 
-    private static Set<String> tags(JsonNode tags) {
+    /** Tags as RabbitMQ exports write them: an array, or one comma-separated string. */
+    static Set<String> tags(JsonNode tags) {
         Set<String> out = new LinkedHashSet<>();
         if (tags.isArray()) {
             tags.forEach(t -> out.add(t.asText()));

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ResourceLeakDetector;
-import io.netty.util.ResourceLeakDetectorFactory;
 import io.warren.broker.RawAmqpClient;
+import io.warren.broker.LeakReports;
+import io.warren.broker.RawBatch;
 import io.warren.broker.RunningBroker;
 import io.warren.codec.BasicProperties;
 import io.warren.codec.frame.FrameWriter;
@@ -17,8 +17,6 @@ import io.warren.codec.methods.Channel;
 import io.warren.codec.methods.Queue;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,40 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * so this class runs in a JVM of its own (broker-core's leak-tests execution).
  */
 class ClosedChannelFrameLeakTest {
-    static final List<String> LEAKS = new CopyOnWriteArrayList<>();
-
-    static {
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-        ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
-            @Override
-            @SuppressWarnings("deprecation")
-            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                                                                       long maxActive) {
-                return new ResourceLeakDetector<T>(resource, samplingInterval, maxActive) {
-                    @Override
-                    protected void reportTracedLeak(String resourceType, String records) {
-                        LEAKS.add(resourceType + records);
-                    }
-
-                    @Override
-                    protected void reportUntracedLeak(String resourceType) {
-                        LEAKS.add(resourceType);
-                    }
-                };
-            }
-        });
-    }
+    static final List<String> LEAKS = LeakReports.install();
 
     @RegisterExtension
     static final RunningBroker broker = RunningBroker.perClass();
-
-    private static byte[] frames(Consumer<ByteBuf> writer) {
-        ByteBuf buf = Unpooled.buffer();
-        writer.accept(buf);
-        byte[] b = new byte[buf.readableBytes()];
-        buf.readBytes(b);
-        return b;
-    }
 
     private static void bodies(ByteBuf wire, int count) {
         for (int i = 0; i < count; i++) {
@@ -100,7 +68,7 @@ class ClosedChannelFrameLeakTest {
             try (RawAmqpClient raw = withChannelOne()) {
                 raw.sendMethod(1, new Queue.Declare("no-such-queue", true, false, false, false, false, Map.of()));
                 assertEquals(404, raw.expect(Channel.Close.class).replyCode());
-                raw.send(frames(wire -> {
+                raw.send(RawBatch.frames(wire -> {
                     FrameWriter.writeMethod(wire, 1, new Basic.Publish("", "nowhere", false, false));
                     FrameWriter.writeContentHeader(wire, 1, 3000, BasicProperties.EMPTY);
                     bodies(wire, 3);
@@ -117,13 +85,13 @@ class ClosedChannelFrameLeakTest {
         long tooLarge = broker.broker().config().maxMessageSize() + 1;
         for (int round = 0; round < 20; round++) {
             try (RawAmqpClient raw = withChannelOne()) {
-                raw.send(frames(wire -> {
+                raw.send(RawBatch.frames(wire -> {
                     FrameWriter.writeMethod(wire, 1, new Basic.Publish("", "nowhere", false, false));
                     FrameWriter.writeContentHeader(wire, 1, tooLarge, BasicProperties.EMPTY);
                     bodies(wire, 3);
                 }));
                 assertEquals(406, raw.expect(Channel.Close.class).replyCode());
-                raw.send(frames(wire -> {
+                raw.send(RawBatch.frames(wire -> {
                     bodies(wire, 2);
                     FrameWriter.writeMethod(wire, 1, new Channel.CloseOk());
                 }));
@@ -137,7 +105,7 @@ class ClosedChannelFrameLeakTest {
     void contentSentAfterTheClientsOwnChannelCloseIsReleased() throws Exception {
         for (int round = 0; round < 20; round++) {
             try (RawAmqpClient raw = withChannelOne()) {
-                raw.send(frames(wire -> {
+                raw.send(RawBatch.frames(wire -> {
                     FrameWriter.writeMethod(wire, 1, new Channel.Close(200, "bye", 0, 0));
                     FrameWriter.writeMethod(wire, 1, new Basic.Publish("", "nowhere", false, false));
                     FrameWriter.writeContentHeader(wire, 1, 3000, BasicProperties.EMPTY);

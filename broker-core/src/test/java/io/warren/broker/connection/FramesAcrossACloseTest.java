@@ -10,6 +10,7 @@ import com.rabbitmq.client.GetResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.warren.broker.RawAmqpClient;
+import io.warren.broker.RawBatch;
 import io.warren.broker.RunningBroker;
 import io.warren.codec.BasicProperties;
 import io.warren.codec.frame.FrameWriter;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,15 +30,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FramesAcrossACloseTest {
     @RegisterExtension
     static final RunningBroker broker = RunningBroker.perClass();
-
-    /** Several frames in one write, as a client's threads put them on the socket back to back. */
-    private static byte[] frames(Consumer<ByteBuf> writer) {
-        ByteBuf buf = Unpooled.buffer();
-        writer.accept(buf);
-        byte[] b = new byte[buf.readableBytes()];
-        buf.readBytes(b);
-        return b;
-    }
 
     /** A publish of "hello" to the default exchange, method, header and body. */
     private static void publish(ByteBuf wire, int channel) {
@@ -57,7 +48,7 @@ class FramesAcrossACloseTest {
     @Test
     void framesTheClientSendsAfterItsChannelCloseAreIgnoredUntilTheNumberIsOpenedAgain() throws Exception {
         try (RawAmqpClient raw = withChannelOne()) {
-            raw.send(frames(wire -> {
+            raw.send(RawBatch.frames(wire -> {
                 FrameWriter.writeMethod(wire, 1, new Channel.Close(200, "bye", 0, 0));
                 // another thread of the client, which has not read close-ok yet
                 FrameWriter.writeMethod(wire, 1, new Basic.Ack(1, false));
@@ -91,7 +82,7 @@ class FramesAcrossACloseTest {
             raw.sendMethod(1, new Queue.Declare("no-such-queue", true, false, false, false, false, Map.of()));
             Channel.Close close = raw.expect(Channel.Close.class);
             assertEquals(404, close.replyCode());
-            raw.send(frames(wire -> {
+            raw.send(RawBatch.frames(wire -> {
                 // sent before the client read the broker's channel.close
                 FrameWriter.writeMethod(wire, 1, new Basic.Qos(0, 5, false));
                 publish(wire, 1);
@@ -122,7 +113,7 @@ class FramesAcrossACloseTest {
     void connectionClosesSentAtOnceAreEachAnsweredBeforeTheSocketCloses() throws Exception {
         for (int round = 0; round < 20; round++) {
             try (RawAmqpClient raw = withChannelOne()) {
-                raw.send(frames(wire -> {
+                raw.send(RawBatch.frames(wire -> {
                     FrameWriter.writeMethod(wire, 0, new Connection.Close(200, "bye", 0, 0));
                     FrameWriter.writeMethod(wire, 1, new Basic.Ack(1, false));
                     FrameWriter.writeMethod(wire, 0, new Connection.Close(200, "bye", 0, 0));

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ResourceLeakDetector;
-import io.netty.util.ResourceLeakDetectorFactory;
 import io.warren.broker.RawAmqpClient;
+import io.warren.broker.LeakReports;
 import io.warren.broker.RunningBroker;
 import io.warren.codec.frame.FrameWriter;
 import io.warren.codec.methods.Connection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -29,29 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PreOpenFrameLeakTest {
-    static final List<String> LEAKS = new CopyOnWriteArrayList<>();
-
-    static {
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-        ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
-            @Override
-            @SuppressWarnings("deprecation")
-            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                                                                       long maxActive) {
-                return new ResourceLeakDetector<T>(resource, samplingInterval, maxActive) {
-                    @Override
-                    protected void reportTracedLeak(String resourceType, String records) {
-                        LEAKS.add(resourceType + records);
-                    }
-
-                    @Override
-                    protected void reportUntracedLeak(String resourceType) {
-                        LEAKS.add(resourceType);
-                    }
-                };
-            }
-        });
-    }
+    static final List<String> LEAKS = LeakReports.install();
 
     @RegisterExtension
     static final RunningBroker broker = RunningBroker.perClass();

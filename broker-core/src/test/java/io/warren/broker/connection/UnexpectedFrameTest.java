@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.warren.broker.RawAmqpClient;
+import io.warren.broker.RawBatch;
 import io.warren.broker.RunningBroker;
 import io.warren.codec.BasicProperties;
 import io.warren.codec.LongString;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,18 +30,10 @@ class UnexpectedFrameTest {
     @RegisterExtension
     static final RunningBroker broker = RunningBroker.perClass();
 
-    private static byte[] frames(Consumer<ByteBuf> writer) {
-        ByteBuf buf = Unpooled.buffer();
-        writer.accept(buf);
-        byte[] b = new byte[buf.readableBytes()];
-        buf.readBytes(b);
-        return b;
-    }
-
     /** A content header whose property flags announce a content-type longer than the frame. */
     private static byte[] headerWithMalformedProperties(int channel) {
         ByteBuf properties = Unpooled.buffer().writeShort(0x8000).writeByte(50);
-        return frames(wire -> FrameWriter.writeContentHeader(wire, channel, 60, 1, properties));
+        return RawBatch.frames(wire -> FrameWriter.writeContentHeader(wire, channel, 60, 1, properties));
     }
 
     private static RawAmqpClient withChannelOne() throws IOException {
@@ -75,7 +67,7 @@ class UnexpectedFrameTest {
     @Test
     void aContentBodyWhereAMethodIsExpectedIsAnUnexpectedFrame() throws Exception {
         try (RawAmqpClient raw = withChannelOne()) {
-            raw.send(frames(wire -> FrameWriter.writeBodyFrame(wire, 1, Unpooled.wrappedBuffer(utf8("x")))));
+            raw.send(RawBatch.frames(wire -> FrameWriter.writeBodyFrame(wire, 1, Unpooled.wrappedBuffer(utf8("x")))));
             Connection.Close close = raw.expect(Connection.Close.class);
             assertEquals(505, close.replyCode());
             assertEquals("UNEXPECTED_FRAME - expected method frame, got non method frame instead", close.replyText());
@@ -100,7 +92,7 @@ class UnexpectedFrameTest {
             raw.expect(Queue.DeclareOk.class);
             raw.sendMethod(1, new Confirm.Select(false));
             raw.expect(Confirm.SelectOk.class);
-            raw.send(frames(wire -> {
+            raw.send(RawBatch.frames(wire -> {
                 FrameWriter.writeMethod(wire, 1, new Basic.Publish("", "wrong-class", false, false));
                 ByteBuf properties = Unpooled.buffer();
                 BasicProperties.EMPTY.encode(properties);
@@ -122,7 +114,7 @@ class UnexpectedFrameTest {
     @Test
     void aMethodWhereTheContentBodyIsExpectedIsAnUnexpectedFrame() throws Exception {
         try (RawAmqpClient raw = withChannelOne()) {
-            raw.send(frames(wire -> {
+            raw.send(RawBatch.frames(wire -> {
                 FrameWriter.writeMethod(wire, 1, new Basic.Publish("", "nowhere", false, false));
                 FrameWriter.writeContentHeader(wire, 1, 5, BasicProperties.EMPTY);
                 FrameWriter.writeMethod(wire, 1, new Basic.Qos(0, 1, false));
