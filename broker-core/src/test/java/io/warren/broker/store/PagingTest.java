@@ -162,6 +162,104 @@ class PagingTest {
     }
 
     @Test
+    void messagesRequeuedByAClosingConsumerPageOutBeyondTheWindowAndComeBackInOrder() throws Exception {
+        Channel ch = start();
+        String q = ch.queueDeclare("requeued", false, false, false, Map.of()).getQueue();
+        int total = 200_000;
+        // a consumer without a prefetch limit takes every message as it comes and never acks, then goes away
+        var greedy = broker.connect();
+        Channel gc = greedy.createChannel();
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        gc.basicConsume(q, false, (tag, d) -> taken.incrementAndGet(), tag -> { });
+        ch.confirmSelect();
+        for (int i = 1; i <= total; i++) {
+            ch.basicPublish("", q, null, utf8(String.valueOf(i)));
+        }
+        ch.waitForConfirmsOrDie(60_000);
+        await().atMost(Duration.ofSeconds(120)).until(() -> taken.get() == total);
+        greedy.abort();
+
+        var readyMemory = broker.broker().queueStorage().readyMemory();
+        var queue = broker.broker().vhost("/").queue(q);
+        await().atMost(Duration.ofSeconds(60)).until(() -> queue.readyCountSnapshot() == total);
+        // the window is 50 messages: what came back waits on disk, not in memory
+        await().atMost(Duration.ofSeconds(60)).until(readyMemory::used, used -> used < 1024 * 1024);
+
+        Channel consumer = broker.connect().createChannel();
+        consumer.basicQos(500);
+        Deliveries deliveries = new Deliveries(consumer);
+        consumer.basicConsume(q, false, deliveries);
+        for (int i = 1; i <= total; i++) {
+            Deliveries.Delivery d = deliveries.next();
+            assertEquals(String.valueOf(i), d.text());
+            assertTrue(d.redelivered());
+            consumer.basicAck(d.tag(), false);
+        }
+        assertTrue(readyMemory.used() < 1024 * 1024, "ready messages in memory: " + readyMemory.used() + " bytes");
+    }
+
+    /**
+     * Publishes persistent messages 1 to total while two channels without a prefetch limit take them in turn and
+     * never ack; then the channels close one after the other, which gives them back as two interleaved batches.
+     */
+    private void publishToTwoGreedyChannelsThatGiveThemBack(Channel ch, String q, int total) throws Exception {
+        var greedy = broker.connect();
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        Channel a = greedy.createChannel();
+        Channel b = greedy.createChannel();
+        String ta = a.basicConsume(q, false, (tag, d) -> taken.incrementAndGet(), tag -> { });
+        String tb = b.basicConsume(q, false, (tag, d) -> taken.incrementAndGet(), tag -> { });
+        ch.confirmSelect();
+        for (int i = 1; i <= total; i++) {
+            ch.basicPublish("", q, MessageProperties.PERSISTENT_BASIC, utf8(String.valueOf(i)));
+        }
+        ch.waitForConfirmsOrDie(30_000);
+        await().atMost(Duration.ofSeconds(60)).until(() -> taken.get() == total);
+        var queue = broker.broker().vhost("/").queue(q);
+        a.basicCancel(ta); // b must not take what a gives back
+        b.basicCancel(tb);
+        a.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.readyCountSnapshot() > 0);
+        b.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.readyCountSnapshot() == total);
+    }
+
+    @Test
+    void persistentMessagesGivenBackAndPagedOutSurviveARestartInOrder() throws Exception {
+        Channel ch = start();
+        ch.queueDeclare("given-back", true, false, false, Map.of());
+        publishToTwoGreedyChannelsThatGiveThemBack(ch, "given-back", 5_000);
+        assertTrue(broker.broker().queueStorage().readyMemory().used() < 1024 * 1024);
+        broker.close();
+
+        ch = start();
+        ch.queueDeclare("given-back", true, false, false, Map.of());
+        assertEquals(numbered(1, 5_000), drain(ch, "given-back"));
+    }
+
+    @Test
+    void messagesGivenBackInTwoInterleavedBatchesComeBackInTheirOriginalOrder() throws Exception {
+        Channel ch = start();
+        ch.queueDeclare("interleaved", false, false, false, Map.of());
+        publishToTwoGreedyChannelsThatGiveThemBack(ch, "interleaved", 5_000);
+        assertEquals(numbered(1, 5_000), drain(ch, "interleaved"));
+    }
+
+    @Test
+    void purgingMessagesGivenBackAndPagedOutLeavesNothingBehind() throws Exception {
+        Channel ch = start();
+        ch.queueDeclare("purged", true, false, false, Map.of());
+        publishToTwoGreedyChannelsThatGiveThemBack(ch, "purged", 5_000);
+        assertEquals(5_000, ch.queuePurge("purged").getMessageCount());
+        assertEquals(0, ready(ch, "purged"));
+        broker.close();
+
+        ch = start();
+        ch.queueDeclare("purged", true, false, false, Map.of());
+        assertEquals(0, ready(ch, "purged"));
+    }
+
+    @Test
     void purgingAPagedQueueEmptiesItAndItFillsAgain() throws Exception {
         Channel ch = start();
         String q = ch.queueDeclare().getQueue();
