@@ -86,7 +86,8 @@ class NonReadingClientTest {
             // and the broker still holds only a bounded amount for the client that does not read
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                     .until(() -> maxPending.accumulateAndGet(side.pendingOutboundBytes(), Math::max) < BOUND);
-            assertTrue(side.isHeldForOutput(), "the broker should no longer read the client that does not read");
+            // (reading resumes for a moment whenever the kernel's socket buffers take some more of what is pending)
+            await().atMost(Duration.ofSeconds(30)).until(side::isHeldForOutput);
             assertTrue(sent.get() < SEND_BYTES, "the client that does not read should be blocked in its writes");
         } finally {
             raw.close();
