@@ -246,6 +246,57 @@ class PagingTest {
     }
 
     @Test
+    void aPriorityQueuePagesOutWhatIsGivenBackAtEachLevelAndDeliversByPriorityThenInOrder() throws Exception {
+        Channel ch = start();
+        ch.queueDeclare("prio", false, false, false, Map.of("x-max-priority", 2));
+        var greedy = broker.connect();
+        Channel gc = greedy.createChannel();
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        gc.basicConsume("prio", false, (tag, d) -> taken.incrementAndGet(), tag -> { });
+        int total = 4_000;
+        ch.confirmSelect();
+        for (int i = 1; i <= total; i++) {
+            var props = new com.rabbitmq.client.AMQP.BasicProperties.Builder().priority(i % 2 == 0 ? 2 : 0).build();
+            ch.basicPublish("", "prio", props, utf8(String.valueOf(i)));
+        }
+        ch.waitForConfirmsOrDie(30_000);
+        await().atMost(Duration.ofSeconds(60)).until(() -> taken.get() == total);
+        greedy.abort();
+        var queue = broker.broker().vhost("/").queue("prio");
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.readyCountSnapshot() == total);
+        assertTrue(broker.broker().queueStorage().readyMemory().used() < 1024 * 1024);
+
+        List<String> evens = numbered(1, total).stream().filter(x -> Integer.parseInt(x) % 2 == 0).toList();
+        List<String> odds = numbered(1, total).stream().filter(x -> Integer.parseInt(x) % 2 == 1).toList();
+        List<String> expected = new java.util.ArrayList<>(evens);
+        expected.addAll(odds);
+        assertEquals(expected, drain(ch, "prio"));
+    }
+
+    @Test
+    void messagesPagedOutWhenGivenBackKeepTheirDeliveryCount() throws Exception {
+        Channel ch = start();
+        ch.queueDeclare("limited", false, false, false, Map.of("x-delivery-limit", 1));
+        int total = 2_000;
+        for (int i = 1; i <= total; i++) {
+            ch.basicPublish("", "limited", null, utf8(String.valueOf(i)));
+        }
+        var queue = broker.broker().vhost("/").queue("limited");
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.readyCountSnapshot() == total);
+        for (int round = 1; round <= 2; round++) {
+            var greedy = broker.connect();
+            Channel gc = greedy.createChannel();
+            java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+            gc.basicConsume("limited", false, (tag, d) -> taken.incrementAndGet(), tag -> { });
+            await().atMost(Duration.ofSeconds(60)).until(() -> taken.get() == total);
+            greedy.abort();
+        }
+        // given back twice: over the limit of 1, so they are gone rather than back a second time
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.unackedCountSnapshot() == 0);
+        assertEquals(0, ready(ch, "limited"));
+    }
+
+    @Test
     void purgingMessagesGivenBackAndPagedOutLeavesNothingBehind() throws Exception {
         Channel ch = start();
         ch.queueDeclare("purged", true, false, false, Map.of());
