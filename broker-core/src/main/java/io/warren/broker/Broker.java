@@ -167,6 +167,11 @@ public final class Broker implements AutoCloseable {
         return messageStore.syncStats();
     }
 
+    /** Where queues keep messages: their memory window, the broker-wide budget of ready messages, their logs. */
+    public QueueStorage queueStorage() {
+        return queueStorage;
+    }
+
     /** The memory and disk alarms: which are on, what was measured, and the limits (changeable at runtime). */
     public ResourceAlarms alarms() {
         return alarms;

@@ -137,6 +137,11 @@ public final class RawAmqpClient implements AutoCloseable {
         }
     }
 
+    /** The client's own port, by which the broker's side of the connection can be found. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

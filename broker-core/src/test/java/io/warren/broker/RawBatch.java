@@ -33,6 +33,14 @@ public final class RawBatch {
         return this;
     }
 
+    /** A basic.publish with its header (no properties) and one body frame. */
+    public RawBatch publish(int channel, String exchange, String routingKey, boolean mandatory, byte[] body) {
+        method(channel, new Basic.Publish(exchange, routingKey, mandatory, false));
+        FrameWriter.writeContentHeader(buf, channel, 60, body.length, Unpooled.wrappedBuffer(new byte[] {0, 0}));
+        FrameWriter.writeBodyFrame(buf, channel, Unpooled.wrappedBuffer(body));
+        return this;
+    }
+
     public RawBatch heartbeats(int n) {
         for (int i = 0; i < n; i++) {
             FrameWriter.writeHeartbeat(buf);

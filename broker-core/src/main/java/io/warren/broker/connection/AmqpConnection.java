@@ -4,7 +4,6 @@ import static io.warren.codec.ReplyCodes.ACCESS_REFUSED;
 import static io.warren.codec.ReplyCodes.CHANNEL_ERROR;
 import static io.warren.codec.ReplyCodes.COMMAND_INVALID;
 import static io.warren.codec.ReplyCodes.CONNECTION_FORCED;
-import static io.warren.codec.ReplyCodes.NOT_ALLOWED;
 import static io.warren.codec.ReplyCodes.UNEXPECTED_FRAME;
 
 import io.netty.channel.Channel;
@@ -157,7 +156,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         return channels.size();
     }
 
-    /** Queues a publish for the queue's next batch task; takes over one reference of the message. */
     /** Hands a message to a queue at the end of the batch; barrier (or null) waits for it to reach disk. */
     public void publishTo(MessageQueue q, Message m, PublishBarrier barrier, long confirmTag) {
         queueWork.publish(q, m, barrier, confirmTag);
@@ -172,6 +170,17 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     /** True while reading is paused because the connection published while a resource alarm was on. */
     public boolean isBlockedByAlarm() {
         return alarmBlock.isBlocked();
+    }
+
+    /** True while reading is paused because the client leaves what the broker writes unread. */
+    public boolean isHeldForOutput() {
+        return flow.isHeldForOutput();
+    }
+
+    /** Bytes written to the socket that the client has not taken yet (0 once closed); any thread, a snapshot. */
+    public long pendingOutboundBytes() {
+        var buffer = socket.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /** The broker's resource alarms changed; called from any thread. */
@@ -301,6 +310,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // a client that does not read must not make the broker buffer without bound what its own requests cause
+        // (returns, confirms, replies): read no more from it until it has taken what is written
+        flow.holdForOutput(!socket.isWritable());
         if (socket.isWritable()) {
             for (AmqpChannel ch : channels.all()) {
                 ch.wakeStarvedConsumers();
@@ -416,30 +428,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             throw AmqpException.connection(CHANNEL_ERROR, "frame on channel %d before the connection was opened",
                     frame.channel());
         }
-        int number = frame.channel();
-        AmqpChannel ch = channels.get(number);
+        AmqpChannel ch = channels.route(frame, this);
         if (ch == null) {
-            if (frame instanceof MethodFrame mf && mf.method() instanceof io.warren.codec.methods.Channel.Open) {
-                if (number > channelMax()) {
-                    throw AmqpException.connection(NOT_ALLOWED, "channel number %d exceeds channel_max %d", number,
-                            channelMax());
-                }
-                ConnectionLimits.checkChannelOpen(broker, user().name());
-                ch = new AmqpChannel(this, number);
-                channels.opened(ch);
-                out.method(number, new io.warren.codec.methods.Channel.OpenOk());
-                return;
-            }
-            ReferenceCountUtil.release(frame);
-            if (channels.wasClosed(number)) {
-                return; // sent before the client knew of the close
-            }
-            if (frame instanceof MethodFrame mf) {
-                throw AmqpException.connection(CHANNEL_ERROR, "expected 'channel.open' on channel %d, got '%s'",
-                        number, mf.method().name()).causedBy(mf.method().classId(), mf.method().methodId());
-            }
-            throw AmqpException.connection(UNEXPECTED_FRAME, "content frame on channel %d, which is not open",
-                    number);
+            return;
         }
         ch.handle(frame);
         if (frame instanceof ContentHeaderFrame || frame instanceof ContentBodyFrame) {

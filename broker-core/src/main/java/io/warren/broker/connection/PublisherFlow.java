@@ -8,14 +8,16 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 
 /**
- * Pauses reading from a publishing connection while a queue it published to is in flow control, or while a
- * resource alarm holds it (see {@link AlarmBlock}), and resumes when neither does. Connection-thread state,
- * except flowEnded which queues call.
+ * Pauses reading from a connection for any of three reasons, and resumes only when none holds: a queue it published
+ * to is in flow control, a resource alarm holds it (see {@link AlarmBlock}), or its client does not read what the
+ * broker writes (the socket's outbound buffer is over its high water mark), so that returns and confirms its own
+ * publishes cause cannot pile up in the broker's memory. Connection-thread state, except flowEnded which queues call.
  */
 final class PublisherFlow implements FlowWaiter {
     private final Channel socket;
     private final Set<MessageQueue> blockedBy = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean heldByAlarm;
+    private boolean heldForOutput;
 
     PublisherFlow(Channel socket) {
         this.socket = socket;
@@ -39,9 +41,19 @@ final class PublisherFlow implements FlowWaiter {
         updateReading();
     }
 
+    /** Stops (true) or allows again (false) reading while the client leaves the broker's writes unread. */
+    void holdForOutput(boolean hold) {
+        heldForOutput = hold;
+        updateReading();
+    }
+
+    boolean isHeldForOutput() {
+        return heldForOutput;
+    }
+
     /** True while the broker has stopped reading this connection, so silence from the client is expected. */
     boolean readingPaused() {
-        return heldByAlarm || !blockedBy.isEmpty();
+        return heldByAlarm || heldForOutput || !blockedBy.isEmpty();
     }
 
     @Override

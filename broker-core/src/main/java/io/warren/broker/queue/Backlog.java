@@ -42,8 +42,11 @@ interface Backlog {
     /** The next message to deliver, or null. */
     QueueEntry poll();
 
-    /** Puts a message taken earlier back in its place. */
+    /** Puts a message taken earlier back in its place; it counts at once, but call {@link #endPutBack} next. */
     void putBack(QueueEntry e);
+
+    /** The messages put back since the last call are all back: what the memory window cannot hold waits on disk. */
+    void endPutBack();
 
     /** A message leaves the queue for a consumer: noAck finishes it, otherwise a redelivery is remembered. */
     void delivered(QueueEntry e, boolean noAck);

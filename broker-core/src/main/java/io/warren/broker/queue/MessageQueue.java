@@ -23,15 +23,9 @@ public final class MessageQueue implements Destination {
     private static final Logger LOG = LoggerFactory.getLogger(MessageQueue.class);
     /** Deliveries handed to one consumer in one task: large enough to amortise, small enough to interleave. */
     private static final int MAX_BATCH = 256;
-    /**
-     * Flow control, like RabbitMQ's: a queue whose consumers are busy but fall behind stops its publishers
-     * above this many ready messages, so the machine's time goes to delivering rather than to a backlog.
-     */
-    static final int FLOW_HIGH = 20_000;
-    static final int FLOW_LOW = FLOW_HIGH / 2;
-    /** Consumers that delivered nothing for this long are stuck, not busy: their queue never blocks publishers. */
-    private static final long BUSY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long FLOW_CHECK_MILLIS = 100;
+    /** See {@link QueueFlow}. */
+    static final int FLOW_HIGH = QueueFlow.HIGH;
+    static final int FLOW_LOW = QueueFlow.LOW;
     /** Messages that expire or are dropped together at most, so that a long backlog never sits in memory at once. */
     private static final int DEATH_CHUNK = 4096;
 
@@ -59,9 +53,7 @@ public final class MessageQueue implements Destination {
     private boolean hadConsumers;
     private boolean deleted;
     private boolean closed;
-    private long lastDeliveryNanos;
-    private final List<FlowWaiter> flowWaiters = new ArrayList<>();
-    private volatile boolean inFlow;
+    private final QueueFlow flow;
     private volatile boolean rejectsPublishes;
 
     // snapshots other threads may read for statistics
@@ -96,6 +88,7 @@ public final class MessageQueue implements Destination {
                 ? new PriorityBacklog(toString(), persistsMessages(), storage, log, vhost, name, maxPriority)
                 : new QueueBacklog(toString(), persistsMessages(), storage, log);
         this.consumers = new ConsumerSelection(DeliveryOrderArguments.singleActiveConsumer(arguments));
+        this.flow = new QueueFlow(this, loop);
         this.dedup = QueueDeduplication.forArguments(arguments);
         if (dedup != null) {
             for (QueueLog recovered : ready.recoveredLogs()) {
@@ -223,7 +216,7 @@ public final class MessageQueue implements Destination {
 
     /** True while publishers to this queue should pause; read by publishers on their own threads. */
     public boolean inFlow() {
-        return inFlow;
+        return flow.inFlow();
     }
 
     // ---- everything below runs on the queue's loop ----
@@ -535,7 +528,7 @@ public final class MessageQueue implements Destination {
             d.target().deliver(d, d.takeBatch());
         }
         if (ready.size() < before) {
-            lastDeliveryNanos = System.nanoTime();
+            flow.delivered();
             counters.add(QueueCounters.DELIVERED, before - ready.size());
         }
         dispatching.clear();
@@ -603,6 +596,7 @@ public final class MessageQueue implements Destination {
             }
             ready.putBack(e);
         }
+        ready.endPutBack();
         if (poison != null) {
             died(poison, DeathReason.DELIVERY_LIMIT);
         }
@@ -740,52 +734,13 @@ public final class MessageQueue implements Destination {
         readyCount = ready.size();
         readyBytes = ready.bytes();
         consumerCount = consumers.size();
-        updateFlow();
-    }
-
-    // ---- flow control ----
-
-    private void updateFlow() {
-        if (!inFlow) {
-            if (ready.size() >= FLOW_HIGH && consumersBusy()) {
-                inFlow = true;
-                scheduleFlowCheck();
-            }
-        } else if (ready.size() <= FLOW_LOW || !consumersBusy() || deleted) {
-            endFlow();
-        }
-    }
-
-    private boolean consumersBusy() {
-        return !consumers.isEmpty() && System.nanoTime() - lastDeliveryNanos < BUSY_NANOS;
-    }
-
-    // consumers that stop consuming altogether must not hold publishers forever: look again now and then
-    private void scheduleFlowCheck() {
-        loop.schedule(() -> {
-            if (inFlow) {
-                updateFlow();
-                if (inFlow) {
-                    scheduleFlowCheck();
-                }
-            }
-        }, FLOW_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private void endFlow() {
-        inFlow = false;
-        for (FlowWaiter w : flowWaiters) {
-            w.flowEnded(this);
-        }
-        flowWaiters.clear();
+        flow.update();
     }
 
     /** A publisher pauses until this queue's flow ends (at once if it already has). */
     public void awaitFlowEnd(FlowWaiter waiter) {
-        if (!inFlow) {
+        if (!flow.await(waiter)) {
             waiter.flowEnded(this);
-        } else if (!flowWaiters.contains(waiter)) {
-            flowWaiters.add(waiter);
         }
     }
 

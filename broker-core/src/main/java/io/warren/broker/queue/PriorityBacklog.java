@@ -291,6 +291,13 @@ final class PriorityBacklog implements Backlog {
     }
 
     @Override
+    public void endPutBack() {
+        for (int level : used) {
+            levels[level].endPutBack();
+        }
+    }
+
+    @Override
     public void delivered(QueueEntry e, boolean noAck) {
         level(e.level()).delivered(e, noAck);
     }

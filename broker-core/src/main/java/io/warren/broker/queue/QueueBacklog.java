@@ -1,7 +1,6 @@
 package io.warren.broker.queue;
 
 import io.warren.broker.message.Message;
-import io.warren.store.DurabilityListener;
 import io.warren.store.QueueLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +31,9 @@ final class QueueBacklog implements Backlog {
     // what this queue last told readyMemory it holds
     private long reportedBytes;
     private final ReadyMessages memory = new ReadyMessages();
+    // messages given back that the window could not hold, and those given back since the last endPutBack
+    private final RequeueSpill spill;
+    private final List<QueueEntry> returning = new ArrayList<>();
     private final MessageRecord.NameCache names = new MessageRecord.NameCache();
     private final MessageRecord.Encoder encoder = new MessageRecord.Encoder();
     // paged out in this batch: their buffers must live until the log has written them
@@ -62,6 +64,7 @@ final class QueueBacklog implements Backlog {
         this.readyMemory = storage.readyMemory();
         this.log = log;
         this.opener = opener;
+        this.spill = new RequeueSpill(storage.scratchLogs());
         if (log != null && log.recoveredCount() > 0) {
             paged = Math.toIntExact(log.recoveredCount());
             pagedBytes = log.recoveredBytes();
@@ -77,18 +80,18 @@ final class QueueBacklog implements Backlog {
 
     @Override
     public int size() {
-        return memory.size() + paged;
+        return memory.size() + paged + spill.count() + returning.size();
     }
 
     @Override
     public boolean isEmpty() {
-        return paged == 0 && memory.isEmpty();
+        return paged == 0 && memory.isEmpty() && spill.isEmpty() && returning.isEmpty();
     }
 
     /** Body bytes of the ready messages (those on disk as their log records count them). */
     @Override
     public long bytes() {
-        return memory.bytes() + pagedBytes;
+        return memory.bytes() + pagedBytes + spill.bytes();
     }
 
     /** Messages only on disk right now. */
@@ -260,6 +263,7 @@ final class QueueBacklog implements Backlog {
     /** The oldest ready message, left in place, or null; reads it back from disk if need be. */
     @Override
     public QueueEntry peek() {
+        pageInSpill();
         if (memory.isEmpty() && paged > 0) {
             refill();
         }
@@ -281,12 +285,14 @@ final class QueueBacklog implements Backlog {
     /** The oldest ready message, or null; refills the window from disk as it empties. */
     @Override
     public QueueEntry poll() {
+        pageInSpill();
         refill();
         return memory.poll();
     }
 
+    // a message given back comes before everything in the paged-out tail: only once none waits is the tail read
     private void refill() {
-        if (paged > 0) {
+        if (paged > 0 && spill.isEmpty()) {
             // while memory is short, read back only what consumers are about to take
             boolean shortOfMemory = memoryPressure.getAsBoolean()
                     || readyMemory.isFull(inMemoryBytes() - reportedBytes);
@@ -324,10 +330,68 @@ final class QueueBacklog implements Backlog {
         }
     }
 
-    /** Puts a message taken earlier back in its place. */
+    /** Puts a message taken earlier back in its place (see {@link #endPutBack}). */
     @Override
     public void putBack(QueueEntry e) {
-        memory.putBack(e);
+        returning.add(e);
+    }
+
+    /**
+     * The messages given back go to their original places: as many as the window holds (and a page more, so that
+     * one nack in a busy queue costs no round trip to disk) in memory, those of the latest positions on disk. A
+     * consumer that goes away with a huge number unacknowledged thus leaves the queue its usual window in memory.
+     */
+    @Override
+    public void endPutBack() {
+        if (returning.isEmpty()) {
+            return;
+        }
+        returning.sort(java.util.Comparator.comparingLong(QueueEntry::sequence));
+        boolean pressure = memoryPressure.getAsBoolean();
+        int kept = 0;
+        while (kept < returning.size() && (memory.size() < SHORT_PAGE_IN
+                || !window.isFull(memory.size() - SHORT_PAGE_IN, memory.bytes(), pressure)
+                && !readyMemory.isFull(inMemoryBytes() - reportedBytes))) {
+            memory.putBack(returning.get(kept++));
+        }
+        if (kept < returning.size()) {
+            List<QueueEntry> rest = returning.subList(kept, returning.size());
+            try {
+                spill.write(rest);
+            } catch (IOException e) {
+                writeFailed("cannot page out messages given back, keeping them in memory", e);
+                rest.forEach(memory::putBack);
+            }
+        }
+        returning.clear();
+        reportMemory();
+    }
+
+    // whenever the next message given back comes before the oldest in memory, a chunk of them is read back
+    private void pageInSpill() {
+        if (spill.isEmpty()) {
+            return;
+        }
+        QueueEntry head = memory.peek();
+        if (head != null && head.sequence() < spill.headPosition()) {
+            return;
+        }
+        boolean shortOfMemory = memoryPressure.getAsBoolean() || readyMemory.isFull(inMemoryBytes() - reportedBytes);
+        try {
+            spill.readHead(shortOfMemory ? SHORT_PAGE_IN : Math.max(SHORT_PAGE_IN, window.messages() / 2),
+                    memory::putBack, this::ackQuietly);
+        } catch (IOException e) {
+            LOG.error("{}: cannot read back messages given back to it; they are lost", owner, e);
+        }
+    }
+
+    private void ackQuietly(long seq) {
+        try {
+            log.ack(seq);
+            unflushed = true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot record an ack in its log", owner, e);
+        }
     }
 
     /** A message leaves the queue for a consumer: noAck finishes it, otherwise a redelivery is remembered. */
@@ -353,29 +417,16 @@ final class QueueBacklog implements Backlog {
     /** Deliveries finished with: their records are acked. */
     @Override
     public void settled(List<QueueEntry> entries) {
-        try {
-            for (int i = 0, n = entries.size(); i < n; i++) {
-                ack(entries.get(i));
-            }
-        } catch (IOException ex) {
-            LOG.warn("{}: cannot record acks in its log", owner, ex);
+        for (int i = 0, n = entries.size(); i < n; i++) {
+            settled(entries.get(i));
         }
     }
 
     /** One delivery finished with: its record is acked. */
     void settled(QueueEntry e) {
-        try {
-            ack(e);
-        } catch (IOException ex) {
-            LOG.warn("{}: cannot record an ack in its log", owner, ex);
-        }
-    }
-
-    private void ack(QueueEntry e) throws IOException {
         if (e.logged()) {
             e.markLogged(false);
-            log.ack(e.sequence());
-            unflushed = true;
+            ackQuietly(e.sequence());
         }
     }
 
@@ -383,7 +434,9 @@ final class QueueBacklog implements Backlog {
     @Override
     public int purge() {
         int n = size();
+        endPutBack();
         memory.clear(this::drop);
+        spill.clear(this::ackQuietly);
         if (paged > 0) {
             try {
                 log.ackFrom(tailSeq);
@@ -407,6 +460,9 @@ final class QueueBacklog implements Backlog {
     @Override
     public void delete() {
         memory.clear(e -> e.message().release());
+        returning.forEach(e -> e.message().release());
+        returning.clear();
+        spill.delete();
         reportMemory();
         paged = 0;
         pagedBytes = 0;
@@ -424,18 +480,9 @@ final class QueueBacklog implements Backlog {
     @Override
     public void releaseMemory() {
         memory.clear(e -> e.message().release());
+        returning.forEach(e -> e.message().release());
+        returning.clear();
+        spill.delete();
         reportMemory();
-    }
-
-    private record BarrierRelease(PublishBarrier barrier, int holds) implements DurabilityListener {
-        @Override
-        public void durable() {
-            barrier.release(holds);
-        }
-
-        @Override
-        public void failed(IOException cause) {
-            barrier.fail(holds, cause);
-        }
     }
 }

@@ -47,6 +47,11 @@ public final class QueueEntry {
         returns++;
     }
 
+    /** Sets the count of a message read back from disk, where it was kept while the message waited there. */
+    void restoreReturns(int value) {
+        returns = value;
+    }
+
     /** Swaps in a rewritten copy of the message (the old reference is the caller's to release). */
     void replaceMessage(Message m) {
         message = m;

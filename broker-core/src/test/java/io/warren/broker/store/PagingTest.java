@@ -162,6 +162,155 @@ class PagingTest {
     }
 
     @Test
+    void messagesRequeuedByAClosingConsumerPageOutBeyondTheWindowAndComeBackInOrder() throws Exception {
+        Channel ch = start();
+        String q = ch.queueDeclare("requeued", false, false, false, Map.of()).getQueue();
+        int total = 200_000;
+        // a consumer without a prefetch limit takes every message as it comes and never acks, then goes away
+        var greedy = broker.connect();
+        Channel gc = greedy.createChannel();
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        gc.basicConsume(q, false, (tag, d) -> taken.incrementAndGet(), tag -> { });
+        ch.confirmSelect();
+        for (int i = 1; i <= total; i++) {
+            ch.basicPublish("", q, null, utf8(String.valueOf(i)));
+        }
+        ch.waitForConfirmsOrDie(60_000);
+        await().atMost(Duration.ofSeconds(120)).until(() -> taken.get() == total);
+        greedy.abort();
+
+        var readyMemory = broker.broker().queueStorage().readyMemory();
+        var queue = broker.broker().vhost("/").queue(q);
+        await().atMost(Duration.ofSeconds(60)).until(() -> queue.readyCountSnapshot() == total);
+        // the window is 50 messages: what came back waits on disk, not in memory
+        await().atMost(Duration.ofSeconds(60)).until(readyMemory::used, used -> used < 1024 * 1024);
+
+        Channel consumer = broker.connect().createChannel();
+        consumer.basicQos(500);
+        Deliveries deliveries = new Deliveries(consumer);
+        consumer.basicConsume(q, false, deliveries);
+        for (int i = 1; i <= total; i++) {
+            Deliveries.Delivery d = deliveries.next();
+            assertEquals(String.valueOf(i), d.text());
+            assertTrue(d.redelivered());
+            consumer.basicAck(d.tag(), false);
+        }
+        assertTrue(readyMemory.used() < 1024 * 1024, "ready messages in memory: " + readyMemory.used() + " bytes");
+    }
+
+    /**
+     * Publishes persistent messages 1 to total while two channels without a prefetch limit take them in turn and
+     * never ack; then the channels close one after the other, which gives them back as two interleaved batches.
+     */
+    private void publishToTwoGreedyChannelsThatGiveThemBack(Channel ch, String q, int total) throws Exception {
+        var greedy = broker.connect();
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        Channel a = greedy.createChannel();
+        Channel b = greedy.createChannel();
+        String ta = a.basicConsume(q, false, (tag, d) -> taken.incrementAndGet(), tag -> { });
+        String tb = b.basicConsume(q, false, (tag, d) -> taken.incrementAndGet(), tag -> { });
+        ch.confirmSelect();
+        for (int i = 1; i <= total; i++) {
+            ch.basicPublish("", q, MessageProperties.PERSISTENT_BASIC, utf8(String.valueOf(i)));
+        }
+        ch.waitForConfirmsOrDie(30_000);
+        await().atMost(Duration.ofSeconds(60)).until(() -> taken.get() == total);
+        var queue = broker.broker().vhost("/").queue(q);
+        a.basicCancel(ta); // b must not take what a gives back
+        b.basicCancel(tb);
+        a.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.readyCountSnapshot() > 0);
+        b.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.readyCountSnapshot() == total);
+    }
+
+    @Test
+    void persistentMessagesGivenBackAndPagedOutSurviveARestartInOrder() throws Exception {
+        Channel ch = start();
+        ch.queueDeclare("given-back", true, false, false, Map.of());
+        publishToTwoGreedyChannelsThatGiveThemBack(ch, "given-back", 5_000);
+        assertTrue(broker.broker().queueStorage().readyMemory().used() < 1024 * 1024);
+        broker.close();
+
+        ch = start();
+        ch.queueDeclare("given-back", true, false, false, Map.of());
+        assertEquals(numbered(1, 5_000), drain(ch, "given-back"));
+    }
+
+    @Test
+    void messagesGivenBackInTwoInterleavedBatchesComeBackInTheirOriginalOrder() throws Exception {
+        Channel ch = start();
+        ch.queueDeclare("interleaved", false, false, false, Map.of());
+        publishToTwoGreedyChannelsThatGiveThemBack(ch, "interleaved", 5_000);
+        assertEquals(numbered(1, 5_000), drain(ch, "interleaved"));
+    }
+
+    @Test
+    void aPriorityQueuePagesOutWhatIsGivenBackAtEachLevelAndDeliversByPriorityThenInOrder() throws Exception {
+        Channel ch = start();
+        ch.queueDeclare("prio", false, false, false, Map.of("x-max-priority", 2));
+        var greedy = broker.connect();
+        Channel gc = greedy.createChannel();
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        gc.basicConsume("prio", false, (tag, d) -> taken.incrementAndGet(), tag -> { });
+        int total = 4_000;
+        ch.confirmSelect();
+        for (int i = 1; i <= total; i++) {
+            var props = new com.rabbitmq.client.AMQP.BasicProperties.Builder().priority(i % 2 == 0 ? 2 : 0).build();
+            ch.basicPublish("", "prio", props, utf8(String.valueOf(i)));
+        }
+        ch.waitForConfirmsOrDie(30_000);
+        await().atMost(Duration.ofSeconds(60)).until(() -> taken.get() == total);
+        greedy.abort();
+        var queue = broker.broker().vhost("/").queue("prio");
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.readyCountSnapshot() == total);
+        assertTrue(broker.broker().queueStorage().readyMemory().used() < 1024 * 1024);
+
+        List<String> evens = numbered(1, total).stream().filter(x -> Integer.parseInt(x) % 2 == 0).toList();
+        List<String> odds = numbered(1, total).stream().filter(x -> Integer.parseInt(x) % 2 == 1).toList();
+        List<String> expected = new java.util.ArrayList<>(evens);
+        expected.addAll(odds);
+        assertEquals(expected, drain(ch, "prio"));
+    }
+
+    @Test
+    void messagesPagedOutWhenGivenBackKeepTheirDeliveryCount() throws Exception {
+        Channel ch = start();
+        ch.queueDeclare("limited", false, false, false, Map.of("x-delivery-limit", 1));
+        int total = 2_000;
+        for (int i = 1; i <= total; i++) {
+            ch.basicPublish("", "limited", null, utf8(String.valueOf(i)));
+        }
+        var queue = broker.broker().vhost("/").queue("limited");
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.readyCountSnapshot() == total);
+        for (int round = 1; round <= 2; round++) {
+            var greedy = broker.connect();
+            Channel gc = greedy.createChannel();
+            java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+            gc.basicConsume("limited", false, (tag, d) -> taken.incrementAndGet(), tag -> { });
+            await().atMost(Duration.ofSeconds(60)).until(() -> taken.get() == total);
+            greedy.abort();
+        }
+        // given back twice: over the limit of 1, so they are gone rather than back a second time
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.unackedCountSnapshot() == 0);
+        assertEquals(0, ready(ch, "limited"));
+    }
+
+    @Test
+    void purgingMessagesGivenBackAndPagedOutLeavesNothingBehind() throws Exception {
+        Channel ch = start();
+        ch.queueDeclare("purged", true, false, false, Map.of());
+        publishToTwoGreedyChannelsThatGiveThemBack(ch, "purged", 5_000);
+        assertEquals(5_000, ch.queuePurge("purged").getMessageCount());
+        assertEquals(0, ready(ch, "purged"));
+        broker.close();
+
+        ch = start();
+        ch.queueDeclare("purged", true, false, false, Map.of());
+        assertEquals(0, ready(ch, "purged"));
+    }
+
+    @Test
     void purgingAPagedQueueEmptiesItAndItFillsAgain() throws Exception {
         Channel ch = start();
         String q = ch.queueDeclare().getQueue();
