@@ -51,6 +51,13 @@ public final class Authorizer {
         }
     }
 
+    /** /metrics when it is protected: monitoring or administrator, as RabbitMQ's is_authorized_monitor. */
+    public static void requireMonitor(UserView u) {
+        if (!isMonitor(u)) {
+            throw ApiException.unauthorized("Not monitor user");
+        }
+    }
+
     public boolean canSee(UserView u, String vhost) {
         return isMonitor(u) || access.hasAccess(u.name(), vhost);
     }
