@@ -1,5 +1,6 @@
 package io.warren.broker.definitions;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.auth.Permission;
 import java.util.regex.PatternSyntaxException;
 
@@ -31,6 +32,14 @@ public final class DefinitionRules {
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("invalid permission pattern: " + e.getDescription());
         }
+    }
+
+    /** A runtime or global parameter's value: RabbitMQ refuses one without. */
+    public static JsonNode parameterValue(JsonNode value) {
+        if (value == null || value.isMissingNode() || value.isNull()) {
+            throw new IllegalArgumentException("'value' is required");
+        }
+        return value;
     }
 
     private static String notEmpty(String name, String what) {

@@ -128,6 +128,14 @@ class DefinitionsAccessTest {
         assertRefused("{\"queues\":[{\"vhost\":\"shop\",\"name\":\"\",\"durable\":true,\"arguments\":{}}]}",
                 "queue name must not be empty");
         assertFalse(mgmt.get("/api/queues/shop").json().findValuesAsText("name").contains(""));
+        // a parameter without a value
+        assertEquals(400, mgmt.put("/api/parameters/shovel/shop/nothing", "{}").status());
+        assertRefused("{\"parameters\":[{\"vhost\":\"shop\",\"component\":\"shovel\",\"name\":\"nothing\"}]}",
+                "'value' is required");
+        assertRefused("{\"global_parameters\":[{\"name\":\"nothing\"}]}", "'value' is required");
+        assertEquals(404, mgmt.get("/api/parameters/shovel/shop/nothing").status());
+        assertEquals(404, mgmt.get("/api/global-parameters/nothing").status());
+
         Response perVhost = mgmt.post("/api/definitions/shop",
                 "{\"queues\":[{\"name\":\"\",\"durable\":true,\"arguments\":{}}]}");
         assertEquals(400, perVhost.status());
