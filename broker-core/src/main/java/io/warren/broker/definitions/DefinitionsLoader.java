@@ -125,6 +125,11 @@ public final class DefinitionsLoader {
             VirtualHost v = requireVhost(b.path("vhost").asText("/"), "binding");
             String destination = text(b, "destination", "binding");
             String type = b.path("destination_type").asText("queue");
+            if (!type.equals("queue") && !type.equals("exchange")) {
+                // the single call has no such form either: its path names 'q' or 'e'
+                throw new DefinitionsException("binding to '" + destination + "': destination_type must be "
+                        + "'queue' or 'exchange', not '" + type + "'");
+            }
             Destination d = "exchange".equals(type) ? v.exchange(destination) : v.queue(destination);
             if (d == null) {
                 throw new DefinitionsException("binding to unknown " + type + " '" + destination + "'");

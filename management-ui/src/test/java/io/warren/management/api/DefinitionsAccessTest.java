@@ -112,6 +112,13 @@ class DefinitionsAccessTest {
         assertRefused("{\"bindings\":[{\"vhost\":\"shop\",\"source\":\"nosuch\",\"destination\":\"payroll\","
                 + "\"destination_type\":\"queue\",\"routing_key\":\"\",\"arguments\":{}}]}", "nosuch");
 
+        // a binding to something that is neither a queue nor an exchange
+        assertEquals(404, mgmt.post("/api/bindings/shop/e/salaries/x/payroll", "{}").status());
+        assertRefused("{\"bindings\":[{\"vhost\":\"shop\",\"source\":\"salaries\",\"destination\":\"payroll\","
+                + "\"destination_type\":\"stream\",\"routing_key\":\"other\",\"arguments\":{}}]}",
+                "destination_type must be 'queue' or 'exchange'");
+        assertEquals(1, mgmt.get("/api/exchanges/shop/salaries/bindings/source").json().size());
+
         // a permission pattern that is not a regular expression
         assertEquals(400, mgmt.put("/api/permissions/shop/tenant",
                 "{\"configure\":\"(\",\"write\":\".*\",\"read\":\".*\"}").status());
