@@ -17,7 +17,7 @@ import java.util.Properties;
  */
 public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path definitions, String bindAddress,
                             int heartbeat, int frameMax, MemoryWatermark memoryHighWatermark, long diskFreeLimit,
-                            StoreSettings store) {
+                            StoreSettings store, boolean metricsAuth) {
 
     static final String USAGE = """
             usage: java -jar warren.jar [options]
@@ -39,6 +39,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                                   fsync as soon as the previous one ends; fractions allowed, e.g. 0.5)
               --sync-bytes BYTES  start the fsync early once this much is waiting (default 4MiB)
               --segment-bytes BYTES  size at which a queue's log rolls to a new segment file (default 16MiB)
+              --metrics-auth true|false  /metrics only for users tagged monitoring or administrator, with
+                                  HTTP basic auth (default false: open, as Prometheus scrapes it)
             """;
 
     /** Parses flags (and the config file they name); throws IllegalArgumentException with a readable reason. */
@@ -87,7 +89,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 integer(merged.remove("frame-max"), 131072, "frame-max"),
                 watermark(merged.remove("memory-high-watermark")),
                 size(merged.remove("disk-free-limit"), 50_000_000L, "disk-free-limit"),
-                storeSettings(merged));
+                storeSettings(merged),
+                bool(merged.remove("metrics-auth"), false, "metrics-auth"));
         merged.remove("data-dir");
         merged.remove("definitions");
         merged.remove("bind");
@@ -143,6 +146,17 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + ": " + e.getMessage());
         }
+    }
+
+    private static boolean bool(String v, boolean dflt, String name) {
+        if (v == null) {
+            return dflt;
+        }
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+        };
     }
 
     private static int integer(String v, int dflt, String name) {

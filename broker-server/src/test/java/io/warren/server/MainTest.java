@@ -7,9 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,5 +161,44 @@ class MainTest {
         } finally {
             broker.close();
         }
+    }
+
+    @Test
+    void metricsAuthInTheConfigFileMakesMetricsAskForAMonitoringLogin(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("warren.conf");
+        Files.writeString(config, "metrics-auth = true\n");
+        BrokerProcess broker = BrokerProcess.start(dir.resolve("broker.log"), "--amqp-port", "0", "--bind",
+                "127.0.0.1", "--http-port", "0", "--data-dir", dir.resolve("data").toString(), "--config",
+                config.toString());
+        try {
+            assertTrue(broker.port() > 0, "no listening line in " + broker.log());
+            int httpPort = httpPort(broker);
+            HttpClient http = HttpClient.newHttpClient();
+            URI metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(metrics).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode(), anonymous.body());
+            HttpResponse<String> guest = http.send(HttpRequest.newBuilder(metrics).header("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, guest.statusCode());
+            assertTrue(guest.body().contains("warren_connections"), guest.body());
+        } finally {
+            broker.close();
+        }
+    }
+
+    // Main logs the management port once the server is up, a moment after the AMQP listener
+    private static int httpPort(BrokerProcess broker) throws Exception {
+        Pattern line = Pattern.compile("management console on http://[^ ]*:(\\d+)/");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Matcher m = line.matcher(broker.log());
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no management line in " + broker.log());
     }
 }

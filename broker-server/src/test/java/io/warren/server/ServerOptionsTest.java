@@ -1,6 +1,7 @@
 package io.warren.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,5 +107,19 @@ class ServerOptionsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> ServerOptions.parse(new String[] {"--disk-free-limit", "50 furlongs"}));
         assertTrue(e.getMessage().contains("disk-free-limit: unknown unit 'furlongs'"), e.getMessage());
+    }
+
+    @Test
+    void metricsAreOpenUnlessMetricsAuthIsSetByFlagOrConfigFile(@TempDir Path dir) throws Exception {
+        assertFalse(ServerOptions.parse(new String[0]).metricsAuth());
+        assertTrue(ServerOptions.parse(new String[] {"--metrics-auth", "true"}).metricsAuth());
+        Path config = dir.resolve("warren.conf");
+        Files.writeString(config, "metrics-auth = true\n");
+        assertTrue(ServerOptions.parse(new String[] {"--config", config.toString()}).metricsAuth());
+        assertFalse(ServerOptions.parse(new String[] {"--config", config.toString(), "--metrics-auth=false"})
+                .metricsAuth());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--metrics-auth", "yes"}));
+        assertEquals("metrics-auth must be true or false, got 'yes'", e.getMessage());
     }
 }

@@ -52,6 +52,7 @@ public final class ManagementServer implements AutoCloseable {
     private final RateSampler rates;
     private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
+    private boolean metricsAuth;
 
     public ManagementServer(BrokerAdmin admin, String bindAddress, int port) {
         this.admin = admin;
@@ -60,10 +61,19 @@ public final class ManagementServer implements AutoCloseable {
         this.rates = new RateSampler(admin);
     }
 
+    /**
+     * Whether /metrics needs the basic auth of a monitoring or administrator user (default: open, for Prometheus);
+     * set before {@link #start}.
+     */
+    public ManagementServer metricsAuth(boolean required) {
+        this.metricsAuth = required;
+        return this;
+    }
+
     public ManagementServer start() throws InterruptedException {
         ApiContext ctx = new ApiContext(admin, rates);
         HttpDispatcher dispatcher = new HttpDispatcher(ApiRoutes.create(ctx), new BasicAuth(admin.access()),
-                new WarrenMetrics(admin, rates));
+                new WarrenMetrics(admin, rates), metricsAuth);
         ServerBootstrap b = new ServerBootstrap().group(io).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

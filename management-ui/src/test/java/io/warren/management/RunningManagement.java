@@ -27,6 +27,7 @@ public final class RunningManagement implements BeforeAllCallback, AfterAllCallb
     private RunningBroker broker;
     private ManagementServer server;
     private BrokerAdmin admin;
+    private boolean metricsAuth;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @Override
@@ -34,10 +35,16 @@ public final class RunningManagement implements BeforeAllCallback, AfterAllCallb
         start();
     }
 
+    /** The management server will require a monitoring or administrator login on /metrics. */
+    public RunningManagement withMetricsAuth() {
+        metricsAuth = true;
+        return this;
+    }
+
     public RunningManagement start() throws InterruptedException {
         broker = RunningBroker.start();
         admin = new BrokerAdmin(broker.broker());
-        server = new ManagementServer(admin, "127.0.0.1", 0).start();
+        server = new ManagementServer(admin, "127.0.0.1", 0).metricsAuth(metricsAuth).start();
         return this;
     }
 

@@ -4,6 +4,7 @@ import io.warren.broker.Broker;
 import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.User;
+import io.warren.broker.definitions.DefinitionRules;
 import io.warren.broker.vhost.VirtualHost;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,9 +40,7 @@ public final class AccessAdmin {
 
     /** Creates a vhost (existing is fine); returns true when it is new. */
     public boolean addVhost(String name) {
-        if (name == null || name.isEmpty()) {
-            throw AdminException.badRequest("vhost name must not be empty");
-        }
+        rule(() -> DefinitionRules.vhostName(name));
         boolean exists = broker.vhost(name) != null;
         broker.addVhost(name);
         return !exists;
@@ -88,9 +87,7 @@ public final class AccessAdmin {
      */
     public boolean putUser(String name, String password, String passwordHash, String hashingAlgorithm,
                            Set<String> tags) {
-        if (name == null || name.isEmpty()) {
-            throw AdminException.badRequest("user name must not be empty");
-        }
+        rule(() -> DefinitionRules.userName(name));
         PasswordHash hash;
         try {
             if (password != null) {
@@ -140,10 +137,16 @@ public final class AccessAdmin {
         if (broker.vhost(vhost) == null) {
             throw AdminException.badRequest("no vhost '%s'", vhost);
         }
+        Permission p = rule(() -> DefinitionRules.permission(configure, write, read));
+        broker.users().setPermission(user, vhost, p);
+    }
+
+    /** A shared rule's refusal as a bad request, its reason kept. */
+    static <T> T rule(java.util.function.Supplier<T> check) {
         try {
-            broker.users().setPermission(user, vhost, new Permission(configure, write, read));
-        } catch (java.util.regex.PatternSyntaxException e) {
-            throw AdminException.badRequest("invalid permission pattern: %s", e.getDescription());
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw AdminException.badRequest("%s", e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package io.warren.broker.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.Broker;
 import io.warren.broker.auth.TopicPermission;
+import io.warren.broker.definitions.DefinitionRules;
 import io.warren.broker.limits.Limits;
 import io.warren.broker.params.Parameter;
 import io.warren.broker.params.RuntimeParameters;
@@ -148,7 +149,8 @@ public final class SettingsAdmin {
     public void setParameter(String vhost, String component, String name, JsonNode value) {
         requireVhost(vhost);
         try {
-            broker.parameters().setParameter(new Parameter(vhost, component, name, value));
+            broker.parameters().setParameter(new Parameter(vhost, component, name,
+                    DefinitionRules.parameterValue(value)));
         } catch (IllegalArgumentException e) {
             throw AdminException.badRequest("%s", e.getMessage());
         }
@@ -172,7 +174,7 @@ public final class SettingsAdmin {
     }
 
     public void setGlobalParameter(String name, JsonNode value) {
-        broker.parameters().setGlobalParameter(name, value);
+        broker.parameters().setGlobalParameter(name, AccessAdmin.rule(() -> DefinitionRules.parameterValue(value)));
     }
 
     public void clearGlobalParameter(String name) {

@@ -1,6 +1,7 @@
 package io.warren.broker.admin;
 
 import io.warren.broker.Broker;
+import io.warren.broker.definitions.DefinitionRules;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.policy.Policy;
 import io.warren.broker.queue.MessageQueue;
@@ -143,9 +144,7 @@ public final class TopologyAdmin {
     public void declareQueue(String vhost, String name, boolean durable, boolean autoDelete,
                              Map<String, Object> arguments) {
         VirtualHost v = vhost(vhost);
-        if (name.isEmpty()) {
-            throw AdminException.badRequest("queue name must not be empty");
-        }
+        AccessAdmin.rule(() -> DefinitionRules.queueName(name));
         if (name.startsWith("amq.")) {
             throw new AdminException(AdminException.Kind.FORBIDDEN,
                     "queue name '" + name + "' contains reserved prefix 'amq.*'");

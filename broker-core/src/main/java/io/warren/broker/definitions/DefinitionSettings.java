@@ -111,7 +111,8 @@ final class DefinitionSettings {
             keptOnly.add("parameters of component '" + component + "'");
         }
         try {
-            broker.parameters().setParameter(new Parameter(vhost, component, name, p.path("value")));
+            broker.parameters().setParameter(new Parameter(vhost, component, name,
+                    DefinitionRules.parameterValue(p.path("value"))));
         } catch (IllegalArgumentException e) {
             throw new DefinitionsException("parameter '" + component + "/" + name + "' in vhost '" + vhost + "': "
                     + e.getMessage());
@@ -120,8 +121,14 @@ final class DefinitionSettings {
 
     void globalParameter(JsonNode p) {
         String name = text(p, "name", "global parameter");
+        JsonNode value;
+        try {
+            value = DefinitionRules.parameterValue(p.path("value"));
+        } catch (IllegalArgumentException e) {
+            throw new DefinitionsException("global parameter '" + name + "': " + e.getMessage());
+        }
         keptOnly.add("global parameter '" + name + "'");
-        broker.parameters().setGlobalParameter(name, p.path("value"));
+        broker.parameters().setGlobalParameter(name, value);
     }
 
     /** One warning for everything kept but not acted on, and every section not read at all. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.broker.Broker;
 import io.warren.broker.auth.PasswordHash;
-import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.User;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.policy.Policy;
@@ -61,7 +60,7 @@ public final class DefinitionsLoader {
         DefinitionSettings.checkQueueTypes(array(root, "queues"));
         int vhosts = 0;
         for (JsonNode v : array(root, "vhosts")) {
-            String name = text(v, "name", "vhost");
+            String name = rule(() -> DefinitionRules.vhostName(text(v, "name", "vhost")), "vhost");
             broker.addVhost(name);
             settings.vhostMetadata(v, name);
             vhosts++;
@@ -81,9 +80,9 @@ public final class DefinitionsLoader {
             if (broker.users().user(user) == null) {
                 throw new DefinitionsException("permission refers to unknown user '" + user + "'");
             }
-            broker.users().setPermission(user, vhost,
-                    new Permission(p.path("configure").asText(""), p.path("write").asText(""),
-                            p.path("read").asText("")));
+            broker.users().setPermission(user, vhost, rule(() -> DefinitionRules.permission(
+                    p.path("configure").asText(""), p.path("write").asText(""), p.path("read").asText("")),
+                    "permission of user '" + user + "' in vhost '" + vhost + "'"));
             permissions++;
         }
         array(root, "topic_permissions").forEach(settings::topicPermission);
@@ -113,7 +112,8 @@ public final class DefinitionsLoader {
         for (JsonNode q : array(root, "queues")) {
             VirtualHost v = requireVhost(q.path("vhost").asText("/"), "queue");
             try {
-                v.declareQueue(text(q, "name", "queue"), q.path("durable").asBoolean(true), false,
+                v.declareQueue(rule(() -> DefinitionRules.queueName(text(q, "name", "queue")), "queue"),
+                        q.path("durable").asBoolean(true), false,
                         q.path("auto_delete").asBoolean(false), table(q.path("arguments")), null);
             } catch (AmqpException e) {
                 throw new DefinitionsException("queue '" + q.path("name").asText() + "': " + e.replyText());
@@ -125,6 +125,11 @@ public final class DefinitionsLoader {
             VirtualHost v = requireVhost(b.path("vhost").asText("/"), "binding");
             String destination = text(b, "destination", "binding");
             String type = b.path("destination_type").asText("queue");
+            if (!type.equals("queue") && !type.equals("exchange")) {
+                // the single call has no such form either: its path names 'q' or 'e'
+                throw new DefinitionsException("binding to '" + destination + "': destination_type must be "
+                        + "'queue' or 'exchange', not '" + type + "'");
+            }
             Destination d = "exchange".equals(type) ? v.exchange(destination) : v.queue(destination);
             if (d == null) {
                 throw new DefinitionsException("binding to unknown " + type + " '" + destination + "'");
@@ -165,8 +170,17 @@ public final class DefinitionsLoader {
         }
     }
 
+    /** A shared rule's refusal as a definitions error that says which entry broke it. */
+    private static <T> T rule(java.util.function.Supplier<T> check, String what) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw new DefinitionsException(what + ": " + e.getMessage());
+        }
+    }
+
     private User user(JsonNode u) {
-        String name = text(u, "name", "user");
+        String name = rule(() -> DefinitionRules.userName(text(u, "name", "user")), "user");
         PasswordHash hash;
         if (u.hasNonNull("password")) {
             hash = PasswordHash.of(u.get("password").asText());

@@ -41,6 +41,23 @@ public final class Authorizer {
         }
     }
 
+    /**
+     * For endpoints that are administrators' alone whatever the vhost (definitions export and import): anyone else
+     * gets RabbitMQ's answer, 401 "Not administrator user", before the request is even read.
+     */
+    public void requireAdministratorUser(UserView u) {
+        if (!isAdmin(u)) {
+            throw ApiException.unauthorized("Not administrator user");
+        }
+    }
+
+    /** /metrics when it is protected: monitoring or administrator, as RabbitMQ's is_authorized_monitor. */
+    public static void requireMonitor(UserView u) {
+        if (!isMonitor(u)) {
+            throw ApiException.unauthorized("Not monitor user");
+        }
+    }
+
     public boolean canSee(UserView u, String vhost) {
         return isMonitor(u) || access.hasAccess(u.name(), vhost);
     }

@@ -29,7 +29,8 @@ final class PublishHandler {
     private ApiResponse publish(ApiRequest req) {
         String v = req.param("vhost");
         String exchange = req.param("name");
-        String permissionName = TopologyAdmin.DEFAULT_EXCHANGE_ALIAS.equals(exchange) ? "" : exchange;
+        // the default exchange is "amq.default" to permissions, as for a publish over AMQP
+        String permissionName = exchange.isEmpty() ? TopologyAdmin.DEFAULT_EXCHANGE_ALIAS : exchange;
         ctx.auth().require(req.user(), v, Access.WRITE, permissionName);
         JsonNode body = req.json();
         String routingKey = Json.requiredText(body, "routing_key");

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.broker.admin.AdminException;
 import io.warren.broker.admin.UserView;
+import io.warren.management.api.Authorizer;
 import io.warren.management.json.Json;
 import io.warren.management.metrics.WarrenMetrics;
 import java.net.InetAddress;
@@ -40,11 +41,18 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
     private final Router router;
     private final BasicAuth auth;
     private final WarrenMetrics metrics;
+    private final boolean metricsAuth;
 
     public HttpDispatcher(Router router, BasicAuth auth, WarrenMetrics metrics) {
+        this(router, auth, metrics, false);
+    }
+
+    /** With metricsAuth, /metrics answers only a monitoring or administrator user (it names every vhost's queues). */
+    public HttpDispatcher(Router router, BasicAuth auth, WarrenMetrics metrics, boolean metricsAuth) {
         this.router = router;
         this.auth = auth;
         this.metrics = metrics;
+        this.metricsAuth = metricsAuth;
     }
 
     @Override
@@ -83,6 +91,10 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
         String rawPath = q < 0 ? uri : uri.substring(0, q);
         String method = req.method().name();
         if (rawPath.equals("/metrics")) {
+            if (metricsAuth) {
+                Authorizer.requireMonitor(auth.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION),
+                        peer(ctx)));
+            }
             return ApiResponse.raw(200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
         }
         if (!rawPath.equals("/api") && !rawPath.startsWith("/api/")) {

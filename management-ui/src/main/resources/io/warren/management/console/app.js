@@ -13,9 +13,11 @@ async function api(method, path, body) {
   const headers = { 'Authorization': 'Basic ' + state.auth, 'X-Requested-With': 'XMLHttpRequest' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const r = await fetch('/api' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (r.status === 401) { logout('Your session is no longer valid: log in again.'); throw new Error('unauthorised'); }
   const text = await r.text();
   const data = text ? JSON.parse(text) : null;
+  // RabbitMQ answers 401 both to bad credentials and to a logged-in user without the tag an endpoint needs
+  const lacksTag = data && /^Not \w+ user$/.test(data.reason || '') && data.reason !== 'Not management user';
+  if (r.status === 401 && !lacksTag) { logout('Your session is no longer valid: log in again.'); throw new Error('unauthorised'); }
   if (!r.ok) throw new Error((data && data.reason) || r.statusText);
   return data;
 }
@@ -72,6 +74,7 @@ function logout(message) {
 function showApp() {
   $('#login').hidden = true; $('#app').hidden = false;
   $('#whoami').textContent = state.user.name;
+  $('[data-nav="definitions"]').hidden = !state.user.tags.includes('administrator');
   if (!location.hash) location.hash = '#/overview';
   route();
 }
@@ -421,6 +424,10 @@ async function viewAdmin() {
 // ---- definitions ----
 
 async function viewDefinitions() {
+  if (!state.user.tags.includes('administrator')) {
+    $('#view').innerHTML = `<h1>Definitions</h1><p class="muted">Exporting and importing definitions is for administrators.</p>`;
+    return;
+  }
   $('#view').innerHTML = `<h1>Definitions</h1>
     <div class="card"><h2>Export</h2><p class="muted">Vhosts, users, permissions, exchanges, queues, bindings and policies, in RabbitMQ's format.</p>
       <button id="definitions-export" type="button">Download broker definitions</button></div>

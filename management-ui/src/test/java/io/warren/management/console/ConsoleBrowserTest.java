@@ -2,6 +2,7 @@ package io.warren.management.console;
 
 import static io.warren.management.RunningManagement.enc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Channel;
@@ -116,6 +117,24 @@ class ConsoleBrowserTest {
         driver.switchTo().alert().accept();
         assertEquals("Queue purged.", flash());
         wait.until(d -> mgmt.get("/api/queues/" + enc("/") + "/console-q").json().path("messages").asInt() == 0);
+    }
+
+    @Test
+    void aManagementUserIsNotOfferedDefinitionsAndARefusalDoesNotLogItOut() {
+        mgmt.put("/api/users/clerk", "{\"password\":\"pw\",\"tags\":\"management\"}");
+        mgmt.put("/api/permissions/" + enc("/") + "/clerk", "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
+        driver.findElement(By.id("logout")).click();
+        logIn("clerk", "pw");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tile-queues")));
+        assertFalse(driver.findElement(By.cssSelector("[data-nav='definitions']")).isDisplayed());
+        go("#/definitions");
+        wait.until(d -> d.findElement(By.id("view")).getText().contains("for administrators"));
+        // what an upload would answer: the refusal is shown, the session stays
+        Object answer = ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "api('POST', '/definitions', {}).then(() => done('imported'), e => done(e.message));");
+        assertEquals("Not administrator user", answer);
+        assertTrue(driver.findElement(By.id("app")).isDisplayed());
+        assertEquals("clerk", driver.findElement(By.id("whoami")).getText());
     }
 
     @Test
