@@ -91,6 +91,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
         if (match == null) {
             throw ApiException.notFound("Not Found");
         }
+        // RequestGate checked this login from the head already; checking it again here gives the handler its user
         UserView user = auth.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION), peer(ctx));
         Map<String, String> headers = new HashMap<>();
         req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Decides from a request's head, before one byte of its body is buffered, whether it may go on: the route must
@@ -43,7 +44,7 @@ public final class RequestGate extends ChannelDuplexHandler {
     }
 
     /** Makes one gate per connection; all of them share the budget. */
-    public static java.util.function.Supplier<RequestGate> factory(Router router, BasicAuth auth, HttpLimits limits) {
+    public static Supplier<RequestGate> factory(Router router, BasicAuth auth, HttpLimits limits) {
         BodyBudget budget = new BodyBudget(limits.bodyBudget());
         return () -> new RequestGate(router, auth, limits, budget);
     }
