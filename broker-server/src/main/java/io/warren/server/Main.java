@@ -62,7 +62,7 @@ public final class Main {
         broker.start();
         // alarms are reported as none until the alarm component is wired into the admin facade
         ManagementServer management = new ManagementServer(new BrokerAdmin(broker), options.bindAddress(),
-                options.httpPort()).metricsAuth(options.metricsAuth()).start();
+                options.httpPort(), options.http()).metricsAuth(options.metricsAuth()).start();
         LOG.info("data directory {}; management console on http://{}:{}/", options.dataDir().toAbsolutePath(),
                 options.bindAddress(), management.port());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,6 +2,7 @@ package io.warren.server;
 
 import io.warren.broker.ByteSize;
 import io.warren.broker.alarm.MemoryWatermark;
+import io.warren.management.http.HttpLimits;
 import io.warren.store.StoreSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -17,7 +18,7 @@ import java.util.Properties;
  */
 public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path definitions, String bindAddress,
                             int heartbeat, int frameMax, MemoryWatermark memoryHighWatermark, long diskFreeLimit,
-                            StoreSettings store, boolean metricsAuth) {
+                            StoreSettings store, boolean metricsAuth, HttpLimits http) {
 
     static final String USAGE = """
             usage: java -jar warren.jar [options]
@@ -41,6 +42,13 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
               --segment-bytes BYTES  size at which a queue's log rolls to a new segment file (default 16MiB)
               --metrics-auth true|false  /metrics only for users tagged monitoring or administrator, with
                                   HTTP basic auth (default false: open, as Prometheus scrapes it)
+              --http-idle-timeout SECS     close an HTTP connection idle this long between requests (default 60)
+              --http-request-timeout SECS  a request's head and body must arrive within this (default 60; 408)
+              --http-max-connections N     HTTP connections past this are closed at once (default 1000)
+              --http-max-body SIZE         largest body of a definitions import or publish (default 64MiB;
+                                  other API requests take 1MiB)
+              --http-body-budget SIZE      request body bytes buffered at once over all HTTP connections
+                                  (default 128MiB; 503 past it)
             """;
 
     /** Parses flags (and the config file they name); throws IllegalArgumentException with a readable reason. */
@@ -90,7 +98,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 watermark(merged.remove("memory-high-watermark")),
                 size(merged.remove("disk-free-limit"), 50_000_000L, "disk-free-limit"),
                 storeSettings(merged),
-                bool(merged.remove("metrics-auth"), false, "metrics-auth"));
+                bool(merged.remove("metrics-auth"), false, "metrics-auth"),
+                httpLimits(merged));
         merged.remove("data-dir");
         merged.remove("definitions");
         merged.remove("bind");
@@ -116,6 +125,40 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
         }
         return new StoreSettings(size(merged.remove("segment-bytes"), d.segmentBytes(), "segment-bytes"), micros,
                 size(merged.remove("sync-bytes"), d.syncBytes(), "sync-bytes"), d.compactBelow());
+    }
+
+    private static HttpLimits httpLimits(Map<String, String> merged) {
+        HttpLimits d = HttpLimits.defaults();
+        long maxBody = size(merged.remove("http-max-body"), d.maxBody(), "http-max-body");
+        if (maxBody > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("http-max-body must be below 2GiB, got " + maxBody);
+        }
+        int maxConnections = integer(merged.remove("http-max-connections"), d.maxConnections(),
+                "http-max-connections");
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("http-max-connections must be at least 1, got " + maxConnections);
+        }
+        return new HttpLimits(seconds(merged.remove("http-idle-timeout"), d.idleTimeoutMillis(), "http-idle-timeout"),
+                seconds(merged.remove("http-request-timeout"), d.requestTimeoutMillis(), "http-request-timeout"),
+                maxConnections, (int) maxBody,
+                size(merged.remove("http-body-budget"), d.bodyBudget(), "http-body-budget"));
+    }
+
+    /** Seconds (fractions allowed) as milliseconds; 0 turns the timeout off. */
+    private static long seconds(String v, long dfltMillis, String name) {
+        if (v == null) {
+            return dfltMillis;
+        }
+        double secs;
+        try {
+            secs = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number of seconds, got '" + v + "'");
+        }
+        if (secs < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + v);
+        }
+        return Math.round(secs * 1000);
     }
 
     private static int port(String v, int dflt, String name) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.warren.broker.alarm.MemoryWatermark;
+import io.warren.management.http.HttpLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -121,5 +122,26 @@ class ServerOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerOptions.parse(new String[] {"--metrics-auth", "yes"}));
         assertEquals("metrics-auth must be true or false, got 'yes'", e.getMessage());
+    }
+
+    @Test
+    void httpLimitsDefaultInRabbitMQsRangeAndAreSetByFlagsOrTheConfigFile(@TempDir Path dir) throws Exception {
+        HttpLimits d = ServerOptions.parse(new String[0]).http();
+        assertEquals(60_000, d.idleTimeoutMillis());
+        assertEquals(60_000, d.requestTimeoutMillis());
+        assertEquals(1000, d.maxConnections());
+        assertEquals(64 * 1024 * 1024, d.maxBody());
+        Path config = dir.resolve("warren.conf");
+        Files.writeString(config, "http-idle-timeout = 120\nhttp-max-connections = 50\n");
+        HttpLimits o = ServerOptions.parse(new String[] {"--config", config.toString(), "--http-request-timeout",
+                "2.5", "--http-max-body", "8MiB", "--http-body-budget", "16MiB"}).http();
+        assertEquals(120_000, o.idleTimeoutMillis());
+        assertEquals(2_500, o.requestTimeoutMillis());
+        assertEquals(50, o.maxConnections());
+        assertEquals(8 * 1024 * 1024, o.maxBody());
+        assertEquals(16L * 1024 * 1024, o.bodyBudget());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--http-max-connections", "0"}));
+        assertTrue(e.getMessage().contains("http-max-connections"), e.getMessage());
     }
 }

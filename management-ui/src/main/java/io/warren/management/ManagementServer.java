@@ -19,12 +19,21 @@ import io.warren.management.api.ApiContext;
 import io.warren.management.api.ApiRoutes;
 import io.warren.management.http.BasicAuth;
 import io.warren.management.http.HttpDispatcher;
+import io.warren.management.http.HttpLimits;
+import io.warren.management.http.HttpTimeouts;
+import io.warren.management.http.RequestGate;
+import io.warren.management.http.Router;
 import io.warren.management.metrics.RateSampler;
 import io.warren.management.metrics.WarrenMetrics;
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +43,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManagementServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
-    /** Largest request body accepted (definitions files can be big). */
-    private static final int MAX_BODY = 64 * 1024 * 1024;
     /** How often rates are sampled; RabbitMQ samples every 5 s, a little more often makes live charts smoother. */
     private static final long SAMPLE_MILLIS = 2000;
 
     private final BrokerAdmin admin;
     private final String bindAddress;
     private final int port;
+    private final HttpLimits limits;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicLong lastRefusalLog = new AtomicLong();
     private final EventLoopGroup io = new NioEventLoopGroup(1);
     private final EventExecutorGroup workers = new DefaultEventExecutorGroup(4);
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -55,9 +65,14 @@ public final class ManagementServer implements AutoCloseable {
     private boolean metricsAuth;
 
     public ManagementServer(BrokerAdmin admin, String bindAddress, int port) {
+        this(admin, bindAddress, port, HttpLimits.defaults());
+    }
+
+    public ManagementServer(BrokerAdmin admin, String bindAddress, int port, HttpLimits limits) {
         this.admin = admin;
         this.bindAddress = bindAddress;
         this.port = port;
+        this.limits = limits;
         this.rates = new RateSampler(admin);
     }
 
@@ -72,22 +87,70 @@ public final class ManagementServer implements AutoCloseable {
 
     public ManagementServer start() throws InterruptedException {
         ApiContext ctx = new ApiContext(admin, rates);
-        HttpDispatcher dispatcher = new HttpDispatcher(ApiRoutes.create(ctx), new BasicAuth(admin.access()),
-                new WarrenMetrics(admin, rates), metricsAuth);
+        Router router = ApiRoutes.create(ctx);
+        BasicAuth auth = new BasicAuth(admin.access());
+        HttpDispatcher dispatcher = new HttpDispatcher(router, auth, new WarrenMetrics(admin, rates), metricsAuth);
+        Supplier<RequestGate> gates = RequestGate.factory(router, auth, limits);
         ServerBootstrap b = new ServerBootstrap().group(io).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!admitConnection(ch)) {
+                            return;
+                        }
                         open.add(ch);
+                        HttpTimeouts timeouts = new HttpTimeouts(limits.idleTimeoutMillis(),
+                                limits.requestTimeoutMillis());
+                        ch.pipeline().addLast(timeouts.byteWatch());
                         ch.pipeline().addLast(new HttpServerCodec());
-                        ch.pipeline().addLast(new HttpObjectAggregator(MAX_BODY));
+                        ch.pipeline().addLast(timeouts);
+                        ch.pipeline().addLast(gates.get());
+                        ch.pipeline().addLast(new HttpObjectAggregator(limits.maxBody()));
                         ch.pipeline().addLast(workers, dispatcher);
                     }
                 });
+        warnIfConnectionsCouldTakeTheFileDescriptors();
         serverChannel = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
         sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("Warren management (API, console, /metrics) listening on http://{}:{}/", bindAddress, port());
         return this;
+    }
+
+    /** Past the cap a connection is closed as soon as it is accepted: its file descriptor is back at once. */
+    private boolean admitConnection(SocketChannel ch) {
+        if (connections.incrementAndGet() > limits.maxConnections()) {
+            connections.decrementAndGet();
+            ch.close();
+            long now = System.nanoTime();
+            long last = lastRefusalLog.get();
+            if (now - last > TimeUnit.SECONDS.toNanos(10) && lastRefusalLog.compareAndSet(last, now)) {
+                LOG.warn("management HTTP connection from {} refused: {} are open (http-max-connections)",
+                        ch.remoteAddress(), limits.maxConnections());
+            }
+            return false;
+        }
+        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+        return true;
+    }
+
+    /**
+     * The cap is what keeps HTTP clients from taking the file descriptors AMQP connections need; say so when it
+     * leaves AMQP less than half of them.
+     */
+    private void warnIfConnectionsCouldTakeTheFileDescriptors() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
+            long max = os.getMaxFileDescriptorCount();
+            if (limits.maxConnections() > max / 2) {
+                LOG.warn("http-max-connections {} is more than half of this process's file descriptor limit {}: "
+                        + "HTTP clients could leave AMQP connections without any; lower it or raise ulimit -n",
+                        limits.maxConnections(), max);
+            }
+        }
+    }
+
+    /** Open HTTP connections, for tests and metrics. */
+    public int openConnections() {
+        return connections.get();
     }
 
     private void sample() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.broker.RunningBroker;
 import io.warren.broker.admin.BrokerAdmin;
+import io.warren.management.http.HttpLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -28,7 +29,17 @@ public final class RunningManagement implements BeforeAllCallback, AfterAllCallb
     private ManagementServer server;
     private BrokerAdmin admin;
     private boolean metricsAuth;
+    private final HttpLimits limits;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public RunningManagement() {
+        this(HttpLimits.defaults());
+    }
+
+    /** A management server with these HTTP limits (short timeouts, small caps) instead of the defaults. */
+    public RunningManagement(HttpLimits limits) {
+        this.limits = limits;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -44,7 +55,7 @@ public final class RunningManagement implements BeforeAllCallback, AfterAllCallb
     public RunningManagement start() throws InterruptedException {
         broker = RunningBroker.start();
         admin = new BrokerAdmin(broker.broker());
-        server = new ManagementServer(admin, "127.0.0.1", 0).metricsAuth(metricsAuth).start();
+        server = new ManagementServer(admin, "127.0.0.1", 0, limits).metricsAuth(metricsAuth).start();
         return this;
     }
 
@@ -64,6 +75,10 @@ public final class RunningManagement implements BeforeAllCallback, AfterAllCallb
 
     public BrokerAdmin admin() {
         return admin;
+    }
+
+    public ManagementServer server() {
+        return server;
     }
 
     public int httpPort() {

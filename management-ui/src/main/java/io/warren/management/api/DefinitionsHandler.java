@@ -33,9 +33,9 @@ final class DefinitionsHandler {
 
     void register(Router r) {
         r.add("GET", "/api/definitions", this::export);
-        r.add("POST", "/api/definitions", this::importAll);
+        r.addLargeBody("POST", "/api/definitions", this::importAll);
         r.add("GET", "/api/definitions/{vhost}", this::exportVhost);
-        r.add("POST", "/api/definitions/{vhost}", this::importVhost);
+        r.addLargeBody("POST", "/api/definitions/{vhost}", this::importVhost);
     }
 
     private ApiResponse export(ApiRequest req) {

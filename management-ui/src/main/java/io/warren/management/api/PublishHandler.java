@@ -23,7 +23,7 @@ final class PublishHandler {
     }
 
     void register(Router r) {
-        r.add("POST", "/api/exchanges/{vhost}/{name}/publish", this::publish);
+        r.addLargeBody("POST", "/api/exchanges/{vhost}/{name}/publish", this::publish);
     }
 
     private ApiResponse publish(ApiRequest req) {

@@ -1,24 +1,16 @@
 package io.warren.management.http;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.broker.admin.AdminException;
 import io.warren.broker.admin.UserView;
 import io.warren.management.api.Authorizer;
-import io.warren.management.json.Json;
 import io.warren.management.metrics.WarrenMetrics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -66,11 +58,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
             }
             response = dispatch(ctx, req);
         } catch (ApiException e) {
-            response = error(e.status(), e.error(), e.reason());
-            if (e.status() == 401 && !browser) {
-                // tools answer the challenge; the console logs in itself, without the browser's own dialog
-                response = response.withHeader("WWW-Authenticate", "Basic realm=\"Warren Management\"");
-            }
+            response = ResponseWriter.error(e, browser);
         } catch (AdminException e) {
             response = switch (e.kind()) {
                 case NOT_FOUND -> error(404, "Object Not Found", e.getMessage());
@@ -82,7 +70,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
             LOG.error("management request {} {} failed", req.method(), req.uri(), e);
             response = error(500, "internal_error", e.toString());
         }
-        write(ctx, response, keepAlive);
+        ResponseWriter.write(ctx, response, keepAlive);
     }
 
     private ApiResponse dispatch(ChannelHandlerContext ctx, FullHttpRequest req) throws Exception {
@@ -115,6 +103,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
         if (match == null) {
             throw ApiException.notFound("Not Found");
         }
+        // RequestGate checked this login from the head already; checking it again here gives the handler its user
         UserView user = auth.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION), peer(ctx));
         Map<String, String> headers = new HashMap<>();
         req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
@@ -128,36 +117,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     private static ApiResponse error(int status, String error, String reason) {
-        return new ApiResponse(status, Map.of("error", error, "reason", reason == null ? "" : reason), null, null,
-                Map.of());
-    }
-
-    private static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
-        byte[] bytes;
-        String type;
-        if (r.raw() != null) {
-            bytes = r.raw();
-            type = r.contentType();
-        } else if (r.json() != null) {
-            bytes = Json.write(r.json());
-            type = "application/json";
-        } else {
-            bytes = new byte[0];
-            type = null;
-        }
-        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
-                Unpooled.wrappedBuffer(bytes));
-        if (type != null) {
-            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-        }
-        resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        r.headers().forEach((k, v) -> resp.headers().set(k, v));
-        if (keepAlive) {
-            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(resp);
-        } else {
-            ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
-        }
+        return ResponseWriter.error(status, error, reason);
     }
 
     @Override

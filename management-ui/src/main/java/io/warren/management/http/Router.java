@@ -12,18 +12,30 @@ import java.util.TreeSet;
  * e.g. {@code /api/queues/{vhost}/{name}}.
  */
 public final class Router {
-    private record Route(String method, String[] parts, ApiHandler handler) {
+    private record Route(String method, String[] parts, ApiHandler handler, boolean largeBody) {
     }
 
-    /** A matched route: its handler and the captured path parameters. */
-    public record Match(ApiHandler handler, Map<String, String> params) {
+    /**
+     * A matched route: its handler, the captured path parameters, and whether it takes bodies past
+     * {@link HttpLimits#SMALL_BODY}.
+     */
+    public record Match(ApiHandler handler, Map<String, String> params, boolean largeBody) {
     }
 
     private final List<Route> routes = new ArrayList<>();
 
     public Router add(String method, String pattern, ApiHandler handler) {
+        return add(method, pattern, handler, false);
+    }
+
+    /** A route whose bodies may be as large as the server's largest (definitions files, published messages). */
+    public Router addLargeBody(String method, String pattern, ApiHandler handler) {
+        return add(method, pattern, handler, true);
+    }
+
+    private Router add(String method, String pattern, ApiHandler handler, boolean largeBody) {
         String p = pattern.startsWith("/") ? pattern.substring(1) : pattern;
-        routes.add(new Route(method, p.split("/"), handler));
+        routes.add(new Route(method, p.split("/"), handler, largeBody));
         return this;
     }
 
@@ -39,7 +51,7 @@ public final class Router {
                 continue;
             }
             if (r.method.equals(method)) {
-                return new Match(r.handler, params);
+                return new Match(r.handler, params, r.largeBody);
             }
             allowed.add(r.method);
         }
