@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.broker.admin.AdminException;
 import io.warren.broker.admin.UserView;
 import io.warren.management.json.Json;
+import io.warren.management.metrics.PerObjectMetrics;
 import io.warren.management.metrics.WarrenMetrics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
 @ChannelHandler.Sharable
 public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpDispatcher.class);
+
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Router router;
     private final BasicAuth auth;
@@ -83,7 +86,14 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
         String rawPath = q < 0 ? uri : uri.substring(0, q);
         String method = req.method().name();
         if (rawPath.equals("/metrics")) {
-            return ApiResponse.raw(200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+            return ApiResponse.raw(200, metrics.scrape(), PROMETHEUS_TEXT);
+        }
+        if (rawPath.equals("/metrics/per-object")) {
+            PerObjectMetrics perObject = metrics.perObject();
+            if (!perObject.tryStart()) {
+                throw new ApiException(503, "busy", "a per-object scrape is already running; scrape again later");
+            }
+            return ApiResponse.streamed(PROMETHEUS_TEXT, perObject::writeTo);
         }
         if (!rawPath.equals("/api") && !rawPath.startsWith("/api/")) {
             if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -121,6 +131,10 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     private static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
+        if (r.stream() != null) {
+            ChunkedResponseWriter.write(ctx, r, keepAlive);
+            return;
+        }
         byte[] bytes;
         String type;
         if (r.raw() != null) {
