@@ -69,7 +69,10 @@ public final class ManyQueuesBenchmark {
                     Channel ch = c.createChannel();
                     for (int i = first; i < count && System.currentTimeMillis() < deadline; i += DECLARERS) {
                         ch.queueDeclare(String.format("mq-%07d", i), false, false, false, null);
-                        declared.incrementAndGet();
+                        long n = declared.incrementAndGet();
+                        if (n % 10_000 == 0) {
+                            System.out.printf("  %d queues declared after %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+                        }
                     }
                 } catch (Exception e) {
                     synchronized (failures) {

@@ -100,7 +100,9 @@ final class ChunkedResponseWriter extends OutputStream {
         if (chunk == null || !chunk.isReadable()) {
             return;
         }
-        ChannelFuture f = ctx.writeAndFlush(new DefaultHttpContent(chunk));
+        // a promise of the channel's own loop: one of this handler's context would belong to the worker thread,
+        // which could then neither wait on it nor be told when it completes
+        ChannelFuture f = ctx.writeAndFlush(new DefaultHttpContent(chunk), ctx.channel().newPromise());
         chunk = null;
         if (!ctx.channel().isWritable()) {
             if (!f.awaitUninterruptibly(STALLED_CLIENT_SECONDS, TimeUnit.SECONDS)) {
