@@ -17,9 +17,15 @@ WORK=$(mktemp -d /tmp/warren-many-queues.XXXXXX)
 JAR=${JAR:-broker-server/target/warren.jar}
 java -Xmx"${HEAP:-2g}" -jar "$JAR" --amqp-port "$PORT" --http-port "$HTTP_PORT" --data-dir "$WORK/data" >"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
-trap 'kill "$BROKER_PID" 2>/dev/null || true; wait "$BROKER_PID" 2>/dev/null || true; rm -rf "$WORK/data"' EXIT
+stop_broker() {
+  kill "$BROKER_PID" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$BROKER_PID" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$BROKER_PID" 2>/dev/null || true # a broker deep in garbage collection may not stop in 10 s
+  rm -rf "$WORK/data"
+}
+trap stop_broker EXIT
 for _ in $(seq 1 150); do
-  grep -aq "management.*listening" "$WORK/broker.log" && break
+  grep -aq "management.*listening" "$WORK/broker.log" 2>/dev/null && break
   sleep 0.2
 done
 # a port taken by another process must stop the run: its requests would go to someone else's broker
