@@ -37,9 +37,13 @@ final class ChunkedResponseWriter extends OutputStream {
         this.ctx = ctx;
     }
 
-    static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
+    static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, HttpVersion version) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()));
-        HttpUtil.setTransferEncodingChunked(head, true);
+        if (version.equals(HttpVersion.HTTP_1_0)) {
+            keepAlive = false; // HTTP/1.0 knows no chunks: the body is raw and ends when the connection closes
+        } else {
+            HttpUtil.setTransferEncodingChunked(head, true);
+        }
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         r.headers().forEach((k, v) -> head.headers().set(k, v));
         if (keepAlive) {

@@ -77,7 +77,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
             LOG.error("management request {} {} failed", req.method(), req.uri(), e);
             response = error(500, "internal_error", e.toString());
         }
-        write(ctx, response, keepAlive);
+        write(ctx, response, keepAlive, req.protocolVersion());
     }
 
     private ApiResponse dispatch(ChannelHandlerContext ctx, FullHttpRequest req) throws Exception {
@@ -130,9 +130,9 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
                 Map.of());
     }
 
-    private static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
+    private static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, HttpVersion version) {
         if (r.stream() != null) {
-            ChunkedResponseWriter.write(ctx, r, keepAlive);
+            ChunkedResponseWriter.write(ctx, r, keepAlive, version);
             return;
         }
         byte[] bytes;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.warren.management.RunningManagement;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,4 +45,19 @@ class PerObjectMetricsTest {
         }
     }
 
+
+    @Test
+    void anHttp10ScraperGetsTheWholeBodyEndedByTheClose() throws Exception {
+        try (Connection c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("old-client", false, false, false, null);
+        }
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", mgmt.httpPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("GET /metrics/per-object HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(all.startsWith("HTTP/1.1 200"), all);
+            assertFalse(all.toLowerCase().contains("transfer-encoding"), all);
+            assertTrue(all.contains("warren_queue_ack_rate{queue=\"old-client\",vhost=\"/\"} 0.0\n"), all);
+        }
+    }
 }
