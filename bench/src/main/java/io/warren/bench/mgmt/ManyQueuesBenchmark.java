@@ -43,6 +43,7 @@ public final class ManyQueuesBenchmark {
         long pid = Long.parseLong(args[3]);
         declare(amqpPort, count);
         System.out.printf("broker after declaring: RSS %d MiB%n", rssKib(pid) / 1024);
+        Control control = new Control(amqpPort);
         String base = "http://127.0.0.1:" + httpPort;
         String[] paths = {"/api/queues?page=1&page_size=100", "/api/queues?page=500&page_size=100&name=mq-00",
             "/api/queues?columns=name,messages", "/api/queues", "/api/overview", "/metrics", "/metrics/per-object",
@@ -50,7 +51,54 @@ public final class ManyQueuesBenchmark {
         for (String p : paths) {
             time(base, p, pid);
         }
+        control.stop();
         System.out.printf("broker at the end: RSS %d MiB%n", rssKib(pid) / 1024);
+    }
+
+    /**
+     * A control client that, while the requests run, sends itself a message through a queue every 20 ms and
+     * reports the longest round trip: how long the broker ever stopped serving AMQP because of the API.
+     */
+    private static final class Control {
+        private final Connection connection;
+        private final Thread thread;
+        private volatile boolean running = true;
+        private long worstNanos;
+        private long rounds;
+
+        Control(int port) throws Exception {
+            ConnectionFactory f = new ConnectionFactory();
+            f.setHost("127.0.0.1");
+            f.setPort(port);
+            connection = f.newConnection("control");
+            Channel ch = connection.createChannel();
+            String q = ch.queueDeclare().getQueue();
+            thread = new Thread(() -> {
+                try {
+                    while (running) {
+                        long t0 = System.nanoTime();
+                        ch.basicPublish("", q, null, new byte[8]);
+                        while (ch.basicGet(q, true) == null) {
+                            Thread.onSpinWait();
+                        }
+                        worstNanos = Math.max(worstNanos, System.nanoTime() - t0);
+                        rounds++;
+                        Thread.sleep(20);
+                    }
+                } catch (Exception e) {
+                    System.out.println("control client failed: " + e);
+                }
+            });
+            thread.start();
+        }
+
+        void stop() throws Exception {
+            running = false;
+            thread.join();
+            connection.close();
+            System.out.printf("control client: %d round trips through a queue, the slowest %.1f ms%n", rounds,
+                    worstNanos / 1e6);
+        }
     }
 
     private static void declare(int port, int count) throws Exception {
