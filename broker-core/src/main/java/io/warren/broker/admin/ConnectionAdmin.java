@@ -65,6 +65,22 @@ public final class ConnectionAdmin {
         return out;
     }
 
+    /**
+     * How many connections (handshake done) and channels are open, read without visiting any connection's thread:
+     * counts racing a connection's own changes may be a moment old, which a metric allows.
+     */
+    public ConnectionCountsView counts() {
+        int connections = 0;
+        int channels = 0;
+        for (AmqpConnection c : broker.connections()) {
+            if (c.user() != null && c.vhost() != null) {
+                connections++;
+                channels += c.channelCount();
+            }
+        }
+        return new ConnectionCountsView(connections, channels);
+    }
+
     private static ConnectionView snapshot(AmqpConnection c) {
         if (c.user() == null || c.vhost() == null) {
             return null; // still in its handshake

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /** Exchanges, queues and bindings: listing, declaring and deleting them. */
 public final class TopologyAdmin {
@@ -114,6 +115,36 @@ public final class TopologyAdmin {
         }
         out.sort(Comparator.comparing(QueueView::name));
         return out;
+    }
+
+    /**
+     * Hands every queue of the vhost to the action, in no particular order, without building or sorting a list:
+     * for walks over every queue (rates, metrics) that must stay linear and light at 100,000 queues.
+     */
+    public void forEachQueue(String vhost, Consumer<QueueView> action) {
+        for (MessageQueue q : vhost(vhost).queues()) {
+            action.accept(view(q));
+        }
+    }
+
+    /** The vhost's queue count and summed depths, read from each queue's published counts (no view per queue). */
+    public QueueTotalsView queueTotals(String vhost) {
+        int count = 0;
+        long ready = 0;
+        long unacked = 0;
+        long consumers = 0;
+        for (MessageQueue q : vhost(vhost).queues()) {
+            count++;
+            ready += q.readyCountSnapshot();
+            unacked += q.unackedCountSnapshot();
+            consumers += q.consumerCountSnapshot();
+        }
+        return new QueueTotalsView(count, ready, unacked, consumers);
+    }
+
+    /** The vhost's exchange count, without a view per exchange. */
+    public int exchangeCount(String vhost) {
+        return vhost(vhost).exchanges().size();
     }
 
     public QueueView queue(String vhost, String name) {

@@ -14,7 +14,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -49,11 +48,12 @@ final class BindingsHandler {
     }
 
     private ApiResponse listAll(ApiRequest req) {
-        List<Map<String, Object>> out = new ArrayList<>();
+        ListQuery query = ListQuery.of(req);
+        List<BindingView> out = new ArrayList<>();
         for (String v : ctx.auth().visibleVhosts(req.user())) {
-            ctx.admin().topology().bindings(v).forEach(b -> out.add(TopologyJson.binding(b)));
+            out.addAll(ctx.admin().topology().bindings(v));
         }
-        return ApiResponse.ok(ListQuery.apply(req, out));
+        return query.respond(out, BindingView::destination, TopologyJson::binding);
     }
 
     private ApiResponse listVhost(ApiRequest req) {
@@ -61,9 +61,11 @@ final class BindingsHandler {
     }
 
     private ApiResponse of(ApiRequest req, Predicate<BindingView> filter) {
+        ListQuery query = ListQuery.of(req);
         String v = req.param("vhost");
         ctx.auth().requireVisible(req.user(), v);
-        return ApiResponse.ok(ListQuery.apply(req, matching(v, filter).stream().map(TopologyJson::binding).toList()));
+        // bindings have no name: the name filter applies to their destination
+        return query.respond(matching(v, filter), BindingView::destination, TopologyJson::binding);
     }
 
     private List<BindingView> matching(String vhost, Predicate<BindingView> filter) {

@@ -41,14 +41,15 @@ final class ConnectionsHandler {
     }
 
     private ApiResponse list(ApiRequest req) {
-        return ApiResponse.ok(ListQuery.apply(req,
-                visible(req.user()).stream().map(ctx.connectionJson()::connection).toList()));
+        ListQuery query = ListQuery.of(req);
+        return query.respond(visible(req.user()), ConnectionView::name, ctx.connectionJson()::connection);
     }
 
     private ApiResponse listVhost(ApiRequest req) {
+        ListQuery query = ListQuery.of(req);
         ctx.auth().requireVisible(req.user(), req.param("vhost"));
-        return ApiResponse.ok(ListQuery.apply(req, visible(req.user()).stream()
-                .filter(c -> c.vhost().equals(req.param("vhost"))).map(ctx.connectionJson()::connection).toList()));
+        return query.respond(visible(req.user()).stream().filter(c -> c.vhost().equals(req.param("vhost"))).toList(),
+                ConnectionView::name, ctx.connectionJson()::connection);
     }
 
     private ConnectionView find(ApiRequest req) {
@@ -75,23 +76,36 @@ final class ConnectionsHandler {
         return ApiResponse.ok(c.channels().stream().map(ch -> ctx.connectionJson().channel(ch, c)).toList());
     }
 
-    private List<Map<String, Object>> allChannels(UserView u) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    /** A channel with the connection it belongs to, as a listing needs both to render it. */
+    private record OpenChannel(ChannelView channel, ConnectionView connection) {
+        String name() {
+            return channel.name();
+        }
+    }
+
+    private List<OpenChannel> allChannels(UserView u) {
+        List<OpenChannel> out = new ArrayList<>();
         for (ConnectionView c : visible(u)) {
             for (ChannelView ch : c.channels()) {
-                out.add(ctx.connectionJson().channel(ch, c));
+                out.add(new OpenChannel(ch, c));
             }
         }
         return out;
     }
 
+    private Map<String, Object> json(OpenChannel ch) {
+        return ctx.connectionJson().channel(ch.channel(), ch.connection());
+    }
+
     private ApiResponse channels(ApiRequest req) {
-        return ApiResponse.ok(ListQuery.apply(req, allChannels(req.user())));
+        ListQuery query = ListQuery.of(req);
+        return query.respond(allChannels(req.user()), OpenChannel::name, this::json);
     }
 
     private ApiResponse channel(ApiRequest req) {
-        return ApiResponse.ok(allChannels(req.user()).stream().filter(ch -> ch.get("name").equals(req.param("name")))
-                .findFirst().orElseThrow(() -> ApiException.notFound("no channel '" + req.param("name") + "'")));
+        return ApiResponse.ok(allChannels(req.user()).stream().filter(ch -> ch.name().equals(req.param("name")))
+                .findFirst().map(this::json)
+                .orElseThrow(() -> ApiException.notFound("no channel '" + req.param("name") + "'")));
     }
 
     private List<Map<String, Object>> consumers(UserView u, String vhost) {
@@ -107,11 +121,11 @@ final class ConnectionsHandler {
     }
 
     private ApiResponse consumers(ApiRequest req) {
-        return ApiResponse.ok(ListQuery.apply(req, consumers(req.user(), null)));
+        return ListQuery.respond(req, consumers(req.user(), null));
     }
 
     private ApiResponse consumersVhost(ApiRequest req) {
         ctx.auth().requireVisible(req.user(), req.param("vhost"));
-        return ApiResponse.ok(ListQuery.apply(req, consumers(req.user(), req.param("vhost"))));
+        return ListQuery.respond(req, consumers(req.user(), req.param("vhost")));
     }
 }

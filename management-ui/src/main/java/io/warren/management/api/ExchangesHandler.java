@@ -14,7 +14,6 @@ import io.warren.management.json.Json;
 import io.warren.management.json.TopologyJson;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** /api/exchanges: list, show, declare, delete. The default exchange is "amq.default" in URLs. */
 final class ExchangesHandler {
@@ -34,18 +33,19 @@ final class ExchangesHandler {
     }
 
     private ApiResponse listAll(ApiRequest req) {
-        List<Map<String, Object>> out = new ArrayList<>();
+        ListQuery query = ListQuery.of(req);
+        List<ExchangeView> exchanges = new ArrayList<>();
         for (String v : ctx.auth().visibleVhosts(req.user())) {
-            ctx.admin().topology().exchanges(v).forEach(x -> out.add(TopologyJson.exchange(x)));
+            exchanges.addAll(ctx.admin().topology().exchanges(v));
         }
-        return ApiResponse.ok(ListQuery.apply(req, out));
+        return query.respond(exchanges, ExchangeView::name, TopologyJson::exchange);
     }
 
     private ApiResponse listVhost(ApiRequest req) {
+        ListQuery query = ListQuery.of(req);
         String v = req.param("vhost");
         ctx.auth().requireVisible(req.user(), v);
-        return ApiResponse.ok(ListQuery.apply(req,
-                ctx.admin().topology().exchanges(v).stream().map(TopologyJson::exchange).toList()));
+        return query.respond(ctx.admin().topology().exchanges(v), ExchangeView::name, TopologyJson::exchange);
     }
 
     private ApiResponse get(ApiRequest req) {

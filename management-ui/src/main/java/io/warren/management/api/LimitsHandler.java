@@ -47,7 +47,7 @@ final class LimitsHandler {
     }
 
     private ApiResponse listVhosts(ApiRequest req) {
-        return ApiResponse.ok(ListQuery.apply(req, vhostLimits(req, null)));
+        return ListQuery.respond(req, vhostLimits(req, null));
     }
 
     private ApiResponse listVhost(ApiRequest req) {
@@ -80,7 +80,7 @@ final class LimitsHandler {
         ctx.auth().requireAdmin(req.user());
         List<Map<String, Object>> out = new ArrayList<>();
         ctx.admin().settings().userLimits().forEach((u, limits) -> out.add(entry("user", u, limits)));
-        return ApiResponse.ok(ListQuery.apply(req, out));
+        return ListQuery.respond(req, out);
     }
 
     private ApiResponse listUser(ApiRequest req) {

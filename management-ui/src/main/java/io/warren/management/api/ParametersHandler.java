@@ -56,8 +56,8 @@ final class ParametersHandler {
     }
 
     private ApiResponse list(ApiRequest req, Predicate<ParameterView> filter) {
-        return ApiResponse.ok(ListQuery.apply(req, ctx.admin().settings().parameters().stream().filter(filter)
-                .filter(p -> ctx.auth().canSee(req.user(), p.vhost())).map(ParametersHandler::json).toList()));
+        return ListQuery.respond(req, ctx.admin().settings().parameters().stream().filter(filter)
+                .filter(p -> ctx.auth().canSee(req.user(), p.vhost())).map(ParametersHandler::json).toList());
     }
 
     private ApiResponse get(ApiRequest req) {
@@ -97,7 +97,7 @@ final class ParametersHandler {
         ctx.auth().requireAdmin(req.user());
         List<Map<String, Object>> out = new ArrayList<>();
         ctx.admin().settings().globalParameters().forEach((n, v) -> out.add(globalJson(n, v)));
-        return ApiResponse.ok(ListQuery.apply(req, out));
+        return ListQuery.respond(req, out);
     }
 
     private ApiResponse getGlobal(ApiRequest req) {

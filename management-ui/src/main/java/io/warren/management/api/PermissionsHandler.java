@@ -27,8 +27,8 @@ final class PermissionsHandler {
 
     private ApiResponse list(ApiRequest req) {
         ctx.auth().requireAdmin(req.user());
-        return ApiResponse.ok(ListQuery.apply(req,
-                ctx.admin().access().permissions().stream().map(AccessJson::permission).toList()));
+        return ListQuery.respond(req,
+                ctx.admin().access().permissions().stream().map(AccessJson::permission).toList());
     }
 
     private ApiResponse listVhost(ApiRequest req) {

@@ -31,14 +31,14 @@ final class PoliciesHandler {
     }
 
     private ApiResponse list(ApiRequest req) {
-        return ApiResponse.ok(ListQuery.apply(req, ctx.admin().policies().policies().stream()
-                .filter(p -> ctx.auth().canSee(req.user(), p.vhost())).map(AccessJson::policy).toList()));
+        return ListQuery.respond(req, ctx.admin().policies().policies().stream()
+                .filter(p -> ctx.auth().canSee(req.user(), p.vhost())).map(AccessJson::policy).toList());
     }
 
     private ApiResponse listVhost(ApiRequest req) {
         ctx.auth().requireVisible(req.user(), req.param("vhost"));
-        return ApiResponse.ok(ListQuery.apply(req, ctx.admin().policies().policies().stream()
-                .filter(p -> p.vhost().equals(req.param("vhost"))).map(AccessJson::policy).toList()));
+        return ListQuery.respond(req, ctx.admin().policies().policies().stream()
+                .filter(p -> p.vhost().equals(req.param("vhost"))).map(AccessJson::policy).toList());
     }
 
     private ApiResponse get(ApiRequest req) {

@@ -13,7 +13,6 @@ import io.warren.management.json.AmqpValues;
 import io.warren.management.json.Json;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** /api/queues: list, show (with consumers), declare, delete, and purge (DELETE .../contents). */
 final class QueuesHandler {
@@ -33,18 +32,19 @@ final class QueuesHandler {
     }
 
     private ApiResponse listAll(ApiRequest req) {
-        List<Map<String, Object>> out = new ArrayList<>();
+        ListQuery query = ListQuery.of(req);
+        List<QueueView> queues = new ArrayList<>();
         for (String v : ctx.auth().visibleVhosts(req.user())) {
-            ctx.admin().topology().queues(v).forEach(q -> out.add(ctx.queueJson().summary(q)));
+            queues.addAll(ctx.admin().topology().queues(v));
         }
-        return ApiResponse.ok(ListQuery.apply(req, out));
+        return query.respond(queues, QueueView::name, ctx.queueJson()::summary);
     }
 
     private ApiResponse listVhost(ApiRequest req) {
+        ListQuery query = ListQuery.of(req);
         String v = req.param("vhost");
         ctx.auth().requireVisible(req.user(), v);
-        return ApiResponse.ok(ListQuery.apply(req,
-                ctx.admin().topology().queues(v).stream().map(q -> ctx.queueJson().summary(q)).toList()));
+        return query.respond(ctx.admin().topology().queues(v), QueueView::name, ctx.queueJson()::summary);
     }
 
     static QueueView existing(ApiContext ctx, String vhost, String name) {

@@ -38,7 +38,7 @@ final class TopicPermissionsHandler {
 
     private ApiResponse list(ApiRequest req) {
         ctx.auth().requireAdmin(req.user());
-        return ApiResponse.ok(ListQuery.apply(req, where(p -> true)));
+        return ListQuery.respond(req, where(p -> true));
     }
 
     private ApiResponse listWhere(ApiRequest req, Predicate<TopicPermissionView> filter) {

@@ -30,8 +30,8 @@ final class UsersHandler {
 
     private ApiResponse list(ApiRequest req) {
         ctx.auth().requireAdmin(req.user());
-        return ApiResponse.ok(ListQuery.apply(req,
-                ctx.admin().access().users().stream().map(this::json).toList()));
+        return ListQuery.respond(req,
+                ctx.admin().access().users().stream().map(this::json).toList());
     }
 
     private UserView existing(String name) {

@@ -1,7 +1,7 @@
 package io.warren.management.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.warren.broker.admin.QueueView;
+import io.warren.broker.admin.QueueTotalsView;
 import io.warren.broker.admin.VhostMetadataView;
 import io.warren.management.http.ApiException;
 import io.warren.management.http.ApiRequest;
@@ -34,16 +34,13 @@ final class VhostsHandler {
         for (String v : ctx.auth().visibleVhosts(req.user())) {
             out.add(view(v));
         }
-        return ApiResponse.ok(ListQuery.apply(req, out));
+        return ListQuery.respond(req, out);
     }
 
     private Map<String, Object> view(String vhost) {
-        long ready = 0;
-        long unacked = 0;
-        for (QueueView q : ctx.admin().topology().queues(vhost)) {
-            ready += q.ready();
-            unacked += q.unacked();
-        }
+        QueueTotalsView totals = ctx.admin().topology().queueTotals(vhost);
+        long ready = totals.ready();
+        long unacked = totals.unacked();
         String k = "vhost." + vhost + ".";
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", vhost);

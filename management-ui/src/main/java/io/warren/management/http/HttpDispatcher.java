@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.broker.admin.AdminException;
 import io.warren.broker.admin.UserView;
 import io.warren.management.api.Authorizer;
+import io.warren.management.metrics.PerObjectMetrics;
 import io.warren.management.metrics.WarrenMetrics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 @ChannelHandler.Sharable
 public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpDispatcher.class);
+
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Router router;
     private final BasicAuth auth;
@@ -70,7 +73,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
             LOG.error("management request {} {} failed", req.method(), req.uri(), e);
             response = error(500, "internal_error", e.toString());
         }
-        ResponseWriter.write(ctx, response, keepAlive);
+        ResponseWriter.write(ctx, response, keepAlive, req.protocolVersion());
     }
 
     private ApiResponse dispatch(ChannelHandlerContext ctx, FullHttpRequest req) throws Exception {
@@ -79,11 +82,16 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
         String rawPath = q < 0 ? uri : uri.substring(0, q);
         String method = req.method().name();
         if (rawPath.equals("/metrics")) {
-            if (metricsAuth) {
-                Authorizer.requireMonitor(auth.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION),
-                        peer(ctx)));
+            requireMetricsLogin(ctx, req);
+            return ApiResponse.raw(200, metrics.scrape(), PROMETHEUS_TEXT);
+        }
+        if (rawPath.equals("/metrics/per-object")) {
+            requireMetricsLogin(ctx, req);
+            PerObjectMetrics perObject = metrics.perObject();
+            if (!perObject.tryStart()) {
+                throw new ApiException(503, "busy", "a per-object scrape is already running; scrape again later");
             }
-            return ApiResponse.raw(200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+            return ApiResponse.streamed(PROMETHEUS_TEXT, perObject::writeTo);
         }
         if (!rawPath.equals("/api") && !rawPath.startsWith("/api/")) {
             if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -118,6 +126,12 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
 
     private static ApiResponse error(int status, String error, String reason) {
         return ResponseWriter.error(status, error, reason);
+    }
+
+    private void requireMetricsLogin(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (metricsAuth) {
+            Authorizer.requireMonitor(auth.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION), peer(ctx)));
+        }
     }
 
     @Override

@@ -33,6 +33,14 @@ final class ResponseWriter {
     }
 
     static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
+        write(ctx, r, keepAlive, HttpVersion.HTTP_1_1);
+    }
+
+    static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, HttpVersion version) {
+        if (r.stream() != null) {
+            ChunkedResponseWriter.write(ctx, r, keepAlive, version);
+            return;
+        }
         byte[] bytes;
         String type;
         if (r.raw() != null) {

@@ -2,6 +2,7 @@ package io.warren.management.json;
 
 import io.warren.broker.admin.ConsumerView;
 import io.warren.broker.admin.QueueView;
+import io.warren.management.metrics.QueueRates;
 import io.warren.management.metrics.RateSampler;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class QueueJson {
     }
 
     public Map<String, Object> summary(QueueView q) {
-        String k = RateSampler.queueKey(q.vhost(), q.name());
+        QueueRates r = rates.queue(q.vhost(), q.name());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", q.name());
         out.put("vhost", q.vhost());
@@ -36,17 +37,17 @@ public final class QueueJson {
         }
         out.put("effective_policy_definition", AmqpValues.toJson(q.effectivePolicyDefinition()));
         out.put("consumers", q.consumers());
-        Stats.put(out, "messages", q.messages(), rates.rate(k + "messages"));
-        Stats.put(out, "messages_ready", q.ready(), rates.rate(k + "messages_ready"));
-        Stats.put(out, "messages_unacknowledged", q.unacked(), rates.rate(k + "messages_unacknowledged"));
+        Stats.put(out, "messages", q.messages(), r.rate(QueueRates.MESSAGES));
+        Stats.put(out, "messages_ready", q.ready(), r.rate(QueueRates.MESSAGES_READY));
+        Stats.put(out, "messages_unacknowledged", q.unacked(), r.rate(QueueRates.MESSAGES_UNACKNOWLEDGED));
         out.put("message_bytes_ready", q.readyBytes());
         Map<String, Object> stats = new LinkedHashMap<>();
-        Stats.put(stats, "publish", q.published(), rates.rate(k + "publish"));
-        Stats.put(stats, "deliver", q.delivered(), rates.rate(k + "deliver"));
-        Stats.put(stats, "get", q.got(), rates.rate(k + "get"));
-        Stats.put(stats, "deliver_get", q.delivered() + q.got(), rates.rate(k + "deliver_get"));
-        Stats.put(stats, "ack", q.acked(), rates.rate(k + "ack"));
-        Stats.put(stats, "redeliver", q.redelivered(), rates.rate(k + "redeliver"));
+        Stats.put(stats, "publish", q.published(), r.rate(QueueRates.PUBLISH));
+        Stats.put(stats, "deliver", q.delivered(), r.rate(QueueRates.DELIVER));
+        Stats.put(stats, "get", q.got(), r.rate(QueueRates.GET));
+        Stats.put(stats, "deliver_get", q.delivered() + q.got(), r.rate(QueueRates.DELIVER_GET));
+        Stats.put(stats, "ack", q.acked(), r.rate(QueueRates.ACK));
+        Stats.put(stats, "redeliver", q.redelivered(), r.rate(QueueRates.REDELIVER));
         out.put("message_stats", stats);
         return out;
     }

@@ -4,7 +4,6 @@ import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.admin.ChannelView;
 import io.warren.broker.admin.ConnectionView;
 import io.warren.broker.admin.MessageTotalsView;
-import io.warren.broker.admin.QueueView;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,13 +11,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Turns the broker's running totals into rates (per second), as RabbitMQ's *_details.rate: every sample compares
  * each total with the previous sample's. Keys name the object and the total, e.g. "overview.publish" or
- * "queue./.orders.ack". Runs on one scheduler thread; readers see the last sample's rates.
+ * "channel.NAME.ack"; queues have a {@link QueueRates} each. Runs on one scheduler thread; readers see the last
+ * sample's rates (a queue's may be mid-update: each number is whole, which is all a rate display needs).
  */
 public final class RateSampler {
     private final BrokerAdmin admin;
     private Map<String, Long> previous = new HashMap<>();
     private long previousNanos;
     private volatile Map<String, Double> rates = new ConcurrentHashMap<>();
+    /** Per queue, kept apart from the string-keyed rates so that a queue costs one small object, not nine entries. */
+    private final Map<String, QueueRates> queues = new ConcurrentHashMap<>();
+    private long sampleCount;
+    private volatile QueueRates allQueues = QueueRates.NONE;
 
     public RateSampler(BrokerAdmin admin) {
         this.admin = admin;
@@ -31,23 +35,23 @@ public final class RateSampler {
         putTotals(current, "overview.", admin.totals());
         long ready = 0;
         long unacked = 0;
+        long generation = ++sampleCount;
+        double seconds = (now - previousNanos) / 1e9;
         for (String vhost : admin.access().vhosts()) {
-            long vReady = 0;
-            long vUnacked = 0;
-            for (QueueView q : admin.topology().queues(vhost)) {
-                String k = queueKey(q.vhost(), q.name());
-                current.put(k + "publish", q.published());
-                current.put(k + "deliver", q.delivered());
-                current.put(k + "get", q.got());
-                current.put(k + "deliver_get", q.delivered() + q.got());
-                current.put(k + "ack", q.acked());
-                current.put(k + "redeliver", q.redelivered());
-                current.put(k + "messages", (long) q.messages());
-                current.put(k + "messages_ready", (long) q.ready());
-                current.put(k + "messages_unacknowledged", (long) q.unacked());
-                vReady += q.ready();
-                vUnacked += q.unacked();
+            long[] depth = new long[2];
+            try {
+                admin.topology().forEachQueue(vhost, q -> {
+                    QueueRates r = queues.computeIfAbsent(key(q.vhost(), q.name()), k -> new QueueRates());
+                    r.update(q, seconds);
+                    r.generation = generation;
+                    depth[0] += q.ready();
+                    depth[1] += q.unacked();
+                });
+            } catch (io.warren.broker.admin.AdminException e) {
+                continue; // the vhost went away while sampling
             }
+            long vReady = depth[0];
+            long vUnacked = depth[1];
             String vk = "vhost." + vhost + ".";
             current.put(vk + "messages", vReady + vUnacked);
             current.put(vk + "messages_ready", vReady);
@@ -55,6 +59,10 @@ public final class RateSampler {
             ready += vReady;
             unacked += vUnacked;
         }
+        queues.values().removeIf(r -> r.generation != generation);
+        QueueRates sum = new QueueRates();
+        queues.values().forEach(sum::add);
+        allQueues = sum;
         current.put("overview.messages", ready + unacked);
         current.put("overview.messages_ready", ready);
         current.put("overview.messages_unacknowledged", unacked);
@@ -64,7 +72,6 @@ public final class RateSampler {
             }
         }
         Map<String, Double> next = new ConcurrentHashMap<>();
-        double seconds = (now - previousNanos) / 1e9;
         for (Map.Entry<String, Long> e : current.entrySet()) {
             Long before = previous.get(e.getKey());
             double rate = 0;
@@ -102,8 +109,19 @@ public final class RateSampler {
         return r == null ? 0 : r;
     }
 
-    public static String queueKey(String vhost, String queue) {
-        return "queue." + vhost + "\u0000" + queue + ".";
+    /** The queue's rates as of the last sample (all zero for a queue not sampled yet). */
+    public QueueRates queue(String vhost, String queue) {
+        QueueRates r = queues.get(key(vhost, queue));
+        return r == null ? QueueRates.NONE : r;
+    }
+
+    /** Every queue's rates added up, as of the last sample. */
+    public QueueRates allQueues() {
+        return allQueues;
+    }
+
+    private static String key(String vhost, String queue) {
+        return vhost + "\u0000" + queue;
     }
 
     public static String channelKey(String channel) {

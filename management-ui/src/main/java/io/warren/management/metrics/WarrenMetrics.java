@@ -13,36 +13,32 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.warren.broker.admin.AlarmView;
 import io.warren.broker.admin.BrokerAdmin;
-import io.warren.broker.admin.ConnectionView;
+import io.warren.broker.admin.AdminException;
+import io.warren.broker.admin.ConnectionCountsView;
 import io.warren.broker.admin.MessageTotalsView;
-import io.warren.broker.admin.QueueView;
+import io.warren.broker.admin.QueueTotalsView;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
 /**
- * The broker's metrics in Micrometer, scraped by Prometheus at /metrics. Each scrape first takes one snapshot of the
- * broker (queues, connections, totals, alarms) that all meters read, so a scrape is consistent and cheap.
+ * The broker's metrics in Micrometer, scraped by Prometheus at /metrics: broker-wide only, so a scrape's size and
+ * cost do not grow with the number of queues (registering a meter per queue made each scrape superlinear). Each
+ * scrape first takes one snapshot of the broker (queue sums, connection counts, totals, alarms) that all meters read.
  * Message-store fsync latency is not here yet: the store does not exist in this build.
  */
 public final class WarrenMetrics {
     private final BrokerAdmin admin;
     private final RateSampler rates;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final MultiGauge queueReady;
-    private final MultiGauge queueUnacked;
-    private final MultiGauge queueConsumers;
-    private final MultiGauge queuePublishRate;
-    private final MultiGauge queueDeliverRate;
-    private final MultiGauge queueAckRate;
     private final MultiGauge alarmGauge;
-    private volatile Snapshot snapshot = new Snapshot(
-            new MessageTotalsView(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), List.of(), 0, 0, List.of());
+    private final PerObjectMetrics perObject;
+    private volatile Snapshot snapshot = new Snapshot(new MessageTotalsView(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            new QueueTotalsView(0, 0, 0, 0), new ConnectionCountsView(0, 0), List.of(), QueueRates.NONE);
 
-    private record Snapshot(MessageTotalsView totals, List<QueueView> queues, int connections, int channels,
-                            List<AlarmView> alarms) {
+    private record Snapshot(MessageTotalsView totals, QueueTotalsView queues, ConnectionCountsView connections,
+                            List<AlarmView> alarms, QueueRates rates) {
     }
 
     public WarrenMetrics(BrokerAdmin admin, RateSampler rates) {
@@ -56,22 +52,21 @@ public final class WarrenMetrics {
         total("warren.messages.acked", "deliveries acknowledged", MessageTotalsView::acked);
         total("warren.messages.redelivered", "deliveries of requeued messages", MessageTotalsView::redelivered);
         total("warren.messages.dead.lettered", "messages dead-lettered", MessageTotalsView::deadLettered);
-        gauge("warren.connections", "open AMQP connections", s -> s.connections);
-        gauge("warren.channels", "open AMQP channels", s -> s.channels);
-        gauge("warren.queues", "queues", s -> s.queues.size());
+        gauge("warren.connections", "open AMQP connections", s -> s.connections.connections());
+        gauge("warren.channels", "open AMQP channels", s -> s.connections.channels());
+        gauge("warren.queues", "queues", s -> s.queues.queues());
         gauge("warren.alarms.active", "resource alarms in effect", s -> s.alarms.size());
-        queueReady = MultiGauge.builder("warren.queue.messages.ready").description("ready messages per queue")
-                .register(registry);
-        queueUnacked = MultiGauge.builder("warren.queue.messages.unacked")
-                .description("delivered, unacknowledged messages per queue").register(registry);
-        queueConsumers = MultiGauge.builder("warren.queue.consumers").description("consumers per queue")
-                .register(registry);
-        queuePublishRate = MultiGauge.builder("warren.queue.publish.rate")
-                .description("messages per second entering the queue").register(registry);
-        queueDeliverRate = MultiGauge.builder("warren.queue.deliver.rate")
-                .description("messages per second delivered or got from the queue").register(registry);
-        queueAckRate = MultiGauge.builder("warren.queue.ack.rate").description("acks per second on the queue")
-                .register(registry);
+        // broker-wide sums under the per-queue names, as rabbitmq_prometheus aggregates: per queue is opt-in
+        gauge("warren.queue.messages.ready", "ready messages of all queues (per queue: /metrics/per-object)",
+                s -> s.queues.ready());
+        gauge("warren.queue.messages.unacked", "delivered, unacknowledged messages of all queues",
+                s -> s.queues.unacked());
+        gauge("warren.queue.consumers", "consumers of all queues", s -> s.queues.consumers());
+        gauge("warren.queue.publish.rate", "messages per second entering queues",
+                s -> s.rates.rate(QueueRates.PUBLISH));
+        gauge("warren.queue.deliver.rate", "messages per second delivered or got from queues",
+                s -> s.rates.rate(QueueRates.DELIVER_GET));
+        gauge("warren.queue.ack.rate", "acks per second on queues", s -> s.rates.rate(QueueRates.ACK));
         alarmGauge = MultiGauge.builder("warren.alarm").description("1 for each resource alarm in effect")
                 .register(registry);
         Gauge.builder("warren.process.resident.memory", ProcessMemory::residentBytes).baseUnit("bytes")
@@ -96,6 +91,7 @@ public final class WarrenMetrics {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        perObject = new PerObjectMetrics(admin, rates);
     }
 
     private void total(String name, String description, ToLongFunction<MessageTotalsView> f) {
@@ -107,40 +103,40 @@ public final class WarrenMetrics {
         Gauge.builder(name, this, m -> f.applyAsDouble(m.snapshot)).description(description).register(registry);
     }
 
-    /** Takes a fresh snapshot and renders every meter in Prometheus' text format. */
+    /**
+     * Takes a fresh snapshot and renders every meter in Prometheus' text format. The set of meters is fixed, so a
+     * scrape costs one pass over the queues' published counts and a few hundred lines, however many queues.
+     */
     public synchronized byte[] scrape() {
         refresh();
         return registry.scrape().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The per-queue series (opt-in, as rabbitmq_prometheus' /metrics/per-object), written as they are produced. */
+    public PerObjectMetrics perObject() {
+        return perObject;
+    }
+
     private void refresh() {
-        List<QueueView> queues = new ArrayList<>();
+        long count = 0;
+        long ready = 0;
+        long unacked = 0;
+        long consumers = 0;
         for (String v : admin.access().vhosts()) {
-            queues.addAll(admin.topology().queues(v));
+            try {
+                QueueTotalsView t = admin.topology().queueTotals(v);
+                count += t.queues();
+                ready += t.ready();
+                unacked += t.unacked();
+                consumers += t.consumers();
+            } catch (AdminException e) {
+                // the vhost went away since it was listed
+            }
         }
-        List<ConnectionView> connections = admin.connections().connections();
-        int channels = connections.stream().mapToInt(c -> c.channels().size()).sum();
         List<AlarmView> alarms = admin.alarms();
-        snapshot = new Snapshot(admin.totals(), queues, connections.size(), channels, alarms);
-        queueReady.register(rows(queues, QueueView::ready), true);
-        queueUnacked.register(rows(queues, QueueView::unacked), true);
-        queueConsumers.register(rows(queues, QueueView::consumers), true);
-        queuePublishRate.register(rows(queues, q -> rate(q, "publish")), true);
-        queueDeliverRate.register(rows(queues, q -> rate(q, "deliver_get")), true);
-        queueAckRate.register(rows(queues, q -> rate(q, "ack")), true);
+        snapshot = new Snapshot(admin.totals(), new QueueTotalsView((int) count, ready, unacked, consumers),
+                admin.connections().counts(), alarms, rates.allQueues());
         alarmGauge.register(alarms.stream().map(a -> MultiGauge.Row.of(Tags.of("resource", a.resource(), "node",
                 a.node()), 1)).map(r -> (MultiGauge.Row<?>) r).toList(), true);
-    }
-
-    private double rate(QueueView q, String what) {
-        return rates.rate(RateSampler.queueKey(q.vhost(), q.name()) + what);
-    }
-
-    private static List<MultiGauge.Row<?>> rows(List<QueueView> queues, ToDoubleFunction<QueueView> f) {
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (QueueView q : queues) {
-            rows.add(MultiGauge.Row.of(Tags.of("vhost", q.vhost(), "queue", q.name()), f.applyAsDouble(q)));
-        }
-        return rows;
     }
 }
