@@ -333,7 +333,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.AWAITING_START_OK;
-        out.method(0, Handshake.start());
+        out.method(0, handshake.start());
         out.flush();
     }
 
