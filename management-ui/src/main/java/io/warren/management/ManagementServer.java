@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.warren.broker.admin.BrokerAdmin;
+import io.warren.broker.tls.ServerTlsContext;
 import io.warren.management.api.ApiContext;
 import io.warren.management.api.ApiRoutes;
 import io.warren.management.http.BasicAuth;
@@ -29,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management HTTP server: API, console and /metrics on one port. It has threads of its own (one to accept and
+ * The management HTTP server: API, console and /metrics on one port, and on an HTTPS port too when TLS is set up. It has threads of its own (one to accept and
  * read, a few to run requests, one to sample rates) so that it never runs on, or blocks, a broker thread.
  */
 public final class ManagementServer implements AutoCloseable {
@@ -42,6 +43,8 @@ public final class ManagementServer implements AutoCloseable {
     private final BrokerAdmin admin;
     private final String bindAddress;
     private final int port;
+    private final int httpsPort;
+    private final ServerTlsContext tls;
     private final EventLoopGroup io = new NioEventLoopGroup(1);
     private final EventExecutorGroup workers = new DefaultEventExecutorGroup(4);
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -52,11 +55,21 @@ public final class ManagementServer implements AutoCloseable {
     private final RateSampler rates;
     private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
+    private Channel httpsChannel;
 
     public ManagementServer(BrokerAdmin admin, String bindAddress, int port) {
+        this(admin, bindAddress, port, -1, null);
+    }
+
+    /**
+     * A server on an HTTP port (-1: none) and, when tls is given, an HTTPS port (-1: none); 0 picks a free port.
+     */
+    public ManagementServer(BrokerAdmin admin, String bindAddress, int port, int httpsPort, ServerTlsContext tls) {
         this.admin = admin;
         this.bindAddress = bindAddress;
         this.port = port;
+        this.httpsPort = tls == null ? -1 : httpsPort;
+        this.tls = tls;
         this.rates = new RateSampler(admin);
     }
 
@@ -64,20 +77,34 @@ public final class ManagementServer implements AutoCloseable {
         ApiContext ctx = new ApiContext(admin, rates);
         HttpDispatcher dispatcher = new HttpDispatcher(ApiRoutes.create(ctx), new BasicAuth(admin.access()),
                 new WarrenMetrics(admin, rates));
+        if (port >= 0) {
+            serverChannel = bind(port, dispatcher, false);
+            LOG.info("Warren management (API, console, /metrics) listening on http://{}:{}/", bindAddress, port());
+        }
+        if (httpsPort >= 0) {
+            httpsChannel = bind(httpsPort, dispatcher, true);
+            LOG.info("Warren management (API, console, /metrics) listening on https://{}:{}/", bindAddress,
+                    httpsPort());
+        }
+        sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private Channel bind(int listenPort, HttpDispatcher dispatcher, boolean https) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(io).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         open.add(ch);
+                        if (https) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec());
                         ch.pipeline().addLast(new HttpObjectAggregator(MAX_BODY));
                         ch.pipeline().addLast(workers, dispatcher);
                     }
                 });
-        serverChannel = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
-        sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
-        LOG.info("Warren management (API, console, /metrics) listening on http://{}:{}/", bindAddress, port());
-        return this;
+        return b.bind(new InetSocketAddress(bindAddress, listenPort)).sync().channel();
     }
 
     private void sample() {
@@ -88,8 +115,14 @@ public final class ManagementServer implements AutoCloseable {
         }
     }
 
+    /** The HTTP port, or -1 when HTTP is off. */
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return serverChannel == null ? -1 : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The HTTPS port, or -1 when HTTPS is off. */
+    public int httpsPort() {
+        return httpsChannel == null ? -1 : ((InetSocketAddress) httpsChannel.localAddress()).getPort();
     }
 
     @Override
@@ -97,6 +130,9 @@ public final class ManagementServer implements AutoCloseable {
         sampler.shutdownNow();
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (httpsChannel != null) {
+            httpsChannel.close().syncUninterruptibly();
         }
         // connections first, while their threads still run to handle the close
         open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
