@@ -40,6 +40,7 @@ final class Handshake {
     /** The CN of the verified client certificate, the login EXTERNAL offers; null when there is none. */
     private String certificateUser;
     private User user;
+    private String mechanism;
     private VirtualHost vhost;
     private Permission permission;
     private Map<String, Object> clientProperties = Map.of();
@@ -96,6 +97,7 @@ final class Handshake {
             throw AmqpException.connection(ACCESS_REFUSED, "user '%s' can only connect via localhost", u.name());
         }
         user = u;
+        mechanism = external ? SaslCredentials.EXTERNAL : s.mechanism();
         return new Connection.Tune(broker.config().channelMax(), broker.config().frameMax(),
                 broker.config().heartbeat());
     }
@@ -158,6 +160,11 @@ final class Handshake {
 
     User user() {
         return user;
+    }
+
+    /** The SASL mechanism the client logged in with (null before start-ok). */
+    String mechanism() {
+        return mechanism;
     }
 
     VirtualHost vhost() {
