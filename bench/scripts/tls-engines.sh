@@ -6,7 +6,7 @@
 # each broker is stopped after its run.
 #   usage: bench/scripts/tls-engines.sh [--time SECS] [--rounds N]   (build the jar first: see README)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 SECS=20 ROUNDS=3
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -34,8 +34,8 @@ run_mode() { # name engine uri round
     --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem" --tls-engine "$engine" --amqps-port "$TLS_PORT" \
     --https-port none >"$WORK/broker.log" 2>&1 &
   BROKER=$!
-  for _ in $(seq 60); do (exec 3<>"/dev/tcp/127.0.0.1/$TLS_PORT") 2>/dev/null && break; sleep 0.5; done
-  grep -q "$(tr a-z A-Z <<<"$engine") engine" "$WORK/broker.log" || { echo "engine $engine did not load" >&2; exit 1; }
+  for _ in $(seq 240); do grep -q "management .* listening" "$WORK/broker.log" && break; sleep 0.5; done
+  grep -q "$(tr a-z A-Z <<<"$engine") engine" "$WORK/broker.log" || { echo "engine $engine did not load:" >&2; cat "$WORK/broker.log" >&2; exit 1; }
   {
     local t0 t1 out rate
     t0=$(cpu_ticks "$BROKER")
