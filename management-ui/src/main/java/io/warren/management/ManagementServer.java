@@ -30,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management HTTP server: API, console and /metrics on one port, and on an HTTPS port too when TLS is set up. It has threads of its own (one to accept and
- * read, a few to run requests, one to sample rates) so that it never runs on, or blocks, a broker thread.
+ * The management HTTP server: API, console and /metrics on one port, and on an HTTPS port too when TLS is set up.
+ * It has threads of its own (one to accept and read, a few to run requests, one to sample rates) so that it never
+ * runs on, or blocks, a broker thread.
  */
 public final class ManagementServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);

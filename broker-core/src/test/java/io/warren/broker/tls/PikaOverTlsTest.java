@@ -70,7 +70,8 @@ class PikaOverTlsTest {
         String client = certs.issueClient("alice");
         Path script = dir.resolve("pika_tls.py");
         Files.writeString(script, SCRIPT);
-        try (RunningBroker b = RunningBroker.start(BrokerConfig.defaults().withTls(0, certs.verifyingSettings(false)))) {
+        BrokerConfig config = BrokerConfig.defaults().withTls(0, certs.verifyingSettings(false));
+        try (RunningBroker b = RunningBroker.start(config)) {
             b.broker().users().putUser("alice", "never used 8812", Set.of());
             b.broker().users().setPermission("alice", "/", Permission.ALL);
             Process p = new ProcessBuilder(python, script.toString(), String.valueOf(b.broker().tlsPort()),
