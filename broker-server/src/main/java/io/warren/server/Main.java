@@ -67,10 +67,19 @@ public final class Main {
                 System.exit(1);
             }
         }
-        broker.start();
+        ManagementServer management;
         // alarms are reported as none until the alarm component is wired into the admin facade
-        ManagementServer management = new ManagementServer(new BrokerAdmin(broker), options.bindAddress(),
-                options.httpPort(), options.tls().httpsPort(), broker.tlsContext()).start();
+        try {
+            broker.start();
+            management = new ManagementServer(new BrokerAdmin(broker), options.bindAddress(), options.httpPort(),
+                    options.tls().httpsPort(), broker.tlsContext()).start();
+        } catch (Exception e) {
+            // e.g. a port in use: the event loops already run and would keep a half-started broker alive
+            LOG.error("cannot listen: {}", e.toString());
+            broker.close();
+            System.exit(1);
+            return;
+        }
         LOG.info("data directory {}", options.dataDir().toAbsolutePath());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             management.close();
