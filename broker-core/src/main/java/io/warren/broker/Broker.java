@@ -2,7 +2,6 @@ package io.warren.broker;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -10,7 +9,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.warren.broker.alarm.ResourceAlarms;
 import io.warren.broker.auth.LoopbackUsers;
@@ -28,8 +26,9 @@ import io.warren.store.SyncStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.warren.broker.stats.MessageTotals;
+import io.warren.broker.tls.ServerTlsContext;
+import io.warren.broker.tls.TlsSettings;
 import io.warren.broker.vhost.VirtualHost;
-import io.warren.codec.frame.FrameDecoder;
 import io.warren.store.definitions.StoredDefinitions;
 import java.net.InetSocketAddress;
 import java.util.Collection;
@@ -58,7 +57,9 @@ public final class Broker implements AutoCloseable {
     private final QueueStorage queueStorage;
     /** Definitions are restored: delayed exchanges may fire (see VirtualHost#startDelayedExchanges). */
     private volatile boolean restored;
+    private final ServerTlsContext tlsContext;
     private Channel serverChannel;
+    private Channel tlsChannel;
 
     /**
      * Opens the definitions store under the data directory and recreates what it holds, so that a definitions
@@ -66,8 +67,15 @@ public final class Broker implements AutoCloseable {
      */
     public Broker(BrokerConfig config) {
         this.config = config;
+        // first: bad certificate files stop the start before any store is opened or thread started
+        this.tlsContext = config.tls() == null ? null : ServerTlsContext.load(config.tls());
         // before any thread starts: a store that cannot be opened (another broker has it) fails fast
-        this.definitions = DurableDefinitions.open(config.dataDir());
+        try {
+            this.definitions = DurableDefinitions.open(config.dataDir());
+        } catch (RuntimeException e) {
+            closeTls();
+            throw e;
+        }
         this.users = new UserRegistry(definitions.journal());
         this.parameters = new RuntimeParameters(definitions.journal(), vhosts::get);
         this.epoll = Epoll.isAvailable();
@@ -83,6 +91,7 @@ public final class Broker implements AutoCloseable {
         } catch (RuntimeException e) {
             shutDownEventLoops();
             definitions.close();
+            closeTls();
             throw e;
         }
         this.queueStorage = new QueueStorage(messageStore, config.queueWindow(), alarms::memoryPressure);
@@ -104,6 +113,7 @@ public final class Broker implements AutoCloseable {
         } catch (RuntimeException e) {
             shutDownEventLoops();
             definitions.close();
+            closeTls();
             closeStore();
             throw e;
         }
@@ -131,9 +141,27 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    /** Binds the AMQP listener; returns this. */
+    /** Binds the AMQP listeners (plain, and AMQPS when TLS is configured); returns this. */
     public Broker start() throws InterruptedException {
         alarms.start();
+        if (config.amqpPort() >= 0) {
+            serverChannel = bind(config.amqpPort(), null);
+            LOG.info("Warren AMQP 0-9-1 listening on {}:{} ({} transport)", config.bindAddress(), port(),
+                    epoll ? "epoll" : "nio");
+        }
+        if (tlsContext != null && config.amqpsPort() >= 0) {
+            tlsChannel = bind(config.amqpsPort(), tlsContext);
+            LOG.info("Warren AMQP 0-9-1 over TLS listening on {}:{} ({} engine, client certificates {})",
+                    config.bindAddress(), tlsPort(), tlsContext.engine(), clientCertificates(config.tls()));
+        }
+        return this;
+    }
+
+    private static String clientCertificates(TlsSettings s) {
+        return !s.verifyPeer() ? "not asked for" : s.failIfNoPeerCert() ? "required" : "verified when sent";
+    }
+
+    private Channel bind(int port, ServerTlsContext tls) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -141,21 +169,23 @@ public final class Broker implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("frames", new FrameDecoder());
-                        ch.pipeline().addLast("amqp", new AmqpConnection(Broker.this, ch));
-                    }
-                });
-        serverChannel = b.bind(new InetSocketAddress(config.bindAddress(), config.amqpPort())).sync().channel();
-        LOG.info("Warren AMQP 0-9-1 listening on {}:{} ({} transport)", config.bindAddress(), port(),
-                epoll ? "epoll" : "nio");
-        return this;
+                .childHandler(new AmqpChannelInitializer(this, tls));
+        return b.bind(new InetSocketAddress(config.bindAddress(), port)).sync().channel();
     }
 
+    /** The plain AMQP listener's port, or -1 when it is off. */
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return serverChannel == null ? -1 : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The AMQPS listener's port, or -1 when TLS is not configured. */
+    public int tlsPort() {
+        return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
+    }
+
+    /** The TLS context the AMQPS listener uses (the management HTTPS listener may share it), or null. */
+    public ServerTlsContext tlsContext() {
+        return tlsContext;
     }
 
     public BrokerConfig config() {
@@ -266,6 +296,10 @@ public final class Broker implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        if (tlsChannel != null) {
+            tlsChannel.close().syncUninterruptibly();
+        }
+        closeTls();
         // delayed messages stop firing first: one fired into a closing queue would only come back at the next start
         for (VirtualHost v : vhosts.values()) {
             v.exchanges().forEach(x -> {
@@ -287,6 +321,12 @@ public final class Broker implements AutoCloseable {
         definitions.close();
         closeStore();
         LOG.info("Warren stopped");
+    }
+
+    private void closeTls() {
+        if (tlsContext != null) {
+            tlsContext.close();
+        }
     }
 
     private void shutDownEventLoops() {

@@ -86,7 +86,12 @@ public final class RunningBroker
                 temporaryDataDir = Files.createTempDirectory("warren-test");
                 dir = temporaryDataDir;
             }
-            BrokerConfig c = config.withAmqpPort(0).withBindAddress("127.0.0.1").withDataDir(dir);
+            // a listener turned off (-1) stays off; any other port becomes a free one
+            BrokerConfig c = (config.amqpPort() < 0 ? config : config.withAmqpPort(0))
+                    .withBindAddress("127.0.0.1").withDataDir(dir);
+            if (c.tls() != null && c.amqpsPort() >= 0) {
+                c = c.withTls(0, c.tls());
+            }
             try {
                 broker = new Broker(c).start();
             } catch (RuntimeException | InterruptedException e) {

@@ -39,9 +39,17 @@ public final class Main {
                 .withMemoryHighWatermark(options.memoryHighWatermark())
                 .withDiskFreeLimit(options.diskFreeLimit())
                 .withStore(options.store());
+        if (options.tls().settings() != null) {
+            config = config.withTls(options.tls().amqpsPort(), options.tls().settings());
+        }
         Broker broker;
         try {
             broker = new Broker(config);
+        } catch (IllegalArgumentException e) {
+            // certificate files that do not load: the message names them
+            LOG.error("cannot start: {}", e.getMessage());
+            System.exit(1);
+            return;
         } catch (DefinitionStoreException e) {
             // e.g. another broker runs on this data directory: say so plainly rather than with a stack trace
             LOG.error("cannot restore definitions from {}: {}", options.dataDir().toAbsolutePath(), e.getMessage());
@@ -59,12 +67,21 @@ public final class Main {
                 System.exit(1);
             }
         }
-        broker.start();
+        ManagementServer management;
         // alarms are reported as none until the alarm component is wired into the admin facade
-        ManagementServer management = new ManagementServer(new BrokerAdmin(broker), options.bindAddress(),
-                options.httpPort(), options.http()).metricsAuth(options.metricsAuth()).start();
-        LOG.info("data directory {}; management console on http://{}:{}/", options.dataDir().toAbsolutePath(),
-                options.bindAddress(), management.port());
+        try {
+            broker.start();
+            management = new ManagementServer(new BrokerAdmin(broker), options.bindAddress(), options.httpPort(),
+                    options.http(), options.tls().httpsPort(), broker.tlsContext()).metricsAuth(options.metricsAuth())
+                    .start();
+        } catch (Exception e) {
+            // e.g. a port in use: the event loops already run and would keep a half-started broker alive
+            LOG.error("cannot listen: {}", e.toString());
+            broker.close();
+            System.exit(1);
+            return;
+        }
+        LOG.info("data directory {}", options.dataDir().toAbsolutePath());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             management.close();
             broker.close();

@@ -18,12 +18,21 @@ import java.util.Properties;
  */
 public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path definitions, String bindAddress,
                             int heartbeat, int frameMax, MemoryWatermark memoryHighWatermark, long diskFreeLimit,
-                            StoreSettings store, boolean metricsAuth, HttpLimits http) {
+                            StoreSettings store, boolean metricsAuth, HttpLimits http, TlsOptions tls) {
 
     static final String USAGE = """
             usage: java -jar warren.jar [options]
-              --amqp-port N       AMQP listener port (default 5672)
-              --http-port N       management HTTP port (default 15672)
+              --amqp-port N|none  plain AMQP listener port, or none to turn it off (default 5672)
+              --http-port N|none  management HTTP port, or none to turn it off (default 15672)
+              --tls-cert FILE     server certificate chain, PEM; with --tls-key turns TLS on
+              --tls-key FILE      its private key, unencrypted PKCS#8 PEM
+              --tls-ca FILE       CA bundle client certificates are checked against, PEM
+              --tls-verify-peer true|false   ask clients for a certificate and verify it (default false)
+              --tls-fail-if-no-peer-cert true|false   refuse clients without one (default false)
+              --tls-engine openssl|jdk   TLS implementation (default openssl: BoringSSL, or the
+                                  JDK's when it cannot load)
+              --amqps-port N|none AMQP over TLS port (default 5671 when TLS is on)
+              --https-port N|none management HTTPS port (default 15671 when TLS is on)
               --data-dir DIR      data directory (default ./data)
               --config FILE       config file of key = value lines (amqp-port = 5672, ...)
               --definitions FILE  definitions file (RabbitMQ export format) loaded at start-up
@@ -99,7 +108,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 size(merged.remove("disk-free-limit"), 50_000_000L, "disk-free-limit"),
                 storeSettings(merged),
                 bool(merged.remove("metrics-auth"), false, "metrics-auth"),
-                httpLimits(merged));
+                httpLimits(merged),
+                TlsOptions.take(merged));
         merged.remove("data-dir");
         merged.remove("definitions");
         merged.remove("bind");
@@ -161,7 +171,11 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
         return Math.round(secs * 1000);
     }
 
-    private static int port(String v, int dflt, String name) {
+    /** A port number, or -1 for "none" (the listener is off, as RabbitMQ's listeners.tcp = none). */
+    static int port(String v, int dflt, String name) {
+        if (v != null && v.trim().equalsIgnoreCase("none")) {
+            return -1;
+        }
         int p = integer(v, dflt, name);
         if (p < 0 || p > 65535) {
             throw new IllegalArgumentException(name + " must be between 0 and 65535, got " + p);

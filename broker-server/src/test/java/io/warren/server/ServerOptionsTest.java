@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.warren.broker.alarm.MemoryWatermark;
 import io.warren.management.http.HttpLimits;
+import io.warren.broker.tls.TlsEngine;
+import io.warren.broker.tls.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -143,5 +145,58 @@ class ServerOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerOptions.parse(new String[] {"--http-max-connections", "0"}));
         assertTrue(e.getMessage().contains("http-max-connections"), e.getMessage());
+    }
+
+    @Test
+    void withoutCertificatesThereIsNoTls() throws Exception {
+        ServerOptions o = ServerOptions.parse(new String[0]);
+        assertNull(o.tls().settings());
+        assertEquals(-1, o.tls().amqpsPort());
+        assertEquals(-1, o.tls().httpsPort());
+    }
+
+    @Test
+    void tlsFlagsSetTheCertificatesPeerVerificationEngineAndRabbitMqsDefaultPorts() throws Exception {
+        ServerOptions o = ServerOptions.parse(new String[] {"--tls-cert", "/etc/w/cert.pem", "--tls-key",
+                "/etc/w/key.pem", "--tls-ca", "/etc/w/ca.pem", "--tls-verify-peer", "true",
+                "--tls-fail-if-no-peer-cert=true", "--tls-engine", "jdk"});
+        TlsSettings s = o.tls().settings();
+        assertEquals(Path.of("/etc/w/cert.pem"), s.certChain());
+        assertEquals(Path.of("/etc/w/key.pem"), s.key());
+        assertEquals(Path.of("/etc/w/ca.pem"), s.ca());
+        assertTrue(s.verifyPeer());
+        assertTrue(s.failIfNoPeerCert());
+        assertEquals(TlsEngine.JDK, s.engine());
+        assertEquals(5671, o.tls().amqpsPort());
+        assertEquals(15671, o.tls().httpsPort());
+        assertEquals(5672, o.amqpPort(), "the plain listener stays unless turned off");
+    }
+
+    @Test
+    void aConfigFileSetsTlsAndNoneTurnsPlainListenersOff(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("warren.conf");
+        Files.writeString(config, "tls-cert = c.pem\ntls-key = k.pem\namqps-port = 6671\nhttps-port = none\n"
+                + "amqp-port = none\nhttp-port = none\n");
+        ServerOptions o = ServerOptions.parse(new String[] {"--config", config.toString()});
+        assertEquals(6671, o.tls().amqpsPort());
+        assertEquals(-1, o.tls().httpsPort());
+        assertEquals(-1, o.amqpPort());
+        assertEquals(-1, o.httpPort());
+        assertEquals(TlsEngine.DEFAULT, o.tls().settings().engine());
+    }
+
+    @Test
+    void tlsOptionsWithoutACertificateOrPeerVerificationWithoutACaAreRejected() {
+        IllegalArgumentException noCert = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--amqps-port", "5671"}));
+        assertTrue(noCert.getMessage().contains("need tls-cert and tls-key"), noCert.getMessage());
+        IllegalArgumentException noCa = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--tls-cert", "c.pem", "--tls-key", "k.pem",
+                        "--tls-verify-peer", "true"}));
+        assertTrue(noCa.getMessage().contains("needs a CA bundle"), noCa.getMessage());
+        IllegalArgumentException badBool = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--tls-cert", "c.pem", "--tls-key", "k.pem",
+                        "--tls-verify-peer", "yes"}));
+        assertTrue(badBool.getMessage().contains("tls-verify-peer must be true or false"), badBool.getMessage());
     }
 }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.warren.broker.admin.BrokerAdmin;
+import io.warren.broker.tls.ServerTlsContext;
 import io.warren.management.api.ApiContext;
 import io.warren.management.api.ApiRoutes;
 import io.warren.management.http.BasicAuth;
@@ -38,8 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management HTTP server: API, console and /metrics on one port. It has threads of its own (one to accept and
- * read, a few to run requests, one to sample rates) so that it never runs on, or blocks, a broker thread.
+ * The management HTTP server: API, console and /metrics on one port, and on an HTTPS port too when TLS is set up.
+ * It has threads of its own (one to accept and read, a few to run requests, one to sample rates) so that it never
+ * runs on, or blocks, a broker thread.
  */
 public final class ManagementServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
@@ -52,6 +54,8 @@ public final class ManagementServer implements AutoCloseable {
     private final HttpLimits limits;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong lastRefusalLog = new AtomicLong();
+    private final int httpsPort;
+    private final ServerTlsContext tls;
     private final EventLoopGroup io = new NioEventLoopGroup(1);
     private final EventExecutorGroup workers = new DefaultEventExecutorGroup(4);
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -63,16 +67,31 @@ public final class ManagementServer implements AutoCloseable {
     private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
     private boolean metricsAuth;
+    private Channel httpsChannel;
 
     public ManagementServer(BrokerAdmin admin, String bindAddress, int port) {
         this(admin, bindAddress, port, HttpLimits.defaults());
     }
 
     public ManagementServer(BrokerAdmin admin, String bindAddress, int port, HttpLimits limits) {
+        this(admin, bindAddress, port, limits, -1, null);
+    }
+
+    public ManagementServer(BrokerAdmin admin, String bindAddress, int port, int httpsPort, ServerTlsContext tls) {
+        this(admin, bindAddress, port, HttpLimits.defaults(), httpsPort, tls);
+    }
+
+    /**
+     * A server on an HTTP port (-1: none) and, when tls is given, an HTTPS port (-1: none); 0 picks a free port.
+     */
+    public ManagementServer(BrokerAdmin admin, String bindAddress, int port, HttpLimits limits, int httpsPort,
+                            ServerTlsContext tls) {
         this.admin = admin;
         this.bindAddress = bindAddress;
         this.port = port;
         this.limits = limits;
+        this.httpsPort = tls == null ? -1 : httpsPort;
+        this.tls = tls;
         this.rates = new RateSampler(admin);
     }
 
@@ -91,6 +110,22 @@ public final class ManagementServer implements AutoCloseable {
         BasicAuth auth = new BasicAuth(admin.access());
         HttpDispatcher dispatcher = new HttpDispatcher(router, auth, new WarrenMetrics(admin, rates), metricsAuth);
         Supplier<RequestGate> gates = RequestGate.factory(router, auth, limits);
+        warnIfConnectionsCouldTakeTheFileDescriptors();
+        if (port >= 0) {
+            serverChannel = bind(port, dispatcher, gates, false);
+            LOG.info("Warren management (API, console, /metrics) listening on http://{}:{}/", bindAddress, port());
+        }
+        if (httpsPort >= 0) {
+            httpsChannel = bind(httpsPort, dispatcher, gates, true);
+            LOG.info("Warren management (API, console, /metrics) listening on https://{}:{}/", bindAddress,
+                    httpsPort());
+        }
+        sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private Channel bind(int listenPort, HttpDispatcher dispatcher, Supplier<RequestGate> gates, boolean https)
+            throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(io).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -99,6 +134,9 @@ public final class ManagementServer implements AutoCloseable {
                             return;
                         }
                         open.add(ch);
+                        if (https) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         HttpTimeouts timeouts = new HttpTimeouts(limits.idleTimeoutMillis(),
                                 limits.requestTimeoutMillis());
                         ch.pipeline().addLast(timeouts.byteWatch());
@@ -109,11 +147,7 @@ public final class ManagementServer implements AutoCloseable {
                         ch.pipeline().addLast(workers, dispatcher);
                     }
                 });
-        warnIfConnectionsCouldTakeTheFileDescriptors();
-        serverChannel = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
-        sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
-        LOG.info("Warren management (API, console, /metrics) listening on http://{}:{}/", bindAddress, port());
-        return this;
+        return b.bind(new InetSocketAddress(bindAddress, listenPort)).sync().channel();
     }
 
     /** Past the cap a connection is closed as soon as it is accepted: its file descriptor is back at once. */
@@ -161,8 +195,14 @@ public final class ManagementServer implements AutoCloseable {
         }
     }
 
+    /** The HTTP port, or -1 when HTTP is off. */
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return serverChannel == null ? -1 : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The HTTPS port, or -1 when HTTPS is off. */
+    public int httpsPort() {
+        return httpsChannel == null ? -1 : ((InetSocketAddress) httpsChannel.localAddress()).getPort();
     }
 
     @Override
@@ -170,6 +210,9 @@ public final class ManagementServer implements AutoCloseable {
         sampler.shutdownNow();
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (httpsChannel != null) {
+            httpsChannel.close().syncUninterruptibly();
         }
         // connections first, while their threads still run to handle the close
         open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

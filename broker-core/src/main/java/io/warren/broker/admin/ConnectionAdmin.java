@@ -109,7 +109,7 @@ public final class ConnectionAdmin {
         String[] local = hostPort(c.localAddress());
         return new ConnectionView(c.id(), name, user, vhost, peer[0], Integer.parseInt(peer[1]), local[0],
                 Integer.parseInt(local[1]), c.connectedAt(), c.clientProperties(), c.frameMax(), c.channelMax(),
-                c.heartbeat(), c.isInFlow(), channels);
+                c.heartbeat(), c.isInFlow(), channels, c.security());
     }
 
     private static String[] hostPort(String address) {

@@ -1,5 +1,6 @@
 package io.warren.broker.admin;
 
+import io.warren.broker.connection.ConnectionSecurity;
 import java.util.List;
 import java.util.Map;
 
@@ -7,5 +8,5 @@ import java.util.Map;
 public record ConnectionView(long id, String name, String user, String vhost, String peerHost, int peerPort,
                              String host, int port, long connectedAt, Map<String, Object> clientProperties,
                              int frameMax, int channelMax, int heartbeat, boolean blocked,
-                             List<ChannelView> channels) {
+                             List<ChannelView> channels, ConnectionSecurity security) {
 }

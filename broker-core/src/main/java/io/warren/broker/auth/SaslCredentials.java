@@ -10,6 +10,8 @@ import java.util.Map;
 /** Username and password out of a connection.start-ok response, for the PLAIN and AMQPLAIN mechanisms. */
 public record SaslCredentials(String username, String password) {
     public static final String MECHANISMS = "PLAIN AMQPLAIN";
+    /** The login is the client certificate's CN: offered only on TLS connections with a verified certificate. */
+    public static final String EXTERNAL = "EXTERNAL";
 
     /** True for the mechanisms offered in connection.start. */
     public static boolean supports(String mechanism) {

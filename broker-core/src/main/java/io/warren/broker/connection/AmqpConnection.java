@@ -23,6 +23,7 @@ import io.warren.broker.message.Message;
 import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.tls.TlsSessionInfo;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.AmqpProtocolException;
 import io.warren.codec.Method;
@@ -117,6 +118,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
     public Map<String, Object> clientProperties() {
         return handshake.clientProperties();
+    }
+
+    /** The SASL mechanism the client logged in with and the TLS session, for the management API. */
+    public ConnectionSecurity security() {
+        return new ConnectionSecurity(handshake.mechanism(), TlsSessionInfo.of(socket));
     }
 
     public int frameMax() {
@@ -345,7 +351,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.AWAITING_START_OK;
-        out.method(0, Handshake.start());
+        out.method(0, handshake.start());
         out.flush();
     }
 

@@ -12,6 +12,7 @@ import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.SaslCredentials;
 import io.warren.broker.auth.User;
 import io.warren.broker.error.AmqpException;
+import io.warren.broker.tls.ClientCertificate;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.LongString;
 import io.warren.codec.frame.FrameDecoder;
@@ -36,7 +37,10 @@ final class Handshake {
     private final Broker broker;
     private final AmqpConnection connection;
     private final Channel socket;
+    /** The CN of the verified client certificate, the login EXTERNAL offers; null when there is none. */
+    private String certificateUser;
     private User user;
+    private String mechanism;
     private VirtualHost vhost;
     private Permission permission;
     private Map<String, Object> clientProperties = Map.of();
@@ -50,24 +54,42 @@ final class Handshake {
         this.socket = socket;
     }
 
-    static Connection.Start start() {
-        return new Connection.Start(0, 9, ServerProperties.get(), LongString.of(SaslCredentials.MECHANISMS),
-                LongString.of("en_US"));
+    /**
+     * The connection.start to open with. EXTERNAL is offered only on a TLS connection whose client certificate was
+     * verified and names a user (its CN), as rabbitmq_auth_mechanism_ssl does: the TLS handshake is over by the time
+     * the protocol header arrives, so the certificate is known.
+     */
+    Connection.Start start() {
+        certificateUser = ClientCertificate.verifiedCommonName(socket);
+        String mechanisms = certificateUser == null ? SaslCredentials.MECHANISMS
+                : SaslCredentials.MECHANISMS + " " + SaslCredentials.EXTERNAL;
+        return new Connection.Start(0, 9, ServerProperties.get(), LongString.of(mechanisms), LongString.of("en_US"));
     }
 
     /** Authenticates the client; returns the connection.tune to answer with. */
     Connection.Tune startOk(Connection.StartOk s) {
         clientProperties = s.clientProperties();
-        if (!SaslCredentials.supports(s.mechanism())) {
+        boolean external = SaslCredentials.EXTERNAL.equals(s.mechanism()) && certificateUser != null;
+        if (!external && !SaslCredentials.supports(s.mechanism())) {
             throw AmqpException.connection(COMMAND_INVALID, "unknown authentication mechanism '%s'", s.mechanism());
         }
-        SaslCredentials creds = SaslCredentials.parse(s.mechanism(), s.response());
-        if (creds == null) {
-            throw AmqpException.connection(ACCESS_REFUSED, "invalid credentials for mechanism '%s'", s.mechanism());
+        String username;
+        User u;
+        if (external) {
+            // the certificate was checked against the CA bundle: the user must exist, there is no password
+            username = certificateUser;
+            u = broker.users().user(username);
+        } else {
+            SaslCredentials creds = SaslCredentials.parse(s.mechanism(), s.response());
+            if (creds == null) {
+                throw AmqpException.connection(ACCESS_REFUSED, "invalid credentials for mechanism '%s'",
+                        s.mechanism());
+            }
+            username = creds.username();
+            u = broker.users().authenticate(creds.username(), creds.password());
         }
-        User u = broker.users().authenticate(creds.username(), creds.password());
         if (u == null) {
-            LOG.warn("login refused for user '{}' from {}", creds.username(), connection.remoteAddress());
+            LOG.warn("login refused for user '{}' from {}", username, connection.remoteAddress());
             throw AmqpException.connection(ACCESS_REFUSED, "Login was refused using authentication mechanism %s. "
                     + "For details see the broker logfile.", s.mechanism());
         }
@@ -75,6 +97,7 @@ final class Handshake {
             throw AmqpException.connection(ACCESS_REFUSED, "user '%s' can only connect via localhost", u.name());
         }
         user = u;
+        mechanism = external ? SaslCredentials.EXTERNAL : s.mechanism();
         return new Connection.Tune(broker.config().channelMax(), broker.config().frameMax(),
                 broker.config().heartbeat());
     }
@@ -137,6 +160,11 @@ final class Handshake {
 
     User user() {
         return user;
+    }
+
+    /** The SASL mechanism the client logged in with (null before start-ok). */
+    String mechanism() {
+        return mechanism;
     }
 
     VirtualHost vhost() {

@@ -3,6 +3,7 @@ package io.warren.management.json;
 import io.warren.broker.admin.ChannelView;
 import io.warren.broker.admin.ConnectionView;
 import io.warren.broker.admin.ConsumerView;
+import io.warren.broker.tls.TlsSessionInfo;
 import io.warren.management.metrics.RateSampler;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +30,15 @@ public final class ConnectionJson {
         out.put("port", c.port());
         out.put("peer_host", c.peerHost());
         out.put("peer_port", c.peerPort());
-        out.put("ssl", false);
-        out.put("auth_mechanism", "PLAIN");
+        TlsSessionInfo tls = c.security().tls();
+        out.put("ssl", tls != null);
+        if (tls != null) {
+            out.put("ssl_protocol", tls.protocol());
+            out.put("ssl_cipher", tls.cipherSuite());
+            out.put("peer_cert_subject", tls.peerCertSubject());
+            out.put("peer_cert_issuer", tls.peerCertIssuer());
+        }
+        out.put("auth_mechanism", c.security().authMechanism());
         out.put("state", c.blocked() ? "blocked" : "running");
         out.put("channels", c.channels().size());
         out.put("channel_max", c.channelMax());
