@@ -12,8 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * /metrics is open by default (Prometheus scrapes it without a login); with metrics-auth it names no queue until a
- * monitoring or administrator user logs in.
+ * /metrics and /metrics/per-object are open by default (Prometheus scrapes them without a login); with metrics-auth
+ * neither answers, and so no queue is named, until a monitoring or administrator user logs in.
  */
 class MetricsAuthTest {
     static RunningManagement open;
@@ -43,11 +43,18 @@ class MetricsAuthTest {
         return m.request("GET", "/metrics", null, user, "pw");
     }
 
+    private static Response scrapePerObject(RunningManagement m, String user) {
+        return m.request("GET", "/metrics/per-object", null, user, "pw");
+    }
+
     @Test
     void byDefaultMetricsNeedNoLogin() {
         Response r = scrape(open, null);
         assertEquals(200, r.status());
         assertTrue(r.body().contains("warren_connections"));
+        Response perObject = scrapePerObject(open, null);
+        assertEquals(200, perObject.status());
+        assertTrue(perObject.body().contains("secret-project"));
     }
 
     @Test
@@ -57,6 +64,9 @@ class MetricsAuthTest {
         assertEquals("not_authorised", r.json().get("error").asText());
         assertFalse(r.body().contains("secret-project"));
         assertEquals(401, guarded.request("GET", "/metrics", null, "watcher", "wrong").status());
+        Response perObject = scrapePerObject(guarded, null);
+        assertEquals(401, perObject.status());
+        assertFalse(perObject.body().contains("secret-project"));
     }
 
     @Test
@@ -67,5 +77,9 @@ class MetricsAuthTest {
         assertEquals(401, management.status());
         assertEquals("Not monitor user", management.json().get("reason").asText());
         assertEquals(401, scrape(guarded, "app").status());
+        assertEquals(401, scrapePerObject(guarded, "clerk").status());
+        Response perObject = scrapePerObject(guarded, "watcher");
+        assertEquals(200, perObject.status());
+        assertTrue(perObject.body().contains("secret-project"));
     }
 }
