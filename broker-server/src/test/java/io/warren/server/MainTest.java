@@ -219,9 +219,9 @@ class MainTest {
         }
     }
 
-    // Main logs the management port once the server is up, a moment after the AMQP listener
+    // the management server logs its port once it is up, a moment after the AMQP listener
     private static int httpPort(BrokerProcess broker) throws Exception {
-        Pattern line = Pattern.compile("management console on http://[^ ]*:(\\d+)/");
+        Pattern line = Pattern.compile("management \\(API, console, /metrics\\) listening on http://[^ ]*:(\\d+)/");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             Matcher m = line.matcher(broker.log());
