@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The README's example: publish one persistent message with a confirm, then consume it, ack it, and only then close.
- * The lines between the README markers are the README's Java block, word for word (ReadmeExampleTest checks).
+ * The lines between the README markers are the README's Java block, word for word (ReadmeTest checks).
  *
  * <p>Usage: {@code HelloWorld [AMQP-URI]}; without the argument the URI comes from the AMQP_URL environment variable,
  * and without that it is amqp://guest:guest@localhost:5672.

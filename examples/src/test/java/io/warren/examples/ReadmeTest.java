@@ -10,10 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's Java example is HelloWorld's code, so it compiles (and ExamplesTest runs it): the README's first
- * java block must equal the lines between HelloWorld's README markers, indentation aside.
+ * What the README promises that code can check: its Java example is HelloWorld's code, so it compiles (and
+ * ExamplesTest runs it), and .ci/run runs the README's test command.
  */
-class ReadmeExampleTest {
+class ReadmeTest {
     private static final Path EXAMPLE = Path.of("src/main/java/io/warren/examples/HelloWorld.java");
 
     @Test
@@ -34,6 +34,19 @@ class ReadmeExampleTest {
 
         assertEquals(String.join("\n", marked), String.join("\n", block),
                 "README.md's Java example and HelloWorld.java differ: change both together");
+    }
+
+    @Test
+    void ciRunsTheReadmesTestCommand() throws IOException {
+        List<String> readme = Files.readAllLines(repositoryRoot().resolve("README.md"));
+        int heading = readme.indexOf("Run the whole test suite:");
+        assertTrue(heading >= 0, "README.md lost the line that introduces the test command");
+        assertEquals("```sh", readme.get(heading + 2));
+        String command = readme.get(heading + 3);
+
+        List<String> ci = Files.readAllLines(repositoryRoot().resolve(".ci/run")).stream()
+                .filter(line -> !line.isBlank()).toList();
+        assertEquals(command, ci.get(ci.size() - 1), ".ci/run must end by running the README's test command");
     }
 
     /** The module's directory is the working directory of its tests; the README is one level up. */
