@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compares Warren's TLS engines (BoringSSL through netty-tcnative, and the JDK's SSLEngine) with plain AMQP, by
-# compare.sh's transient scenario run through RabbitMQ's PerfTest over amqps:// (PerfTest trusts any certificate
+# the transient scenario of docs/benchmarks.md (transient-1p1c-1k) run through RabbitMQ's PerfTest over amqps:// (PerfTest trusts any certificate
 # there). Prints msg/s received and broker CPU per message for each run; the modes take turns, each run on a fresh
 # broker, so that load from elsewhere on the machine falls on all of them alike. Traffic goes to 127.0.0.1 only;
 # each broker is stopped after its run.
@@ -16,7 +16,17 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 CACHE=${BENCH_CACHE:-$HOME/.cache/amqp-bench}
-[[ -d $CACHE/lib ]] || { echo "PerfTest is fetched by ../shared/bench/compare.sh into $CACHE/lib: run it once" >&2; exit 1; }
+PERFTEST_VERSION=2.22.1
+if ! compgen -G "$CACHE/lib/perf-test-*.jar" >/dev/null; then
+  # PerfTest and its dependencies from Maven Central, once, through a throwaway pom
+  echo "fetching PerfTest $PERFTEST_VERSION into $CACHE/lib" >&2
+  mkdir -p "$CACHE/fetch"
+  printf '%s\n' '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>' \
+    '<groupId>local</groupId><artifactId>perftest-fetch</artifactId><version>1</version><dependencies>' \
+    "<dependency><groupId>com.rabbitmq</groupId><artifactId>perf-test</artifactId><version>$PERFTEST_VERSION</version></dependency>" \
+    '</dependencies></project>' >"$CACHE/fetch/pom.xml"
+  mvn -B -q -f "$CACHE/fetch/pom.xml" dependency:copy-dependencies -DoutputDirectory="$CACHE/lib" >/dev/null
+fi
 JAR=broker-server/target/warren.jar
 WORK=$(mktemp -d /tmp/warren-tls-bench.XXXX)
 PORT=$((6400 + RANDOM % 200)) TLS_PORT=$((PORT + 200)) HTTP_PORT=$((PORT + 400))

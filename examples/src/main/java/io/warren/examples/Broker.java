@@ -2,15 +2,28 @@ package io.warren.examples;
 
 import com.rabbitmq.client.ConnectionFactory;
 
-/** Connection settings shared by the examples: an optional AMQP URI as the first argument. */
+/**
+ * Connection settings shared by the examples: the broker's AMQP URI is the first argument, else the AMQP_URL
+ * environment variable, else {@value #DEFAULT_URI}.
+ */
 final class Broker {
     static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672";
+    static final String URI_VARIABLE = "AMQP_URL";
 
     private Broker() {
     }
 
+    /** The URI the examples connect to: the first argument, else $AMQP_URL, else the default. */
+    static String uri(String[] args) {
+        if (args.length > 0) {
+            return args[0];
+        }
+        String fromEnvironment = System.getenv(URI_VARIABLE);
+        return fromEnvironment == null || fromEnvironment.isBlank() ? DEFAULT_URI : fromEnvironment;
+    }
+
     static ConnectionFactory factory(String[] args) throws Exception {
-        String uri = args.length > 0 ? args[0] : DEFAULT_URI;
+        String uri = uri(args);
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(uri);
         // An example should fail fast and visibly, not retry behind the user's back.

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Publish/subscribe: two subscribers bind server-named exclusive queues to the fanout exchange
  * "logs", and each receives every message published there.
+ *
+ * <p>Usage: {@code PubSubFanout [AMQP-URI]}; without the argument the URI comes from the AMQP_URL environment variable, and
+ * without that it is amqp://guest:guest@localhost:5672.
  */
 public final class PubSubFanout {
     private static final String EXCHANGE = "logs";

@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * Retry with back-off: a worker that fails on a message publishes it again through a delayed-message exchange with
  * a growing x-delay (200, 400, 800 ms), counting attempts in a header. Once the retries are spent it rejects the
  * message, and the queue's dead-letter exchange parks it in a dead-letter queue with an x-death header.
+ *
+ * <p>Usage: {@code RetryWithBackoff [AMQP-URI]}; without the argument the URI comes from the AMQP_URL environment variable, and
+ * without that it is amqp://guest:guest@localhost:5672.
  */
 public final class RetryWithBackoff {
     private static final String WORK_QUEUE = "payments";

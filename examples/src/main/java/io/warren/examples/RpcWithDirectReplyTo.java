@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * RPC over direct reply-to: a server answers fib(n) requests from "rpc_queue"; the client sends
  * requests with replyTo=amq.rabbitmq.reply-to and matches replies by correlation id.
+ *
+ * <p>Usage: {@code RpcWithDirectReplyTo [AMQP-URI]}; without the argument the URI comes from the AMQP_URL environment variable, and
+ * without that it is amqp://guest:guest@localhost:5672.
  */
 public final class RpcWithDirectReplyTo {
     private static final String REQUEST_QUEUE = "rpc_queue";

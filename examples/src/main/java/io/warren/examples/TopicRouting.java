@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Topic routing: subscribers bound to "topic_logs" with "kern.*", "*.critical" and "#" receive
  * the routing keys their patterns match; the program checks each got exactly what it should.
+ *
+ * <p>Usage: {@code TopicRouting [AMQP-URI]}; without the argument the URI comes from the AMQP_URL environment variable, and
+ * without that it is amqp://guest:guest@localhost:5672.
  */
 public final class TopicRouting {
     private static final String EXCHANGE = "topic_logs";

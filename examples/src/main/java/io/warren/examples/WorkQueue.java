@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Work queue: a producer publishes persistent tasks to the durable queue "tasks"; two workers
  * with prefetch 1 and manual acks share them, the slower tasks spreading the load.
+ *
+ * <p>Usage: {@code WorkQueue [AMQP-URI]}; without the argument the URI comes from the AMQP_URL environment variable, and
+ * without that it is amqp://guest:guest@localhost:5672.
  */
 public final class WorkQueue {
     private static final String QUEUE = "tasks";

@@ -13,6 +13,11 @@ class ExamplesTest {
     final String[] uri = {"amqp://guest:guest@127.0.0.1:" + broker.port()};
 
     @Test
+    void helloWorldReceivesAndAcksWhatItPublishedBeforeClosing() {
+        assertDoesNotThrow(() -> HelloWorld.main(uri));
+    }
+
+    @Test
     void workQueueProcessesEveryTask() {
         assertDoesNotThrow(() -> WorkQueue.main(uri));
     }
