@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Command-line flags and the optional config file (key = value lines using the flag names without dashes).
@@ -60,6 +64,21 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                                   (default 128MiB; 503 past it)
             """;
 
+    /**
+     * Every key a flag or the config file may name, read from USAGE so that a setting cannot be accepted without
+     * being documented there (and, through a test, in the shipped conf/warren.conf).
+     */
+    static final Set<String> KEYS = keysOf(USAGE);
+
+    private static Set<String> keysOf(String usage) {
+        Set<String> keys = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^  --([a-z][a-z0-9-]*)").matcher(usage);
+        while (m.find()) {
+            keys.add(m.group(1));
+        }
+        return Set.copyOf(keys);
+    }
+
     /** Parses flags (and the config file they name); throws IllegalArgumentException with a readable reason. */
     public static ServerOptions parse(String[] args) throws IOException {
         Map<String, String> flags = new LinkedHashMap<>();
@@ -95,6 +114,11 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
             p.forEach((k, v) -> merged.put(k.toString().trim(), v.toString().trim()));
         }
         merged.putAll(flags);
+        Set<String> unknown = new TreeSet<>(merged.keySet());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s): " + unknown);
+        }
         merged.remove("config");
         ServerOptions o = new ServerOptions(
                 port(merged.remove("amqp-port"), 5672, "amqp-port"),
