@@ -33,6 +33,8 @@ function showApp() {
   $('#login').hidden = true; $('#app').hidden = false;
   $('#whoami').textContent = state.user.name;
   $('[data-nav="definitions"]').hidden = !state.user.tags.includes('administrator');
+  // the node's page reads /api/nodes, which is for monitoring users (and administrators), as in RabbitMQ
+  $('[data-nav="node"]').hidden = !state.user.tags.some(t => t === 'administrator' || t === 'monitoring');
   if (!location.hash) location.hash = '#/overview';
   route();
 }
@@ -40,7 +42,7 @@ function showApp() {
 // ---- routing ----
 
 const views = {
-  overview: viewOverview, connections: viewConnections, channels: viewChannels, exchanges: viewExchanges,
+  overview: viewOverview, node: viewNode, connections: viewConnections, channels: viewChannels, exchanges: viewExchanges,
   exchange: viewExchange, queues: viewQueues, queue: viewQueue, admin: viewAdmin, definitions: viewDefinitions,
 };
 

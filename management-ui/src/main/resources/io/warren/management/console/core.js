@@ -61,3 +61,18 @@ function vhostOptions(vhosts, selected) {
   return vhosts.map(v => `<option ${v.name === selected ? 'selected' : ''}>${esc(v.name)}</option>`).join('');
 }
 
+
+/** Bytes for people: 1.5 GiB, 300 MiB. */
+function bytes(n) {
+  if (n === undefined || n === null || n < 0) return 'unknown';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i === 0 ? n : n.toFixed(1)) + ' ' + units[i];
+}
+
+/** Milliseconds as 3d 4h, 5h 6m, 7m 8s. */
+function duration(ms) {
+  const s = Math.floor(ms / 1000), d = Math.floor(s / 86400), h = Math.floor(s / 3600) % 24, m = Math.floor(s / 60) % 60;
+  return d ? `${d}d ${h}h` : h ? `${h}h ${m}m` : `${m}m ${s % 60}s`;
+}

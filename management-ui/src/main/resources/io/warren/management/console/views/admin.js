@@ -23,7 +23,8 @@ async function viewAdmin() {
       `<form id="set-permission" class="row"><label>User <select name="user">${users.map(u => `<option>${esc(u.name)}</option>`).join('')}</select></label>
         <label>Vhost <select name="vhost">${vhostOptions(vhosts)}</select></label><label>Configure <input name="configure" value=".*"></label>
         <label>Write <input name="write" value=".*"></label><label>Read <input name="read" value=".*"></label><button type="submit">Set permission</button></form>` : '') +
-    `<h2>Policies</h2><p class="muted">Stored and exported with definitions; Warren does not apply them to queues yet.</p>` + table('policies-table', [
+    `<h2>Policies</h2><p class="muted">A policy applies to the queues and exchanges of its vhost whose names match its pattern
+      (the one with the highest priority, where several match); a queue's page shows the policy in effect.</p>` + table('policies-table', [
       { title: 'Vhost', value: p => p.vhost }, { title: 'Name', value: p => p.name }, { title: 'Pattern', value: p => p.pattern },
       { title: 'Apply to', value: p => p['apply-to'] }, { title: 'Definition', value: p => JSON.stringify(p.definition) },
       { title: 'Priority', num: true, value: p => p.priority },

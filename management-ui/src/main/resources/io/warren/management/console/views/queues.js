@@ -2,36 +2,42 @@
 'use strict';
 
 async function viewQueues() {
+  const vhosts = await api('GET', '/vhosts');
+  // the form is drawn once and only the list refreshes, so that arguments being entered are never lost
+  $('#view').innerHTML = `<h1>Queues</h1><div id="queues-list"></div>
+    <div class="card"><h2>Add a queue</h2><form id="add-queue">
+      <div class="row"><label>Vhost <select name="vhost">${vhostOptions(vhosts)}</select></label>
+      <label>Name <input id="add-queue-name" name="name" required></label>
+      <label>Durable <select name="durable"><option value="true">yes</option><option value="false">no</option></select></label>
+      <label>Auto delete <select name="auto_delete"><option value="false">no</option><option value="true">yes</option></select></label></div>
+      ${argumentsEditorHtml('queue-args')}
+      <button id="add-queue-submit" type="submit">Add queue</button></form></div>`;
+  bindArgumentsEditor('queue-args');
+  setArgumentShortcuts('queue-args', QUEUE_ARGUMENTS);
+  $('#add-queue').onsubmit = e => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    let args;
+    try { args = readArguments('queue-args'); } catch (err) { flash(err.message, true); return; }
+    act(() => api('PUT', `/queues/${enc(f.get('vhost'))}/${enc(f.get('name'))}`,
+      { durable: f.get('durable') === 'true', auto_delete: f.get('auto_delete') === 'true', arguments: args }), 'Queue added.');
+  };
   const render = async () => {
     // one page: a broker with 100,000 queues must not send them all to the browser every 3 s
-    const [page, vhosts] = await Promise.all([api('GET', '/queues?page=1&page_size=500'), api('GET', '/vhosts')]);
+    const page = await api('GET', '/queues?page=1&page_size=500');
     const qs = page.items;
-    const formState = $('#add-queue') ? new FormData($('#add-queue')) : null;
-    if (formState && document.activeElement && document.activeElement.closest('#add-queue')) return; // typing: keep the form
-    $('#view').innerHTML = `<h1>Queues</h1>` + table('queues-table', [
+    $('#queues-list').innerHTML = table('queues-table', [
       { title: 'Vhost', value: q => q.vhost },
       { title: 'Name', html: q => `<a href="#/queue/${enc(q.vhost)}/${enc(q.name)}">${esc(q.name)}</a>` },
-      { title: 'Features', value: q => [q.durable && 'durable', q.auto_delete && 'auto-delete', q.exclusive && 'exclusive'].filter(Boolean).join(' ') },
+      { title: 'Features', value: q => [q.durable && 'durable', q.auto_delete && 'auto-delete', q.exclusive && 'exclusive',
+        ...Object.keys(q.arguments || {})].filter(Boolean).join(' ') },
       { title: 'Ready', num: true, value: q => q.messages_ready }, { title: 'Unacked', num: true, value: q => q.messages_unacknowledged },
       { title: 'Total', num: true, value: q => q.messages }, { title: 'Consumers', num: true, value: q => q.consumers },
       { title: 'Incoming', num: true, value: q => rate(q.message_stats?.publish_details) },
       { title: 'Deliver / get', num: true, value: q => rate(q.message_stats?.deliver_get_details) },
       { title: 'Ack', num: true, value: q => rate(q.message_stats?.ack_details) },
     ], qs, 'No queues yet.') + (page.total_count > qs.length
-      ? `<p class="muted" id="queues-shown">The first ${qs.length} of ${page.total_count} queues, by name.</p>` : '')
-      + `<div class="card"><h2>Add a queue</h2><form id="add-queue" class="row">
-        <label>Vhost <select name="vhost">${vhostOptions(vhosts, formState?.get('vhost'))}</select></label>
-        <label>Name <input id="add-queue-name" name="name" required></label>
-        <label>Durable <select name="durable"><option value="true">yes</option><option value="false">no</option></select></label>
-        <label>Arguments (JSON) <input name="arguments" placeholder='{"x-message-ttl": 60000}'></label>
-        <button id="add-queue-submit" type="submit">Add queue</button></form></div>`;
-    $('#add-queue').onsubmit = e => {
-      e.preventDefault();
-      const f = new FormData(e.target);
-      let args;
-      try { args = f.get('arguments') ? JSON.parse(f.get('arguments')) : {}; } catch (err) { flash('Arguments are not valid JSON: ' + err.message, true); return; }
-      act(() => api('PUT', `/queues/${enc(f.get('vhost'))}/${enc(f.get('name'))}`, { durable: f.get('durable') === 'true', arguments: args }), 'Queue added.');
-    };
+      ? `<p class="muted" id="queues-shown">The first ${qs.length} of ${page.total_count} queues, by name.</p>` : '');
   };
   await render();
   refreshEvery(3000, render);
@@ -46,7 +52,9 @@ async function viewQueue(vhost, name) {
       ${stat('total', q.messages, 'queue-total')}${stat('consumers', q.consumers, 'queue-consumers')}
       ${stat('incoming', rate(q.message_stats?.publish_details), 'queue-in')}${stat('deliver / get', rate(q.message_stats?.deliver_get_details), 'queue-out')}</div>
     <div class="card muted">${q.durable ? 'durable' : 'transient'}${q.auto_delete ? ', auto-delete' : ''}${q.exclusive ? ', exclusive' : ''};
-      arguments <code>${esc(JSON.stringify(q.arguments))}</code></div>
+      arguments <code id="queue-arguments">${esc(JSON.stringify(q.arguments))}</code>${q.policy ? `; policy <b>${esc(q.policy)}</b>,
+      in effect <code>${esc(JSON.stringify(q.effective_policy_definition))}</code>` : ''}</div>
+    ${rateChartsHtml('queue-chart', ['Message rates of this queue', 'Messages in this queue'])}
     <h2>Consumers</h2>` + table('queue-consumers-table', [
       { title: 'Tag', value: c => c.consumer_tag }, { title: 'Channel', value: c => c.channel_details?.name },
       { title: 'Ack required', value: c => c.ack_required }, { title: 'Exclusive', value: c => c.exclusive },
@@ -104,8 +112,12 @@ async function viewQueue(vhost, name) {
   $('#delete-queue').onclick = () => {
     if (confirm(`Delete queue ${name}?`)) act(() => api('DELETE', base), 'Queue deleted.').then(() => { location.hash = '#/queues'; });
   };
-  refreshEvery(3000, async () => {
+  // the server keeps no history per queue: the charts are the samples this page takes, every 2 s
+  const charts = rateCharts('queue-chart');
+  charts.push(q.message_stats, q);
+  refreshEvery(2000, async () => {
     const now = await api('GET', base);
+    charts.push(now.message_stats, now);
     $('#queue-ready').textContent = now.messages_ready; $('#queue-unacked').textContent = now.messages_unacknowledged;
     $('#queue-total').textContent = now.messages; $('#queue-consumers').textContent = now.consumers;
     $('#queue-in').textContent = rate(now.message_stats?.publish_details); $('#queue-out').textContent = rate(now.message_stats?.deliver_get_details);
