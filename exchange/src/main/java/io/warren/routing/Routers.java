@@ -1,5 +1,6 @@
 package io.warren.routing;
 
+import java.util.List;
 import java.util.Map;
 
 /** Creates routers by AMQP exchange type name. */
@@ -8,6 +9,9 @@ public final class Routers {
     public static final String FANOUT = "fanout";
     public static final String TOPIC = "topic";
     public static final String HEADERS = "headers";
+    /** Every type a router exists for: the four built-in ones, then the plugin types, in that order. */
+    public static final List<String> TYPES = List.of(DIRECT, FANOUT, TOPIC, HEADERS, ConsistentHashRouter.TYPE,
+            DeduplicatingRouter.TYPE);
 
     private Routers() {
     }
@@ -47,7 +51,6 @@ public final class Routers {
 
     /** True for the built-in exchange types and the plugin types Warren has (names are case-sensitive). */
     public static boolean isKnownType(String type) {
-        return DIRECT.equals(type) || FANOUT.equals(type) || TOPIC.equals(type) || HEADERS.equals(type)
-                || ConsistentHashRouter.TYPE.equals(type) || DeduplicatingRouter.TYPE.equals(type);
+        return type != null && TYPES.contains(type);
     }
 }

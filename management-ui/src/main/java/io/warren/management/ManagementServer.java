@@ -105,7 +105,7 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     public ManagementServer start() throws InterruptedException {
-        ApiContext ctx = new ApiContext(admin, rates);
+        ApiContext ctx = new ApiContext(admin, rates, bindAddress, this::port, this::httpsPort);
         Router router = ApiRoutes.create(ctx);
         BasicAuth auth = new BasicAuth(admin.access());
         HttpDispatcher dispatcher = new HttpDispatcher(router, auth, new WarrenMetrics(admin, rates), metricsAuth);

@@ -50,6 +50,12 @@ class HttpsTest {
             HttpResponse<String> overview = get(certs.clientContext(), base + "/api/overview");
             assertEquals(200, overview.statusCode(), overview.body());
             assertTrue(overview.body().contains("\"management_version\""), overview.body());
+            // the listeners as they are: AMQPS and HTTPS with their ports, no plain HTTP
+            java.util.Map<String, Integer> listeners = new java.util.HashMap<>();
+            new ObjectMapper().readTree(overview.body()).path("listeners").forEach(l ->
+                    listeners.put(l.path("protocol").asText(), l.path("port").asInt()));
+            assertEquals(java.util.Map.of("amqp", broker.broker().port(), "amqp/ssl", broker.broker().tlsPort(),
+                    "https", server.httpsPort()), listeners);
             assertEquals(200, get(certs.clientContext(), base + "/").statusCode());
             // a client that does not trust the CA does not get in (nothing but TLS answers on the HTTPS port)
             assertThrows(IOException.class, () -> get(SSLContext.getDefault(), base + "/api/overview"));

@@ -104,8 +104,19 @@ public final class BrokerAdmin {
         return nodeName;
     }
 
+    /** The plain AMQP listener's port, or -1 when it is off. */
     public int amqpPort() {
         return broker.port();
+    }
+
+    /** The AMQPS listener's port, or -1 when TLS is not configured. */
+    public int amqpsPort() {
+        return broker.tlsPort();
+    }
+
+    /** The address the AMQP listeners are bound to. */
+    public String bindAddress() {
+        return broker.config().bindAddress();
     }
 
     public Path dataDir() {

@@ -2,6 +2,7 @@ package io.warren.broker.admin;
 
 import io.warren.broker.Broker;
 import io.warren.broker.definitions.DefinitionRules;
+import io.warren.broker.delayed.DelayedExchangeType;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.policy.Policy;
 import io.warren.broker.queue.MessageQueue;
@@ -9,6 +10,7 @@ import io.warren.broker.stats.QueueCounters;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.broker.vhost.VirtualHost;
+import io.warren.routing.Routers;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,6 +42,13 @@ public final class TopologyAdmin {
     }
 
     // ---- exchanges ----
+
+    /** Every exchange type a declaration may name: the routers' own, then x-delayed-message built on them. */
+    public List<String> exchangeTypes() {
+        List<String> types = new ArrayList<>(Routers.TYPES);
+        types.add(DelayedExchangeType.NAME);
+        return List.copyOf(types);
+    }
 
     public List<ExchangeView> exchanges(String vhost) {
         VirtualHost v = vhost(vhost);

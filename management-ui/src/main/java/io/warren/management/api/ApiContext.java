@@ -6,10 +6,15 @@ import io.warren.management.http.ApiException;
 import io.warren.management.json.ConnectionJson;
 import io.warren.management.json.QueueJson;
 import io.warren.management.metrics.RateSampler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
 
 /** What every handler needs: the broker's admin facade, the authorizer, rates and the JSON views. */
 public final class ApiContext {
@@ -20,9 +25,24 @@ public final class ApiContext {
     private final RateSampler rates;
     private final QueueJson queueJson;
     private final ConnectionJson connectionJson;
+    private final String httpAddress;
+    private final IntSupplier httpPort;
+    private final IntSupplier httpsPort;
 
     public ApiContext(BrokerAdmin admin, RateSampler rates) {
+        this(admin, rates, "127.0.0.1", () -> -1, () -> -1);
+    }
+
+    /**
+     * With the management listeners' address and ports (read when asked: they are known once bound; -1 is none),
+     * so that the API can list them as RabbitMQ lists its listeners.
+     */
+    public ApiContext(BrokerAdmin admin, RateSampler rates, String httpAddress, IntSupplier httpPort,
+                      IntSupplier httpsPort) {
         this.admin = admin;
+        this.httpAddress = httpAddress;
+        this.httpPort = httpPort;
+        this.httpsPort = httpsPort;
         this.auth = new Authorizer(admin.access());
         this.rates = rates;
         this.queueJson = new QueueJson(rates, admin.nodeName());
@@ -47,6 +67,28 @@ public final class ApiContext {
 
     public ConnectionJson connectionJson() {
         return connectionJson;
+    }
+
+    /** This node's listeners in RabbitMQ's shape: node, protocol, ip_address, port (closed ones left out). */
+    public List<Map<String, Object>> listeners() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        listener(out, "amqp", admin.bindAddress(), admin.amqpPort());
+        listener(out, "amqp/ssl", admin.bindAddress(), admin.amqpsPort());
+        listener(out, "http", httpAddress, httpPort.getAsInt());
+        listener(out, "https", httpAddress, httpsPort.getAsInt());
+        return out;
+    }
+
+    private void listener(List<Map<String, Object>> out, String protocol, String address, int port) {
+        if (port < 0) {
+            return;
+        }
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("node", admin.nodeName());
+        l.put("protocol", protocol);
+        l.put("ip_address", address);
+        l.put("port", port);
+        out.add(l);
     }
 
     /** Waits for work handed to a queue's thread; its refusal becomes the matching HTTP error. */

@@ -10,6 +10,7 @@ public final class ApiRoutes {
     public static Router create(ApiContext ctx) {
         Router r = new Router();
         new OverviewHandler(ctx).register(r);
+        new NodesHandler(ctx).register(r);
         new VhostsHandler(ctx).register(r);
         new UsersHandler(ctx).register(r);
         new PermissionsHandler(ctx).register(r);

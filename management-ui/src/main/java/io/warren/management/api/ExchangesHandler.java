@@ -75,7 +75,8 @@ final class ExchangesHandler {
         JsonNode body = req.json();
         String type = Json.text(body, "type", null);
         if (type == null || type.isEmpty()) {
-            throw ApiException.badRequest("'type' is required (direct, fanout, topic or headers)");
+            throw ApiException.badRequest("'type' is required (one of "
+                    + String.join(", ", ctx.admin().topology().exchangeTypes()) + ")");
         }
         boolean created = ctx.admin().topology().exchange(v, name) == null;
         ctx.admin().topology().declareExchange(v, name, type, Json.bool(body, "durable", true),

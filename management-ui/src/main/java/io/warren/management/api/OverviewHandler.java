@@ -7,13 +7,14 @@ import io.warren.broker.admin.UserView;
 import io.warren.management.http.ApiRequest;
 import io.warren.management.http.ApiResponse;
 import io.warren.management.http.Router;
+import io.warren.management.json.ExchangeTypesJson;
 import io.warren.management.json.MessageStatsJson;
 import io.warren.management.json.Stats;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** GET /api/overview, /api/whoami and /api/nodes: the broker at a glance, and who is asking. */
+/** GET /api/overview and /api/whoami: the broker at a glance, and who is asking. */
 final class OverviewHandler {
     /** The management API level Warren follows, so tools that check the version accept it. */
     static final String RABBITMQ_API_VERSION = "3.10.8";
@@ -28,7 +29,6 @@ final class OverviewHandler {
     void register(Router r) {
         r.add("GET", "/api/overview", this::overview);
         r.add("GET", "/api/whoami", this::whoami);
-        r.add("GET", "/api/nodes", this::nodes);
         r.add("GET", "/api/extensions", req -> ApiResponse.ok(List.of()));
     }
 
@@ -62,7 +62,7 @@ final class OverviewHandler {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("management_version", RABBITMQ_API_VERSION);
         out.put("rates_mode", "basic");
-        out.put("exchange_types", List.of(type("direct"), type("fanout"), type("topic"), type("headers")));
+        out.put("exchange_types", ExchangeTypesJson.of(admin.topology().exchangeTypes()));
         out.put("product_version", PRODUCT_VERSION);
         out.put("product_name", "Warren");
         out.put("rabbitmq_version", RABBITMQ_API_VERSION);
@@ -85,33 +85,14 @@ final class OverviewHandler {
         out.put("queue_totals", totals);
         out.put("object_totals", Map.of("connections", connections, "channels", channels, "exchanges", exchanges,
                 "queues", queues, "consumers", consumers));
-        out.put("listeners", List.of(Map.of("node", admin.nodeName(), "protocol", "amqp", "ip_address", "::",
-                "port", admin.amqpPort())));
+        out.put("listeners", ctx.listeners());
         out.put("alarms", admin.alarms().stream().map(a -> Map.of("resource", a.resource(), "node", a.node()))
                 .toList());
         return ApiResponse.ok(out);
     }
 
-    private static Map<String, Object> type(String name) {
-        return Map.of("name", name, "description", "AMQP " + name + " exchange type", "enabled", true);
-    }
-
     private ApiResponse whoami(ApiRequest req) {
         return ApiResponse.ok(Map.of("name", req.user().name(),
                 "tags", List.copyOf(new java.util.TreeSet<>(req.user().tags()))));
-    }
-
-    private ApiResponse nodes(ApiRequest req) {
-        Runtime rt = Runtime.getRuntime();
-        Map<String, Object> node = new LinkedHashMap<>();
-        node.put("name", ctx.admin().nodeName());
-        node.put("type", "disc");
-        node.put("running", true);
-        node.put("mem_used", rt.totalMemory() - rt.freeMemory());
-        node.put("mem_limit", rt.maxMemory());
-        node.put("disk_free", ctx.admin().dataDir().toAbsolutePath().toFile().getUsableSpace());
-        node.put("processors", rt.availableProcessors());
-        node.put("uptime", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
-        return ApiResponse.ok(List.of(node));
     }
 }

@@ -5,13 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The process's resident memory, read from Linux's /proc (NaN elsewhere). */
-final class ProcessMemory {
+public final class ProcessMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
 
     private ProcessMemory() {
     }
 
-    static double residentBytes() {
+    /** Resident set size in bytes, NaN where /proc is not there to read. */
+    public static double residentBytes() {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmRSS:")) {

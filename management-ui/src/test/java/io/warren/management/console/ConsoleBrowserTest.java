@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import io.warren.management.ExternalTool;
 import io.warren.management.RunningManagement;
 import io.warren.management.api.MoveAndRedriveTestSupport;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,48 +26,39 @@ class ConsoleBrowserTest {
     @RegisterExtension
     static final RunningManagement mgmt = new RunningManagement();
 
+    private static ConsoleSession console;
     private static WebDriver driver;
     private static WebDriverWait wait;
 
     @BeforeAll
     static void browser() throws Exception {
-        ExternalTool.require(Browser.available(), "chromium and chromedriver are not installed (.ci/run installs them)");
-        driver = Browser.start(1400, 1000);
-        wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        console = ConsoleSession.start(mgmt);
+        driver = console.driver;
+        wait = console.wait;
     }
 
     @AfterAll
     static void closeBrowser() {
-        if (driver != null) {
-            driver.quit();
+        if (console != null) {
+            console.close();
         }
     }
 
     @BeforeEach
     void loggedIn() {
-        driver.get(mgmt.baseUrl() + "/");
-        // a fresh page without a session: same-document hash changes would not reload it
-        ((JavascriptExecutor) driver).executeScript("sessionStorage.clear(); location.hash = '#/overview'");
-        driver.navigate().refresh();
-        logIn("guest", "guest");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tile-queues")));
+        console.freshLogin();
     }
 
     private static void logIn(String user, String password) {
-        WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user")));
-        name.clear();
-        name.sendKeys(user);
-        driver.findElement(By.id("login-pass")).clear();
-        driver.findElement(By.id("login-pass")).sendKeys(password);
-        driver.findElement(By.id("login-submit")).click();
+        console.logIn(user, password);
     }
 
     private static void go(String hash) {
-        driver.get(mgmt.baseUrl() + "/" + hash);
+        console.go(hash);
     }
 
     private static String flash() {
-        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("flash"))).getText();
+        return console.flash();
     }
 
     @Test
