@@ -58,7 +58,12 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                                   other API requests take 1MiB)
               --http-body-budget SIZE      request body bytes buffered at once over all HTTP connections
                                   (default 128MiB; 503 past it)
+            Config file only, read by warrenctl --config FILE, not by the broker:
+              ctl-username = NAME, ctl-password = PASSWORD   the login warrenctl uses (default guest/guest)
             """;
+
+    /** Config-file keys for warrenctl, which reads the broker's file to find its HTTP port and a login. */
+    static final java.util.List<String> CTL_KEYS = java.util.List.of("ctl-username", "ctl-password");
 
     /** Parses flags (and the config file they name); throws IllegalArgumentException with a readable reason. */
     public static ServerOptions parse(String[] args) throws IOException {
@@ -93,6 +98,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 p.load(r);
             }
             p.forEach((k, v) -> merged.put(k.toString().trim(), v.toString().trim()));
+            // the login warrenctl --config uses: the broker shares the file but not these keys
+            CTL_KEYS.forEach(merged::remove);
         }
         merged.putAll(flags);
         merged.remove("config");
