@@ -35,6 +35,10 @@ class ConnectionsAndDefinitionsTest {
             String line = list.lines().stream().filter(l -> l.endsWith("\tguest\t/\trunning")).findFirst()
                     .orElseThrow(() -> new AssertionError(list));
             String name = line.substring(0, line.indexOf('\t'));
+            assertTrue(ok("-s", "-p", "/", "list_connections", "name").lines().contains(name));
+            ok("add_vhost", "elsewhere");
+            assertFalse(ok("-s", "-p", "elsewhere", "list_connections", "name").lines().contains(name),
+                    "-p lists only that vhost's connections");
 
             Result close = ok("close_connection", name, "maintenance window");
             assertTrue(close.out().contains("Closing connection \"" + name + "\""), close::toString);

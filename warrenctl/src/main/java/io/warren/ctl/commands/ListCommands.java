@@ -56,10 +56,11 @@ public final class ListCommands {
                                 + " routing_key arguments).", 0, -1,
                         ctx -> list(ctx, BINDINGS, "/api/bindings/" + seg(ctx.vhost()),
                                 "Listing bindings for vhost " + ctx.vhost() + "...")),
-                CommandSpec.of("list_connections", "list_connections [connectioninfoitem ...]",
-                        "Lists client connections (default items: user peer_host peer_port state; name is what"
-                                + " close_connection takes).", 0, -1,
-                        ctx -> list(ctx, CONNECTIONS, "/api/connections", "Listing connections ...")),
+                CommandSpec.of("list_connections", "list_connections [-p vhost] [connectioninfoitem ...]",
+                        "Lists client connections, all or with -p one vhost's (default items: user peer_host"
+                                + " peer_port state; name is what close_connection takes).", 0, -1,
+                        ctx -> list(ctx, CONNECTIONS, ctx.args().option("vhost") == null ? "/api/connections"
+                                : "/api/vhosts/" + seg(ctx.vhost()) + "/connections", "Listing connections ...")),
                 CommandSpec.of("list_consumers", "list_consumers [-p vhost] [consumerinfoitem ...]",
                         "Lists consumers (default items: queue_name channel_pid consumer_tag ack_required"
                                 + " prefetch_count active activity_status arguments).", 0, -1,
