@@ -15,7 +15,7 @@ public final class Args {
     static final Set<String> VALUE_OPTIONS = Set.of("vhost", "timeout", "url", "username", "password", "config",
             "formatter", "priority", "apply-to", "description", "tags", "default-queue-type");
     static final Set<String> FLAG_OPTIONS = Set.of("quiet", "silent", "no-table-headers", "if-empty", "if-unused",
-            "help");
+            "help", "online", "offline", "local");
     private static final Map<String, String> SHORT = Map.of("-p", "vhost", "-t", "timeout", "-q", "quiet",
             "-s", "silent", "-e", "if-empty", "-u", "if-unused", "-h", "help");
 

@@ -56,6 +56,10 @@ class QueueCommandsTest {
                     items::toString);
             assertTrue(items.lines().contains("invoices\tfalse\tfalse\t0\t0\t0\t{}"), items::toString);
 
+            assertTrue(ok("-s", "list_queues", "--local").lines().contains("orders\t3"));
+            assertEquals(List.of("name"), ok("-q", "list_queues", "--offline", "name").lines(),
+                    "one node: no queue is offline");
+
             Result bare = ok("--no-table-headers", "list_queues", "name");
             assertEquals("Listing queues for vhost / ...", bare.lines().get(0));
             assertFalse(bare.lines().contains("name"), bare::toString);

@@ -23,6 +23,10 @@ public final class ConnectionCommands {
     private static int close(Context ctx) {
         String name = ctx.arg(0);
         String reason = ctx.args().positional().size() > 1 ? ctx.arg(1) : "Closed via warrenctl";
+        if (reason.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            // it travels in an HTTP header (X-Reason), which cannot carry line breaks or other control characters
+            throw CtlException.data("the explanation must be one line without control characters");
+        }
         ctx.out().info("Closing connection \"" + name + "\", reason: " + reason + "...");
         try {
             ctx.api().delete("/api/connections/" + seg(name), reason);

@@ -3,6 +3,7 @@ package io.warren.ctl.commands;
 import static io.warren.ctl.ApiClient.seg;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.ctl.ApiClient;
 import io.warren.ctl.CommandSpec;
 import io.warren.ctl.Context;
 import io.warren.ctl.CtlException;
@@ -43,10 +44,11 @@ public final class ListCommands {
 
     public static List<CommandSpec> specs() {
         return List.of(
-                CommandSpec.of("list_queues", "list_queues [-p vhost] [queueinfoitem ...]",
-                        "Lists queues and their properties (default items: name messages).", 0, -1,
-                        ctx -> list(ctx, QUEUES, "/api/queues/" + seg(ctx.vhost()),
-                                "Listing queues for vhost " + ctx.vhost() + " ...")),
+                CommandSpec.of("list_queues",
+                        "list_queues [-p vhost] [--online|--offline|--local] [queueinfoitem ...]",
+                        "Lists queues and their properties (default items: name messages). On one node every"
+                                + " queue is online and local: --offline lists none.", 0, -1,
+                        ListCommands::listQueues, "online", "offline", "local"),
                 CommandSpec.of("list_exchanges", "list_exchanges [-p vhost] [exchangeinfoitem ...]",
                         "Lists exchanges (default items: name type).", 0, -1,
                         ctx -> list(ctx, EXCHANGES, "/api/exchanges/" + seg(ctx.vhost()),
@@ -66,6 +68,18 @@ public final class ListCommands {
                                 + " prefetch_count active activity_status arguments).", 0, -1,
                         ctx -> list(ctx, CONSUMERS, "/api/consumers/" + seg(ctx.vhost()),
                                 "Listing consumers in vhost " + ctx.vhost() + " ...")));
+    }
+
+    private static int listQueues(Context ctx) {
+        String banner = "Listing queues for vhost " + ctx.vhost() + " ...";
+        if (ctx.args().flag("offline")) {
+            List<String> columns = QUEUES.columns(ctx.args().positional());
+            ctx.api().get("/api/vhosts/" + seg(ctx.vhost())); // still says so when the vhost does not exist
+            ctx.out().info(banner);
+            ctx.out().table(QUEUES, columns, ApiClient.JSON.createArrayNode());
+            return ExitCodes.OK;
+        }
+        return list(ctx, QUEUES, "/api/queues/" + seg(ctx.vhost()), banner);
     }
 
     /** Prints a listing: the informational line, then the rows of the API's answer in the asked columns. */
