@@ -9,6 +9,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -62,6 +63,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                                   other API requests take 1MiB)
               --http-body-budget SIZE      request body bytes buffered at once over all HTTP connections
                                   (default 128MiB; 503 past it)
+            Config file only, read by warrenctl --config FILE, not by the broker:
+              ctl-username = NAME, ctl-password = PASSWORD   the login warrenctl uses (default guest/guest)
             """;
 
     /**
@@ -78,6 +81,9 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
         }
         return Set.copyOf(keys);
     }
+
+    /** Config-file keys for warrenctl, which reads the broker's file to find its HTTP port and a login. */
+    static final List<String> CTL_KEYS = List.of("ctl-username", "ctl-password");
 
     /** Parses flags (and the config file they name); throws IllegalArgumentException with a readable reason. */
     public static ServerOptions parse(String[] args) throws IOException {
@@ -112,6 +118,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 p.load(r);
             }
             p.forEach((k, v) -> merged.put(k.toString().trim(), v.toString().trim()));
+            // the login warrenctl --config uses: the broker shares the file but not these keys
+            CTL_KEYS.forEach(merged::remove);
         }
         merged.putAll(flags);
         Set<String> unknown = new TreeSet<>(merged.keySet());

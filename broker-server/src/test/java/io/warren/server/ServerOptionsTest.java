@@ -46,6 +46,16 @@ class ServerOptionsTest {
     }
 
     @Test
+    void warrenctlsLoginKeysInTheConfigFileAreLeftToItButAreNoBrokerFlags(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("warren.conf");
+        Files.writeString(config, "http-port = 16002\nctl-username = ops\nctl-password = secret\n");
+        assertEquals(16002, ServerOptions.parse(new String[] {"--config", config.toString()}).httpPort());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--ctl-username", "ops"}));
+        assertTrue(e.getMessage().contains("ctl-username"), e.getMessage());
+    }
+
+    @Test
     void storeFlagsSetTheGroupCommitAndSegmentSizeWithByteUnits() throws Exception {
         ServerOptions o = ServerOptions.parse(new String[] {"--sync-interval-ms", "2.5", "--sync-bytes", "512K",
                 "--segment-bytes", "64MiB"});

@@ -122,9 +122,18 @@ public final class ConnectionAdmin {
 
     /** Closes the named connection (connection.close with CONNECTION_FORCED); false if there is none. */
     public boolean close(String name) {
+        return close(name, null);
+    }
+
+    /** Closes the named connection, giving the client this reason (null: the default one); false if none. */
+    public boolean close(String name, String reason) {
         for (AmqpConnection c : broker.connections()) {
             if (c.name().equals(name)) {
-                c.forceClose();
+                if (reason == null || reason.isBlank()) {
+                    c.forceClose();
+                } else {
+                    c.forceClose(reason);
+                }
                 return true;
             }
         }

@@ -516,10 +516,14 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
     /** Closes the connection from the broker's side (shutdown, management). */
     public void forceClose() {
+        forceClose("broker forced connection closure");
+    }
+
+    /** Closes the connection from the broker's side, telling the client why (as RabbitMQ passes an operator's). */
+    public void forceClose(String reason) {
         executor().execute(() -> {
             if (state == State.OPEN) {
-                beginClose(new Connection.Close(CONNECTION_FORCED,
-                        "CONNECTION_FORCED - broker forced connection closure", 0, 0));
+                beginClose(new Connection.Close(CONNECTION_FORCED, "CONNECTION_FORCED - " + reason, 0, 0));
             } else {
                 socket.close();
             }

@@ -67,7 +67,8 @@ final class ConnectionsHandler {
         if (!Authorizer.isAdmin(req.user()) && !c.user().equals(req.user().name())) {
             throw ApiException.forbidden("only administrators may close other users' connections");
         }
-        ctx.admin().connections().close(c.name());
+        // as RabbitMQ's API: the X-Reason header is the text the client gets with CONNECTION_FORCED
+        ctx.admin().connections().close(c.name(), req.header("X-Reason"));
         return ApiResponse.noContent();
     }
 
