@@ -27,7 +27,7 @@ java -Xmx"$HEAP" -jar "$JAR" --amqp-port "$AMQP_PORT" --http-port "$HTTP_PORT" -
   --data-dir "$WORK/data" >"$WORK/broker.log" 2>&1 &
 BROKER=$!
 trap 'kill $BROKER 2>/dev/null || true; wait $BROKER 2>/dev/null || true' EXIT
-until grep -q "management console on" "$WORK/broker.log"; do
+until grep -q "listening on http:" "$WORK/broker.log"; do
   kill -0 $BROKER || { tail -20 "$WORK/broker.log"; exit 1; }
   sleep 0.2
 done

@@ -58,6 +58,7 @@ public final class Broker implements AutoCloseable {
     /** Definitions are restored: delayed exchanges may fire (see VirtualHost#startDelayedExchanges). */
     private volatile boolean restored;
     private final ServerTlsContext tlsContext;
+    private final Recovery recovery;
     private Channel serverChannel;
     private Channel tlsChannel;
 
@@ -96,12 +97,15 @@ public final class Broker implements AutoCloseable {
         }
         this.queueStorage = new QueueStorage(messageStore, config.queueWindow(), alarms::memoryPressure);
         try {
+            long began = System.nanoTime();
             StoredDefinitions stored = definitions.load();
             // restored durable queues reopen their logs, with their messages; every other log is left over
             new DefinitionRestorer(this).restore(stored);
             new SettingsRestorer(users, parameters).restore(stored);
             queueStorage.deleteUnusedLogs(this::persistsMessages);
             restored = true;
+            this.recovery = Recovery.of(stored, vhosts.values(),
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
             vhosts.values().forEach(VirtualHost::startDelayedExchanges);
             definitions.startRecording();
             // as in RabbitMQ, the default user and vhost are made on first boot only: one deleted stays deleted
@@ -141,16 +145,24 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    /** Binds the AMQP listeners (plain, and AMQPS when TLS is configured); returns this. */
+    /** What was restored from the data directory when this broker was made. */
+    public Recovery recovery() {
+        return recovery;
+    }
+
+    /**
+     * Binds the AMQP listeners (plain, and AMQPS when TLS is configured); returns this. A listener that cannot bind
+     * throws {@link ListenerException}; the caller closes the broker.
+     */
     public Broker start() throws InterruptedException {
         alarms.start();
         if (config.amqpPort() >= 0) {
-            serverChannel = bind(config.amqpPort(), null);
+            serverChannel = bind("AMQP", config.amqpPort(), null);
             LOG.info("Warren AMQP 0-9-1 listening on {}:{} ({} transport)", config.bindAddress(), port(),
                     epoll ? "epoll" : "nio");
         }
         if (tlsContext != null && config.amqpsPort() >= 0) {
-            tlsChannel = bind(config.amqpsPort(), tlsContext);
+            tlsChannel = bind("AMQPS", config.amqpsPort(), tlsContext);
             LOG.info("Warren AMQP 0-9-1 over TLS listening on {}:{} ({} engine, client certificates {})",
                     config.bindAddress(), tlsPort(), tlsContext.engine(), clientCertificates(config.tls()));
         }
@@ -161,7 +173,7 @@ public final class Broker implements AutoCloseable {
         return !s.verifyPeer() ? "not asked for" : s.failIfNoPeerCert() ? "required" : "verified when sent";
     }
 
-    private Channel bind(int port, ServerTlsContext tls) throws InterruptedException {
+    private Channel bind(String listener, int port, ServerTlsContext tls) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -170,7 +182,15 @@ public final class Broker implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new AmqpChannelInitializer(this, tls));
-        return b.bind(new InetSocketAddress(config.bindAddress(), port)).sync().channel();
+        try {
+            return b.bind(new InetSocketAddress(config.bindAddress(), port)).sync().channel();
+        } catch (Exception e) {
+            // sync() rethrows the bind's checked failure (a port in use, an address not on this host) unchecked
+            if (e instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new ListenerException(listener, config.bindAddress(), port, e);
+        }
     }
 
     /** The plain AMQP listener's port, or -1 when it is off. */

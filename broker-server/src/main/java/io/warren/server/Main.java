@@ -1,90 +1,66 @@
 package io.warren.server;
 
-import io.warren.broker.Broker;
-import io.warren.broker.BrokerConfig;
-import io.warren.broker.admin.BrokerAdmin;
-import io.warren.broker.definitions.DefinitionsLoader;
-import io.warren.store.definitions.DefinitionStoreException;
-import io.warren.management.ManagementServer;
-import java.nio.file.Files;
+import io.warren.broker.WarrenVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts Warren: java -jar warren.jar [--amqp-port N] [--http-port N] [--data-dir DIR] [...]. */
+/**
+ * Starts Warren: java -jar warren.jar [--amqp-port N] [--http-port N] [--data-dir DIR] [...]. A command line or
+ * config file it does not understand ends it with exit status 2, any other start-up failure with 1; either way
+ * with one line saying why.
+ */
 public final class Main {
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        ServerOptions options;
+    public static void main(String[] args) {
+        ServerOptions options = optionsOrExit(args);
+        boolean applied = Logging.apply(options.log());
+        // nothing logs before this point, or its lines would come out in the built-in format
+        Logger log = LoggerFactory.getLogger(Main.class);
+        if (!applied && !options.log().equals(LogOptions.defaults())) {
+            log.warn("log-level and log-format are ignored: logging is configured by {}",
+                    System.getProperty(Logging.CONFIGURATION_FILE_PROPERTY));
+        }
+        ServerStartup.Running running;
         try {
-            options = ServerOptions.parse(args);
+            running = ServerStartup.start(options);
+        } catch (StartupFailure e) {
+            log.error(oneLine(e.getMessage()));
+            log.debug("start-up failure", e.getCause());
+            System.exit(1);
+            return;
+        } catch (Throwable e) {
+            // a bug, or the JVM itself failing: still one line, and an exit rather than a half-started process
+            log.error("cannot start: {}", oneLine(e.toString()));
+            log.debug("start-up failure", e);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "warren-shutdown"));
+    }
+
+    private static String oneLine(String s) {
+        return s.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private static ServerOptions optionsOrExit(String[] args) {
+        try {
+            return ServerOptions.parse(args);
+        } catch (ServerOptions.VersionRequested e) {
+            System.out.println("Warren " + WarrenVersion.get());
+            System.exit(0);
         } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) {
-                System.err.println("warren: " + e.getMessage());
+            if (e.getMessage().isEmpty()) { // --help
+                System.out.print(ServerOptions.USAGE);
+                System.exit(0);
             }
-            System.err.print(ServerOptions.USAGE);
-            System.exit(e.getMessage().isEmpty() ? 0 : 2);
-            return;
-        }
-        Files.createDirectories(options.dataDir());
-        BrokerConfig config = BrokerConfig.defaults()
-                .withAmqpPort(options.amqpPort())
-                .withDataDir(options.dataDir())
-                .withBindAddress(options.bindAddress())
-                .withHeartbeat(options.heartbeat())
-                .withFrameMax(options.frameMax())
-                .withMemoryHighWatermark(options.memoryHighWatermark())
-                .withDiskFreeLimit(options.diskFreeLimit())
-                .withStore(options.store());
-        if (options.tls().settings() != null) {
-            config = config.withTls(options.tls().amqpsPort(), options.tls().settings());
-        }
-        Broker broker;
-        try {
-            broker = new Broker(config);
-        } catch (IllegalArgumentException e) {
-            // certificate files that do not load: the message names them
-            LOG.error("cannot start: {}", e.getMessage());
-            System.exit(1);
-            return;
-        } catch (DefinitionStoreException e) {
-            // e.g. another broker runs on this data directory: say so plainly rather than with a stack trace
-            LOG.error("cannot restore definitions from {}: {}", options.dataDir().toAbsolutePath(), e.getMessage());
-            System.exit(1);
-            return;
-        }
-        if (options.definitions() != null) {
-            try {
-                var s = new DefinitionsLoader(broker).load(options.definitions());
-                LOG.info("loaded definitions from {}: {} vhosts, {} users, {} permissions, {} policies, {} exchanges, "
-                                + "{} queues, {} bindings", options.definitions(), s.vhosts(), s.users(),
-                        s.permissions(), s.policies(), s.exchanges(), s.queues(), s.bindings());
-            } catch (DefinitionsLoader.DefinitionsException e) {
-                LOG.error("cannot load definitions: {}", e.getMessage());
-                System.exit(1);
+            System.err.println("warren: " + oneLine(e.getMessage()));
+            if (e instanceof ServerOptions.UsageException) {
+                System.err.print(ServerOptions.USAGE);
             }
+            System.exit(2);
         }
-        ManagementServer management;
-        // alarms are reported as none until the alarm component is wired into the admin facade
-        try {
-            broker.start();
-            management = new ManagementServer(new BrokerAdmin(broker), options.bindAddress(), options.httpPort(),
-                    options.http(), options.tls().httpsPort(), broker.tlsContext()).metricsAuth(options.metricsAuth())
-                    .start();
-        } catch (Exception e) {
-            // e.g. a port in use: the event loops already run and would keep a half-started broker alive
-            LOG.error("cannot listen: {}", e.toString());
-            broker.close();
-            System.exit(1);
-            return;
-        }
-        LOG.info("data directory {}", options.dataDir().toAbsolutePath());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            management.close();
-            broker.close();
-        }, "warren-shutdown"));
+        throw new AssertionError("unreachable");
     }
 }

@@ -1,11 +1,13 @@
 package io.warren.server;
 
 import io.warren.broker.ByteSize;
+import io.warren.broker.FailureReason;
 import io.warren.broker.alarm.MemoryWatermark;
 import io.warren.management.http.HttpLimits;
 import io.warren.store.StoreSettings;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,7 +25,8 @@ import java.util.regex.Pattern;
  */
 public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path definitions, String bindAddress,
                             int heartbeat, int frameMax, MemoryWatermark memoryHighWatermark, long diskFreeLimit,
-                            StoreSettings store, boolean metricsAuth, HttpLimits http, TlsOptions tls) {
+                            StoreSettings store, boolean metricsAuth, HttpLimits http, TlsOptions tls,
+                            LogOptions log) {
 
     static final String USAGE = """
             usage: java -jar warren.jar [options]
@@ -63,6 +66,11 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                                   other API requests take 1MiB)
               --http-body-budget SIZE      request body bytes buffered at once over all HTTP connections
                                   (default 128MiB; 503 past it)
+              --log-level LEVEL   error, warn, info or debug (default info)
+              --log-format FORMAT plain, or json: one JSON object per line (default plain); both are ignored
+                                  when -Dlogback.configurationFile names a logback file of your own
+              --version, -v       print the version and exit
+              --help, -h          print this and exit
             Config file only, read by warrenctl --config FILE, not by the broker:
               ctl-username = NAME, ctl-password = PASSWORD   the login warrenctl uses (default guest/guest)
             """;
@@ -79,22 +87,43 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
         while (m.find()) {
             keys.add(m.group(1));
         }
+        keys.removeAll(Set.of("version", "help")); // actions, not settings
         return Set.copyOf(keys);
     }
 
     /** Config-file keys for warrenctl, which reads the broker's file to find its HTTP port and a login. */
     static final List<String> CTL_KEYS = List.of("ctl-username", "ctl-password");
 
-    /** Parses flags (and the config file they name); throws IllegalArgumentException with a readable reason. */
-    public static ServerOptions parse(String[] args) throws IOException {
+    /** The command line is not understood (an unknown option, a missing value): the usage goes with the reason. */
+    static final class UsageException extends IllegalArgumentException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** --version or -v: print the version and exit, whatever else the command line says. */
+    static final class VersionRequested extends RuntimeException {
+        VersionRequested() {
+            super("--version", null, false, false);
+        }
+    }
+
+    /**
+     * Parses flags (and the config file they name); throws IllegalArgumentException with a readable reason (a
+     * {@link UsageException} when the command line itself is not understood), {@link VersionRequested} for -v.
+     */
+    public static ServerOptions parse(String[] args) {
         Map<String, String> flags = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
                 throw new IllegalArgumentException("");
             }
+            if (a.equals("--version") || a.equals("-v")) {
+                throw new VersionRequested();
+            }
             if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+                throw new UsageException("unexpected argument '" + a + "'");
             }
             String key = a.substring(2);
             String value;
@@ -104,7 +133,7 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 key = key.substring(0, eq);
             } else {
                 if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value for --" + key);
+                    throw new UsageException("missing value for --" + key);
                 }
                 value = args[++i];
             }
@@ -116,6 +145,11 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(Path.of(config))) {
                 p.load(r);
+            } catch (FileSystemException e) {
+                throw new IllegalArgumentException("cannot read config file " + FailureReason.of(e));
+            } catch (IOException | IllegalArgumentException e) {
+                // not UTF-8, or a malformed unicode escape
+                throw new IllegalArgumentException("cannot read config file " + config + ": " + e);
             }
             p.forEach((k, v) -> merged.put(k.toString().trim(), v.toString().trim()));
             // the login warrenctl --config uses: the broker shares the file but not these keys
@@ -125,7 +159,7 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
         Set<String> unknown = new TreeSet<>(merged.keySet());
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown option(s): " + unknown);
+            throw new UsageException("unknown option(s): " + unknown);
         }
         merged.remove("config");
         ServerOptions o = new ServerOptions(
@@ -141,12 +175,13 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 storeSettings(merged),
                 bool(merged.remove("metrics-auth"), false, "metrics-auth"),
                 httpLimits(merged),
-                TlsOptions.take(merged));
+                TlsOptions.take(merged),
+                LogOptions.take(merged));
         merged.remove("data-dir");
         merged.remove("definitions");
         merged.remove("bind");
         if (!merged.isEmpty()) {
-            throw new IllegalArgumentException("unknown option(s): " + merged.keySet());
+            throw new UsageException("unknown option(s): " + merged.keySet());
         }
         return o;
     }

@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /** The broker as a separate JVM running Main, its output in a file, for tests that kill it. */
 final class BrokerProcess implements AutoCloseable {
@@ -33,9 +35,16 @@ final class BrokerProcess implements AutoCloseable {
      * output goes to the log file, after a mark, so one file can collect several starts.
      */
     static BrokerProcess start(Path log, String... args) throws IOException, InterruptedException {
+        return start(log, List.of(), args);
+    }
+
+    /** As {@link #start(Path, String...)}, with options for the JVM (-Dname=value) before the main class. */
+    static BrokerProcess start(Path log, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         Files.writeString(log, START_MARK, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
@@ -69,6 +78,17 @@ final class BrokerProcess implements AutoCloseable {
         String all = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         int at = all.lastIndexOf(START_MARK);
         return at >= 0 ? all.substring(at) : all;
+    }
+
+    /** Waits (up to 30 s) until the log since the latest start contains the text; returns that log. */
+    String awaitLog(String text) {
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(this::log, l -> l.contains(text));
+    }
+
+    /** The log lines since the latest start, without the mark. */
+    List<String> lines() throws IOException {
+        return log().lines().filter(l -> !l.isBlank() && !START_MARK.strip().equals(l)).toList();
     }
 
     /** The AMQP port it listens on; -1 when it exited without listening. */

@@ -11,8 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,21 +138,6 @@ class MainTest {
         assertEquals(-1, broker.port());
         assertTrue(broker.log().contains("queue refers to unknown vhost 'nowhere'"),
                 broker.log());
-    }
-
-    @Test
-    void aPortInUseStopsStartUpWithTheReasonInsteadOfHanging(@TempDir Path dir) throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            BrokerProcess broker = BrokerProcess.start(dir.resolve("broker.log"), "--amqp-port",
-                    String.valueOf(taken.getLocalPort()), "--http-port", "0", "--bind", "127.0.0.1", "--data-dir",
-                    dir.resolve("data").toString());
-            try {
-                assertEquals(1, broker.awaitExit());
-                assertTrue(broker.log().contains("cannot listen"), broker.log());
-            } finally {
-                broker.close();
-            }
-        }
     }
 
     @Test

@@ -56,6 +56,25 @@ class ServerOptionsTest {
     }
 
     @Test
+    void logLevelAndFormatComeFromTheConfigFileAndFlagsWin(@TempDir Path dir) throws Exception {
+        assertEquals(LogOptions.defaults(), ServerOptions.parse(new String[0]).log());
+        Path config = dir.resolve("warren.conf");
+        Files.writeString(config, "log-level = warning\nlog-format = json\n");
+        ServerOptions o = ServerOptions.parse(new String[] {"--config", config.toString(), "--log-level", "debug"});
+        assertEquals(new LogOptions(org.slf4j.event.Level.DEBUG, LogOptions.Format.JSON), o.log());
+        assertEquals(org.slf4j.event.Level.WARN, ServerOptions.parse(new String[] {"--config", config.toString()})
+                .log().level());
+        assertThrows(IllegalArgumentException.class, () -> ServerOptions.parse(new String[] {"--log-format", "xml"}));
+    }
+
+    @Test
+    void versionAnywhereOnTheCommandLineAsksForTheVersion() {
+        assertThrows(ServerOptions.VersionRequested.class,
+                () -> ServerOptions.parse(new String[] {"--amqp-port", "1", "-v"}));
+        assertThrows(ServerOptions.VersionRequested.class, () -> ServerOptions.parse(new String[] {"--version"}));
+    }
+
+    @Test
     void storeFlagsSetTheGroupCommitAndSegmentSizeWithByteUnits() throws Exception {
         ServerOptions o = ServerOptions.parse(new String[] {"--sync-interval-ms", "2.5", "--sync-bytes", "512K",
                 "--segment-bytes", "64MiB"});

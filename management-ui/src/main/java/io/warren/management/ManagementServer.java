@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.warren.broker.ListenerException;
 import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.tls.ServerTlsContext;
 import io.warren.management.api.ApiContext;
@@ -104,6 +105,10 @@ public final class ManagementServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Binds the HTTP and HTTPS listeners and starts sampling; a listener that cannot bind throws
+     * {@link ListenerException} after this server has closed what it had started.
+     */
     public ManagementServer start() throws InterruptedException {
         ApiContext ctx = new ApiContext(admin, rates, bindAddress, this::port, this::httpsPort);
         Router router = ApiRoutes.create(ctx);
@@ -111,14 +116,20 @@ public final class ManagementServer implements AutoCloseable {
         HttpDispatcher dispatcher = new HttpDispatcher(router, auth, new WarrenMetrics(admin, rates), metricsAuth);
         Supplier<RequestGate> gates = RequestGate.factory(router, auth, limits);
         warnIfConnectionsCouldTakeTheFileDescriptors();
-        if (port >= 0) {
-            serverChannel = bind(port, dispatcher, gates, false);
-            LOG.info("Warren management (API, console, /metrics) listening on http://{}:{}/", bindAddress, port());
-        }
-        if (httpsPort >= 0) {
-            httpsChannel = bind(httpsPort, dispatcher, gates, true);
-            LOG.info("Warren management (API, console, /metrics) listening on https://{}:{}/", bindAddress,
-                    httpsPort());
+        try {
+            if (port >= 0) {
+                serverChannel = bind(port, dispatcher, gates, false);
+                LOG.info("Warren management (API, console, /metrics) listening on http://{}:{}/", bindAddress,
+                        port());
+            }
+            if (httpsPort >= 0) {
+                httpsChannel = bind(httpsPort, dispatcher, gates, true);
+                LOG.info("Warren management (API, console, /metrics) listening on https://{}:{}/", bindAddress,
+                        httpsPort());
+            }
+        } catch (ListenerException e) {
+            close(); // its threads would otherwise keep the process alive
+            throw e;
         }
         sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
         return this;
@@ -147,7 +158,15 @@ public final class ManagementServer implements AutoCloseable {
                         ch.pipeline().addLast(workers, dispatcher);
                     }
                 });
-        return b.bind(new InetSocketAddress(bindAddress, listenPort)).sync().channel();
+        try {
+            return b.bind(new InetSocketAddress(bindAddress, listenPort)).sync().channel();
+        } catch (Exception e) {
+            // sync() rethrows the bind's checked failure (a port in use, an address not on this host) unchecked
+            if (e instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new ListenerException(https ? "HTTPS" : "HTTP", bindAddress, listenPort, e);
+        }
     }
 
     /** Past the cap a connection is closed as soon as it is accepted: its file descriptor is back at once. */

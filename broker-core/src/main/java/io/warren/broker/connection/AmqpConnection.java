@@ -44,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One client connection: the handshake, heartbeats, the demultiplexing of frames to channels, and the close
@@ -67,6 +68,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private final List<MessageQueue> exclusiveQueues = new ArrayList<>();
     private final PublisherFlow flow;
     private final AlarmBlock alarmBlock;
+    private final ConnectionLog log = new ConnectionLog(this);
     private ChannelHandlerContext ctx;
     private FrameOutput out;
     private State state = State.AWAITING_HEADER;
@@ -228,10 +230,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         broker.register(this);
+        log.accepted();
         // the client has a limited time to finish the handshake, as in RabbitMQ
         ctx.executor().schedule(() -> {
             if (state.ordinal() < State.OPEN.ordinal() && socket.isActive()) {
-                LOG.info("closing {}: handshake not completed in time", name());
+                log.closing("handshake not completed in time", Level.WARN);
                 socket.close();
             }
         }, 10, TimeUnit.SECONDS);
@@ -287,7 +290,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         AmqpProtocolException pe = AmqpProtocolException.unwrap(cause);
         if (pe != null) {
-            LOG.info("closing {}: {}", name(), pe.getMessage());
+            log.closing(pe.getMessage(), Level.WARN);
             // the decoder has stopped reading, so no close-ok can arrive: say why and hang up
             sendCloseAndHangUp(pe.replyCode(), pe.getMessage(), 0, 0);
             return;
@@ -296,6 +299,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             LOG.debug("connection {} failed: {}", name(), cause.toString());
         } else {
             LOG.error("internal error on connection {}", name(), cause);
+            log.closing("INTERNAL_ERROR - " + cause, Level.ERROR);
             sendCloseAndHangUp(io.warren.codec.ReplyCodes.INTERNAL_ERROR, "INTERNAL_ERROR - " + cause, 0, 0);
             return;
         }
@@ -304,6 +308,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        log.socketClosed(state != State.AWAITING_HEADER);
         state = State.CLOSED;
         if (hangUp != null) {
             hangUp.cancel(false);
@@ -336,7 +341,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             } else if (e.state() == IdleState.READER_IDLE && !flow.readingPaused()) {
                 // while the broker does not read, the client's heartbeats wait in the socket (RabbitMQ likewise
                 // pauses its heartbeat monitor for blocked connections)
-                LOG.warn("closing {}: missed heartbeats from client, timeout: {}s", name(), heartbeat());
+                log.closing("missed heartbeats from client, timeout: " + heartbeat() + "s", Level.WARN);
                 socket.close();
             }
             return;
@@ -367,7 +372,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         try {
             if (m instanceof Connection.StartOk s) {
                 expect(State.AWAITING_START_OK, m);
-                out.method(0, handshake.startOk(s));
+                Connection.Tune tune = handshake.startOk(s);
+                log.clientProperties(handshake.clientProperties());
+                out.method(0, tune);
                 state = State.AWAITING_TUNE_OK;
             } else if (m instanceof Connection.TuneOk t) {
                 expect(State.AWAITING_TUNE_OK, m);
@@ -378,6 +385,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
                 handshake.open(o);
                 state = State.OPEN;
                 out.method(0, new Connection.OpenOk());
+                log.opened(user(), vhost());
             } else if (m instanceof Connection.Close) {
                 onClientClose();
             } else if (m instanceof Connection.UpdateSecret) {
@@ -409,12 +417,13 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             closeWithError(e);
             return;
         }
-        LOG.info("closing {} before login: {}", name(), e.replyText());
+        log.closing(e.replyText(), Level.WARN);
         state = State.CLOSING;
         closeSocketAfterFlush();
     }
 
     private void onClientClose() {
+        log.clientClosing();
         state = State.CLOSING;
         cleanUp();
         out.method(0, new Connection.CloseOk());
@@ -464,7 +473,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         if (state == State.CLOSING || state == State.CLOSED) {
             return;
         }
-        LOG.info("closing connection {}: {}", name(), e.replyText());
+        log.closing(e.replyText(), Level.WARN);
         beginClose(new Connection.Close(e.replyCode(), e.replyText(), e.classId(), e.methodId()));
     }
 
@@ -522,6 +531,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     /** Closes the connection from the broker's side, telling the client why (as RabbitMQ passes an operator's). */
     public void forceClose(String reason) {
         executor().execute(() -> {
+            log.closing("CONNECTION_FORCED - broker forced connection closure", Level.INFO);
             if (state == State.OPEN) {
                 beginClose(new Connection.Close(CONNECTION_FORCED, "CONNECTION_FORCED - " + reason, 0, 0));
             } else {

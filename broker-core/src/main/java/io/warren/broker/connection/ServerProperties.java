@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** What connection.start tells a client about the broker, including the protocol extensions it implements. */
 final class ServerProperties {
-    static final String VERSION = "0.1.0";
+    static final String VERSION = io.warren.broker.WarrenVersion.get();
     /**
      * RabbitMQ's names for the extensions Warren implements; clients switch features on by them (the Java client
      * and Spring AMQP look at several), so each is here only because the broker does it: x-priority on

@@ -1,8 +1,11 @@
 package io.warren.broker.definitions;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.broker.Broker;
+import io.warren.broker.FailureReason;
 import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.auth.User;
 import io.warren.broker.error.AmqpException;
@@ -46,8 +49,13 @@ public final class DefinitionsLoader {
         JsonNode root;
         try {
             root = json.readTree(Files.readAllBytes(file));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new DefinitionsException("cannot read definitions file " + file + ": not valid JSON: "
+                    + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " ")
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new DefinitionsException("cannot read definitions file " + file + ": " + e.getMessage());
+            throw new DefinitionsException("cannot read definitions file " + file + ": " + FailureReason.withoutFile(e));
         }
         return load(root);
     }

@@ -18,7 +18,7 @@ import java.util.Map;
 final class OverviewHandler {
     /** The management API level Warren follows, so tools that check the version accept it. */
     static final String RABBITMQ_API_VERSION = "3.10.8";
-    static final String PRODUCT_VERSION = "0.1.0";
+    static final String PRODUCT_VERSION = io.warren.broker.WarrenVersion.get();
 
     private final ApiContext ctx;
 
