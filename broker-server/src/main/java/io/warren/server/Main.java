@@ -73,6 +73,7 @@ public final class Main {
             broker.start();
             management = new ManagementServer(new BrokerAdmin(broker), options.bindAddress(), options.httpPort(),
                     options.http(), options.tls().httpsPort(), broker.tlsContext()).metricsAuth(options.metricsAuth())
+                    .prometheusPort(options.prometheusPort())
                     .start();
         } catch (Exception e) {
             // e.g. a port in use: the event loops already run and would keep a half-started broker alive

@@ -2,6 +2,7 @@ package io.warren.management;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -26,6 +27,8 @@ import io.warren.management.http.RequestGate;
 import io.warren.management.http.Router;
 import io.warren.management.metrics.RateSampler;
 import io.warren.management.metrics.WarrenMetrics;
+import io.warren.management.prometheus.PrometheusDispatcher;
+import io.warren.management.prometheus.RabbitmqMetrics;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -68,6 +71,8 @@ public final class ManagementServer implements AutoCloseable {
     private Channel serverChannel;
     private boolean metricsAuth;
     private Channel httpsChannel;
+    private int prometheusPort = -1;
+    private Channel prometheusChannel;
 
     public ManagementServer(BrokerAdmin admin, String bindAddress, int port) {
         this(admin, bindAddress, port, HttpLimits.defaults());
@@ -104,6 +109,16 @@ public final class ManagementServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Also serves rabbitmq_prometheus' endpoints (/metrics, /metrics/per-object under RabbitMQ's metric names) on a
+     * port of their own, plain HTTP, with the same bind address, limits and metrics-auth (-1: none, the default;
+     * 0 picks a free port); set before {@link #start}.
+     */
+    public ManagementServer prometheusPort(int port) {
+        this.prometheusPort = port;
+        return this;
+    }
+
     public ManagementServer start() throws InterruptedException {
         ApiContext ctx = new ApiContext(admin, rates);
         Router router = ApiRoutes.create(ctx);
@@ -120,11 +135,19 @@ public final class ManagementServer implements AutoCloseable {
             LOG.info("Warren management (API, console, /metrics) listening on https://{}:{}/", bindAddress,
                     httpsPort());
         }
+        if (prometheusPort >= 0) {
+            PrometheusDispatcher prometheus = new PrometheusDispatcher(new RabbitmqMetrics(admin), auth, metricsAuth);
+            // no API routes on this port: every request has a body limit of 0 and /api paths are not found
+            prometheusChannel = bind(prometheusPort, prometheus, RequestGate.factory(new Router(), auth, limits),
+                    false);
+            LOG.info("Prometheus metrics (RabbitMQ's names) listening on http://{}:{}/metrics", bindAddress,
+                    prometheusPort());
+        }
         sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
         return this;
     }
 
-    private Channel bind(int listenPort, HttpDispatcher dispatcher, Supplier<RequestGate> gates, boolean https)
+    private Channel bind(int listenPort, ChannelHandler dispatcher, Supplier<RequestGate> gates, boolean https)
             throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(io).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -200,6 +223,11 @@ public final class ManagementServer implements AutoCloseable {
         return serverChannel == null ? -1 : ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The Prometheus port, or -1 when it is off. */
+    public int prometheusPort() {
+        return prometheusChannel == null ? -1 : ((InetSocketAddress) prometheusChannel.localAddress()).getPort();
+    }
+
     /** The HTTPS port, or -1 when HTTPS is off. */
     public int httpsPort() {
         return httpsChannel == null ? -1 : ((InetSocketAddress) httpsChannel.localAddress()).getPort();
@@ -213,6 +241,9 @@ public final class ManagementServer implements AutoCloseable {
         }
         if (httpsChannel != null) {
             httpsChannel.close().syncUninterruptibly();
+        }
+        if (prometheusChannel != null) {
+            prometheusChannel.close().syncUninterruptibly();
         }
         // connections first, while their threads still run to handle the close
         open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
