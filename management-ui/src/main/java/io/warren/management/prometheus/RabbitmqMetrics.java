@@ -44,13 +44,11 @@ public final class RabbitmqMetrics {
     private final List<Family> families = new ArrayList<>();
     private final List<QueueFamily> queueFamilies = new ArrayList<>();
     private final Semaphore oneAtATime = new Semaphore(1);
-    private final String[] identity;
     private final String[] build;
 
     public RabbitmqMetrics(BrokerAdmin admin) {
         this.admin = admin;
-        this.identity = new String[] {"rabbitmq_node", admin.nodeName(), "rabbitmq_cluster", admin.clusterName(),
-            "rabbitmq_cluster_permanent_id", admin.clusterPermanentId()};
+        admin.clusterPermanentId(); // made (and stored) at start rather than at the first scrape
         this.build = new String[] {"rabbitmq_version", Versions.RABBITMQ, "product_name", "Warren",
             "product_version", Versions.WARREN, "prometheus_plugin_version", Versions.WARREN,
             "prometheus_client_version", Versions.WARREN,
@@ -249,7 +247,9 @@ public final class RabbitmqMetrics {
 
     private void writeNode(PrometheusText text, NodeSnapshot s) throws IOException {
         text.family("rabbitmq_identity_info", "untyped", "the node's and its cluster's names");
-        text.sample("rabbitmq_identity_info", 1, identity);
+        // read each time: the cluster's name is a global parameter that may be set while running
+        text.sample("rabbitmq_identity_info", 1, "rabbitmq_node", admin.nodeName(), "rabbitmq_cluster",
+                admin.clusterName(), "rabbitmq_cluster_permanent_id", admin.clusterPermanentId());
         text.family("rabbitmq_build_info", "untyped",
                 "versions: the RabbitMQ level Warren follows, Warren's own, and the runtime's");
         text.sample("rabbitmq_build_info", 1, build);

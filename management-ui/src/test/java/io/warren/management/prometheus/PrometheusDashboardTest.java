@@ -160,6 +160,20 @@ class PrometheusDashboardTest {
         assertFalse(identity.get("rabbitmq_cluster_permanent_id").isEmpty());
         assertEquals(identity, scrape("/metrics").samples("rabbitmq_identity_info").get(0).labels(),
                 "the permanent id stays put");
+        assertEquals(identity.get("rabbitmq_cluster_permanent_id"),
+                mgmt.get("/api/global-parameters/internal_cluster_id").json().get("value").asText(),
+                "kept as RabbitMQ keeps it, in a global parameter");
+    }
+
+    @Test
+    void aClusterNameSetAsGlobalParameterNamesTheClusterInTheNextScrape() throws Exception {
+        assertEquals(201, mgmt.put("/api/global-parameters/cluster_name",
+                "{\"value\": \"orders-cluster\"}").status());
+        try {
+            assertEquals(1, scrape("/metrics").value("rabbitmq_identity_info", "rabbitmq_cluster", "orders-cluster"));
+        } finally {
+            mgmt.delete("/api/global-parameters/cluster_name");
+        }
     }
 
     @Test
