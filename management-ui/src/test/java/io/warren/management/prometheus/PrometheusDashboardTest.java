@@ -108,7 +108,7 @@ class PrometheusDashboardTest {
             DashboardCheck check = DashboardCheck.run(dashboard(), asStored(m));
             assertEquals(List.of(), check.problems());
             assertEquals(mgmt.admin().clusterName(), check.variables().get("rabbitmq_cluster"));
-            assertTrue(check.metrics().size() >= 30, "the queries name " + check.metrics());
+            assertEquals(35, check.metrics().size(), "the queries name " + check.metrics());
         }
     }
 
