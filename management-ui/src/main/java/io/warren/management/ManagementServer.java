@@ -42,7 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management HTTP server: API, console and /metrics on one port, and on an HTTPS port too when TLS is set up.
+ * The management HTTP server: API, console and /metrics on one port, and on an HTTPS port too when TLS is set up;
+ * optionally RabbitMQ's Prometheus endpoints on a port of their own, sharing the threads, limits and connection cap.
  * It has threads of its own (one to accept and read, a few to run requests, one to sample rates) so that it never
  * runs on, or blocks, a broker thread.
  */
