@@ -18,7 +18,7 @@ SAMPLER_PID=
 
 start_broker() {
   local t0 before; t0=$(date +%s.%N); before=$(wc -l <"$WORK/broker.log" 2>/dev/null || echo 0)
-  java -Xmx512m -jar "$JAR" --amqp-port "$PORT" --http-port 0 --data-dir "$DATA" >>"$WORK/broker.log" 2>&1 &
+  java -Xmx512m -jar "$JAR" --amqp-port "$PORT" --http-port 0 --prometheus-port 0 --data-dir "$DATA" >>"$WORK/broker.log" 2>&1 &
   BROKER_PID=$!
   until tail -n +"$((before + 1))" "$WORK/broker.log" | grep -q "listening on"; do
     kill -0 "$BROKER_PID" || { echo "broker died"; tail -n 30 "$WORK/broker.log"; exit 1; }

@@ -20,7 +20,7 @@ DATA="$WORK/data"
 JAR=broker-server/target/warren.jar
 TOOL="java -Xmx1g -cp bench/target/benchmarks.jar io.warren.bench.delayed.DelayedBenchmark"
 
-java -Xmx"$XMX" -jar "$JAR" --amqp-port "$PORT" --http-port "$HTTP" --data-dir "$DATA" >"$WORK/broker.log" 2>&1 &
+java -Xmx"$XMX" -jar "$JAR" --amqp-port "$PORT" --http-port "$HTTP" --prometheus-port 0 --data-dir "$DATA" >"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
 trap 'kill "$BROKER_PID" 2>/dev/null || true' EXIT
 until grep -q "listening on" "$WORK/broker.log"; do

@@ -23,7 +23,7 @@ TOOL="java -cp bench/target/benchmarks.jar io.warren.bench.http.HttpDosBenchmark
 ulimit -n "$(ulimit -Hn)" || true
 echo "jar $JAR; fd limit $(ulimit -n); heap $HEAP; ports $AMQP_PORT/$HTTP_PORT; work dir $WORK"
 
-java -Xmx"$HEAP" -jar "$JAR" --amqp-port "$AMQP_PORT" --http-port "$HTTP_PORT" --bind 127.0.0.1 \
+java -Xmx"$HEAP" -jar "$JAR" --amqp-port "$AMQP_PORT" --http-port "$HTTP_PORT" --prometheus-port 0 --bind 127.0.0.1 \
   --data-dir "$WORK/data" >"$WORK/broker.log" 2>&1 &
 BROKER=$!
 trap 'kill $BROKER 2>/dev/null || true; wait $BROKER 2>/dev/null || true' EXIT

@@ -15,7 +15,7 @@ if ss -ltn | grep -Eq ":($PORT|$HTTP_PORT) "; then
 fi
 WORK=$(mktemp -d /tmp/warren-many-queues.XXXXXX)
 JAR=${JAR:-broker-server/target/warren.jar}
-java -Xmx"${HEAP:-2g}" -jar "$JAR" --amqp-port "$PORT" --http-port "$HTTP_PORT" --data-dir "$WORK/data" >"$WORK/broker.log" 2>&1 &
+java -Xmx"${HEAP:-2g}" -jar "$JAR" --amqp-port "$PORT" --http-port "$HTTP_PORT" --prometheus-port 0 --data-dir "$WORK/data" >"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
 stop_broker() {
   kill "$BROKER_PID" 2>/dev/null || true

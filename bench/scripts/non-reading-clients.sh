@@ -20,7 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java -Xmx512m ${BROKER_JAVA_OPTS:-} -jar "$JAR" --amqp-port "$PORT" --http-port 0 --data-dir "$WORK/data" >"$WORK/broker.log" 2>&1 &
+java -Xmx512m ${BROKER_JAVA_OPTS:-} -jar "$JAR" --amqp-port "$PORT" --http-port 0 --prometheus-port 0 --data-dir "$WORK/data" >"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
 for _ in $(seq 1 150); do
   grep -q "listening on" "$WORK/broker.log" && break

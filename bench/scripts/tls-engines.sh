@@ -40,7 +40,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run_mode() { # name engine uri round
   local name=$1 engine=$2 uri=$3 r=$4
   rm -rf "$WORK/data"
-  java -jar "$JAR" --amqp-port "$PORT" --http-port "$HTTP_PORT" --data-dir "$WORK/data" \
+  java -jar "$JAR" --amqp-port "$PORT" --http-port "$HTTP_PORT" --prometheus-port 0 --data-dir "$WORK/data" \
     --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem" --tls-engine "$engine" --amqps-port "$TLS_PORT" \
     --https-port none >"$WORK/broker.log" 2>&1 &
   BROKER=$!

@@ -25,6 +25,7 @@ import io.warren.store.MessageStore;
 import io.warren.store.SyncStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.warren.broker.stats.ChurnCounters;
 import io.warren.broker.stats.MessageTotals;
 import io.warren.broker.tls.ServerTlsContext;
 import io.warren.broker.tls.TlsSettings;
@@ -49,6 +50,7 @@ public final class Broker implements AutoCloseable {
     private final ConcurrentHashMap<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
     private final MessageTotals messageTotals = new MessageTotals();
+    private final ChurnCounters churn = new ChurnCounters();
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final boolean epoll;
@@ -252,7 +254,7 @@ public final class Broker implements AutoCloseable {
         return vhosts.computeIfAbsent(name, n -> {
             definitions.journal().vhostAdded(n);
             VirtualHost v = new VirtualHost(n, workerGroup::next, definitions.journal(), queueStorage,
-                    messageTotals::deadLettered);
+                    messageTotals::deadLettered, churn);
             if (restored) {
                 v.startDelayedExchanges();
             }
@@ -296,16 +298,25 @@ public final class Broker implements AutoCloseable {
         return messageTotals;
     }
 
+    /** Connections accepted and closed, queues declared, created and deleted since start, for statistics. */
+    public ChurnCounters churn() {
+        return churn;
+    }
+
     public Set<AmqpConnection> connections() {
         return connections;
     }
 
     public void register(AmqpConnection c) {
-        connections.add(c);
+        if (connections.add(c)) {
+            churn.connectionOpened();
+        }
     }
 
     public void unregister(AmqpConnection c) {
-        connections.remove(c);
+        if (connections.remove(c)) {
+            churn.connectionClosed();
+        }
     }
 
     @Override

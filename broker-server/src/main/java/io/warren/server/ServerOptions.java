@@ -26,12 +26,14 @@ import java.util.regex.Pattern;
 public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path definitions, String bindAddress,
                             int heartbeat, int frameMax, MemoryWatermark memoryHighWatermark, long diskFreeLimit,
                             StoreSettings store, boolean metricsAuth, HttpLimits http, TlsOptions tls,
-                            LogOptions log) {
+                            LogOptions log, int prometheusPort) {
 
     static final String USAGE = """
             usage: java -jar warren.jar [options]
               --amqp-port N|none  plain AMQP listener port, or none to turn it off (default 5672)
               --http-port N|none  management HTTP port, or none to turn it off (default 15672)
+              --prometheus-port N|none  Prometheus metrics under RabbitMQ's names (/metrics,
+                                  /metrics/per-object), or none to turn it off (default 15692)
               --tls-cert FILE     server certificate chain, PEM; with --tls-key turns TLS on
               --tls-key FILE      its private key, unencrypted PKCS#8 PEM
               --tls-ca FILE       CA bundle client certificates are checked against, PEM
@@ -57,8 +59,9 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                                   fsync as soon as the previous one ends; fractions allowed, e.g. 0.5)
               --sync-bytes BYTES  start the fsync early once this much is waiting (default 4MiB)
               --segment-bytes BYTES  size at which a queue's log rolls to a new segment file (default 16MiB)
-              --metrics-auth true|false  /metrics only for users tagged monitoring or administrator, with
-                                  HTTP basic auth (default false: open, as Prometheus scrapes it)
+              --metrics-auth true|false  /metrics (both ports) only for users tagged monitoring or
+                                  administrator, with HTTP basic auth (default false: open, as Prometheus
+                                  scrapes it)
               --http-idle-timeout SECS     close an HTTP connection idle this long between requests (default 60)
               --http-request-timeout SECS  a request's head and body must arrive within this (default 60; 408)
               --http-max-connections N     HTTP connections past this are closed at once (default 1000)
@@ -176,7 +179,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 bool(merged.remove("metrics-auth"), false, "metrics-auth"),
                 httpLimits(merged),
                 TlsOptions.take(merged),
-                LogOptions.take(merged));
+                LogOptions.take(merged),
+                port(merged.remove("prometheus-port"), 15692, "prometheus-port"));
         merged.remove("data-dir");
         merged.remove("definitions");
         merged.remove("bind");

@@ -52,10 +52,11 @@ final class ServerStartup {
             log(broker.recovery(), dataDir, broker.config().defaultUser());
             loadDefinitions(broker, options.definitions());
             broker.start();
-            if (options.httpPort() >= 0 || options.tls().httpsPort() >= 0 && broker.tlsContext() != null) {
+            if (options.httpPort() >= 0 || options.tls().httpsPort() >= 0 && broker.tlsContext() != null
+                    || options.prometheusPort() >= 0) {
                 management = new ManagementServer(new BrokerAdmin(broker), options.bindAddress(), options.httpPort(),
                         options.http(), options.tls().httpsPort(), broker.tlsContext())
-                        .metricsAuth(options.metricsAuth()).start();
+                        .metricsAuth(options.metricsAuth()).prometheusPort(options.prometheusPort()).start();
             }
         } catch (StartupFailure e) {
             broker.close();

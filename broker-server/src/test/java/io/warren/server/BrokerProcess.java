@@ -46,6 +46,10 @@ final class BrokerProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
+        if (!command.contains("--prometheus-port")) {
+            // its default, 15692, may be taken by another broker on this machine: any free port will do
+            command.addAll(List.of("--prometheus-port", "0"));
+        }
         Files.writeString(log, START_MARK, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         Process p = new ProcessBuilder(command).redirectErrorStream(true)

@@ -202,9 +202,32 @@ class MainTest {
         }
     }
 
-    // the management server logs its port once it is up, a moment after the AMQP listener
-    private static int httpPort(BrokerProcess broker) throws Exception {
-        Pattern line = Pattern.compile("management \\(API, console, /metrics\\) listening on http://[^ ]*:(\\d+)/");
+    @Test
+    void thePrometheusPortServesRabbitmqsMetricNamesBehindMetricsAuth(@TempDir Path dir) throws Exception {
+        BrokerProcess broker = BrokerProcess.start(dir.resolve("broker.log"), "--amqp-port", "0", "--bind",
+                "127.0.0.1", "--http-port", "none", "--prometheus-port", "0", "--metrics-auth", "true",
+                "--data-dir", dir.resolve("data").toString());
+        try {
+            assertTrue(broker.port() > 0, "no listening line in " + broker.log());
+            int port = logged(broker, "Prometheus metrics \\(RabbitMQ's names\\) listening on http://[^ ]*:(\\d+)/");
+            HttpClient http = HttpClient.newHttpClient();
+            URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(metrics).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode(), anonymous.body());
+            HttpResponse<String> guest = http.send(HttpRequest.newBuilder(metrics).header("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, guest.statusCode());
+            assertTrue(guest.body().contains("\nrabbitmq_identity_info{rabbitmq_node=\"warren@"), guest.body());
+            assertTrue(guest.body().contains("\nrabbitmq_connections 0\n"), guest.body());
+        } finally {
+            broker.close();
+        }
+    }
+
+    private static int logged(BrokerProcess broker, String regex) throws Exception {
+        Pattern line = Pattern.compile(regex);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             Matcher m = line.matcher(broker.log());
@@ -213,6 +236,11 @@ class MainTest {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no management line in " + broker.log());
+        throw new AssertionError("no line matching " + regex + " in " + broker.log());
+    }
+
+    // Main logs the management port once the server is up, a moment after the AMQP listener
+    private static int httpPort(BrokerProcess broker) throws Exception {
+        return logged(broker, "Warren management \\(API, console, /metrics\\) listening on http://[^ ]*:(\\d+)/");
     }
 }

@@ -75,6 +75,19 @@ class ServerOptionsTest {
     }
 
     @Test
+    void thePrometheusPortDefaultsToRabbitmqsAndIsSetOrTurnedOffByFlagOrConfigFile(@TempDir Path dir)
+            throws Exception {
+        assertEquals(15692, ServerOptions.parse(new String[0]).prometheusPort());
+        assertEquals(-1, ServerOptions.parse(new String[] {"--prometheus-port", "none"}).prometheusPort());
+        Path config = dir.resolve("warren.conf");
+        Files.writeString(config, "prometheus-port = 16692\n");
+        assertEquals(16692, ServerOptions.parse(new String[] {"--config", config.toString()}).prometheusPort());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--prometheus-port", "70000"}));
+        assertEquals("prometheus-port must be between 0 and 65535, got 70000", e.getMessage());
+    }
+
+    @Test
     void storeFlagsSetTheGroupCommitAndSegmentSizeWithByteUnits() throws Exception {
         ServerOptions o = ServerOptions.parse(new String[] {"--sync-interval-ms", "2.5", "--sync-bytes", "512K",
                 "--segment-bytes", "64MiB"});

@@ -54,7 +54,8 @@ class BrokerFromArchiveTest {
     /** Starts bin/warren on free ports and returns the AMQP port once it listens. */
     private int start(Path data, Path log) throws Exception {
         Files.writeString(log, "");
-        broker = warren.command(warren.script("warren", "--amqp-port", "0", "--http-port", "0", "--bind", "127.0.0.1"),
+        broker = warren.command(warren.script("warren", "--amqp-port", "0", "--http-port", "0", "--prometheus-port", "0",
+                        "--bind", "127.0.0.1"),
                 Map.of("WARREN_DATA_DIR", data.toString(), "WARREN_HEAP", "256m",
                         "JAVA_HOME", System.getProperty("java.home")), log).start();
         AtomicReference<Integer> port = new AtomicReference<>();

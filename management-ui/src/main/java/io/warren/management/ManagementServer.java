@@ -2,6 +2,7 @@ package io.warren.management;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -27,6 +28,8 @@ import io.warren.management.http.RequestGate;
 import io.warren.management.http.Router;
 import io.warren.management.metrics.RateSampler;
 import io.warren.management.metrics.WarrenMetrics;
+import io.warren.management.prometheus.PrometheusDispatcher;
+import io.warren.management.prometheus.RabbitmqMetrics;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -40,7 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management HTTP server: API, console and /metrics on one port, and on an HTTPS port too when TLS is set up.
+ * The management HTTP server: API, console and /metrics on one port, and on an HTTPS port too when TLS is set up;
+ * optionally RabbitMQ's Prometheus endpoints on a port of their own, sharing the threads, limits and connection cap.
  * It has threads of its own (one to accept and read, a few to run requests, one to sample rates) so that it never
  * runs on, or blocks, a broker thread.
  */
@@ -69,6 +73,8 @@ public final class ManagementServer implements AutoCloseable {
     private Channel serverChannel;
     private boolean metricsAuth;
     private Channel httpsChannel;
+    private int prometheusPort = -1;
+    private Channel prometheusChannel;
 
     public ManagementServer(BrokerAdmin admin, String bindAddress, int port) {
         this(admin, bindAddress, port, HttpLimits.defaults());
@@ -106,6 +112,16 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     /**
+     * Also serves rabbitmq_prometheus' endpoints (/metrics, /metrics/per-object under RabbitMQ's metric names) on a
+     * port of their own, plain HTTP, with the same bind address, limits and metrics-auth (-1: none, the default;
+     * 0 picks a free port); set before {@link #start}.
+     */
+    public ManagementServer prometheusPort(int port) {
+        this.prometheusPort = port;
+        return this;
+    }
+
+    /**
      * Binds the HTTP and HTTPS listeners and starts sampling; a listener that cannot bind throws
      * {@link ListenerException} after this server has closed what it had started.
      */
@@ -118,14 +134,23 @@ public final class ManagementServer implements AutoCloseable {
         warnIfConnectionsCouldTakeTheFileDescriptors();
         try {
             if (port >= 0) {
-                serverChannel = bind(port, dispatcher, gates, false);
+                serverChannel = bind(port, dispatcher, gates, false, "HTTP");
                 LOG.info("Warren management (API, console, /metrics) listening on http://{}:{}/", bindAddress,
                         port());
             }
             if (httpsPort >= 0) {
-                httpsChannel = bind(httpsPort, dispatcher, gates, true);
+                httpsChannel = bind(httpsPort, dispatcher, gates, true, "HTTPS");
                 LOG.info("Warren management (API, console, /metrics) listening on https://{}:{}/", bindAddress,
                         httpsPort());
+            }
+            if (prometheusPort >= 0) {
+                PrometheusDispatcher prometheus = new PrometheusDispatcher(new RabbitmqMetrics(admin), auth,
+                        metricsAuth);
+                // no API routes on this port: every request has a body limit of 0 and /api paths are not found
+                prometheusChannel = bind(prometheusPort, prometheus, RequestGate.factory(new Router(), auth, limits),
+                        false, "Prometheus");
+                LOG.info("Prometheus metrics (RabbitMQ's names) listening on http://{}:{}/metrics", bindAddress,
+                        prometheusPort());
             }
         } catch (ListenerException e) {
             close(); // its threads would otherwise keep the process alive
@@ -135,7 +160,8 @@ public final class ManagementServer implements AutoCloseable {
         return this;
     }
 
-    private Channel bind(int listenPort, HttpDispatcher dispatcher, Supplier<RequestGate> gates, boolean https)
+    private Channel bind(int listenPort, ChannelHandler dispatcher, Supplier<RequestGate> gates, boolean https,
+                         String listener)
             throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(io).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -165,7 +191,7 @@ public final class ManagementServer implements AutoCloseable {
             if (e instanceof InterruptedException ie) {
                 throw ie;
             }
-            throw new ListenerException(https ? "HTTPS" : "HTTP", bindAddress, listenPort, e);
+            throw new ListenerException(listener, bindAddress, listenPort, e);
         }
     }
 
@@ -219,6 +245,11 @@ public final class ManagementServer implements AutoCloseable {
         return serverChannel == null ? -1 : ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The Prometheus port, or -1 when it is off. */
+    public int prometheusPort() {
+        return prometheusChannel == null ? -1 : ((InetSocketAddress) prometheusChannel.localAddress()).getPort();
+    }
+
     /** The HTTPS port, or -1 when HTTPS is off. */
     public int httpsPort() {
         return httpsChannel == null ? -1 : ((InetSocketAddress) httpsChannel.localAddress()).getPort();
@@ -232,6 +263,9 @@ public final class ManagementServer implements AutoCloseable {
         }
         if (httpsChannel != null) {
             httpsChannel.close().syncUninterruptibly();
+        }
+        if (prometheusChannel != null) {
+            prometheusChannel.close().syncUninterruptibly();
         }
         // connections first, while their threads still run to handle the close
         open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -29,6 +29,7 @@ public final class RunningManagement implements BeforeAllCallback, AfterAllCallb
     private ManagementServer server;
     private BrokerAdmin admin;
     private boolean metricsAuth;
+    private boolean prometheus;
     private final HttpLimits limits;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -52,10 +53,17 @@ public final class RunningManagement implements BeforeAllCallback, AfterAllCallb
         return this;
     }
 
+    /** The management server will also serve RabbitMQ's Prometheus endpoints, on a free port of their own. */
+    public RunningManagement withPrometheus() {
+        prometheus = true;
+        return this;
+    }
+
     public RunningManagement start() throws InterruptedException {
         broker = RunningBroker.start();
         admin = new BrokerAdmin(broker.broker());
-        server = new ManagementServer(admin, "127.0.0.1", 0, limits).metricsAuth(metricsAuth).start();
+        server = new ManagementServer(admin, "127.0.0.1", 0, limits).metricsAuth(metricsAuth)
+                .prometheusPort(prometheus ? 0 : -1).start();
         return this;
     }
 
@@ -83,6 +91,11 @@ public final class RunningManagement implements BeforeAllCallback, AfterAllCallb
 
     public int httpPort() {
         return server.port();
+    }
+
+    /** The Prometheus port (see {@link #withPrometheus}), -1 when off. */
+    public int prometheusPort() {
+        return server.prometheusPort();
     }
 
     public String baseUrl() {

@@ -1,15 +1,18 @@
 package io.warren.broker.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.warren.broker.Broker;
 import io.warren.broker.definitions.DefinitionsLoader;
 import io.warren.broker.stats.ChannelCounters;
+import io.warren.broker.stats.ChurnCounters;
 import io.warren.broker.stats.MessageTotals;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import io.warren.broker.alarm.AlarmStatus;
 import io.warren.store.SyncStats;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The narrow read/admin face of a running broker that operators' tools (the management API, the console,
@@ -97,6 +100,34 @@ public final class BrokerAdmin {
                 s[ChannelCounters.RETURNED], s[ChannelCounters.DELIVERED], s[ChannelCounters.DELIVERED_NO_ACK],
                 s[ChannelCounters.GOT], s[ChannelCounters.GOT_NO_ACK], s[ChannelCounters.ACKED],
                 s[ChannelCounters.REDELIVERED], s[ChannelCounters.REJECTED], t.deadLettered());
+    }
+
+    /** Churn, publish outcomes and the counts beside {@link #totals()}; cheap: no queue is visited. */
+    public BrokerCountersView counters() {
+        MessageTotals t = broker.messageTotals();
+        long[] s = t.sum();
+        ChurnCounters churn = broker.churn();
+        return new BrokerCountersView(churn.connectionsOpened(), churn.connectionsClosed(), t.channelsOpened(),
+                t.channelsClosed(), churn.queuesDeclared(), churn.queuesCreated(), churn.queuesDeleted(),
+                s[ChannelCounters.ROUTED], s[ChannelCounters.ENQUEUED], s[ChannelCounters.DROPPED],
+                s[ChannelCounters.GET_EMPTY], s[ChannelCounters.CONFIRM_ACKED], t.unconfirmed(), t.publishers(),
+                broker.connections().size());
+    }
+
+    /** The cluster's name: the global parameter cluster_name when set (as in RabbitMQ), else this node's name. */
+    public String clusterName() {
+        JsonNode n = broker.parameters().globalParameter("cluster_name");
+        return n != null && n.isTextual() && !n.asText().isEmpty() ? n.asText() : nodeName;
+    }
+
+    /**
+     * An identifier that stays with this broker's data for good, whatever its name: kept, as RabbitMQ keeps its
+     * own, in the global parameter internal_cluster_id, which is made on first use.
+     */
+    public String clusterPermanentId() {
+        JsonNode id = broker.parameters().globalParameterIfAbsent("internal_cluster_id",
+                () -> TextNode.valueOf("warren-cluster-id-" + UUID.randomUUID()));
+        return id.isTextual() ? id.asText() : id.toString();
     }
 
     /** This node's name, RabbitMQ style. */

@@ -55,7 +55,7 @@ public final class AmqpChannel {
     private final PublishAssembler assembler;
     private final UnackedDeliveries unacked = new UnackedDeliveries();
     private final ChannelConsumers consumers;
-    private final ConfirmTracker confirms = new ConfirmTracker();
+    private final ConfirmTracker confirms;
     private final Publisher publisher;
     private final TopologyMethods topology;
     private final ChannelPrefetch prefetch;
@@ -71,6 +71,8 @@ public final class AmqpChannel {
     public AmqpChannel(AmqpConnection connection, int number) {
         this.connection = connection;
         this.number = number;
+        this.counters = connection.broker().messageTotals().newChannel();
+        this.confirms = new ConfirmTracker(counters);
         this.assembler = new PublishAssembler(connection.broker().config().maxMessageSize());
         Access access = new Access(connection.permission(), connection.user().name(), connection.vhost().name());
         Credit window = new Credit(0);
@@ -79,7 +81,6 @@ public final class AmqpChannel {
         this.publisher = new Publisher(this, connection, access, consumers, confirms);
         this.topology = new TopologyMethods(this, connection, access);
         this.access = access;
-        this.counters = connection.broker().messageTotals().newChannel();
     }
 
     /** This channel's message totals (written on the connection's thread, readable anywhere). */
@@ -443,6 +444,7 @@ public final class AmqpChannel {
             int remaining = queue.readyCount();
             return () -> {
                 if (e == null) {
+                    counters.add(ChannelCounters.GET_EMPTY, 1);
                     send(new Basic.GetEmpty());
                     return;
                 }

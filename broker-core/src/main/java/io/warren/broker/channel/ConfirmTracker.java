@@ -1,6 +1,7 @@
 package io.warren.broker.channel;
 
 import io.warren.broker.queue.PublishBarrier;
+import io.warren.broker.stats.ChannelCounters;
 import io.warren.codec.methods.Basic;
 import io.warren.codec.Method;
 import java.util.ArrayDeque;
@@ -24,6 +25,11 @@ final class ConfirmTracker {
     private long closed;
     private long confirmed;
     private PublishBarrier current;
+    private final ChannelCounters counters;
+
+    ConfirmTracker(ChannelCounters counters) {
+        this.counters = counters;
+    }
 
     void enable() {
         enabled = true;
@@ -106,12 +112,14 @@ final class ConfirmTracker {
 
     private Basic.Ack ack(long upTo) {
         Basic.Ack a = new Basic.Ack(upTo, upTo - confirmed > 1);
+        counters.add(ChannelCounters.CONFIRM_ACKED, upTo - confirmed);
         confirmed = upTo;
         return a;
     }
 
     private Basic.Nack nack(long upTo) {
         Basic.Nack n = new Basic.Nack(upTo, upTo - confirmed > 1, false);
+        counters.add(ChannelCounters.CONFIRM_NACKED, upTo - confirmed);
         confirmed = upTo;
         return n;
     }

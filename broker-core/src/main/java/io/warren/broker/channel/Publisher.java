@@ -173,6 +173,11 @@ final class Publisher {
             if (confirms.enabled()) {
                 counters.add(ChannelCounters.CONFIRMED, 1);
             }
+            if (routed) {
+                counters.add(ChannelCounters.ROUTED, 1);
+            } else if (!mandatory) {
+                counters.add(ChannelCounters.DROPPED, 1);
+            }
             if (!routed && mandatory) {
                 counters.add(ChannelCounters.RETURNED, 1);
                 connection.output().content(channel.number(),
@@ -230,6 +235,7 @@ final class Publisher {
                 return replied;
             }
             boolean persistent = toQueue.isPersistent();
+            channel.counters().add(ChannelCounters.ENQUEUED, targets.size());
             for (MessageQueue q : targets) {
                 // a persistent message in a durable queue is confirmed only once the queue's log has it on disk, and
                 // a message to a queue that may refuse it (full, or a duplicate) only once the queue has taken it

@@ -125,6 +125,16 @@ public final class RuntimeParameters {
         return globals.get(name);
     }
 
+    /** The global parameter, set to the supplied value first (and recorded) when there is none. */
+    public synchronized JsonNode globalParameterIfAbsent(String name, java.util.function.Supplier<JsonNode> value) {
+        JsonNode current = globals.get(name);
+        if (current == null) {
+            current = value.get();
+            setGlobalParameter(name, current);
+        }
+        return current;
+    }
+
     public synchronized void setGlobalParameter(String name, JsonNode value) {
         journal.globalParameterSet(name, value.toString());
         globals.put(name, value);

@@ -13,6 +13,8 @@ public final class MessageTotals {
     private final LongAdder[] retired = new LongAdder[ChannelCounters.SIZE];
     private final Set<ChannelCounters> live = ConcurrentHashMap.newKeySet();
     private final LongAdder deadLettered = new LongAdder();
+    private final LongAdder channelsOpened = new LongAdder();
+    private final LongAdder channelsClosed = new LongAdder();
 
     public MessageTotals() {
         for (int i = 0; i < retired.length; i++) {
@@ -24,6 +26,7 @@ public final class MessageTotals {
     public ChannelCounters newChannel() {
         ChannelCounters c = new ChannelCounters();
         live.add(c);
+        channelsOpened.increment();
         return c;
     }
 
@@ -33,6 +36,40 @@ public final class MessageTotals {
             retired[i].add(c.get(i));
         }
         live.remove(c);
+        channelsClosed.increment();
+    }
+
+    /** Channels opened since start (each channel registers its counters here once). */
+    public long channelsOpened() {
+        return channelsOpened.sum();
+    }
+
+    /** Channels closed since start. */
+    public long channelsClosed() {
+        return channelsClosed.sum();
+    }
+
+    /**
+     * Publishes of open channels still waiting for their confirm: a gauge, so closed channels (whose pending
+     * confirms went with them) do not count.
+     */
+    public long unconfirmed() {
+        long n = 0;
+        for (ChannelCounters c : live) {
+            n += c.unconfirmed();
+        }
+        return n;
+    }
+
+    /** Open channels that have published at least once, as RabbitMQ counts publishers. */
+    public int publishers() {
+        int n = 0;
+        for (ChannelCounters c : live) {
+            if (c.get(ChannelCounters.PUBLISHED) > 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Counts dead-lettered messages. */

@@ -20,6 +20,7 @@ import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueStorage;
 import io.warren.broker.queue.QueueTypes;
+import io.warren.broker.stats.ChurnCounters;
 import io.warren.store.QueueLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,12 +53,14 @@ public final class VirtualHost implements DeadLetterRouting {
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
     private final VhostPolicies policies = new VhostPolicies();
     private final AppliedPolicies appliedPolicies = new AppliedPolicies(policies);
+    private final ChurnCounters churn;
     /** Set once the broker has restored definitions: delayed exchanges declared from then on start at once. */
     private volatile boolean delayedStarted;
 
     public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal,
-                       QueueStorage storage, LongConsumer deadLettered) {
+                       QueueStorage storage, LongConsumer deadLettered, ChurnCounters churn) {
         this.name = name;
+        this.churn = churn;
         this.deadLettered = deadLettered;
         this.queueLoops = queueLoops;
         this.journal = journal;
@@ -271,6 +274,7 @@ public final class VirtualHost implements DeadLetterRouting {
                                                         Object owner) {
         // as in RabbitMQ, arguments are checked before an existing queue is compared with them
         DeliveryOrderArguments.checkDeclare(arguments, queue, name);
+        churn.queueDeclared();
         MessageQueue existing = queues.get(queue);
         if (existing != null) {
             // as in RabbitMQ, a different exclusive flag is a lock conflict (405), not an inequivalent arg
@@ -319,6 +323,7 @@ public final class VirtualHost implements DeadLetterRouting {
         // queued on its loop ahead of anything a client can send it
         appliedPolicies.queueDeclared(q);
         queues.put(queue, q);
+        churn.queueCreated();
         // every queue is bound to the default exchange under its own name; routing does that by lookup
         return new QueueDeclareResult(q, true);
     }
@@ -366,6 +371,7 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         journal.queueDeleted(q);
         queues.remove(q.name());
+        churn.queueDeleted();
         appliedPolicies.queueRemoved(q);
         for (ExchangeEntity x : exchanges.values()) {
             if (x.router().unbindAll(q) > 0) {

@@ -17,8 +17,8 @@ import java.util.Map;
 /** GET /api/overview and /api/whoami: the broker at a glance, and who is asking. */
 final class OverviewHandler {
     /** The management API level Warren follows, so tools that check the version accept it. */
-    static final String RABBITMQ_API_VERSION = "3.10.8";
-    static final String PRODUCT_VERSION = io.warren.broker.WarrenVersion.get();
+    static final String RABBITMQ_API_VERSION = Versions.RABBITMQ;
+    static final String PRODUCT_VERSION = Versions.WARREN;
 
     private final ApiContext ctx;
 

@@ -13,17 +13,17 @@ import io.warren.management.json.Json;
 import java.util.Map;
 
 /** Turns an ApiResponse or an error into an HTTP response and writes it. */
-final class ResponseWriter {
+public final class ResponseWriter {
     private ResponseWriter() {
     }
 
-    static ApiResponse error(int status, String error, String reason) {
+    public static ApiResponse error(int status, String error, String reason) {
         return new ApiResponse(status, Map.of("error", error, "reason", reason == null ? "" : reason), null, null,
                 Map.of());
     }
 
     /** The answer to an ApiException; a browser (X-Requested-With) gets no challenge, so no login dialog of its own. */
-    static ApiResponse error(ApiException e, boolean browser) {
+    public static ApiResponse error(ApiException e, boolean browser) {
         ApiResponse response = error(e.status(), e.error(), e.reason());
         if (e.status() == 401 && !browser) {
             // tools answer the challenge; the console logs in itself, without the browser's own dialog
@@ -36,7 +36,7 @@ final class ResponseWriter {
         write(ctx, r, keepAlive, HttpVersion.HTTP_1_1);
     }
 
-    static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, HttpVersion version) {
+    public static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, HttpVersion version) {
         if (r.stream() != null) {
             ChunkedResponseWriter.write(ctx, r, keepAlive, version);
             return;
