@@ -57,6 +57,7 @@ class BrokerFromArchiveTest {
         broker = warren.command(warren.script("warren", "--amqp-port", "0", "--http-port", "0", "--prometheus-port", "0",
                         "--bind", "127.0.0.1"),
                 Map.of("WARREN_DATA_DIR", data.toString(), "WARREN_HEAP", "256m",
+                        "WARREN_LOGBACK", warren.home().toRealPath().resolve("conf/logback.xml").toString(),
                         "JAVA_HOME", System.getProperty("java.home")), log).start();
         AtomicReference<Integer> port = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {

@@ -58,8 +58,7 @@ class StartScriptsTest {
         assertEquals(0, r.exit(), r.output());
         Path home = warren.home().toRealPath();
         assertEquals(List.of("-XX:+UseG1GC", "-Xms256m", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-                "-Dfile.encoding=UTF-8", "-Dlogback.configurationFile=" + home.resolve("conf/logback.xml"),
-                "-Dwarren.home=" + home, "-Dx=1", "-Dy=2", "-jar", home.resolve("lib/warren.jar").toString(),
+                "-Dfile.encoding=UTF-8", "-Dwarren.home=" + home, "-Dx=1", "-Dy=2", "-jar", home.resolve("lib/warren.jar").toString(),
                 "--config", home.resolve("conf/warren.conf").toString(), "--data-dir", home.resolve("data").toString(),
                 "--amqp-port", "5999"), r.output().lines().toList());
     }
@@ -71,6 +70,18 @@ class StartScriptsTest {
         List<String> args = r.output().lines().toList();
         assertTrue(args.contains("-Xmx1g"), r.output());
         assertEquals("/srv/warren data", args.get(args.indexOf("--data-dir") + 1));
+    }
+
+    @Test
+    void aLogbackFileIsPassedToTheJvmOnlyWhenWarrenLogbackNamesOne() throws Exception {
+        Path logback = warren.home().toRealPath().resolve("conf/logback.xml");
+        Result r = run(warren.script("warren"), Map.of("JAVA_HOME", fakeJavaHome("17").toString(),
+                "WARREN_LOGBACK", logback.toString()));
+        List<String> args = r.output().lines().toList();
+        int option = args.indexOf("-Dlogback.configurationFile=" + logback);
+        assertTrue(option >= 0 && option < args.indexOf("-jar"), r.output());
+        Result plain = run(warren.script("warren"), Map.of("JAVA_HOME", fakeJavaHome("17").toString()));
+        assertTrue(plain.output().lines().noneMatch(a -> a.startsWith("-Dlogback")), plain.output());
     }
 
     @Test
