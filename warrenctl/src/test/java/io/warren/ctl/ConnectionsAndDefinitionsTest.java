@@ -21,26 +21,20 @@ class ConnectionsAndDefinitionsTest {
     @RegisterExtension
     static final RunningWarren warren = new RunningWarren();
 
-    private static Result ok(String... args) {
-        Result r = warren.ctl(args);
-        assertEquals(0, r.exitCode(), r::toString);
-        return r;
-    }
-
     @Test
     void closeConnectionClosesTheClientConnectionListConnectionsNamesAndTellsTheClientWhy() throws Exception {
         Connection c = warren.connect();
         try {
-            Result list = ok("-s", "list_connections", "name", "user", "vhost", "state");
+            Result list = warren.ok("-s", "list_connections", "name", "user", "vhost", "state");
             String line = list.lines().stream().filter(l -> l.endsWith("\tguest\t/\trunning")).findFirst()
                     .orElseThrow(() -> new AssertionError(list));
             String name = line.substring(0, line.indexOf('\t'));
-            assertTrue(ok("-s", "-p", "/", "list_connections", "name").lines().contains(name));
-            ok("add_vhost", "elsewhere");
-            assertFalse(ok("-s", "-p", "elsewhere", "list_connections", "name").lines().contains(name),
+            assertTrue(warren.ok("-s", "-p", "/", "list_connections", "name").lines().contains(name));
+            warren.ok("add_vhost", "elsewhere");
+            assertFalse(warren.ok("-s", "-p", "elsewhere", "list_connections", "name").lines().contains(name),
                     "-p lists only that vhost's connections");
 
-            Result close = ok("close_connection", name, "maintenance window");
+            Result close = warren.ok("close_connection", name, "maintenance window");
             assertTrue(close.out().contains("Closing connection \"" + name + "\""), close::toString);
             await().atMost(Duration.ofSeconds(30)).until(() -> !c.isOpen());
             String why = c.getCloseReason().getMessage();
@@ -56,33 +50,33 @@ class ConnectionsAndDefinitionsTest {
 
     @Test
     void definitionsExportedToAFileComeBackWhenImported(@TempDir Path dir) throws Exception {
-        ok("add_vhost", "billing");
-        ok("add_user", "accountant", "pw");
-        ok("set_permissions", "-p", "billing", "accountant", ".*", ".*", ".*");
-        ok("set_policy", "-p", "billing", "ttl", "^tmp\\.", "{\"message-ttl\": 60000}");
+        warren.ok("add_vhost", "billing");
+        warren.ok("add_user", "accountant", "pw");
+        warren.ok("set_permissions", "-p", "billing", "accountant", ".*", ".*", ".*");
+        warren.ok("set_policy", "-p", "billing", "ttl", "^tmp\\.", "{\"message-ttl\": 60000}");
         try (Connection c = warren.connect("guest", "guest", "billing"); Channel ch = c.createChannel()) {
             ch.exchangeDeclare("ledger", "direct", true);
             ch.queueDeclare("entries", true, false, false, null);
             ch.queueBind("entries", "ledger", "entry");
         }
         Path file = dir.resolve("defs.json");
-        Result export = ok("export_definitions", file.toString());
+        Result export = warren.ok("export_definitions", file.toString());
         assertEquals("Exporting definitions in JSON to a file at \"" + file + "\" ...", export.lines().get(0));
         String json = Files.readString(file);
         assertTrue(json.contains("\"accountant\"") && json.contains("\"entries\""), json);
 
-        ok("delete_vhost", "billing");
-        ok("delete_user", "accountant");
-        assertFalse(ok("-s", "list_vhosts").lines().contains("billing"));
+        warren.ok("delete_vhost", "billing");
+        warren.ok("delete_user", "accountant");
+        assertFalse(warren.ok("-s", "list_vhosts").lines().contains("billing"));
 
-        ok("import_definitions", file.toString());
-        assertTrue(ok("-s", "list_vhosts").lines().contains("billing"));
-        assertTrue(ok("-s", "list_users").out().contains("accountant\t"));
-        assertTrue(ok("-s", "-p", "billing", "list_permissions").lines().contains("accountant\t.*\t.*\t.*"));
-        assertTrue(ok("-s", "-p", "billing", "list_queues", "name").lines().contains("entries"));
-        assertTrue(ok("-s", "-p", "billing", "list_bindings", "source_name", "destination_name", "routing_key")
+        warren.ok("import_definitions", file.toString());
+        assertTrue(warren.ok("-s", "list_vhosts").lines().contains("billing"));
+        assertTrue(warren.ok("-s", "list_users").out().contains("accountant\t"));
+        assertTrue(warren.ok("-s", "-p", "billing", "list_permissions").lines().contains("accountant\t.*\t.*\t.*"));
+        assertTrue(warren.ok("-s", "-p", "billing", "list_queues", "name").lines().contains("entries"));
+        assertTrue(warren.ok("-s", "-p", "billing", "list_bindings", "source_name", "destination_name", "routing_key")
                 .lines().contains("ledger\tentries\tentry"));
-        assertTrue(ok("-s", "-p", "billing", "list_policies", "name").lines().contains("ttl"));
+        assertTrue(warren.ok("-s", "-p", "billing", "list_policies", "name").lines().contains("ttl"));
         try (Connection c = warren.connect("accountant", "pw", "billing")) {
             assertTrue(c.isOpen(), "the imported user logs in with its exported password hash");
         }
@@ -95,8 +89,8 @@ class ConnectionsAndDefinitionsTest {
         Result r = RunningWarren.runWithInput(new ByteArrayInputStream(defs.getBytes(StandardCharsets.UTF_8)),
                 "--url", warren.url(), "import_definitions");
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(ok("-s", "-p", "piped", "list_queues", "name").lines().contains("piped.q"));
-        Result out = ok("export_definitions", "-");
+        assertTrue(warren.ok("-s", "-p", "piped", "list_queues", "name").lines().contains("piped.q"));
+        Result out = warren.ok("export_definitions", "-");
         assertTrue(out.out().startsWith("{") && out.out().contains("\"piped.q\""), out::toString);
     }
 
@@ -107,7 +101,7 @@ class ConnectionsAndDefinitionsTest {
         Result r = warren.ctl("import_definitions", file.toString());
         assertEquals(ExitCodes.DATA_ERROR, r.exitCode(), r::toString);
         assertTrue(r.err().contains("is not JSON"), r::toString);
-        assertFalse(ok("-s", "list_vhosts").lines().contains("half"));
+        assertFalse(warren.ok("-s", "list_vhosts").lines().contains("half"));
         Result missing = warren.ctl("import_definitions", dir.resolve("nope.json").toString());
         assertEquals(ExitCodes.DATA_ERROR, missing.exitCode(), missing::toString);
     }

@@ -21,12 +21,6 @@ class QueueCommandsTest {
     @RegisterExtension
     static final RunningWarren warren = new RunningWarren();
 
-    private static Result ok(String... args) {
-        Result r = warren.ctl(args);
-        assertEquals(0, r.exitCode(), r::toString);
-        return r;
-    }
-
     private static void publish(Channel ch, String queue, int n) throws Exception {
         ch.confirmSelect();
         for (int i = 0; i < n; i++) {
@@ -43,12 +37,12 @@ class QueueCommandsTest {
             publish(ch, "orders", 3);
             await().atMost(Duration.ofSeconds(30)).until(() -> warren.ctl("-s", "list_queues").lines()
                     .contains("orders\t3"));
-            Result r = ok("list_queues");
+            Result r = warren.ok("list_queues");
             assertEquals("Listing queues for vhost / ...", r.lines().get(0));
             assertEquals("name\tmessages", r.lines().get(1));
             assertTrue(r.lines().contains("invoices\t0"), r::toString);
 
-            Result items = ok("-q", "list_queues", "name", "durable", "auto_delete", "messages_ready",
+            Result items = warren.ok("-q", "list_queues", "name", "durable", "auto_delete", "messages_ready",
                     "messages_unacknowledged", "consumers", "arguments");
             assertEquals("name\tdurable\tauto_delete\tmessages_ready\tmessages_unacknowledged\tconsumers\targuments",
                     items.lines().get(0), "-q drops the informational line, keeps the header");
@@ -56,11 +50,11 @@ class QueueCommandsTest {
                     items::toString);
             assertTrue(items.lines().contains("invoices\tfalse\tfalse\t0\t0\t0\t{}"), items::toString);
 
-            assertTrue(ok("-s", "list_queues", "--local").lines().contains("orders\t3"));
-            assertEquals(List.of("name"), ok("-q", "list_queues", "--offline", "name").lines(),
+            assertTrue(warren.ok("-s", "list_queues", "--local").lines().contains("orders\t3"));
+            assertEquals(List.of("name"), warren.ok("-q", "list_queues", "--offline", "name").lines(),
                     "one node: no queue is offline");
 
-            Result bare = ok("--no-table-headers", "list_queues", "name");
+            Result bare = warren.ok("--no-table-headers", "list_queues", "name");
             assertEquals("Listing queues for vhost / ...", bare.lines().get(0));
             assertFalse(bare.lines().contains("name"), bare::toString);
         }
@@ -82,7 +76,7 @@ class QueueCommandsTest {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> warren.ctl("-s", "list_queues").lines()
                 .contains("json.q\t2"));
-        Result r = ok("--formatter", "json", "list_queues", "name", "messages", "durable");
+        Result r = warren.ok("--formatter", "json", "list_queues", "name", "messages", "durable");
         JsonNode rows = ApiClient.JSON.readTree(r.out());
         JsonNode row = null;
         for (JsonNode n : rows) {
@@ -105,18 +99,18 @@ class QueueCommandsTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> warren.ctl("-s", "list_queues").lines()
                 .containsAll(List.of("purge.me\t5", "delete.me\t4")));
 
-        Result purge = ok("purge_queue", "purge.me");
+        Result purge = warren.ok("purge_queue", "purge.me");
         assertEquals("Purging queue 'purge.me' in vhost '/' ...", purge.lines().get(0));
-        assertTrue(ok("-s", "list_queues").lines().contains("purge.me\t0"));
+        assertTrue(warren.ok("-s", "list_queues").lines().contains("purge.me\t0"));
 
         Result refused = warren.ctl("delete_queue", "delete.me", "--if-empty");
         assertEquals(ExitCodes.DATA_ERROR, refused.exitCode(), refused::toString);
         assertTrue(refused.err().contains("not empty"), refused::toString);
 
-        Result deleted = ok("delete_queue", "delete.me");
+        Result deleted = warren.ok("delete_queue", "delete.me");
         assertEquals(List.of("Deleting queue 'delete.me' on vhost '/' ...",
                 "Queue was successfully deleted with 4 messages"), deleted.lines());
-        assertFalse(ok("-s", "list_queues").out().contains("delete.me"));
+        assertFalse(warren.ok("-s", "list_queues").out().contains("delete.me"));
 
         Result missing = warren.ctl("purge_queue", "delete.me");
         assertEquals(ExitCodes.DATA_ERROR, missing.exitCode(), missing::toString);
@@ -133,19 +127,19 @@ class QueueCommandsTest {
             ch.basicQos(7);
             ch.basicConsume("audit", false, "auditor", new DefaultConsumer(ch));
 
-            Result x = ok("list_exchanges");
+            Result x = warren.ok("list_exchanges");
             assertEquals("name\ttype", x.lines().get(1));
             assertTrue(x.lines().contains("events\ttopic"), x::toString);
             assertTrue(x.lines().contains("amq.fanout\tfanout"), x::toString);
 
-            Result b = ok("-s", "list_bindings");
+            Result b = warren.ok("-s", "list_bindings");
             assertTrue(b.lines().contains("events\texchange\taudit\tqueue\tuser.#\t{}"), b::toString);
 
-            Result consumers = ok("-s", "list_consumers", "queue_name", "consumer_tag", "ack_required",
+            Result consumers = warren.ok("-s", "list_consumers", "queue_name", "consumer_tag", "ack_required",
                     "prefetch_count");
             assertTrue(consumers.lines().contains("audit\tauditor\ttrue\t7"), consumers::toString);
 
-            Result queues = ok("-s", "list_queues", "name", "consumers");
+            Result queues = warren.ok("-s", "list_queues", "name", "consumers");
             assertTrue(queues.lines().contains("audit\t1"), queues::toString);
         }
     }

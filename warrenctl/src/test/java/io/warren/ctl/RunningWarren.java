@@ -65,6 +65,15 @@ public final class RunningWarren implements BeforeAllCallback, AfterAllCallback 
         return run(all.toArray(String[]::new));
     }
 
+    /** warrenctl with --url pointing here, which must succeed (exit 0); its result. */
+    public Result ok(String... args) {
+        Result r = ctl(args);
+        if (r.exitCode() != 0) {
+            throw new AssertionError("expected exit 0 from " + List.of(args) + ", got " + r);
+        }
+        return r;
+    }
+
     /** warrenctl with exactly these arguments. */
     public static Result run(String... args) {
         return runWithInput(InputStream.nullInputStream(), args);

@@ -14,34 +14,28 @@ class UserAndVhostCommandsTest {
     @RegisterExtension
     static final RunningWarren warren = new RunningWarren();
 
-    private static Result ok(String... args) {
-        Result r = warren.ctl(args);
-        assertEquals(0, r.exitCode(), r::toString);
-        return r;
-    }
-
     @Test
     void aVhostAUserAndTheirPermissionsShowInTheListingsAndLetTheUserIn() throws Exception {
-        ok("add_vhost", "shop", "--description", "the shop", "--tags", "prod,eu");
-        ok("add_user", "clerk", "s3cret");
-        ok("set_permissions", "-p", "shop", "clerk", "^clerk-.*", ".*", ".*");
+        warren.ok("add_vhost", "shop", "--description", "the shop", "--tags", "prod,eu");
+        warren.ok("add_user", "clerk", "s3cret");
+        warren.ok("set_permissions", "-p", "shop", "clerk", "^clerk-.*", ".*", ".*");
 
-        Result vhosts = ok("-q", "list_vhosts", "name", "description", "tags");
+        Result vhosts = warren.ok("-q", "list_vhosts", "name", "description", "tags");
         assertTrue(vhosts.lines().contains("shop\tthe shop\t[prod, eu]"), vhosts::toString);
         assertEquals("name\tdescription\ttags", vhosts.lines().get(0), "quiet keeps the header line");
 
-        Result users = ok("list_users");
+        Result users = warren.ok("list_users");
         assertEquals("Listing users ...", users.lines().get(0));
         assertEquals("user\ttags", users.lines().get(1));
         assertTrue(users.lines().contains("clerk\t[]"), users::toString);
         assertTrue(users.lines().contains("guest\t[administrator]"), users::toString);
 
-        Result perms = ok("list_permissions", "-p", "shop");
+        Result perms = warren.ok("list_permissions", "-p", "shop");
         assertEquals("Listing permissions for vhost \"shop\" ...", perms.lines().get(0));
         assertEquals("user\tconfigure\twrite\tread", perms.lines().get(1));
         assertTrue(perms.lines().contains("clerk\t^clerk-.*\t.*\t.*"), perms::toString);
 
-        Result mine = ok("-s", "list_user_permissions", "clerk");
+        Result mine = warren.ok("-s", "list_user_permissions", "clerk");
         assertEquals(java.util.List.of("shop\t^clerk-.*\t.*\t.*"), mine.lines());
 
         try (Connection c = warren.connect("clerk", "s3cret", "shop")) {
@@ -51,32 +45,32 @@ class UserAndVhostCommandsTest {
 
     @Test
     void tagsAndANewPasswordTakeEffectAndTheOldPasswordNoLongerWorks() throws Exception {
-        ok("add_user", "ops", "first");
-        ok("set_permissions", "ops", ".*", ".*", ".*");
-        ok("set_user_tags", "ops", "monitoring", "policymaker");
-        Result users = ok("-s", "list_users");
+        warren.ok("add_user", "ops", "first");
+        warren.ok("set_permissions", "ops", ".*", ".*", ".*");
+        warren.ok("set_user_tags", "ops", "monitoring", "policymaker");
+        Result users = warren.ok("-s", "list_users");
         assertTrue(users.lines().contains("ops\t[monitoring, policymaker]"), users::toString);
         try (Connection c = warren.connect("ops", "first", "/")) {
             assertTrue(c.isOpen(), "setting tags keeps the password");
         }
 
-        ok("change_password", "ops", "second");
-        assertTrue(ok("-s", "list_users").lines().contains("ops\t[monitoring, policymaker]"),
+        warren.ok("change_password", "ops", "second");
+        assertTrue(warren.ok("-s", "list_users").lines().contains("ops\t[monitoring, policymaker]"),
                 "changing the password keeps the tags");
         try (Connection c = warren.connect("ops", "second", "/")) {
             assertTrue(c.isOpen());
         }
         assertThrows(Exception.class, () -> warren.connect("ops", "first", "/").close());
 
-        ok("set_user_tags", "ops");
-        assertTrue(ok("-s", "list_users").lines().contains("ops\t[]"), "no tags clears them");
+        warren.ok("set_user_tags", "ops");
+        assertTrue(warren.ok("-s", "list_users").lines().contains("ops\t[]"), "no tags clears them");
     }
 
     @Test
     void deletingAUserTwiceSaysThereIsNoSuchUserWithExitCode67() {
-        ok("add_user", "temp", "pw");
-        ok("delete_user", "temp");
-        assertFalse(ok("-s", "list_users").out().contains("temp\t"));
+        warren.ok("add_user", "temp", "pw");
+        warren.ok("delete_user", "temp");
+        assertFalse(warren.ok("-s", "list_users").out().contains("temp\t"));
         Result again = warren.ctl("delete_user", "temp");
         assertEquals(ExitCodes.NO_USER, again.exitCode(), again::toString);
         assertTrue(again.err().contains("no such user 'temp'"), again::toString);
@@ -86,8 +80,8 @@ class UserAndVhostCommandsTest {
 
     @Test
     void addingAUserThatExistsIsADataErrorAndLeavesItsPasswordAlone() throws Exception {
-        ok("add_user", "twice", "original");
-        ok("set_permissions", "twice", ".*", ".*", ".*");
+        warren.ok("add_user", "twice", "original");
+        warren.ok("set_permissions", "twice", ".*", ".*", ".*");
         Result r = warren.ctl("add_user", "twice", "other");
         assertEquals(ExitCodes.DATA_ERROR, r.exitCode(), r::toString);
         assertTrue(r.err().contains("already exists"), r::toString);
@@ -98,10 +92,10 @@ class UserAndVhostCommandsTest {
 
     @Test
     void aDeletedVhostIsGoneAndDeletingItAgainOrUsingItIsADataError() {
-        ok("add_vhost", "scratch");
-        assertTrue(ok("-s", "list_vhosts").lines().contains("scratch"));
-        ok("delete_vhost", "scratch");
-        assertFalse(ok("-s", "list_vhosts").lines().contains("scratch"));
+        warren.ok("add_vhost", "scratch");
+        assertTrue(warren.ok("-s", "list_vhosts").lines().contains("scratch"));
+        warren.ok("delete_vhost", "scratch");
+        assertFalse(warren.ok("-s", "list_vhosts").lines().contains("scratch"));
         assertEquals(ExitCodes.DATA_ERROR, warren.ctl("delete_vhost", "scratch").exitCode());
         Result list = warren.ctl("list_queues", "-p", "scratch");
         assertEquals(ExitCodes.DATA_ERROR, list.exitCode(), list::toString);
@@ -112,13 +106,13 @@ class UserAndVhostCommandsTest {
 
     @Test
     void aPolicyIsSetListedAndCleared() {
-        ok("set_policy", "--priority", "5", "--apply-to", "queues", "cap", "^capped\\.", "{\"max-length\": 10}");
-        Result list = ok("list_policies");
+        warren.ok("set_policy", "--priority", "5", "--apply-to", "queues", "cap", "^capped\\.", "{\"max-length\": 10}");
+        Result list = warren.ok("list_policies");
         assertEquals("Listing policies for vhost \"/\" ...", list.lines().get(0));
         assertEquals("vhost\tname\tpattern\tapply-to\tdefinition\tpriority", list.lines().get(1));
         assertTrue(list.lines().contains("/\tcap\t^capped\\.\tqueues\t{\"max-length\":10}\t5"), list::toString);
-        ok("clear_policy", "cap");
-        assertFalse(ok("-s", "list_policies").out().contains("cap"));
+        warren.ok("clear_policy", "cap");
+        assertFalse(warren.ok("-s", "list_policies").out().contains("cap"));
         Result again = warren.ctl("clear_policy", "cap");
         assertEquals(ExitCodes.DATA_ERROR, again.exitCode(), again::toString);
         Result bad = warren.ctl("set_policy", "broken", ".*", "{max-length: 10");

@@ -1,6 +1,5 @@
 package io.warren.management.metrics;
 
-import io.warren.broker.admin.AdminException;
 import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.admin.QueueView;
 import java.io.BufferedWriter;
@@ -9,7 +8,6 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.function.ToDoubleFunction;
@@ -57,14 +55,7 @@ public final class PerObjectMetrics {
     /** Writes every queue's series; call after {@link #tryStart} succeeded. */
     public void writeTo(OutputStream out) throws IOException {
         try {
-            List<QueueView> queues = new ArrayList<>();
-            for (String v : admin.access().vhosts()) {
-                try {
-                    admin.topology().forEachQueue(v, queues::add);
-                } catch (AdminException e) {
-                    // the vhost went away since it was listed
-                }
-            }
+            List<QueueView> queues = AllQueues.of(admin);
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 16 * 1024);
             for (Family f : families) {
                 w.write("# HELP " + f.name + " " + f.help + "\n# TYPE " + f.name + " " + f.type + "\n");

@@ -1,6 +1,6 @@
 package io.warren.management.prometheus;
 
-import io.warren.broker.admin.AdminException;
+import io.warren.management.metrics.AllQueues;
 import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.admin.QueueView;
 import io.warren.broker.alarm.Resource;
@@ -222,14 +222,7 @@ public final class RabbitmqMetrics {
     public void writePerObject(OutputStream out) throws IOException {
         try {
             NodeSnapshot s = NodeSnapshot.take(admin);
-            List<QueueView> queues = new ArrayList<>();
-            for (String v : admin.access().vhosts()) {
-                try {
-                    admin.topology().forEachQueue(v, queues::add);
-                } catch (AdminException e) {
-                    // the vhost went away since it was listed
-                }
-            }
+            List<QueueView> queues = AllQueues.of(admin);
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 16 * 1024);
             PrometheusText text = new PrometheusText(w);
             writeNode(text, s);
