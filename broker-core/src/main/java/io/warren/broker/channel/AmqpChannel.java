@@ -514,16 +514,27 @@ public final class AmqpChannel {
     }
 
     private void requeue(List<UnackedDeliveries.Delivery> deliveries) {
-        Map<MessageQueue, List<QueueEntry>> byQueue = new IdentityHashMap<>();
+        Map<MessageQueue, List<UnackedDeliveries.Delivery>> byQueue = new IdentityHashMap<>();
         for (UnackedDeliveries.Delivery d : deliveries) {
-            byQueue.computeIfAbsent(d.queue(), k -> new ArrayList<>()).add(d.entry());
-        }
-        // credit first: the queue delivers again as soon as it has the messages back, and finds it there
-        for (UnackedDeliveries.Delivery d : deliveries) {
-            prefetch.settled(d);
+            byQueue.computeIfAbsent(d.queue(), k -> new ArrayList<>()).add(d);
+            prefetch.freeWindowSlot(d);
         }
         connection.flushQueueWork();
-        byQueue.forEach((q, entries) -> q.execute(() -> q.requeue(entries, true)));
+        byQueue.forEach((q, settled) -> q.execute(() -> putBack(q, settled)));
+    }
+
+    // queue thread: the messages go back in place before their consumers' credit does, or the queue could spend that
+    // credit on a message behind them (a publish it takes in between) and break the queue's order
+    private static void putBack(MessageQueue q, List<UnackedDeliveries.Delivery> settled) {
+        List<QueueEntry> entries = new ArrayList<>(settled.size());
+        for (UnackedDeliveries.Delivery d : settled) {
+            entries.add(d.entry());
+        }
+        q.requeue(entries, true);
+        for (UnackedDeliveries.Delivery d : settled) {
+            ChannelPrefetch.releaseConsumerCredit(d);
+        }
+        q.drain();
     }
 
     private void requeueAll() {

@@ -60,12 +60,25 @@ final class ChannelPrefetch {
 
     /** A delivery is settled (acked, rejected or requeued): its consumer's credit comes back, its slot is freed. */
     void settled(UnackedDeliveries.Delivery d) {
+        releaseConsumerCredit(d);
+        freeWindowSlot(d);
+    }
+
+    /**
+     * The consumer's own credit for a settled delivery. Any thread: a requeue gives it back on the queue's thread,
+     * after the message is back in place, so the queue cannot spend it on a later message first.
+     */
+    static void releaseConsumerCredit(UnackedDeliveries.Delivery d) {
         QueueConsumer c = d.consumer();
         if (c != null && c.creditIsReleasedOnAck()) {
             c.release(1);
         }
+    }
+
+    /** The channel window's slot of a settled delivery, handed out at the end of the read batch. */
+    void freeWindowSlot(UnackedDeliveries.Delivery d) {
         // a consumer's delivery took a slot; a basic.get one only if it was unacked when the window was set
-        if (window.limit() > 0 && (c != null || d.tag() <= countedUpTo)) {
+        if (window.limit() > 0 && (d.consumer() != null || d.tag() <= countedUpTo)) {
             freed++;
         }
     }

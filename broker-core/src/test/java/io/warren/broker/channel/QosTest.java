@@ -146,6 +146,23 @@ class QosTest {
     }
 
     @Test
+    void aNackedMessageComesBackBeforeTheMessagesBehindItEveryTime() throws Exception {
+        // the nack's credit must not reach the queue before the message does: 200 rounds make the race show
+        for (int round = 0; round < 200; round++) {
+            try (Channel ch = conn.createChannel()) {
+                String q = ch.queueDeclare().getQueue();
+                ch.basicQos(1);
+                Deliveries d = new Deliveries(ch);
+                ch.basicConsume(q, false, d);
+                publish(ch, q, numbered(1, 2));
+                Deliveries.Delivery one = d.next();
+                ch.basicNack(one.tag(), false, true);
+                assertEquals("1", d.next().text(), "round " + round);
+            }
+        }
+    }
+
+    @Test
     void aGlobalLimitSetAfterDeliveriesIsNotWidenedByTheirAcks() throws Exception {
         try (Channel ch = conn.createChannel()) {
             String q1 = ch.queueDeclare().getQueue();
