@@ -198,4 +198,35 @@ class UnackedPagingTest {
         assertEquals(TOTAL / 2, redelivered.get());
         assertFalse(back.contains(body(2)));
     }
+
+    @Test
+    void transientMessagesHeldUnackedFillTheBrokerWideBudgetAndTheRestPageOutAndComeBackInOrder() throws Exception {
+        // a window that alone would hold them all in memory, but a broker-wide budget of 1 MiB
+        broker = RunningBroker.startOn(BrokerConfig.defaults().withQueueWindow(
+                new QueueWindow(30_000, 64L * 1024 * 1024, 1024 * 1024)), dataDir);
+        Channel ch = broker.connect().createChannel();
+        String q = ch.queueDeclare("transient", false, false, false, Map.of()).getQueue();
+        long heapBefore = heapAfterGc();
+        Connection greedy = broker.connect();
+        List<Long> tags = new CopyOnWriteArrayList<>();
+        greedy.createChannel().basicConsume(q, false, (t, d) -> tags.add(d.getEnvelope().getDeliveryTag()), t -> { });
+        ch.confirmSelect();
+        for (int i = 1; i <= TOTAL; i++) {
+            ch.basicPublish("", q, null, utf8(body(i)));
+        }
+        ch.waitForConfirmsOrDie(60_000);
+        await().atMost(Duration.ofSeconds(60)).until(() -> tags.size() == TOTAL);
+        long heapGrowth = heapAfterGc() - heapBefore;
+        assertTrue(heapGrowth < 16L << 20, "the heap grew by " + heapGrowth + " bytes");
+        assertTrue(queue(q).unackedBytesInMemorySnapshot() < 8L << 20); // the budget, overshot by a batch at most
+
+        greedy.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue(q).readyCountSnapshot() == TOTAL);
+        for (int i = 1; i <= TOTAL; i++) {
+            GetResponse r = ch.basicGet(q, true);
+            assertEquals(body(i), text(r));
+            assertTrue(r.getEnvelope().isRedeliver());
+        }
+        assertEquals(0, ready(ch, q));
+    }
 }
