@@ -461,6 +461,7 @@ public final class AmqpChannel {
                     m.release();
                 } else {
                     unacked.add(new UnackedDeliveries.Delivery(tag, e, queue, null));
+                    e.wroteDelivery();
                 }
             };
         }, null);
@@ -504,7 +505,7 @@ public final class AmqpChannel {
         for (int i = 0, n = settled.size(); i < n; i++) {
             UnackedDeliveries.Delivery d = settled.get(i);
             if (ack) {
-                d.entry().message().release();
+                d.entry().releaseMessage();
                 connection.settleWith(d.queue(), d.entry());
             } else {
                 connection.rejectWith(d.queue(), d.entry());

@@ -139,6 +139,7 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
                 m.release();
             } else {
                 unacked.add(new UnackedDeliveries.Delivery(tag, e, q, c));
+                e.wroteDelivery(); // the socket holds the body now; past the queue's window the entry lets go
             }
         }
         ChannelCounters counters = channel.counters();

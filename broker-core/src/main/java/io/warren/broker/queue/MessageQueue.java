@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +37,12 @@ public final class MessageQueue implements Destination {
     private final EventExecutor loop;
     private final Consumer<MessageQueue> onAutoDelete;
     private final DeadLetterer deadLetterer;
+    private final UnackedPaging unacked;
 
     // owned by the loop thread
     private QueueSettings settings;
     private final QueueExpiry expiry;
-    private ScheduledFuture<?> unusedTimer;
-    private long lastUsedMillis = System.currentTimeMillis();
+    private final UnusedQueueTimer unused;
     private final Backlog ready;
     private final QueueDeduplication dedup; // null unless x-message-deduplication
     private final ConsumerSelection consumers;
@@ -95,10 +93,18 @@ public final class MessageQueue implements Destination {
                 dedup.recover(recovered, toString());
             }
         }
+        // a priority queue's levels and a deduplicating queue's forgetting need the messages: those keep them all
+        this.unacked = new UnackedPaging(toString(), storage,
+                ready instanceof QueueBacklog b && dedup == null ? b::openedLog : null);
         this.nextSequence = ready.nextSequence();
         this.readyCount = ready.size();
         this.deadLetterer = new DeadLetterer(this, deadLetterRouting);
         this.settings = QueueSettings.from(arguments);
+        this.unused = new UnusedQueueTimer(loop, () -> settings.expires(), () -> deleted || closed
+                || !consumers.isEmpty(), () -> {
+                    LOG.info("{} expired: unused for {} ms (x-expires)", this, settings.expires());
+                    onAutoDelete.accept(this);
+                });
         this.rejectsPublishes = settings.rejectsPublishes();
         this.expiry = new QueueExpiry(ready, loop, () -> this.settings, this::expired, () -> deleted || closed,
                 DEATH_CHUNK);
@@ -191,6 +197,11 @@ public final class MessageQueue implements Destination {
         return readyBytes;
     }
 
+    /** Body bytes of the unacked messages held in memory (the rest are only in the log), as of the last change. */
+    public long unackedBytesInMemorySnapshot() {
+        return unacked.heldBytesSnapshot();
+    }
+
     /** This queue's message totals (written on its thread, readable anywhere). */
     public QueueCounters counters() {
         return counters;
@@ -237,6 +248,7 @@ public final class MessageQueue implements Destination {
             enqueueAll(messages, work);
         }
         if (work.settledCount() > 0) {
+            unacked.settled(work.settledHeld(), work.settledHeldBytes());
             settled(work.settledCount(), work.settledLogged());
         }
     }
@@ -360,7 +372,7 @@ public final class MessageQueue implements Destination {
         QueueSettings s = settings;
         if (!s.deadLetters()) {
             for (QueueEntry e : entries) {
-                e.message().release();
+                e.releaseMessage();
             }
             forget(entries);
             return;
@@ -382,11 +394,17 @@ public final class MessageQueue implements Destination {
     /** Deliveries rejected without requeue: dead-lettered or dropped. */
     private void rejected(List<QueueEntry> entries) {
         unackedCount = Math.max(0, unackedCount - entries.size());
+        unacked.returned(entries);
         if (deleted || closed) {
-            entries.forEach(e -> e.message().release());
+            entries.forEach(QueueEntry::releaseMessage);
             return;
         }
-        died(entries, DeathReason.REJECTED);
+        // paged-out messages are read back to be dead-lettered, a chunk at a time
+        for (int from = 0; from < entries.size(); from += DEATH_CHUNK) {
+            died(unacked.withBodies(settings.deadLetters(),
+                    entries.subList(from, Math.min(entries.size(), from + DEATH_CHUNK)), this::forget),
+                    DeathReason.REJECTED);
+        }
         drain();
         updateCounts();
     }
@@ -401,32 +419,7 @@ public final class MessageQueue implements Destination {
 
     /** The queue is used (declared again, consumed from, got from): its x-expires countdown starts again. */
     public void touch() {
-        lastUsedMillis = System.currentTimeMillis();
-        scheduleUnused();
-    }
-
-    private void scheduleUnused() {
-        long expires = settings.expires();
-        if (unusedTimer != null) {
-            unusedTimer.cancel(false);
-            unusedTimer = null;
-        }
-        if (expires < 0 || deleted || closed || !consumers.isEmpty()) {
-            return;
-        }
-        long delay = Math.max(0, lastUsedMillis + expires - System.currentTimeMillis());
-        unusedTimer = loop.schedule(() -> {
-            unusedTimer = null;
-            if (deleted || closed || !consumers.isEmpty()) {
-                return;
-            }
-            if (System.currentTimeMillis() - lastUsedMillis >= settings.expires()) {
-                LOG.info("{} expired: unused for {} ms (x-expires)", this, settings.expires());
-                onAutoDelete.accept(this);
-            } else {
-                scheduleUnused();
-            }
-        }, delay, TimeUnit.MILLISECONDS);
+        unused.touch();
     }
 
     // ---- settings and policies ----
@@ -466,7 +459,7 @@ public final class MessageQueue implements Destination {
         if (deleted || closed) {
             return;
         }
-        scheduleUnused();
+        unused.schedule();
         if (settings.overflow() == QueueSettings.Overflow.DROP_HEAD) {
             dropOverLimit(settings);
         }
@@ -506,6 +499,7 @@ public final class MessageQueue implements Destination {
             ready.delivered(e, c.noAck());
             if (!c.noAck()) {
                 unackedCount++;
+                unacked.delivering(e);
             } else if (dedup != null) {
                 dedup.forget(e);
             }
@@ -565,40 +559,21 @@ public final class MessageQueue implements Destination {
         if (wereUnacked) {
             unackedCount = Math.max(0, unackedCount - entries.size());
         }
+        unacked.returned(entries);
         if (deleted || closed) {
-            entries.forEach(e -> e.message().release());
+            entries.forEach(QueueEntry::releaseMessage);
             return;
         }
         if (redelivered) {
             counters.add(QueueCounters.REDELIVERED, entries.size());
         }
         QueueSettings s = settings;
-        long limit = s.deliveryLimit();
-        List<QueueEntry> poison = null;
-        for (QueueEntry e : entries) {
-            if (e.expiresAt() != QueueEntry.NEVER) {
-                expiry.watch(); // it keeps its original expiry time, and the timer must be set for it
-            }
-            if (redelivered) {
-                e.markRedelivered();
-                e.returned();
-                if (limit >= 0) {
-                    // x-delivery-limit, as quorum queues have it: returned more often than the limit is poison
-                    if (e.returns() > limit) {
-                        if (poison == null) {
-                            poison = new ArrayList<>();
-                        }
-                        poison.add(e);
-                        continue;
-                    }
-                    DeliveryCount.stamp(e);
-                }
-            }
-            ready.putBack(e);
-        }
-        ready.endPutBack();
-        if (poison != null) {
-            died(poison, DeathReason.DELIVERY_LIMIT);
+        // stamping a delivery count needs the message: paged-out ones are then read back, a chunk at a time
+        boolean stamps = redelivered && s.deliveryLimit() >= 0;
+        int step = stamps ? DEATH_CHUNK : Math.max(1, entries.size());
+        for (int from = 0; from < entries.size(); from += step) {
+            putBackChunk(unacked.withBodies(stamps, entries.subList(from, Math.min(entries.size(), from + step)),
+                    this::forget), redelivered, s.deliveryLimit());
         }
         // as RabbitMQ: what comes back counts against the length limit at once; drop-head drops the oldest (often
         // what just came back), reject-publish keeps it all and refuses publishes until there is room
@@ -610,6 +585,35 @@ public final class MessageQueue implements Destination {
         }
         drain();
         updateCounts();
+    }
+
+    private void putBackChunk(List<QueueEntry> entries, boolean redelivered, long limit) {
+        List<QueueEntry> poison = null;
+        for (QueueEntry e : entries) {
+            if (e.expiresAt() != QueueEntry.NEVER) {
+                expiry.watch(); // it keeps its original expiry time, and the timer must be set for it
+            }
+            if (redelivered) {
+                e.markRedelivered();
+                e.returned();
+                // x-delivery-limit, as quorum queues have it: returned more often than the limit is poison
+                if (limit >= 0 && e.returns() > limit) {
+                    if (poison == null) {
+                        poison = new ArrayList<>();
+                    }
+                    poison.add(e);
+                    continue;
+                }
+                if (limit >= 0) {
+                    DeliveryCount.stamp(e);
+                }
+            }
+            ready.putBack(e);
+        }
+        ready.endPutBack();
+        if (poison != null) {
+            died(poison, DeathReason.DELIVERY_LIMIT);
+        }
     }
 
     /** The next ready message for basic.get, or null. */
@@ -625,6 +629,7 @@ public final class MessageQueue implements Destination {
             counters.add(QueueCounters.GOT, 1);
             if (!noAck) {
                 unackedCount++;
+                unacked.delivering(e);
             } else if (dedup != null) {
                 dedup.forget(e);
             }
@@ -642,12 +647,7 @@ public final class MessageQueue implements Destination {
     }
 
     public boolean hasExclusiveConsumer() {
-        for (QueueConsumer c : consumers.all()) {
-            if (c.exclusive()) {
-                return true;
-            }
-        }
-        return false;
+        return consumers.all().stream().anyMatch(QueueConsumer::exclusive);
     }
 
     /**
@@ -720,10 +720,7 @@ public final class MessageQueue implements Destination {
 
     private void cancelTimers() {
         expiry.cancel();
-        if (unusedTimer != null) {
-            unusedTimer.cancel(false);
-            unusedTimer = null;
-        }
+        unused.cancel();
     }
 
     public boolean isDeleted() {
@@ -731,6 +728,7 @@ public final class MessageQueue implements Destination {
     }
 
     private void updateCounts() {
+        unacked.report();
         readyCount = ready.size();
         readyBytes = ready.bytes();
         consumerCount = consumers.size();

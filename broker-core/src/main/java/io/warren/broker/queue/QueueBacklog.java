@@ -64,7 +64,7 @@ final class QueueBacklog implements Backlog {
         this.readyMemory = storage.readyMemory();
         this.log = log;
         this.opener = opener;
-        this.spill = new RequeueSpill(storage.scratchLogs());
+        this.spill = new RequeueSpill(storage.scratchLogs(), this::openedLog);
         if (log != null && log.recoveredCount() > 0) {
             paged = Math.toIntExact(log.recoveredCount());
             pagedBytes = log.recoveredBytes();
@@ -349,7 +349,8 @@ final class QueueBacklog implements Backlog {
         returning.sort(java.util.Comparator.comparingLong(QueueEntry::sequence));
         boolean pressure = memoryPressure.getAsBoolean();
         int kept = 0;
-        while (kept < returning.size() && (memory.size() < SHORT_PAGE_IN
+        // a paged-out unacked message stays on disk, and with it all that comes after it: read back in its turn
+        while (kept < returning.size() && !returning.get(kept).isPagedOut() && (memory.size() < SHORT_PAGE_IN
                 || !window.isFull(memory.size() - SHORT_PAGE_IN, memory.bytes(), pressure)
                 && !readyMemory.isFull(inMemoryBytes() - reportedBytes))) {
             memory.putBack(returning.get(kept++));
@@ -360,7 +361,11 @@ final class QueueBacklog implements Backlog {
                 spill.write(rest);
             } catch (IOException e) {
                 writeFailed("cannot page out messages given back, keeping them in memory", e);
-                rest.forEach(memory::putBack);
+                rest.forEach(r -> {
+                    if (!r.isPagedOut()) {
+                        memory.putBack(r);
+                    }
+                });
             }
         }
         returning.clear();
@@ -460,7 +465,7 @@ final class QueueBacklog implements Backlog {
     @Override
     public void delete() {
         memory.clear(e -> e.message().release());
-        returning.forEach(e -> e.message().release());
+        returning.forEach(QueueEntry::releaseMessage);
         returning.clear();
         spill.delete();
         reportMemory();
@@ -480,7 +485,7 @@ final class QueueBacklog implements Backlog {
     @Override
     public void releaseMemory() {
         memory.clear(e -> e.message().release());
-        returning.forEach(e -> e.message().release());
+        returning.forEach(QueueEntry::releaseMessage);
         returning.clear();
         spill.delete();
         reportMemory();

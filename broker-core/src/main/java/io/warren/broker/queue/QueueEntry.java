@@ -12,6 +12,11 @@ public final class QueueEntry {
     private int returns;
     // the priority level it waits at in a priority queue; its message may be released by the time it is settled
     private int level;
+    // while unacked (see UnackedPaging): the body bytes it counts as held in memory, or -1; whether the body goes
+    // once the delivery is written, and the body size it had then (its record in the queue's log keeps the rest)
+    private int heldBytes = -1;
+    private boolean pageOut;
+    private int pagedBytes;
 
     QueueEntry(Message message, long sequence) {
         this(message, sequence, false, false, NEVER);
@@ -57,8 +62,57 @@ public final class QueueEntry {
         message = m;
     }
 
+    /** The message, or null while it is paged out (unacked, its body only in the queue's log). */
     public Message message() {
         return message;
+    }
+
+    /** Releases the message's reference, if the entry still holds one. */
+    public void releaseMessage() {
+        if (message != null) {
+            message.release();
+        }
+    }
+
+    /**
+     * Channel thread: the delivery's frames are handed to the socket (which holds its own reference to the body).
+     * An entry the queue chose to page out lets go of its message now; its record in the queue's log has it.
+     */
+    public void wroteDelivery() {
+        if (pageOut && message != null) {
+            pagedBytes = message.bodySize();
+            message.release();
+            message = null;
+        }
+    }
+
+    /** True while the message is only in the queue's log (see {@link #wroteDelivery}). */
+    public boolean isPagedOut() {
+        return message == null;
+    }
+
+    /** Body bytes, whether the message is in memory or paged out. */
+    long bodySize() {
+        return message != null ? message.bodySize() : pagedBytes;
+    }
+
+    /** Body bytes the queue counts as held in memory for this unacked entry, or -1 when it counts none. */
+    public int heldBytes() {
+        return heldBytes;
+    }
+
+    void heldBytes(int value) {
+        heldBytes = value;
+    }
+
+    void pageOutAfterWrite(boolean value) {
+        pageOut = value;
+    }
+
+    /** Gives a paged-out entry its message again, as read back from the log. */
+    void restore(Message m) {
+        message = m;
+        pageOut = false;
     }
 
     public long sequence() {

@@ -11,6 +11,9 @@ public final class QueueWork {
     private List<PublishBarrier> barriers;
     private int[] barrierHolds;
     private int settled;
+    // of the settled entries, those the queue counted as holding their body in memory (see UnackedPaging)
+    private int settledHeld;
+    private long settledHeldBytes;
     private List<QueueEntry> settledLogged;
     private List<QueueEntry> rejected;
     // per message, only once some message has a confirm tag: its barrier and tag, for a refusal's nack
@@ -110,6 +113,11 @@ public final class QueueWork {
 
     public void settle(QueueEntry entry) {
         settled++;
+        int held = entry.heldBytes();
+        if (held >= 0) {
+            settledHeld++;
+            settledHeldBytes += held;
+        }
         if (keepSettled) {
             if (settledEntries == null) {
                 settledEntries = new ArrayList<>();
@@ -144,6 +152,15 @@ public final class QueueWork {
         return settled;
     }
 
+    /** How many settled entries the queue counted as held in memory, and their body bytes. */
+    int settledHeld() {
+        return settledHeld;
+    }
+
+    long settledHeldBytes() {
+        return settledHeldBytes;
+    }
+
     /** Every settled entry (with keepSettled), or null. */
     List<QueueEntry> settledEntries() {
         return settledEntries;
@@ -169,7 +186,7 @@ public final class QueueWork {
             messages.forEach(Message::release);
         }
         if (rejected != null) {
-            rejected.forEach(e -> e.message().release());
+            rejected.forEach(QueueEntry::releaseMessage);
         }
         for (int i = 0; i < barrierCount(); i++) {
             if (cause == null) {

@@ -17,8 +17,9 @@ import java.util.function.Supplier;
  * hold. They belong before the queue's paged-out tail, at their original places among the messages in memory, so
  * they cannot join that tail in its log, which only appends. They go to a scratch log of their own instead, each
  * batch sorted by position as one run, and are read back a chunk at a time whenever a run's next position comes
- * before the oldest message in memory. Memory keeps 8 bytes and a bit per message on disk. Owned by the queue's
- * thread.
+ * before the oldest message in memory. Memory keeps 8 bytes and a bit per message on disk. Unacked messages that
+ * were paged out ({@link UnackedPaging}) are not copied: their run keeps the entries, whose records are still live
+ * in the queue's own log, and reads their messages from there. Owned by the queue's thread.
  */
 final class RequeueSpill {
     // per record, before the message: its position in the queue, its flags and how often it was returned
@@ -34,11 +35,24 @@ final class RequeueSpill {
         // those whose record in the queue's own log is live: dropped unread, it must still be acked there
         final BitSet logged = new BitSet();
         final long firstSeq;
+        // a run of paged-out entries, read back from the queue's log; null for a run in the spill log
+        final QueueEntry[] entries;
         int next;
 
         Run(int size, long firstSeq) {
             this.positions = new long[size];
             this.firstSeq = firstSeq;
+            this.entries = null;
+        }
+
+        Run(List<QueueEntry> pagedOut) {
+            this.entries = pagedOut.toArray(new QueueEntry[0]);
+            this.positions = new long[entries.length];
+            this.firstSeq = -1;
+            for (int i = 0; i < entries.length; i++) {
+                positions[i] = entries[i].sequence();
+                logged.set(i);
+            }
         }
 
         boolean done() {
@@ -47,6 +61,8 @@ final class RequeueSpill {
     }
 
     private final Supplier<QueueLog> opener;
+    private final Supplier<QueueLog> queueLog;
+    private final LoggedBodies loggedBodies = new LoggedBodies();
     private final MessageRecord.Encoder encoder = new MessageRecord.Encoder();
     private final MessageRecord.NameCache names = new MessageRecord.NameCache();
     private final List<Run> runs = new ArrayList<>();
@@ -55,8 +71,10 @@ final class RequeueSpill {
     private int count;
     private long bytes;
 
-    RequeueSpill(Supplier<QueueLog> opener) {
+    /** opener gives the spill log on first need; queueLog the queue's own log, which paged-out entries are in. */
+    RequeueSpill(Supplier<QueueLog> opener, Supplier<QueueLog> queueLog) {
         this.opener = opener;
+        this.queueLog = queueLog;
     }
 
     int count() {
@@ -73,10 +91,32 @@ final class RequeueSpill {
     }
 
     /**
-     * Writes the entries (sorted by position) out and releases their messages. Throws if they could not be written;
-     * the entries are then as they were.
+     * Writes the entries (sorted by position) out and releases their messages; paged-out ones are only kept track
+     * of. Throws if they could not be written; the entries that have a message are then as they were.
      */
-    void write(List<QueueEntry> sorted) throws IOException {
+    void write(List<QueueEntry> entries) throws IOException {
+        List<QueueEntry> sorted = entries;
+        List<QueueEntry> pagedOut = null;
+        for (int i = 0, n = entries.size(); i < n; i++) {
+            if (entries.get(i).isPagedOut()) {
+                pagedOut = new ArrayList<>();
+                sorted = new ArrayList<>();
+                for (QueueEntry e : entries) {
+                    (e.isPagedOut() ? pagedOut : sorted).add(e);
+                }
+                break;
+            }
+        }
+        if (pagedOut != null) {
+            runs.add(new Run(pagedOut));
+            count += pagedOut.size();
+            for (QueueEntry e : pagedOut) {
+                bytes += e.bodySize();
+            }
+        }
+        if (sorted.isEmpty()) {
+            return;
+        }
         if (log == null) {
             try {
                 log = opener.get();
@@ -156,6 +196,9 @@ final class RequeueSpill {
         }
         Run run = head;
         int want = Math.min(max, run.positions.length - run.next);
+        if (run.entries != null) {
+            return readPagedOut(run, want, sink, lostLogged);
+        }
         int n;
         try {
             n = log.read(run.firstSeq + run.next, want, Long.MAX_VALUE, (seq, persistent, delivered, payload) -> {
@@ -192,6 +235,43 @@ final class RequeueSpill {
         }
         if (runs.isEmpty()) {
             bytes = 0;
+        }
+        return n;
+    }
+
+    // paged-out entries: their messages come from the queue's log, whose records stay live until acked
+    private int readPagedOut(Run run, int want, Consumer<QueueEntry> sink, LongConsumer lostLogged)
+            throws IOException {
+        List<QueueEntry> chunk = java.util.Arrays.asList(run.entries).subList(run.next, run.next + want);
+        List<QueueEntry> lost;
+        try {
+            lost = loggedBodies.readBack(queueLog.get(), chunk);
+        } catch (IOException | RuntimeException e) {
+            dropRun(run, lostLogged);
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+        int n = 0;
+        for (int i = run.next, end = run.next + want; i < end; i++) {
+            QueueEntry e = run.entries[i];
+            run.entries[i] = null;
+            count--;
+            bytes -= e.bodySize();
+            if (e.isPagedOut()) {
+                lostLogged.accept(e.sequence());
+            } else {
+                sink.accept(e);
+                n++;
+            }
+        }
+        run.next += want;
+        if (run.done()) {
+            runs.remove(run);
+        }
+        if (runs.isEmpty()) {
+            bytes = 0;
+        }
+        if (!lost.isEmpty()) {
+            throw new IOException(lost.size() + " unacked messages given back are missing from the queue's log");
         }
         return n;
     }
