@@ -17,7 +17,9 @@ JAR=${JAR:-broker-server/target/warren.jar}
 BENCH_JAR=${BENCH_JAR:-bench/target/benchmarks.jar}
 trap stop_broker EXIT
 
-start_broker "${HEAP:-512m}"
+# BROKER_FLAGS: more broker flags, e.g. --memory-high-watermark 0.15 to see the alarm go on and clear
+# shellcheck disable=SC2086
+start_broker "${HEAP:-512m}" ${BROKER_FLAGS:-}
 echo "broker $BROKER_PID on port $PORT (-Xmx${HEAP:-512m}), work dir $WORK; $COUNT messages of $BODY bytes"
 timeout 1200 java -cp "$BENCH_JAR" io.warren.bench.memory.RequeueAlarm "$PORT" "$COUNT" "$BODY" 2>&1 \
   | grep --line-buffered -v '^SLF4J'
