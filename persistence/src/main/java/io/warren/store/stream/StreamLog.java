@@ -300,7 +300,8 @@ public final class StreamLog implements AutoCloseable {
 
     /**
      * Runs the action once, on the appending thread, after the next flush that makes more messages readable, or
-     * at once if messages from offset on are readable already.
+     * at once if messages from offset on are readable already. It runs while the log is locked for appending:
+     * keep it short (wake or schedule the consumer, do not read here).
      */
     public void onAvailable(long offset, Runnable action) {
         availabilityWaiters.add(action);

@@ -134,8 +134,10 @@ final class StreamRecovery {
                 LOG.warn("{}: cut {} bytes after the last whole record at position {} ({})", seg.file, size - end, end,
                         cutReason == null ? "trailing bytes" : cutReason);
                 ch.truncate(end);
-                ch.force(false);
             }
+            // What the process wrote before it died may still be only in the page cache: the log counts all of
+            // it as durable from now on, so make it so.
+            ch.force(false);
             seg.dataEnd = end;
         }
         return index;
