@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * Appends COUNT messages of SIZE bytes to one stream log (flushing every 64, as a stream queue would per batch,
- * the store's group commit fsyncing them) while a reader follows the tail; then reads them all with a reader
- * from the first offset. Prints messages per second for each, and the readers' largest read buffer. The stream
+ * the store's group commit fsyncing them) while a reader follows the tail; then a reader from the first offset
+ * reads those COUNT while COUNT/10 more are appended and the tail reader follows them. Prints messages per second
+ * for each, and the readers' largest read buffer. The stream
  * lives in a temporary directory under DIR (default: the system's), deleted at the end.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.warren.bench.stream.StreamLogBenchmark COUNT SIZE [DIR]</pre>
@@ -58,21 +59,74 @@ public final class StreamLogBenchmark {
         for (int i = 0; i < size; i++) {
             body[i] = (byte) i;
         }
+        long extra = Math.max(1, count / 10);
         AtomicLong tailRead = new AtomicLong();
         AtomicLong tailBuffer = new AtomicLong();
-        AtomicReference<Throwable> tailFailure = new AtomicReference<>();
-        Thread tail = new Thread(() -> follow(log, count, tailRead, tailBuffer, tailFailure), "tail-reader");
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread tail = new Thread(() -> follow(log, count + extra, tailRead, tailBuffer, failure), "tail-reader");
         tail.start();
 
+        // Phase 1: append COUNT while the tail reader follows.
         long start = System.nanoTime();
-        // Appends reuse the same arrays: the log references them only until its next flush.
-        for (long i = 0; i < count; i++) {
+        append(log, header, body, count);
+        long appended = System.nanoTime();
+        Poll.until(() -> tailRead.get() >= count || failure.get() != null);
+        long tailCaughtUp = System.nanoTime();
+        check(failure);
+        report("append (until fsynced)", count, appended - start);
+        report("tail reader (concurrent)", count, tailCaughtUp - start);
+        System.out.printf("stream: %,d messages, %,d bytes in %d segments; durable offset %,d%n", log.count(),
+                log.bytes(), log.segmentCount(), log.durableOffset());
+
+        // Phase 2: a reader from the first offset reads those COUNT while COUNT/10 more are appended and followed.
+        AtomicLong firstRead = new AtomicLong();
+        AtomicLong firstBuffer = new AtomicLong();
+        long[] firstDone = new long[1];
+        Thread fromFirst = new Thread(() -> {
+            try (StreamReader reader = log.reader(log.firstOffset())) {
+                while (firstRead.get() < count) {
+                    StreamRecord r = reader.next();
+                    if (r == null) {
+                        throw new IllegalStateException("the stream ended at " + firstRead.get());
+                    }
+                    if (r.offset() != firstRead.get() || r.body().length != size) {
+                        throw new IllegalStateException("expected offset " + firstRead.get() + ", got " + r.offset());
+                    }
+                    firstRead.incrementAndGet();
+                    firstBuffer.accumulateAndGet(reader.bufferedBytes(), Math::max);
+                }
+                firstDone[0] = System.nanoTime();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "reader-from-first");
+        long phase2 = System.nanoTime();
+        fromFirst.start();
+        append(log, header, body, extra);
+        long extraAppended = System.nanoTime();
+        tail.join();
+        long tailDone = System.nanoTime();
+        fromFirst.join();
+        check(failure);
+        report("reader from first", count, firstDone[0] - phase2);
+        report("append meanwhile", extra, extraAppended - phase2);
+        report("tail reader meanwhile", extra, tailDone - phase2);
+        System.out.printf("largest read buffer: tail %,d bytes, from first %,d bytes; heap in use %,d MiB%n",
+                tailBuffer.get(), firstBuffer.get(),
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+    }
+
+    /** Appends n messages, flushing every BATCH, and waits for the fsync that covers the last. */
+    private static void append(StreamLog log, byte[] header, byte[] body, long n) throws Exception {
+        // The same arrays every time: the log references them only until its next flush.
+        for (long i = 0; i < n; i++) {
             log.append(header, body, System.currentTimeMillis(), List.of());
             if ((i + 1) % BATCH == 0) {
                 log.flush();
             }
         }
         CountDownLatch durable = new CountDownLatch(1);
+        AtomicReference<IOException> failed = new AtomicReference<>();
         log.whenDurable(new DurabilityListener() {
             @Override
             public void durable() {
@@ -81,37 +135,29 @@ public final class StreamLogBenchmark {
 
             @Override
             public void failed(IOException cause) {
-                cause.printStackTrace();
+                failed.set(cause);
                 durable.countDown();
             }
         });
         durable.await();
-        long appended = System.nanoTime();
-        tail.join();
-        long tailDone = System.nanoTime();
-        if (tailFailure.get() != null) {
-            throw new IllegalStateException("the tail reader failed", tailFailure.get());
+        if (failed.get() != null) {
+            throw failed.get();
         }
-        report("append (until fsynced)", count, appended - start);
-        report("tail reader (concurrent)", tailRead.get(), tailDone - start);
-        System.out.printf("stream: %,d messages, %,d bytes in %d segments; syncs %s%n", log.count(), log.bytes(),
-                log.segmentCount(), log.durableOffset() == count ? "cover all" : "MISSING");
+    }
 
-        long readStart = System.nanoTime();
-        long read = 0;
-        int maxBuffer = 0;
-        try (StreamReader reader = log.reader(log.firstOffset())) {
-            StreamRecord r;
-            while ((r = reader.next()) != null) {
-                if (r.offset() != read || r.body().length != size) {
-                    throw new IllegalStateException("expected offset " + read + ", got " + r.offset());
-                }
-                read++;
-                maxBuffer = Math.max(maxBuffer, reader.bufferedBytes());
+    private static void check(AtomicReference<Throwable> failure) {
+        if (failure.get() != null) {
+            throw new IllegalStateException("a reader failed", failure.get());
+        }
+    }
+
+    /** Polls without a test library: the bench jar has none. */
+    private static final class Poll {
+        static void until(java.util.function.BooleanSupplier done) {
+            while (!done.getAsBoolean()) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             }
         }
-        report("reader from first", read, System.nanoTime() - readStart);
-        System.out.printf("read buffers: tail %,d bytes, from first %,d bytes%n", tailBuffer.get(), maxBuffer);
     }
 
     private static void follow(StreamLog log, long count, AtomicLong read, AtomicLong buffer,
