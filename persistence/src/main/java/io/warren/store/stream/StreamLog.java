@@ -10,6 +10,9 @@ import io.warren.store.StoreSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * group commit fsyncs it, and {@link #whenDurable} says when.
  */
 public final class StreamLog implements AutoCloseable {
+    static final String LOCK_FILE = "stream.lock";
+
     private final Path dir;
     private final StreamSettings settings;
     private final GroupCommitter committer;
@@ -38,6 +43,7 @@ public final class StreamLog implements AutoCloseable {
     private final ConcurrentLinkedQueue<Runnable> availabilityWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicLong durableNext;
     private final OffsetTracking tracking;
+    private final FileLock lock;
 
     private long[] pendingTimestamps = new long[64];
     private StreamSegment active;
@@ -52,8 +58,9 @@ public final class StreamLog implements AutoCloseable {
     private volatile boolean closed;
 
     private StreamLog(Path dir, StreamSettings settings, GroupCommitter committer, boolean ownsCommitter,
-                      List<StreamSegment> recovered) throws IOException {
+                      FileLock lock, List<StreamSegment> recovered) throws IOException {
         this.dir = dir;
+        this.lock = lock;
         this.settings = settings;
         this.committer = committer;
         this.ownsCommitter = ownsCommitter;
@@ -73,9 +80,14 @@ public final class StreamLog implements AutoCloseable {
         this.durableNext = new AtomicLong(next);
         this.firstOffset = segments.firstKey();
         this.active.channel = FileChannel.open(active.file, StandardOpenOption.WRITE);
-        this.active.channel.position(active.dataEnd);
-        durability.segmentStarted(active.channel);
-        this.tracking = OffsetTracking.open(dir, committer);
+        try {
+            this.active.channel.position(active.dataEnd);
+            durability.segmentStarted(active.channel);
+            this.tracking = OffsetTracking.open(dir, committer);
+        } catch (IOException | RuntimeException e) {
+            active.channel.close();
+            throw e;
+        }
     }
 
     /**
@@ -83,21 +95,56 @@ public final class StreamLog implements AutoCloseable {
      * group committer (the message store's, {@code MessageStore.committer()}, in the broker).
      */
     public static StreamLog open(Path dir, StreamSettings settings, GroupCommitter committer) throws IOException {
-        settings.validate();
-        return new StreamLog(dir, settings, committer, false, StreamRecovery.recover(dir, settings));
+        return open(dir, settings, committer, false);
     }
 
     /** As {@link #open(Path, StreamSettings, GroupCommitter)} with a sync thread of its own, stopped by close. */
     public static StreamLog open(Path dir, StreamSettings settings) throws IOException {
         settings.validate();
-        List<StreamSegment> recovered = StreamRecovery.recover(dir, settings);
         GroupCommitter own = new GroupCommitter("warren-stream-sync " + dir.getFileName(), StoreSettings.defaults());
         own.start();
         try {
-            return new StreamLog(dir, settings, own, true, recovered);
+            return open(dir, settings, own, true);
         } catch (IOException | RuntimeException e) {
             own.stop();
             throw e;
+        }
+    }
+
+    private static StreamLog open(Path dir, StreamSettings settings, GroupCommitter committer, boolean owns)
+            throws IOException {
+        settings.validate();
+        FileLock lock = lockDirectory(dir);
+        try {
+            return new StreamLog(dir, settings, committer, owns, lock, StreamRecovery.recover(dir, settings));
+        } catch (IOException | RuntimeException e) {
+            unlock(lock);
+            throw e;
+        }
+    }
+
+    /** Two logs writing one directory would corrupt each other's segments: the OS lock makes the second fail. */
+    private static FileLock lockDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IOException("the stream in " + dir + " is already open");
+        }
+        return lock;
+    }
+
+    private static void unlock(FileLock lock) throws IOException {
+        try {
+            lock.release();
+        } finally {
+            lock.channel().close();
         }
     }
 
@@ -388,6 +435,7 @@ public final class StreamLog implements AutoCloseable {
             if (ownsCommitter) {
                 committer.stop();
             }
+            unlock(lock);
         }
     }
 

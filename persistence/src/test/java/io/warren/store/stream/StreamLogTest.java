@@ -3,6 +3,7 @@ package io.warren.store.stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.warren.store.DurabilityListener;
@@ -247,6 +248,16 @@ class StreamLogTest {
                 assertTrue(already.get(), "a reader with messages waiting is told at once");
             }
         }
+    }
+
+    @Test
+    void openingAStreamThatIsAlreadyOpenFailsNamingItsDirectory() throws IOException {
+        log = StreamLog.open(dir, SMALL);
+        IOException e = assertThrows(IOException.class, () -> StreamLog.open(dir, SMALL));
+        assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("already open"), e.getMessage());
+        log.close();
+        log = StreamLog.open(dir, SMALL);
+        assertEquals(0, log.nextOffset());
     }
 
     @Test
