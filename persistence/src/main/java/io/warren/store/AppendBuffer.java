@@ -15,7 +15,7 @@ import java.util.zip.CRC32C;
  * Appends waiting for the next flush, kept as a gathering-write list: record headers live in one reusable direct
  * buffer, payloads are referenced as given (never copied) until the flush writes them.
  */
-final class AppendBuffer {
+public final class AppendBuffer {
     private ByteBuffer headers = ByteBuffer.allocateDirect(64 * RECORD_HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
     private ByteBuffer[] headerViews = new ByteBuffer[64];
     private ByteBuffer[] gather = new ByteBuffer[256];
@@ -30,7 +30,8 @@ final class AppendBuffer {
     /** Bytes up to the end of the last persistent record: what a durability listener has to wait for. */
     private long persistentEnd;
 
-    void add(long seq, boolean isPersistent, ByteBuffer[] payload) {
+    /** Queues a record; the payload buffers are referenced, not copied, until {@link #clear}. */
+    public void add(long seq, boolean isPersistent, ByteBuffer[] payload) {
         int length = 0;
         for (ByteBuffer p : payload) {
             length += p.remaining();
@@ -86,7 +87,7 @@ final class AppendBuffer {
     }
 
     /** Writes everything with gathering writes (one call unless the kernel takes less); returns the bytes written. */
-    long writeTo(FileChannel channel) throws IOException {
+    public long writeTo(FileChannel channel) throws IOException {
         long written = 0;
         int from = 0;
         while (written < bytes) {
@@ -99,7 +100,7 @@ final class AppendBuffer {
     }
 
     /** Forgets the buffered records and drops the references to the caller's payloads. */
-    void clear() {
+    public void clear() {
         Arrays.fill(gather, 0, gatherCount, null);
         gatherCount = 0;
         records = 0;
@@ -107,27 +108,33 @@ final class AppendBuffer {
         persistentEnd = 0;
     }
 
-    boolean isEmpty() {
+    /** Nothing is buffered. */
+    public boolean isEmpty() {
         return records == 0;
     }
 
-    int records() {
+    /** Records buffered. */
+    public int records() {
         return records;
     }
 
-    long bytes() {
+    /** Bytes buffered, headers included. */
+    public long bytes() {
         return bytes;
     }
 
-    long persistentEnd() {
+    /** Buffered bytes up to the end of the last persistent record. */
+    public long persistentEnd() {
         return persistentEnd;
     }
 
-    long seq(int i) {
+    /** The seq of the i-th buffered record. */
+    public long seq(int i) {
         return seqs[i];
     }
 
-    int length(int i) {
+    /** The payload length of the i-th buffered record. */
+    public int length(int i) {
         return lengths[i];
     }
 

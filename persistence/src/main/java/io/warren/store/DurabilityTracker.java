@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * <p>The lock is taken only by the sync thread around an fsync and by the owner on the rare occasions it swaps or
  * closes the file being synced (rollover, close), so the fsync never hits a closed channel. Appends never take it.
  */
-final class DurabilityTracker {
+public final class DurabilityTracker {
     private static final Logger LOG = LoggerFactory.getLogger(DurabilityTracker.class);
 
     private record Waiter(long position, DurabilityListener listener) {
@@ -38,7 +38,8 @@ final class DurabilityTracker {
     private boolean directorySynced = true;
     private boolean closed;
 
-    DurabilityTracker(Path dir) {
+    /** Tracks the files of one log in the directory (fsynced itself when a new file was started). */
+    public DurabilityTracker(Path dir) {
         this.dir = dir;
     }
 
@@ -47,12 +48,12 @@ final class DurabilityTracker {
     }
 
     /** Owner: persistent records were written up to this position. */
-    void persistentWritten(long position) {
+    public void persistentWritten(long position) {
         persistentPosition = position;
     }
 
     /** Owner: a new segment file is being written. */
-    void segmentStarted(FileChannel ch) {
+    public void segmentStarted(FileChannel ch) {
         lock.lock();
         try {
             channel = ch;
@@ -66,7 +67,7 @@ final class DurabilityTracker {
      * Owner: the current segment is done with (rollover or close). Fsyncs what is unsynced in it first, because
      * listeners for those records must not complete before their segment is on disk.
      */
-    void segmentFinished(boolean closing) throws IOException {
+    public void segmentFinished(boolean closing) throws IOException {
         lock.lock();
         try {
             syncLocked();
@@ -83,7 +84,7 @@ final class DurabilityTracker {
     }
 
     /** Owner: the log is being deleted; nothing more is synced and waiting listeners are failed. */
-    void abandon(IOException cause) {
+    public void abandon(IOException cause) {
         lock.lock();
         try {
             channel = null;
@@ -129,7 +130,7 @@ final class DurabilityTracker {
     }
 
     /** Owner: runs the listener once everything persistent written so far is synced. */
-    void whenDurable(DurabilityListener listener) {
+    public void whenDurable(DurabilityListener listener) {
         IOException f = failure;
         if (f != null) {
             callFailed(listener, f);
@@ -165,7 +166,7 @@ final class DurabilityTracker {
     }
 
     /** Marks the log failed and fails every waiting listener. */
-    void fail(IOException cause) {
+    public void fail(IOException cause) {
         if (failure == null) {
             failure = cause;
         }
@@ -179,7 +180,8 @@ final class DurabilityTracker {
         }
     }
 
-    IOException failure() {
+    /** Why the log stopped syncing, or null. */
+    public IOException failure() {
         return failure;
     }
 

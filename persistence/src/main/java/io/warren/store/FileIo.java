@@ -8,24 +8,27 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** Whole-buffer reads and writes (channels may transfer less than asked) and directory fsync. */
-final class FileIo {
+public final class FileIo {
     private FileIo() {
     }
 
-    static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+    /** Writes all of b at the channel's position. */
+    public static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             ch.write(b);
         }
     }
 
-    static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+    /** Writes all of b at the position. */
+    public static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
         long pos = position;
         while (b.hasRemaining()) {
             pos += ch.write(b, pos);
         }
     }
 
-    static void readFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+    /** Fills b from the position; fails at the end of the file. */
+    public static void readFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
         long pos = position;
         while (b.hasRemaining()) {
             int n = ch.read(b, pos);
@@ -37,7 +40,7 @@ final class FileIo {
     }
 
     /** Makes created, renamed or deleted entries of a directory durable (where the platform allows it). */
-    static void forceDirectory(Path dir) throws IOException {
+    public static void forceDirectory(Path dir) throws IOException {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         } catch (IOException e) {

@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The store's one sync thread. Logs that wrote persistent records queue themselves (once each); a round takes all
  * queued logs, fsyncs each and completes their listeners. Everything written while a round runs shares the next
- * round's fsync: classic group commit. Writers never block on it and wake it only when it sleeps.
+ * round's fsync: classic group commit. Writers never block on it and wake it only when it sleeps. Public so the
+ * stream logs ({@code io.warren.store.stream}) can share the store's sync thread.
  */
-final class GroupCommitter implements Runnable {
+public final class GroupCommitter implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
     private static final int RUNNING = 0;
     private static final int IDLE = 1;
@@ -34,19 +35,21 @@ final class GroupCommitter implements Runnable {
     private volatile long maxNanos;
     private volatile long bytesSynced;
 
-    GroupCommitter(String name, StoreSettings settings) {
+    /** A sync thread (not started) that batches as the settings say. */
+    public GroupCommitter(String name, StoreSettings settings) {
         this.intervalNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(0, settings.syncIntervalMicros()));
         this.syncBytes = Math.max(1, settings.syncBytes());
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    /** Starts the sync thread. */
+    public void start() {
         thread.start();
     }
 
     /** Writer: persistent bytes were written to the tracker's log and wait for an fsync. */
-    void written(DurabilityTracker log, long bytes) {
+    public void written(DurabilityTracker log, long bytes) {
         long pending = unsyncedBytes.addAndGet(bytes);
         if (log.queued.compareAndSet(false, true)) {
             dirty.add(log);
@@ -135,12 +138,13 @@ final class GroupCommitter implements Runnable {
         }
     }
 
-    SyncStats stats() {
+    /** Fsyncs done so far and their latency. */
+    public SyncStats stats() {
         return new SyncStats(fsyncs, totalNanos, maxNanos, bytesSynced);
     }
 
     /** Finishes the rounds already queued, then stops the thread. */
-    void stop() {
+    public void stop() {
         stopping = true;
         LockSupport.unpark(thread);
         boolean interrupted = false;

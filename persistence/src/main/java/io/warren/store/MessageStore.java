@@ -105,6 +105,11 @@ public final class MessageStore implements AutoCloseable {
         LogDirectory.delete(LogDirectory.pathFor(dir, name));
     }
 
+    /** The store's sync thread, which stream logs share so one fsync round covers queues and streams alike. */
+    public GroupCommitter committer() {
+        return committer;
+    }
+
     /** Fsyncs done so far, and their latency, for metrics. */
     public SyncStats syncStats() {
         return committer.stats();

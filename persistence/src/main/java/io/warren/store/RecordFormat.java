@@ -8,7 +8,7 @@ import java.util.zip.CRC32C;
  * The byte layout of segment files: the segment header, records and the footer that seals a segment.
  * FORMAT.md is the prose version of this class; change both together.
  */
-final class RecordFormat {
+public final class RecordFormat {
     /** "WRSG": a Warren segment. */
     static final int SEGMENT_MAGIC = 0x57525347;
     static final short VERSION = 1;
@@ -18,17 +18,19 @@ final class RecordFormat {
     private static final int SEGMENT_HEADER_CRC_AT = 28;
 
     // length u32 (payload bytes), crc32c u32 (over flags, seq and payload), flags u8, seq u64, payload
-    static final int RECORD_HEADER_BYTES = 17;
-    static final int CRC_AT = 4;
+    /** Bytes before a record's payload. */
+    public static final int RECORD_HEADER_BYTES = 17;
+    public static final int CRC_AT = 4;
     /** The crc covers everything after itself: flags, seq and payload. */
-    static final int CRC_FROM = 8;
+    public static final int CRC_FROM = 8;
 
-    static final byte FLAG_PERSISTENT = 0x01;
+    /** The flag of a record that is fsynced and survives a restart. */
+    public static final byte FLAG_PERSISTENT = 0x01;
     /** Marks the footer record; never set on a message record. */
     static final byte FLAG_FOOTER = (byte) 0x80;
 
     /** Guards against reading a garbage length as a huge allocation. Records are far smaller in practice. */
-    static final int MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
+    public static final int MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
 
     // Footer payload: segment number u64, footer offset u64, records u64, persistent records u64,
     // persistent payload bytes u64, first seq u64. The footer record's own seq field holds the last seq.

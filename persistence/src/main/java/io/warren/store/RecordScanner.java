@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * after it, or when the range is trusted to end on a record boundary (a sealed segment). Otherwise it is the torn
  * tail of a crash: the scan stops there and {@link #stoppedAt()} says where.
  */
-final class RecordScanner {
+public final class RecordScanner {
     private static final Logger LOG = LoggerFactory.getLogger(RecordScanner.class);
     static final int DEFAULT_CHUNK = 64 * 1024;
 
@@ -46,7 +46,8 @@ final class RecordScanner {
     /** The payload when it did not fit the chunk buffer and was read into its own. */
     private ByteBuffer ownPayload;
 
-    RecordScanner(FileChannel channel, Path file, long start, long end, boolean endIsTrusted, int chunkBytes) {
+    /** A scan of [start, end) of the file, reading chunkBytes at a time. */
+    public RecordScanner(FileChannel channel, Path file, long start, long end, boolean endIsTrusted, int chunkBytes) {
         this.channel = channel;
         this.file = file;
         this.position = start;
@@ -58,7 +59,7 @@ final class RecordScanner {
     }
 
     /** Moves to the next valid record; false at the end of the range or at a torn tail. */
-    boolean next() throws IOException {
+    public boolean next() throws IOException {
         while (true) {
             long off = position;
             if (off >= end) {
@@ -154,7 +155,8 @@ final class RecordScanner {
         bufStart = off;
     }
 
-    long seq() {
+    /** The current record's seq. */
+    public long seq() {
         return seq;
     }
 
@@ -162,26 +164,28 @@ final class RecordScanner {
         return (flags & FLAG_PERSISTENT) != 0;
     }
 
-    int payloadLength() {
+    /** The current record's payload length. */
+    public int payloadLength() {
         return length;
     }
 
     /** Where the current record starts. */
-    long recordOffset() {
+    public long recordOffset() {
         return recordOffset;
     }
 
     /** Where the next record starts (just past the current one). */
-    long position() {
+    public long position() {
         return position;
     }
 
     /** The offset of the torn or unreadable tail the scan stopped at, or -1 if it reached the end. */
-    long stoppedAt() {
+    public long stoppedAt() {
         return stoppedAt;
     }
 
-    String stopReason() {
+    /** Why the scan stopped early, or null. */
+    public String stopReason() {
         return stopReason;
     }
 
@@ -190,7 +194,7 @@ final class RecordScanner {
     }
 
     /** The current record's payload in a buffer of its own, which the caller may keep. */
-    ByteBuffer copyPayload() {
+    public ByteBuffer copyPayload() {
         if (ownPayload != null) {
             return ownPayload.duplicate();
         }
