@@ -116,7 +116,8 @@ class StreamFilterTest {
                         + "items must be strings"),
                 Arguments.of("x-stream-filter", table("price", 1.5d), "{unacceptable_type,double} for header 'price'; "
                         + "header values must be strings, integers or booleans"),
-                Arguments.of("x-stream-filter", LongString.of(" , "), "{longstr,<<\" , \">>}; it names no filter value"),
+                Arguments.of("x-stream-filter", LongString.of(" , "),
+                        "{longstr,<<\" , \">>}; it names no filter value"),
                 Arguments.of("x-stream-filter", List.of(), "{array,[]}; it names no filter value"),
                 Arguments.of("x-filter-match-type", LongString.of("most"), "{longstr,<<\"most\">>}; it must be 'any' "
                         + "or 'all'"),
