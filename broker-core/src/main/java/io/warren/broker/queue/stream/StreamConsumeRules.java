@@ -5,15 +5,21 @@ import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
 
 import io.warren.broker.error.AmqpException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What basic.consume and basic.get on a stream must satisfy, with RabbitMQ's reply codes and texts
  * (rabbit_stream_queue:consume and dequeue, rabbit_channel's global-qos refusal). The consumer's arguments are
  * checked first, as rabbit_amqqueue checks them before the queue type sees the consume; then a stream consumer
- * needs a prefetch (406), manual acknowledgements (540) and no channel-wide (global) prefetch (540).
+ * needs a prefetch (406), manual acknowledgements (540) and no channel-wide (global) prefetch (540). The consumer
+ * arguments of other queue types (x-priority, x-cancel-on-ha-failover) are refused as RabbitMQ 3.12 and later
+ * refuse them on a stream.
  */
 public final class StreamConsumeRules {
+    /** Consumer arguments only other queue types use. */
+    public static final List<String> REFUSED_ARGUMENTS = List.of("x-priority", "x-cancel-on-ha-failover");
+
     private StreamConsumeRules() {
     }
 
@@ -39,6 +45,11 @@ public final class StreamConsumeRules {
             throw e.toReply(queue, vhost);
         }
         String rs = ErlangTerms.queue(queue, vhost);
+        for (String refused : REFUSED_ARGUMENTS) {
+            if (consumerArguments != null && consumerArguments.containsKey(refused)) {
+                throw StreamDeclareRules.notForStreams(refused, rs);
+            }
+        }
         if (consumerPrefetch <= 0) {
             throw AmqpException.channel(PRECONDITION_FAILED, "consumer prefetch count is not set for stream %s", rs);
         }

@@ -99,6 +99,20 @@ class StreamConsumeRulesTest {
     }
 
     @Test
+    void consumerArgumentsOfOtherQueueTypesAreRefusedAsRabbitMqRefusesThem() {
+        for (String argument : new String[] {"x-priority", "x-cancel-on-ha-failover"}) {
+            AmqpException e = refusal(10, 0, false, Map.of(argument, 10));
+            assertEquals(406, e.replyCode());
+            assertEquals("PRECONDITION_FAILED - invalid arg '" + argument + "' for queue 'events' in vhost '/' "
+                    + "of queue type rabbit_stream_queue", e.getMessage());
+        }
+        // after the stream's own arguments' values, before the prefetch
+        assertTrue(refusal(0, 0, false, Map.of("x-priority", 1, "x-stream-offset", true)).getMessage()
+                .contains("invalid_stream_offset_arg"));
+        assertTrue(refusal(0, 0, false, Map.of("x-priority", 1)).getMessage().contains("'x-priority'"));
+    }
+
+    @Test
     void basicGetIsRefusedWith540AsRabbitMqWordsIt() {
         AmqpException e = StreamConsumeRules.refuseGet("events", "/");
         assertEquals(540, e.replyCode());

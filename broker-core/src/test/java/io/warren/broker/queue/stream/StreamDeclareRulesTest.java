@@ -71,11 +71,11 @@ class StreamDeclareRulesTest {
 
     @ParameterizedTest
     @MethodSource("io.warren.broker.queue.stream.StreamDeclareRulesTest#classicOnly")
-    void argumentsOnlyAClassicQueueCanHonourAreRefusedByName(String argument, Object value) {
+    void argumentsOfOtherQueueTypesAreRefusedByNameAsRabbitMqRefusesThem(String argument, Object value) {
         AmqpException e = refusal(true, false, false, streamWith(argument, value));
         assertEquals(406, e.replyCode());
-        assertEquals("PRECONDITION_FAILED - invalid arg '" + argument + "' for queue 'events' in vhost '/': "
-                + "stream queues do not support it; declare the stream without " + argument, e.getMessage());
+        assertEquals("PRECONDITION_FAILED - invalid arg '" + argument + "' for queue 'events' in vhost '/' "
+                + "of queue type rabbit_stream_queue", e.getMessage());
     }
 
     static Stream<Arguments> classicOnly() {
@@ -90,9 +90,43 @@ class StreamDeclareRulesTest {
                 Arguments.of("x-delivery-limit", 5),
                 Arguments.of("x-queue-mode", LongString.of("lazy")),
                 Arguments.of("x-queue-version", 2),
+                Arguments.of("x-queue-master-locator", LongString.of("min-masters")),
+                Arguments.of("x-quorum-initial-group-size", 3),
+                Arguments.of("x-quorum-target-group-size", 3),
                 Arguments.of("x-max-in-memory-length", 10),
                 Arguments.of("x-max-in-memory-bytes", 10),
                 Arguments.of("x-message-deduplication", true));
+    }
+
+    @Test
+    void argumentsNoQueueTypeKnowsAreLeftAlone() {
+        StreamDeclareRules.check("events", "/", true, false, false, streamWith("x-app-owner", LongString.of("me")),
+                null);
+    }
+
+    @Test
+    void aServerNamedStreamIsRefusedBeforeAnythingElse() {
+        AmqpException e = assertThrows(AmqpException.class, () -> StreamDeclareRules.check("", "/", false, true, true,
+                streamWith("x-message-ttl", 5), null));
+        assertEquals(406, e.replyCode());
+        assertEquals("PRECONDITION_FAILED - Cannot declare a server-named queue for type rabbit_stream_queue",
+                e.getMessage());
+    }
+
+    @Test
+    void valueErrorsComeBeforeRefusedArgumentsAsInRabbitMq() {
+        Map<String, Object> args = streamWith("x-overflow", LongString.of("reject-publish"));
+        args.put("x-max-length-bytes", -1);
+        AmqpException e = refusal(true, false, false, args);
+        assertEquals("PRECONDITION_FAILED - invalid arg 'x-max-length-bytes' for queue 'events' in vhost '/': "
+                + "{value_negative,-1}", e.getMessage());
+    }
+
+    @Test
+    void refusedArgumentsComeBeforePropertyErrors() {
+        AmqpException e = refusal(false, false, true, streamWith("x-expires", 1000));
+        assertEquals("PRECONDITION_FAILED - invalid arg 'x-expires' for queue 'events' in vhost '/' "
+                + "of queue type rabbit_stream_queue", e.getMessage());
     }
 
     @Test
