@@ -9,6 +9,10 @@ import java.util.TreeMap;
  * delivery tags, not offsets, because a requeued message comes back under a new tag with its old offset; acks may
  * arrive out of order and with multiple=true. One instance per consumer; not thread-safe (the consumer's channel
  * drives it).
+ *
+ * <p>In RabbitMQ a nack or reject on a stream, requeue or not, only returns credit: the message is not delivered
+ * again, so a runtime following it calls {@link #settle} for them. {@link #requeue} is for a runtime that delivers
+ * requeued messages again, as LavinMQ does.
  */
 public final class AckedOffsets {
     private final TreeMap<Long, Long> outstanding = new TreeMap<>(); // delivery tag -> offset
