@@ -37,7 +37,7 @@ public final class StreamDeclareRules {
     }
 
     /**
-     * Refuses a stream declaration RabbitMQ would refuse, or one carrying a classic-only argument; returns the
+     * Refuses a stream declaration RabbitMQ would refuse, or one carrying another queue type's argument; returns the
      * retention the arguments and policy (which may be null) give the stream.
      */
     public static RetentionSettings check(String queue, String vhost, boolean durable, boolean exclusive,
