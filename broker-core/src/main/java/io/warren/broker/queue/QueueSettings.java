@@ -97,11 +97,11 @@ public record QueueSettings(long messageTtl, long expires, String deadLetterExch
     }
 
     /** True when a queue holding this much must refuse a message of this body size (RabbitMQ's will_overflow). */
-    boolean wouldOverflow(int count, long bytes, int bodySize) {
+    public boolean wouldOverflow(int count, long bytes, int bodySize) {
         return (maxLength >= 0 && count + 1 > maxLength) || (maxLengthBytes >= 0 && bytes + bodySize > maxLengthBytes);
     }
 
-    boolean overLength(int count, long bytes) {
+    public boolean overLength(int count, long bytes) {
         return (maxLength >= 0 && count > maxLength) || (maxLengthBytes >= 0 && bytes > maxLengthBytes);
     }
 }

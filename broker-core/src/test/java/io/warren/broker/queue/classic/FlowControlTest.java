@@ -1,4 +1,4 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,7 +44,7 @@ class FlowControlTest {
     }
 
     private static MessageQueue queue(String name) {
-        return broker.broker().vhost("/").queue(name);
+        return (MessageQueue) broker.broker().vhost("/").queue(name);
     }
 
     @Test

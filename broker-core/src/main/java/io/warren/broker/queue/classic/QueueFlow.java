@@ -1,6 +1,7 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.warren.broker.queue.FlowWaiter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

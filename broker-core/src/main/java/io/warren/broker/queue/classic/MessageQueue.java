@@ -1,9 +1,21 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.DeadLetterer;
+import io.warren.broker.queue.DeathReason;
+import io.warren.broker.queue.DeliveryOrderArguments;
+import io.warren.broker.queue.FlowWaiter;
+import io.warren.broker.queue.InvalidQueueArgument;
+import io.warren.broker.queue.QueueConsumer;
+import io.warren.broker.queue.QueueDeclaration;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.queue.QueueSettings;
+import io.warren.broker.queue.QueueStorage;
+import io.warren.broker.queue.QueueType;
+import io.warren.broker.queue.QueueWork;
 import io.warren.broker.stats.QueueCounters;
-import io.warren.broker.vhost.Destination;
 import io.warren.store.QueueLog;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,10 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A FIFO queue of messages and its consumers. All of its state belongs to one event loop thread: other
- * threads hand it work through {@link #execute}, like messages to an Erlang process.
+ * The classic queue: a FIFO queue of messages and its consumers. All of its state belongs to one event loop
+ * thread: other threads hand it work through {@link #execute}, like messages to an Erlang process.
  */
-public final class MessageQueue implements Destination {
+public final class MessageQueue implements AmqpQueue {
     private static final Logger LOG = LoggerFactory.getLogger(MessageQueue.class);
     /** Deliveries handed to one consumer in one task: large enough to amortise, small enough to interleave. */
     private static final int MAX_BATCH = 256;
@@ -29,15 +41,10 @@ public final class MessageQueue implements Destination {
     /** Messages that expire or are dropped together at most, so that a long backlog never sits in memory at once. */
     private static final int DEATH_CHUNK = 4096;
 
-    private final String name;
-    private final String vhost;
-    private final boolean durable;
-    private final boolean exclusive;
+    private final QueueDeclaration declaration;
     private final boolean autoDelete;
-    private final Map<String, Object> arguments;
-    private final Object exclusiveOwner;
     private final EventExecutor loop;
-    private final Consumer<MessageQueue> onAutoDelete;
+    private final Consumer<AmqpQueue> onAutoDelete;
     private final DeadLetterer deadLetterer;
 
     // owned by the loop thread
@@ -67,25 +74,20 @@ public final class MessageQueue implements Destination {
     private volatile Map<String, Object> effectiveArguments;
 
     /**
-     * A queue; log is a durable queue's log as opened from disk (its messages become the queue's), or null;
-     * storage says how much it may hold in memory and opens a log for one that must page out.
+     * A queue as declared; log is a durable queue's log as opened from disk (its messages become the queue's), or
+     * null; the declaration's storage says how much it may hold in memory and opens a log for one that must page
+     * out.
      */
-    public MessageQueue(String name, String vhost, boolean durable, boolean exclusive, boolean autoDelete,
-                        Map<String, Object> arguments, Object exclusiveOwner, EventExecutor loop,
-                        Consumer<MessageQueue> onAutoDelete, QueueStorage storage, QueueLog log,
-                        DeadLetterRouting deadLetterRouting) {
-        this.name = name;
-        this.vhost = vhost;
-        this.durable = durable;
-        this.exclusive = exclusive;
-        this.autoDelete = autoDelete;
-        this.arguments = arguments;
-        this.exclusiveOwner = exclusiveOwner;
-        this.loop = loop;
-        this.onAutoDelete = onAutoDelete;
+    public MessageQueue(QueueDeclaration declaration, QueueLog log) {
+        this.declaration = declaration;
+        this.autoDelete = declaration.autoDelete();
+        this.loop = declaration.loop();
+        this.onAutoDelete = declaration.onAutoDelete();
+        Map<String, Object> arguments = declaration.arguments();
+        QueueStorage storage = declaration.storage();
         int maxPriority = DeliveryOrderArguments.maxPriority(arguments);
         this.ready = maxPriority > 0
-                ? new PriorityBacklog(toString(), persistsMessages(), storage, log, vhost, name, maxPriority)
+                ? new PriorityBacklog(toString(), persistsMessages(), storage, log, vhost(), name(), maxPriority)
                 : new QueueBacklog(toString(), persistsMessages(), storage, log);
         this.consumers = new ConsumerSelection(DeliveryOrderArguments.singleActiveConsumer(arguments));
         this.flow = new QueueFlow(this, loop);
@@ -97,7 +99,7 @@ public final class MessageQueue implements Destination {
         }
         this.nextSequence = ready.nextSequence();
         this.readyCount = ready.size();
-        this.deadLetterer = new DeadLetterer(this, deadLetterRouting);
+        this.deadLetterer = new DeadLetterer(this, declaration.deadLetterRouting());
         this.settings = QueueSettings.from(arguments);
         this.rejectsPublishes = settings.rejectsPublishes();
         this.expiry = new QueueExpiry(ready, loop, () -> this.settings, this::expired, () -> deleted || closed,
@@ -108,120 +110,85 @@ public final class MessageQueue implements Destination {
         loop.execute(this::settingsChanged);
     }
 
-    public String name() {
-        return name;
+    @Override
+    public QueueDeclaration declaration() {
+        return declaration;
     }
 
-    public String vhost() {
-        return vhost;
+    @Override
+    public QueueType type() {
+        return QueueType.CLASSIC;
     }
 
-    public boolean durable() {
-        return durable;
-    }
-
-    /** True when the queue's persistent messages go to its log and survive a restart (durable, not exclusive). */
-    public boolean persistsMessages() {
-        return durable && !exclusive;
-    }
-
-    public boolean exclusive() {
-        return exclusive;
-    }
-
-    public boolean autoDelete() {
-        return autoDelete;
-    }
-
-    public Map<String, Object> arguments() {
-        return arguments;
-    }
-
-    /** The name of the policy in effect, or null. */
+    @Override
     public String policyName() {
         return policyName;
     }
 
-    /** The queue's arguments as completed by its policy; its own arguments until a policy was applied. */
+    @Override
     public Map<String, Object> effectiveArguments() {
         Map<String, Object> e = effectiveArguments;
-        return e == null ? arguments : e;
+        return e == null ? declaration.arguments() : e;
     }
 
-    /** True when the queue drops messages whose x-deduplication-header value it holds; readable anywhere. */
+    @Override
     public boolean deduplicates() {
         return dedup != null;
     }
 
-    /**
-     * The queue's deduplication, or null: every path on which a message leaves the queue other than ack, no-ack
-     * delivery and purge (dead-lettering, expiry, length limits) must call its forget. On the queue's loop.
-     */
-    public QueueDeduplication deduplication() {
-        return dedup;
-    }
-
-    /** The connection that owns an exclusive queue, or null. */
-    public Object exclusiveOwner() {
-        return exclusiveOwner;
-    }
-
-    public EventExecutor loop() {
-        return loop;
-    }
-
+    @Override
     public void execute(Runnable task) {
         loop.execute(task);
     }
 
+    @Override
     public int readyCountSnapshot() {
         return readyCount;
     }
 
+    @Override
     public int unackedCountSnapshot() {
         return unackedCount;
     }
 
+    @Override
     public int consumerCountSnapshot() {
         return consumerCount;
     }
 
-    /** Body bytes of the ready messages, as of the queue's last change. */
+    @Override
     public long readyBytesSnapshot() {
         return readyBytes;
     }
 
-    /** This queue's message totals (written on its thread, readable anywhere). */
+    @Override
     public QueueCounters counters() {
         return counters;
     }
 
-    /** A copy of the consumers; on the queue's thread only. */
+    @Override
     public List<QueueConsumer> consumersOnLoop() {
         return new ArrayList<>(consumers.all());
     }
 
-    /** True when only one consumer at a time receives (x-single-active-consumer). */
+    @Override
     public boolean singleActiveConsumer() {
         return consumers.singleActive();
     }
 
-    /**
-     * True when a full queue refuses publishes (x-overflow reject-publish): confirming publishers then hand every
-     * message a confirm barrier so that each refusal can be nacked. Read by publishers on their own threads.
-     */
+    @Override
     public boolean rejectsPublishes() {
         return rejectsPublishes;
     }
 
-    /** True while publishers to this queue should pause; read by publishers on their own threads. */
+    @Override
     public boolean inFlow() {
         return flow.inFlow();
     }
 
     // ---- everything below runs on the queue's loop ----
 
-    /** Takes a connection's batch: its messages (one reference each) and the deliveries it finished with. */
+    @Override
     public void take(QueueWork work) {
         if (dedup != null && work.settledCount() > 0) {
             // first: a batch's acks may have come before its publishes, which must then not count as duplicates
@@ -241,10 +208,7 @@ public final class MessageQueue implements Destination {
         }
     }
 
-    /**
-     * Takes over one reference of each message and returns true, unless the queue is deleted or the broker is
-     * stopping: then it returns false and the caller keeps the messages.
-     */
+    @Override
     public boolean offer(List<Message> messages) {
         if (deleted || closed) {
             return false;
@@ -253,7 +217,7 @@ public final class MessageQueue implements Destination {
         return true;
     }
 
-    /** Takes over one reference of each message (messages the broker itself moves or publishes). */
+    @Override
     public void enqueueAll(List<Message> messages) {
         QueueWork work = new QueueWork();
         for (Message m : messages) {
@@ -262,10 +226,7 @@ public final class MessageQueue implements Destination {
         take(work);
     }
 
-    /**
-     * Entries taken with {@link #poll(boolean) poll(false)} that are finished with (moved elsewhere): their log
-     * records are acked; their messages now belong to the caller.
-     */
+    @Override
     public void finish(List<QueueEntry> entries) {
         QueueWork work = new QueueWork(dedup != null);
         for (QueueEntry e : entries) {
@@ -399,7 +360,7 @@ public final class MessageQueue implements Destination {
 
     // ---- x-expires: a queue nobody uses goes away ----
 
-    /** The queue is used (declared again, consumed from, got from): its x-expires countdown starts again. */
+    @Override
     public void touch() {
         lastUsedMillis = System.currentTimeMillis();
         scheduleUnused();
@@ -431,13 +392,9 @@ public final class MessageQueue implements Destination {
 
     // ---- settings and policies ----
 
-    /**
-     * Puts the policy now in effect (null for none) in force, with the x-arguments it leaves the queue with: its
-     * own arguments completed by the policy's (see io.warren.broker.policy.EffectiveArguments). A new TTL applies
-     * to messages published from now on, as in RabbitMQ. Called on the thread that sets the policy: publishers
-     * learn at once that the queue will refuse publishes (a message routed from now on carries a confirm barrier,
-     * so a refusal is nacked); the rest happens on the queue's loop.
-     */
+    // a new TTL applies to messages published from now on, as in RabbitMQ; publishers learn at once that the queue
+    // will refuse publishes (a message routed from now on carries a confirm barrier); the rest happens on the loop
+    @Override
     public void applyPolicy(String policyName, Map<String, Object> effectiveArguments) {
         QueueSettings s;
         try {
@@ -476,7 +433,7 @@ public final class MessageQueue implements Destination {
         updateCounts();
     }
 
-    /** Pushes ready messages to consumers with credit, as {@link ConsumerSelection} picks them, a batch each. */
+    @Override
     public void drain() {
         drain(expiry.active() ? System.currentTimeMillis() : 0);
     }
@@ -551,12 +508,12 @@ public final class MessageQueue implements Destination {
         updateCounts();
     }
 
-    /** Puts unacknowledged entries back in their original place, marked redelivered. */
+    @Override
     public void requeue(List<QueueEntry> entries, boolean wereUnacked) {
         putBack(entries, wereUnacked, true);
     }
 
-    /** Puts back entries that never reached their consumer (it went away first); they are not redelivered. */
+    @Override
     public void requeueUndelivered(List<QueueEntry> entries, boolean wereUnacked) {
         putBack(entries, wereUnacked, false);
     }
@@ -612,7 +569,7 @@ public final class MessageQueue implements Destination {
         updateCounts();
     }
 
-    /** The next ready message for basic.get, or null. */
+    @Override
     public QueueEntry poll(boolean noAck) {
         touch();
         if (expiry.active()) {
@@ -633,14 +590,17 @@ public final class MessageQueue implements Destination {
         return e;
     }
 
+    @Override
     public int readyCount() {
         return ready.size();
     }
 
+    @Override
     public int consumerCount() {
         return consumers.size();
     }
 
+    @Override
     public boolean hasExclusiveConsumer() {
         for (QueueConsumer c : consumers.all()) {
             if (c.exclusive()) {
@@ -650,10 +610,7 @@ public final class MessageQueue implements Destination {
         return false;
     }
 
-    /**
-     * Adds a consumer that takes nothing yet: once its consume-ok is on the wire, the channel calls
-     * {@link #activate}, because a delivery that overtook consume-ok would be refused by the client.
-     */
+    @Override
     public void addConsumer(QueueConsumer consumer) {
         consumers.add(consumer);
         hadConsumers = true;
@@ -661,13 +618,13 @@ public final class MessageQueue implements Destination {
         updateCounts();
     }
 
-    /** Lets a consumer added earlier take messages, and delivers to it. */
+    @Override
     public void activate(QueueConsumer consumer) {
         consumer.activate();
         drain();
     }
 
-    /** Removes a consumer; an auto-delete queue goes away with its last consumer. */
+    @Override
     public void removeConsumer(QueueConsumer consumer) {
         if (consumers.remove(consumer)) {
             touch();
@@ -680,7 +637,7 @@ public final class MessageQueue implements Destination {
         }
     }
 
-    /** Drops every ready message; returns how many. */
+    @Override
     public int purge() {
         int n = ready.purge();
         if (dedup != null) {
@@ -690,7 +647,7 @@ public final class MessageQueue implements Destination {
         return n;
     }
 
-    /** Marks the queue gone: consumers are told, messages released. Returns the number of ready messages. */
+    @Override
     public int delete() {
         if (deleted) {
             return 0;
@@ -708,10 +665,7 @@ public final class MessageQueue implements Destination {
         return n;
     }
 
-    /**
-     * The broker is stopping: in-memory messages are released, and consumers that go away no longer auto-delete
-     * the queue, so a durable queue comes back after the restart with what its log holds.
-     */
+    @Override
     public void close() {
         closed = true;
         cancelTimers();
@@ -726,6 +680,7 @@ public final class MessageQueue implements Destination {
         }
     }
 
+    @Override
     public boolean isDeleted() {
         return deleted;
     }
@@ -737,7 +692,7 @@ public final class MessageQueue implements Destination {
         flow.update();
     }
 
-    /** A publisher pauses until this queue's flow ends (at once if it already has). */
+    @Override
     public void awaitFlowEnd(FlowWaiter waiter) {
         if (!flow.await(waiter)) {
             waiter.flowEnded(this);
@@ -746,6 +701,6 @@ public final class MessageQueue implements Destination {
 
     @Override
     public String toString() {
-        return "queue '" + name + "' in vhost '" + vhost + "'";
+        return "queue '" + name() + "' in vhost '" + vhost() + "'";
     }
 }

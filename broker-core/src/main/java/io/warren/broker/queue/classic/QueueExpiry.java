@@ -1,7 +1,10 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.Expiration;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.queue.QueueSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;

@@ -1,5 +1,6 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
+import io.warren.broker.queue.QueueConsumer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
