@@ -69,23 +69,41 @@ public interface AmqpQueue extends Destination {
 
     // ---- any thread: snapshots for the admin API and the metrics ----
 
+    /** Its depth, totals and policy, as of its last change. */
+    QueueStatus status();
+
     /** The name of the policy in effect, or null. */
-    String policyName();
+    default String policyName() {
+        return status().policyName();
+    }
 
     /** The queue's arguments as completed by its policy; its own arguments until a policy was applied. */
-    Map<String, Object> effectiveArguments();
+    default Map<String, Object> effectiveArguments() {
+        Map<String, Object> e = status().effectiveArguments();
+        return e == null ? arguments() : e;
+    }
 
-    int readyCountSnapshot();
+    default int readyCountSnapshot() {
+        return status().ready();
+    }
 
-    int unackedCountSnapshot();
+    default int unackedCountSnapshot() {
+        return status().unacked();
+    }
 
-    int consumerCountSnapshot();
+    default int consumerCountSnapshot() {
+        return status().consumers();
+    }
 
     /** Body bytes of the ready messages, as of the queue's last change. */
-    long readyBytesSnapshot();
+    default long readyBytesSnapshot() {
+        return status().readyBytes();
+    }
 
     /** The queue's message totals (written on its thread, readable anywhere). */
-    QueueCounters counters();
+    default QueueCounters counters() {
+        return status().counters();
+    }
 
     /** True when the queue drops messages whose x-deduplication-header value it holds. */
     boolean deduplicates();
@@ -123,7 +141,13 @@ public interface AmqpQueue extends Destination {
     boolean offer(List<Message> messages);
 
     /** Takes over one reference of each message (messages the broker itself moves or publishes). */
-    void enqueueAll(List<Message> messages);
+    default void enqueueAll(List<Message> messages) {
+        QueueWork work = new QueueWork();
+        for (Message m : messages) {
+            work.publish(m, null);
+        }
+        take(work);
+    }
 
     /** The next ready message for basic.get (touching the queue), or null. */
     QueueEntry poll(boolean noAck);
@@ -132,7 +156,13 @@ public interface AmqpQueue extends Destination {
      * Entries taken with {@link #poll(boolean) poll(false)} that are finished with (moved elsewhere): their log
      * records are acked; their messages now belong to the caller.
      */
-    void finish(List<QueueEntry> entries);
+    default void finish(List<QueueEntry> entries) {
+        QueueWork work = new QueueWork(deduplicates());
+        for (QueueEntry e : entries) {
+            work.settle(e);
+        }
+        take(work);
+    }
 
     /** Puts unacknowledged entries back in their original place, marked redelivered. */
     void requeue(List<QueueEntry> entries, boolean wereUnacked);

@@ -7,12 +7,11 @@ import io.warren.broker.queue.DeadLetterer;
 import io.warren.broker.queue.DeathReason;
 import io.warren.broker.queue.DeliveryOrderArguments;
 import io.warren.broker.queue.FlowWaiter;
-import io.warren.broker.queue.InvalidQueueArgument;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueDeclaration;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.queue.QueueSettings;
-import io.warren.broker.queue.QueueStorage;
+import io.warren.broker.queue.QueueStatus;
 import io.warren.broker.queue.QueueType;
 import io.warren.broker.queue.QueueWork;
 import io.warren.broker.stats.QueueCounters;
@@ -21,9 +20,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,45 +29,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessageQueue implements AmqpQueue {
     private static final Logger LOG = LoggerFactory.getLogger(MessageQueue.class);
-    /** Deliveries handed to one consumer in one task: large enough to amortise, small enough to interleave. */
-    private static final int MAX_BATCH = 256;
-    /** See {@link QueueFlow}. */
-    static final int FLOW_HIGH = QueueFlow.HIGH;
-    static final int FLOW_LOW = QueueFlow.LOW;
-    /** Messages that expire or are dropped together at most, so that a long backlog never sits in memory at once. */
-    private static final int DEATH_CHUNK = 4096;
 
     private final QueueDeclaration declaration;
-    private final boolean autoDelete;
     private final EventExecutor loop;
-    private final Consumer<AmqpQueue> onAutoDelete;
-    private final DeadLetterer deadLetterer;
+    private final QueueDeaths deaths;
 
     // owned by the loop thread
     private QueueSettings settings;
     private final QueueExpiry expiry;
-    private ScheduledFuture<?> unusedTimer;
-    private long lastUsedMillis = System.currentTimeMillis();
+    private final UnusedQueueTimer unused;
     private final Backlog ready;
     private final QueueDeduplication dedup; // null unless x-message-deduplication
     private final ConsumerSelection consumers;
-    private final List<QueueConsumer> dispatching = new ArrayList<>();
-    private long nextSequence;
-    private boolean hadConsumers;
+    private final DeliveryBatches batches = new DeliveryBatches();
+    private final QueueIntake intake;
     private boolean deleted;
     private boolean closed;
     private final QueueFlow flow;
     private volatile boolean rejectsPublishes;
 
-    // snapshots other threads may read for statistics
-    private volatile int readyCount;
-    private volatile int unackedCount;
-    private volatile int consumerCount;
-    private volatile long readyBytes;
-    private final QueueCounters counters = new QueueCounters();
-    // written on the loop by applyPolicy, read by the management API
-    private volatile String policyName;
-    private volatile Map<String, Object> effectiveArguments;
+    private int unackedCount;
+    // what other threads read for statistics
+    private final QueueStatus status = new QueueStatus();
+    private final QueueCounters counters = status.counters();
 
     /**
      * A queue as declared; log is a durable queue's log as opened from disk (its messages become the queue's), or
@@ -80,30 +60,25 @@ public final class MessageQueue implements AmqpQueue {
      */
     public MessageQueue(QueueDeclaration declaration, QueueLog log) {
         this.declaration = declaration;
-        this.autoDelete = declaration.autoDelete();
         this.loop = declaration.loop();
-        this.onAutoDelete = declaration.onAutoDelete();
         Map<String, Object> arguments = declaration.arguments();
-        QueueStorage storage = declaration.storage();
-        int maxPriority = DeliveryOrderArguments.maxPriority(arguments);
-        this.ready = maxPriority > 0
-                ? new PriorityBacklog(toString(), persistsMessages(), storage, log, vhost(), name(), maxPriority)
-                : new QueueBacklog(toString(), persistsMessages(), storage, log);
+        this.ready = Backlog.open(declaration, toString(), log);
         this.consumers = new ConsumerSelection(DeliveryOrderArguments.singleActiveConsumer(arguments));
         this.flow = new QueueFlow(this, loop);
-        this.dedup = QueueDeduplication.forArguments(arguments);
-        if (dedup != null) {
-            for (QueueLog recovered : ready.recoveredLogs()) {
-                dedup.recover(recovered, toString());
-            }
-        }
-        this.nextSequence = ready.nextSequence();
-        this.readyCount = ready.size();
-        this.deadLetterer = new DeadLetterer(this, declaration.deadLetterRouting());
+        this.dedup = QueueDeduplication.forArguments(arguments, ready, toString());
+        status.counts(ready.size(), ready.bytes(), 0, 0);
+        this.deaths = new QueueDeaths(ready, new DeadLetterer(this, declaration.deadLetterRouting()), dedup,
+                () -> deleted);
         this.settings = QueueSettings.from(arguments);
+        this.unused = new UnusedQueueTimer(loop, () -> settings.expires(), () -> deleted || closed
+                || !consumers.isEmpty(), () -> {
+                    LOG.info("{} expired: unused for {} ms (x-expires)", this, settings.expires());
+                    declaration.onAutoDelete().accept(this);
+                });
         this.rejectsPublishes = settings.rejectsPublishes();
         this.expiry = new QueueExpiry(ready, loop, () -> this.settings, this::expired, () -> deleted || closed,
-                DEATH_CHUNK);
+                QueueDeaths.CHUNK);
+        this.intake = new QueueIntake(ready, deaths, dedup, expiry, counters);
         if (settings.messageTtl() >= 0 || ready.size() > 0) {
             expiry.watch(); // recovered messages may carry expiry times: look at the head once the queue runs
         }
@@ -121,49 +96,13 @@ public final class MessageQueue implements AmqpQueue {
     }
 
     @Override
-    public String policyName() {
-        return policyName;
-    }
-
-    @Override
-    public Map<String, Object> effectiveArguments() {
-        Map<String, Object> e = effectiveArguments;
-        return e == null ? declaration.arguments() : e;
+    public QueueStatus status() {
+        return status;
     }
 
     @Override
     public boolean deduplicates() {
         return dedup != null;
-    }
-
-    @Override
-    public void execute(Runnable task) {
-        loop.execute(task);
-    }
-
-    @Override
-    public int readyCountSnapshot() {
-        return readyCount;
-    }
-
-    @Override
-    public int unackedCountSnapshot() {
-        return unackedCount;
-    }
-
-    @Override
-    public int consumerCountSnapshot() {
-        return consumerCount;
-    }
-
-    @Override
-    public long readyBytesSnapshot() {
-        return readyBytes;
-    }
-
-    @Override
-    public QueueCounters counters() {
-        return counters;
     }
 
     @Override
@@ -217,24 +156,6 @@ public final class MessageQueue implements AmqpQueue {
         return true;
     }
 
-    @Override
-    public void enqueueAll(List<Message> messages) {
-        QueueWork work = new QueueWork();
-        for (Message m : messages) {
-            work.publish(m, null);
-        }
-        take(work);
-    }
-
-    @Override
-    public void finish(List<QueueEntry> entries) {
-        QueueWork work = new QueueWork(dedup != null);
-        for (QueueEntry e : entries) {
-            work.settle(e);
-        }
-        take(work);
-    }
-
     private void enqueueAll(List<Message> messages, QueueWork work) {
         if (deleted) {
             work.discard();
@@ -246,21 +167,7 @@ public final class MessageQueue implements AmqpQueue {
         }
         QueueSettings s = settings;
         long now = System.currentTimeMillis();
-        int accepted = 0;
-        for (int i = 0, n = messages.size(); i < n; i++) {
-            Message m = messages.get(i);
-            if (rejectsPublishes && s.wouldOverflow(ready.size(), ready.bytes(), m.bodySize())) {
-                refuse(m, i, work, s);
-                continue;
-            }
-            if (dedup != null && dedup.dropsDuplicate(work, i, m, nextSequence)) {
-                continue;
-            }
-            ready.add(m, nextSequence++, expiry.expiresAt(m, s, now));
-            accepted++;
-        }
-        ready.endBatch(work);
-        counters.add(QueueCounters.PUBLISHED, accepted);
+        intake.accept(messages, work, s, rejectsPublishes, now);
         if (s.overflow() == QueueSettings.Overflow.DROP_HEAD) {
             dropOverLimit(s);
         }
@@ -272,72 +179,20 @@ public final class MessageQueue implements AmqpQueue {
         updateCounts();
     }
 
-    // x-overflow reject-publish(-dlx): the publisher hears a nack, and -dlx dead-letters the refused message
-    private void refuse(Message m, int index, QueueWork work, QueueSettings s) {
-        work.refuse(index);
-        if (s.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX && s.deadLetters()) {
-            deadLetterer.deadLetter(m, DeathReason.MAXLEN, s);
-        } else {
-            m.release();
-        }
-    }
-
-    // x-overflow drop-head: the oldest messages make room
+    // x-overflow drop-head: the oldest messages make room, in bounded steps under a long backlog
     private void dropOverLimit(QueueSettings s) {
-        List<QueueEntry> dropped = null;
-        while (s.overLength(ready.size(), ready.bytes())) {
-            QueueEntry e = ready.poll();
-            if (e == null) {
-                break;
-            }
-            if (dropped == null) {
-                dropped = new ArrayList<>();
-            }
-            dropped.add(e);
-            if (dropped.size() == DEATH_CHUNK) {
-                // a limit lowered under a long backlog drops it in bounded steps, not all in memory at once
-                loop.execute(() -> {
-                    if (!deleted && !closed && settings.overflow() == QueueSettings.Overflow.DROP_HEAD) {
-                        dropOverLimit(settings);
-                        updateCounts();
-                    }
-                });
-                break;
-            }
-        }
-        if (dropped != null) {
-            died(dropped, DeathReason.MAXLEN);
+        if (deaths.dropOverLimit(s)) {
+            loop.execute(() -> {
+                if (!deleted && !closed && settings.overflow() == QueueSettings.Overflow.DROP_HEAD) {
+                    dropOverLimit(settings);
+                    updateCounts();
+                }
+            });
         }
     }
 
-    /**
-     * Entries that leave the queue dead: dead-lettered when the queue has a dead-letter exchange, else dropped.
-     * Their log records are acked once any durable copies are safe. Takes over the entries' messages.
-     */
     private void died(List<QueueEntry> entries, DeathReason reason) {
-        if (dedup != null) {
-            dedup.forget(entries); // gone from the queue now, whenever its log record is acked
-        }
-        QueueSettings s = settings;
-        if (!s.deadLetters()) {
-            for (QueueEntry e : entries) {
-                e.message().release();
-            }
-            forget(entries);
-            return;
-        }
-        deadLetterer.deadLetter(entries, reason, s, durable -> {
-            if (durable) {
-                forget(entries);
-            }
-        });
-    }
-
-    private void forget(List<QueueEntry> entries) {
-        if (!deleted) {
-            ready.settled(entries);
-            ready.flushQuietly();
-        }
+        deaths.died(entries, reason, settings);
     }
 
     /** Deliveries rejected without requeue: dead-lettered or dropped. */
@@ -362,32 +217,7 @@ public final class MessageQueue implements AmqpQueue {
 
     @Override
     public void touch() {
-        lastUsedMillis = System.currentTimeMillis();
-        scheduleUnused();
-    }
-
-    private void scheduleUnused() {
-        long expires = settings.expires();
-        if (unusedTimer != null) {
-            unusedTimer.cancel(false);
-            unusedTimer = null;
-        }
-        if (expires < 0 || deleted || closed || !consumers.isEmpty()) {
-            return;
-        }
-        long delay = Math.max(0, lastUsedMillis + expires - System.currentTimeMillis());
-        unusedTimer = loop.schedule(() -> {
-            unusedTimer = null;
-            if (deleted || closed || !consumers.isEmpty()) {
-                return;
-            }
-            if (System.currentTimeMillis() - lastUsedMillis >= settings.expires()) {
-                LOG.info("{} expired: unused for {} ms (x-expires)", this, settings.expires());
-                onAutoDelete.accept(this);
-            } else {
-                scheduleUnused();
-            }
-        }, delay, TimeUnit.MILLISECONDS);
+        unused.touch();
     }
 
     // ---- settings and policies ----
@@ -396,20 +226,15 @@ public final class MessageQueue implements AmqpQueue {
     // will refuse publishes (a message routed from now on carries a confirm barrier); the rest happens on the loop
     @Override
     public void applyPolicy(String policyName, Map<String, Object> effectiveArguments) {
-        QueueSettings s;
-        try {
-            s = QueueSettings.from(effectiveArguments);
-        } catch (InvalidQueueArgument e) {
-            LOG.warn("{}: policy '{}' not applied: invalid '{}': {}", this, policyName, e.argument(),
-                    e.getMessage());
+        QueueSettings s = QueueSettings.forPolicy(this, policyName, effectiveArguments);
+        if (s == null) {
             return;
         }
         if (s.rejectsPublishes()) {
             rejectsPublishes = true;
         }
         execute(() -> {
-            this.policyName = policyName;
-            this.effectiveArguments = effectiveArguments;
+            status.policy(policyName, effectiveArguments);
             this.settings = s;
             this.rejectsPublishes = s.rejectsPublishes();
             if (s.messageTtl() >= 0) {
@@ -423,13 +248,11 @@ public final class MessageQueue implements AmqpQueue {
         if (deleted || closed) {
             return;
         }
-        scheduleUnused();
+        unused.schedule();
         if (settings.overflow() == QueueSettings.Overflow.DROP_HEAD) {
             dropOverLimit(settings);
         }
-        if (expiry.active()) {
-            expiry.expireHead(System.currentTimeMillis());
-        }
+        expiry.expireDue();
         updateCounts();
     }
 
@@ -466,29 +289,17 @@ public final class MessageQueue implements AmqpQueue {
             } else if (dedup != null) {
                 dedup.forget(e);
             }
-            List<QueueEntry> batch = c.batch();
-            if (batch.isEmpty()) {
-                dispatching.add(c);
-            }
-            batch.add(e);
-            if (batch.size() >= MAX_BATCH) {
-                c.target().deliver(c, c.takeBatch());
-                dispatching.remove(c);
-            }
+            batches.add(c, e);
             c = null;
         }
         if (c != null) {
             c.unreserve();
         }
-        for (int i = 0; i < dispatching.size(); i++) {
-            QueueConsumer d = dispatching.get(i);
-            d.target().deliver(d, d.takeBatch());
-        }
+        batches.flush();
         if (ready.size() < before) {
             flow.delivered();
             counters.add(QueueCounters.DELIVERED, before - ready.size());
         }
-        dispatching.clear();
         ready.flushQuietly();
         updateCounts();
     }
@@ -572,9 +383,7 @@ public final class MessageQueue implements AmqpQueue {
     @Override
     public QueueEntry poll(boolean noAck) {
         touch();
-        if (expiry.active()) {
-            expiry.expireHead(System.currentTimeMillis());
-        }
+        expiry.expireDue();
         QueueEntry e = ready.poll();
         if (e != null) {
             ready.delivered(e, noAck);
@@ -602,18 +411,12 @@ public final class MessageQueue implements AmqpQueue {
 
     @Override
     public boolean hasExclusiveConsumer() {
-        for (QueueConsumer c : consumers.all()) {
-            if (c.exclusive()) {
-                return true;
-            }
-        }
-        return false;
+        return consumers.hasExclusive();
     }
 
     @Override
     public void addConsumer(QueueConsumer consumer) {
         consumers.add(consumer);
-        hadConsumers = true;
         touch();
         updateCounts();
     }
@@ -629,8 +432,8 @@ public final class MessageQueue implements AmqpQueue {
         if (consumers.remove(consumer)) {
             touch();
             updateCounts();
-            if (autoDelete && consumers.isEmpty() && hadConsumers && !deleted && !closed) {
-                onAutoDelete.accept(this);
+            if (autoDelete() && consumers.isEmpty() && consumers.hadAny() && !deleted && !closed) {
+                declaration.onAutoDelete().accept(this);
             } else {
                 drain();
             }
@@ -656,11 +459,7 @@ public final class MessageQueue implements AmqpQueue {
         ready.delete();
         deleted = true;
         cancelTimers();
-        List<QueueConsumer> cs = new ArrayList<>(consumers.all());
-        consumers.clear();
-        for (QueueConsumer c : cs) {
-            c.target().cancelledByServer(c);
-        }
+        consumers.cancelAll();
         updateCounts();
         return n;
     }
@@ -674,10 +473,7 @@ public final class MessageQueue implements AmqpQueue {
 
     private void cancelTimers() {
         expiry.cancel();
-        if (unusedTimer != null) {
-            unusedTimer.cancel(false);
-            unusedTimer = null;
-        }
+        unused.cancel();
     }
 
     @Override
@@ -686,17 +482,13 @@ public final class MessageQueue implements AmqpQueue {
     }
 
     private void updateCounts() {
-        readyCount = ready.size();
-        readyBytes = ready.bytes();
-        consumerCount = consumers.size();
+        status.counts(ready.size(), ready.bytes(), unackedCount, consumers.size());
         flow.update();
     }
 
     @Override
     public void awaitFlowEnd(FlowWaiter waiter) {
-        if (!flow.await(waiter)) {
-            waiter.flowEnded(this);
-        }
+        flow.await(waiter);
     }
 
     @Override

@@ -46,6 +46,17 @@ public final class QueueDeduplication {
         return enabled ? new QueueDeduplication() : null;
     }
 
+    /** As {@link #forArguments}, knowing the values of the messages the queue's backlog recovered from its logs. */
+    static QueueDeduplication forArguments(Map<String, Object> arguments, Backlog recovered, String owner) {
+        QueueDeduplication dedup = forArguments(arguments);
+        if (dedup != null) {
+            for (QueueLog log : recovered.recoveredLogs()) {
+                dedup.recover(log, owner);
+            }
+        }
+        return dedup;
+    }
+
     /**
      * Takes message i of a batch about to be enqueued at sequence seq: true when it is a duplicate, which this
      * then drops (releasing the queue's reference) and nacks to a confirming publisher; false when the caller

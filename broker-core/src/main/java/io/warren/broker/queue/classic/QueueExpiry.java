@@ -69,6 +69,13 @@ final class QueueExpiry {
         return at;
     }
 
+    /** As {@link #expireHead}, at the current time, when some message may expire at all. */
+    void expireDue() {
+        if (active()) {
+            expireHead(System.currentTimeMillis());
+        }
+    }
+
     /** Messages at the head whose time has come (at or before now) leave the queue; the timer is set for the next. */
     void expireHead(long now) {
         List<QueueEntry> expired = null;
