@@ -11,7 +11,6 @@ import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueDeclaration;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.queue.QueueSettings;
-import io.warren.broker.queue.QueueStatus;
 import io.warren.broker.queue.QueueType;
 import io.warren.broker.queue.QueueWork;
 import io.warren.broker.stats.QueueCounters;
@@ -27,10 +26,9 @@ import org.slf4j.LoggerFactory;
  * The classic queue: a FIFO queue of messages and its consumers. All of its state belongs to one event loop
  * thread: other threads hand it work through {@link #execute}, like messages to an Erlang process.
  */
-public final class MessageQueue implements AmqpQueue {
+public final class MessageQueue extends AmqpQueue {
     private static final Logger LOG = LoggerFactory.getLogger(MessageQueue.class);
 
-    private final QueueDeclaration declaration;
     private final EventExecutor loop;
     private final QueueDeaths deaths;
 
@@ -49,9 +47,7 @@ public final class MessageQueue implements AmqpQueue {
     private volatile boolean rejectsPublishes;
 
     private int unackedCount;
-    // what other threads read for statistics
-    private final QueueStatus status = new QueueStatus();
-    private final QueueCounters counters = status.counters();
+    private final QueueCounters counters = counters();
 
     /**
      * A queue as declared; log is a durable queue's log as opened from disk (its messages become the queue's), or
@@ -59,21 +55,21 @@ public final class MessageQueue implements AmqpQueue {
      * out.
      */
     public MessageQueue(QueueDeclaration declaration, QueueLog log) {
-        this.declaration = declaration;
+        super(declaration);
         this.loop = declaration.loop();
         Map<String, Object> arguments = declaration.arguments();
         this.ready = Backlog.open(declaration, toString(), log);
         this.consumers = new ConsumerSelection(DeliveryOrderArguments.singleActiveConsumer(arguments));
         this.flow = new QueueFlow(this, loop);
         this.dedup = QueueDeduplication.forArguments(arguments, ready, toString());
-        status.counts(ready.size(), ready.bytes(), 0, 0);
+        status().counts(ready.size(), ready.bytes(), 0, 0);
         this.deaths = new QueueDeaths(ready, new DeadLetterer(this, declaration.deadLetterRouting()), dedup,
                 () -> deleted);
         this.settings = QueueSettings.from(arguments);
         this.unused = new UnusedQueueTimer(loop, () -> settings.expires(), () -> deleted || closed
                 || !consumers.isEmpty(), () -> {
                     LOG.info("{} expired: unused for {} ms (x-expires)", this, settings.expires());
-                    declaration.onAutoDelete().accept(this);
+                    declaration().onAutoDelete().accept(this);
                 });
         this.rejectsPublishes = settings.rejectsPublishes();
         this.expiry = new QueueExpiry(ready, loop, () -> this.settings, this::expired, () -> deleted || closed,
@@ -86,18 +82,8 @@ public final class MessageQueue implements AmqpQueue {
     }
 
     @Override
-    public QueueDeclaration declaration() {
-        return declaration;
-    }
-
-    @Override
     public QueueType type() {
         return QueueType.CLASSIC;
-    }
-
-    @Override
-    public QueueStatus status() {
-        return status;
     }
 
     @Override
@@ -234,7 +220,7 @@ public final class MessageQueue implements AmqpQueue {
             rejectsPublishes = true;
         }
         execute(() -> {
-            status.policy(policyName, effectiveArguments);
+            status().policy(policyName, effectiveArguments);
             this.settings = s;
             this.rejectsPublishes = s.rejectsPublishes();
             if (s.messageTtl() >= 0) {
@@ -433,7 +419,7 @@ public final class MessageQueue implements AmqpQueue {
             touch();
             updateCounts();
             if (autoDelete() && consumers.isEmpty() && consumers.hadAny() && !deleted && !closed) {
-                declaration.onAutoDelete().accept(this);
+                declaration().onAutoDelete().accept(this);
             } else {
                 drain();
             }
@@ -482,17 +468,12 @@ public final class MessageQueue implements AmqpQueue {
     }
 
     private void updateCounts() {
-        status.counts(ready.size(), ready.bytes(), unackedCount, consumers.size());
+        status().counts(ready.size(), ready.bytes(), unackedCount, consumers.size());
         flow.update();
     }
 
     @Override
     public void awaitFlowEnd(FlowWaiter waiter) {
         flow.await(waiter);
-    }
-
-    @Override
-    public String toString() {
-        return "queue '" + name() + "' in vhost '" + vhost() + "'";
     }
 }
