@@ -19,7 +19,7 @@ import io.warren.broker.durable.DefinitionRestorer;
 import io.warren.broker.durable.DurableDefinitions;
 import io.warren.broker.params.RuntimeParameters;
 import io.warren.broker.params.SettingsRestorer;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueStorage;
 import io.warren.store.MessageStore;
 import io.warren.store.SyncStats;
@@ -127,7 +127,7 @@ public final class Broker implements AutoCloseable {
 
     private boolean persistsMessages(String vhost, String queue) {
         VirtualHost v = vhosts.get(vhost);
-        MessageQueue q = v == null ? null : v.queue(queue);
+        AmqpQueue q = v == null ? null : v.queue(queue);
         return q != null && q.persistsMessages();
     }
 
@@ -341,7 +341,7 @@ public final class Broker implements AutoCloseable {
         }
         // before the connections go: their consumers leaving must not auto-delete durable queues' logs
         for (VirtualHost v : vhosts.values()) {
-            for (MessageQueue q : v.queues()) {
+            for (AmqpQueue q : v.queues()) {
                 q.execute(q::close);
             }
         }

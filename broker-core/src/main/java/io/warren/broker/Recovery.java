@@ -1,6 +1,6 @@
 package io.warren.broker;
 
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.store.definitions.StoredDefinitions;
@@ -22,7 +22,7 @@ public record Recovery(boolean firstStart, int vhosts, int users, int exchanges,
         long messages = 0;
         long delayed = 0;
         for (VirtualHost v : vhosts) {
-            for (MessageQueue q : v.queues()) {
+            for (AmqpQueue q : v.queues()) {
                 messages += q.readyCountSnapshot();
             }
             for (ExchangeEntity x : v.exchanges()) {

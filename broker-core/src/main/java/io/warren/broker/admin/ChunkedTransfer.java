@@ -1,7 +1,7 @@
 package io.warren.broker.admin;
 
 import io.warren.broker.message.Message;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueEntry;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -21,8 +21,8 @@ import java.util.function.Function;
 final class ChunkedTransfer {
     static final int CHUNK = 1_000;
 
-    private final MessageQueue source;
-    private final Function<QueueEntry, MessageQueue> route;
+    private final AmqpQueue source;
+    private final Function<QueueEntry, AmqpQueue> route;
     private final CompletableFuture<RedriveResult> result = new CompletableFuture<>();
     private final Map<String, Integer> movedTo = new LinkedHashMap<>();
     private int remaining;
@@ -35,14 +35,14 @@ final class ChunkedTransfer {
      * route names each message's target, or returns null (or the source) for a message that stays: it goes to
      * the source's tail, behind what this transfer moves on. At most max messages (0: those ready at the start).
      */
-    private ChunkedTransfer(MessageQueue source, int max, Function<QueueEntry, MessageQueue> route) {
+    private ChunkedTransfer(AmqpQueue source, int max, Function<QueueEntry, AmqpQueue> route) {
         this.source = source;
         this.remaining = max;
         this.route = route;
     }
 
-    static CompletableFuture<RedriveResult> start(MessageQueue source, int max,
-                                                  Function<QueueEntry, MessageQueue> route) {
+    static CompletableFuture<RedriveResult> start(AmqpQueue source, int max,
+                                                  Function<QueueEntry, AmqpQueue> route) {
         ChunkedTransfer t = new ChunkedTransfer(source, max, route);
         QueueCalls.on(source, q -> {
             if (t.remaining <= 0) {
@@ -70,10 +70,10 @@ final class ChunkedTransfer {
             return;
         }
         remaining -= taken.size();
-        Map<MessageQueue, List<QueueEntry>> byTarget = new IdentityHashMap<>();
-        List<MessageQueue> order = new ArrayList<>();
+        Map<AmqpQueue, List<QueueEntry>> byTarget = new IdentityHashMap<>();
+        List<AmqpQueue> order = new ArrayList<>();
         for (QueueEntry entry : taken) {
-            MessageQueue target = route.apply(entry);
+            AmqpQueue target = route.apply(entry);
             if (target == null) {
                 target = source;
             }
@@ -83,12 +83,12 @@ final class ChunkedTransfer {
             }).add(entry);
         }
         unsettledGroups = order.size();
-        for (MessageQueue target : order) {
+        for (AmqpQueue target : order) {
             hand(target, byTarget.get(target));
         }
     }
 
-    private void hand(MessageQueue target, List<QueueEntry> entries) {
+    private void hand(AmqpQueue target, List<QueueEntry> entries) {
         List<Message> messages = new ArrayList<>(entries.size());
         for (QueueEntry entry : entries) {
             messages.add(entry.message());
@@ -105,7 +105,7 @@ final class ChunkedTransfer {
     }
 
     // on the source's thread
-    private void settle(MessageQueue target, List<QueueEntry> entries, boolean took) {
+    private void settle(AmqpQueue target, List<QueueEntry> entries, boolean took) {
         if (took) {
             source.finish(entries);
             if (target == source) {

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.warren.broker.delayed.DelayHeader;
 import io.warren.broker.message.Message;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.broker.vhost.RoutingScratch;
@@ -45,14 +45,14 @@ public final class MessageAdmin {
                     System.currentTimeMillis() + delay, null);
             return true;
         }
-        Set<MessageQueue> targets = new HashSet<>();
+        Set<AmqpQueue> targets = new HashSet<>();
         Message m = Message.withProperties(x.name(), routingKey, properties, Unpooled.wrappedBuffer(body));
         v.route(x, routingKey, headers, m, targets, new RoutingScratch());
         if (targets.isEmpty()) {
             m.release();
             return false;
         }
-        for (MessageQueue q : targets) {
+        for (AmqpQueue q : targets) {
             Message ref = m.retain();
             q.execute(() -> q.enqueueAll(List.of(ref)));
         }
@@ -65,7 +65,7 @@ public final class MessageAdmin {
      * back to their places marked redelivered, without it they are gone (RabbitMQ's ackmode).
      */
     public CompletableFuture<List<GotMessage>> get(String vhost, String queue, int count, boolean requeue) {
-        MessageQueue q = topology.existingQueue(vhost, queue);
+        AmqpQueue q = topology.existingQueue(vhost, queue);
         return QueueCalls.on(q, mq -> {
             List<QueueEntry> taken = new ArrayList<>();
             List<GotMessage> out = new ArrayList<>();
@@ -91,7 +91,7 @@ public final class MessageAdmin {
 
     /** Drops the queue's ready messages; yields how many. */
     public CompletableFuture<Integer> purge(String vhost, String queue) {
-        return QueueCalls.on(topology.existingQueue(vhost, queue), MessageQueue::purge);
+        return QueueCalls.on(topology.existingQueue(vhost, queue), AmqpQueue::purge);
     }
 
     /**
@@ -102,8 +102,8 @@ public final class MessageAdmin {
         if (from.equals(to)) {
             throw AdminException.badRequest("cannot move messages from queue '%s' to itself", from);
         }
-        MessageQueue source = topology.existingQueue(vhost, from);
-        MessageQueue target = topology.existingQueue(vhost, to);
+        AmqpQueue source = topology.existingQueue(vhost, from);
+        AmqpQueue target = topology.existingQueue(vhost, to);
         return ChunkedTransfer.start(source, max, e -> target).thenApply(RedriveResult::moved);
     }
 
@@ -114,7 +114,7 @@ public final class MessageAdmin {
      */
     public CompletableFuture<RedriveResult> redrive(String vhost, String queue) {
         VirtualHost v = topology.vhost(vhost);
-        MessageQueue dlq = topology.existingQueue(vhost, queue);
+        AmqpQueue dlq = topology.existingQueue(vhost, queue);
         return ChunkedTransfer.start(dlq, 0, e -> {
             String origin = deathQueue(e.message());
             return origin == null || origin.equals(queue) ? null : v.queue(origin);

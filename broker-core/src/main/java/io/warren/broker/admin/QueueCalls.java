@@ -1,7 +1,7 @@
 package io.warren.broker.admin;
 
 import io.warren.broker.error.AmqpException;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -10,7 +10,7 @@ final class QueueCalls {
     private QueueCalls() {
     }
 
-    static <T> CompletableFuture<T> on(MessageQueue q, Function<MessageQueue, T> work) {
+    static <T> CompletableFuture<T> on(AmqpQueue q, Function<AmqpQueue, T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             q.execute(() -> {

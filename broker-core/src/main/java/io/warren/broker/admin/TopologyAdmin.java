@@ -5,7 +5,7 @@ import io.warren.broker.definitions.DefinitionRules;
 import io.warren.broker.delayed.DelayedExchangeType;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.policy.Policy;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.stats.QueueCounters;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.ExchangeEntity;
@@ -119,7 +119,7 @@ public final class TopologyAdmin {
     public List<QueueView> queues(String vhost) {
         VirtualHost v = vhost(vhost);
         List<QueueView> out = new ArrayList<>();
-        for (MessageQueue q : v.queues()) {
+        for (AmqpQueue q : v.queues()) {
             out.add(view(q));
         }
         out.sort(Comparator.comparing(QueueView::name));
@@ -131,7 +131,7 @@ public final class TopologyAdmin {
      * for walks over every queue (rates, metrics) that must stay linear and light at 100,000 queues.
      */
     public void forEachQueue(String vhost, Consumer<QueueView> action) {
-        for (MessageQueue q : vhost(vhost).queues()) {
+        for (AmqpQueue q : vhost(vhost).queues()) {
             action.accept(view(q));
         }
     }
@@ -142,7 +142,7 @@ public final class TopologyAdmin {
         long ready = 0;
         long unacked = 0;
         long consumers = 0;
-        for (MessageQueue q : vhost(vhost).queues()) {
+        for (AmqpQueue q : vhost(vhost).queues()) {
             count++;
             ready += q.readyCountSnapshot();
             unacked += q.unackedCountSnapshot();
@@ -157,19 +157,19 @@ public final class TopologyAdmin {
     }
 
     public QueueView queue(String vhost, String name) {
-        MessageQueue q = vhost(vhost).queue(name);
+        AmqpQueue q = vhost(vhost).queue(name);
         return q == null ? null : view(q);
     }
 
-    MessageQueue existingQueue(String vhost, String name) {
-        MessageQueue q = vhost(vhost).queue(name);
+    AmqpQueue existingQueue(String vhost, String name) {
+        AmqpQueue q = vhost(vhost).queue(name);
         if (q == null) {
             throw AdminException.notFound("no queue '%s' in vhost '%s'", name, vhost);
         }
         return q;
     }
 
-    QueueView view(MessageQueue q) {
+    QueueView view(AmqpQueue q) {
         QueueCounters c = q.counters();
         String policy = q.policyName();
         VirtualHost v = broker.vhost(q.vhost());
@@ -178,7 +178,7 @@ public final class TopologyAdmin {
                 q.readyCountSnapshot(), q.unackedCountSnapshot(), q.consumerCountSnapshot(), q.readyBytesSnapshot(),
                 c.get(QueueCounters.PUBLISHED), c.get(QueueCounters.DELIVERED), c.get(QueueCounters.GOT),
                 c.get(QueueCounters.ACKED), c.get(QueueCounters.REDELIVERED), p == null ? null : policy,
-                p == null ? Map.of() : p.definition());
+                p == null ? Map.of() : p.definition(), q.type().argument());
     }
 
     public void declareQueue(String vhost, String name, boolean durable, boolean autoDelete,
@@ -190,7 +190,7 @@ public final class TopologyAdmin {
                     "queue name '" + name + "' contains reserved prefix 'amq.*'");
         }
         try {
-            MessageQueue existing = v.queue(name);
+            AmqpQueue existing = v.queue(name);
             if (existing != null && existing.exclusive()) {
                 throw AdminException.from(v.exclusivelyLocked(name));
             }
@@ -203,7 +203,7 @@ public final class TopologyAdmin {
     /** Deletes a queue on its own thread, checking if-unused and if-empty there; yields the messages dropped. */
     public CompletableFuture<Integer> deleteQueue(String vhost, String name, boolean ifUnused, boolean ifEmpty) {
         VirtualHost v = vhost(vhost);
-        MessageQueue q = existingQueue(vhost, name);
+        AmqpQueue q = existingQueue(vhost, name);
         return QueueCalls.on(q, queue -> {
             if (ifUnused && queue.consumerCount() > 0) {
                 throw AdminException.badRequest("queue '%s' in vhost '%s' in use", name, vhost);
@@ -222,7 +222,7 @@ public final class TopologyAdmin {
         List<BindingView> out = new ArrayList<>();
         for (VirtualHost.BindingInfo b : v.bindings()) {
             Destination d = b.destination();
-            out.add(new BindingView(v.name(), b.source(), d.name(), d instanceof MessageQueue ? "queue" : "exchange",
+            out.add(new BindingView(v.name(), b.source(), d.name(), d instanceof AmqpQueue ? "queue" : "exchange",
                     b.routingKey(), b.arguments()));
         }
         out.sort(Comparator.comparing(BindingView::source).thenComparing(BindingView::destination)

@@ -12,11 +12,11 @@ import io.netty.util.ReferenceCountUtil;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.Credit;
-import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.DeliveryOrderArguments;
-import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.PublishBarrier;
+import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.stats.ChannelCounters;
 import io.warren.broker.vhost.ReplyToRegistry;
@@ -391,7 +391,7 @@ public final class AmqpChannel {
             }
             return;
         }
-        MessageQueue q = topology.queueNamed(c.queue());
+        AmqpQueue q = topology.queueNamed(c.queue());
         access.read("queue", q.name());
         DeliveryOrderArguments.checkConsume(c.arguments(), q.name(), q.vhost());
         QueueConsumer consumer = new QueueConsumer(tag, q, consumers, c.noAck(), c.exclusive(), c.arguments(),
@@ -436,7 +436,7 @@ public final class AmqpChannel {
     }
 
     private void get(Basic.Get g) {
-        MessageQueue q = topology.queueNamed(g.queue());
+        AmqpQueue q = topology.queueNamed(g.queue());
         access.read("queue", q.name());
         boolean noAck = g.noAck();
         callQueue(q, queue -> {
@@ -515,7 +515,7 @@ public final class AmqpChannel {
     }
 
     private void requeue(List<UnackedDeliveries.Delivery> deliveries) {
-        Map<MessageQueue, List<UnackedDeliveries.Delivery>> byQueue = new IdentityHashMap<>();
+        Map<AmqpQueue, List<UnackedDeliveries.Delivery>> byQueue = new IdentityHashMap<>();
         for (UnackedDeliveries.Delivery d : deliveries) {
             byQueue.computeIfAbsent(d.queue(), k -> new ArrayList<>()).add(d);
             prefetch.freeWindowSlot(d);
@@ -526,7 +526,7 @@ public final class AmqpChannel {
 
     // queue thread: the messages go back in place before their consumers' credit does, or the queue could spend that
     // credit on a message behind them (a publish it takes in between) and break the queue's order
-    private static void putBack(MessageQueue q, List<UnackedDeliveries.Delivery> settled) {
+    private static void putBack(AmqpQueue q, List<UnackedDeliveries.Delivery> settled) {
         List<QueueEntry> entries = new ArrayList<>(settled.size());
         for (UnackedDeliveries.Delivery d : settled) {
             entries.add(d.entry());
@@ -548,7 +548,7 @@ public final class AmqpChannel {
      * Runs work on a queue's thread and then its reply on this channel's; the channel takes no other frame
      * meanwhile. Work may throw an AmqpException, which closes the channel (after onFailure, if given).
      */
-    void callQueue(MessageQueue q, Function<MessageQueue, Runnable> work, Runnable onFailure) {
+    void callQueue(AmqpQueue q, Function<AmqpQueue, Runnable> work, Runnable onFailure) {
         connection.flushQueueWork();
         suspended = true;
         q.execute(() -> {
@@ -583,7 +583,7 @@ public final class AmqpChannel {
         });
     }
 
-    void callQueue(MessageQueue q, Function<MessageQueue, Runnable> work) {
+    void callQueue(AmqpQueue q, Function<AmqpQueue, Runnable> work) {
         callQueue(q, work, null);
     }
 

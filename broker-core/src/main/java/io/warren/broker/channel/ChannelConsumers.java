@@ -3,9 +3,9 @@ package io.warren.broker.channel;
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.Credit;
 import io.warren.broker.queue.DeliveryTarget;
-import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.stats.ChannelCounters;
@@ -124,7 +124,7 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
         }
         var out = connection.output();
         int number = channel.number();
-        MessageQueue q = c.queue();
+        AmqpQueue q = c.queue();
         boolean noAck = c.noAck();
         int redelivered = 0;
         for (int i = 0, n = entries.size(); i < n; i++) {
@@ -157,7 +157,7 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
 
     /** Deliveries for a consumer that is gone: back to the queue, unseen. */
     private void bounce(QueueConsumer c, List<QueueEntry> entries) {
-        MessageQueue q = c.queue();
+        AmqpQueue q = c.queue();
         boolean counted = !c.noAck();
         c.release(entries.size());
         q.execute(() -> q.requeueUndelivered(entries, counted));
@@ -243,7 +243,7 @@ final class ChannelConsumers implements DeliveryTarget, ReplyToRegistry.ReplyTar
     /** Cancels every consumer (channel closing); their queues forget them. */
     void cancelAll() {
         for (QueueConsumer c : new ArrayList<>(byTag.values())) {
-            MessageQueue q = c.queue();
+            AmqpQueue q = c.queue();
             q.execute(() -> q.removeConsumer(c));
         }
         byTag.clear();

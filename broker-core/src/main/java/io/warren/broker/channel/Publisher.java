@@ -10,7 +10,7 @@ import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.delayed.DelayHeader;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.Expiration;
 import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.stats.ChannelCounters;
@@ -35,7 +35,7 @@ final class Publisher {
     private final ChannelConsumers consumers;
     private final ConfirmTracker confirms;
     private final RoutingScratch scratch = new RoutingScratch();
-    private final Set<MessageQueue> targets = new HashSet<>();
+    private final Set<AmqpQueue> targets = new HashSet<>();
     private String lastExchange = "";
     private String lastRoutingKey = "";
 
@@ -236,7 +236,7 @@ final class Publisher {
             }
             boolean persistent = toQueue.isPersistent();
             channel.counters().add(ChannelCounters.ENQUEUED, targets.size());
-            for (MessageQueue q : targets) {
+            for (AmqpQueue q : targets) {
                 // a persistent message in a durable queue is confirmed only once the queue's log has it on disk, and
                 // a message to a queue that may refuse it (full, or a duplicate) only once the queue has taken it
                 PublishBarrier barrier = (persistent && q.persistsMessages()) || q.rejectsPublishes()

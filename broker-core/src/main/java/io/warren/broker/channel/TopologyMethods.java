@@ -5,7 +5,7 @@ import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
 
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.error.AmqpException;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.broker.vhost.ReplyToRegistry;
 import io.warren.broker.vhost.VirtualHost;
@@ -100,13 +100,13 @@ final class TopologyMethods {
         }
         String name = requested.isEmpty() && !d.passive() ? "amq.gen-" + randomName() : requested;
         boolean passive = d.passive();
-        MessageQueue q;
+        AmqpQueue q;
         if (passive) {
             q = vhost.existingQueue(resolve(name));
             checkExclusive(q);
         } else {
             access.configure("queue", name);
-            MessageQueue existing = vhost.queue(name);
+            AmqpQueue existing = vhost.queue(name);
             if (existing != null) {
                 checkExclusive(existing);
             }
@@ -147,7 +147,7 @@ final class TopologyMethods {
     }
 
     void bind(Queue.Bind b) {
-        MessageQueue q = queueNamed(Names.strip(b.queue()));
+        AmqpQueue q = queueNamed(Names.strip(b.queue()));
         String key = b.routingKey().isEmpty() && b.queue().isEmpty() ? q.name() : b.routingKey();
         ExchangeEntity x = vhost.existingExchange(Names.strip(b.exchange()));
         access.write("queue", q.name());
@@ -166,7 +166,7 @@ final class TopologyMethods {
         access.write("queue", name);
         checkNotDefault(exchange);
         access.read("exchange", exchange);
-        MessageQueue q = vhost.queue(name);
+        AmqpQueue q = vhost.queue(name);
         ExchangeEntity x = vhost.exchange(exchange);
         // as in RabbitMQ, removing what is not there (binding, queue or exchange) succeeds
         if (q != null && x != null) {
@@ -185,7 +185,7 @@ final class TopologyMethods {
     }
 
     void purge(Queue.Purge p) {
-        MessageQueue q = queueNamed(p.queue());
+        AmqpQueue q = queueNamed(p.queue());
         access.read("queue", q.name());
         boolean noWait = p.noWait();
         channel.callQueue(q, queue -> {
@@ -196,7 +196,7 @@ final class TopologyMethods {
 
     void delete(Queue.Delete d) {
         String name = resolve(Names.strip(d.queue()));
-        MessageQueue q = vhost.queue(name);
+        AmqpQueue q = vhost.queue(name);
         access.configure("queue", name);
         if (q == null) {
             // deleting what is not there succeeds, as in RabbitMQ
@@ -229,8 +229,8 @@ final class TopologyMethods {
     }
 
     /** The queue a method names; the empty name means the last queue declared on this channel. */
-    MessageQueue queueNamed(String name) {
-        MessageQueue q = vhost.existingQueue(resolve(name));
+    AmqpQueue queueNamed(String name) {
+        AmqpQueue q = vhost.existingQueue(resolve(name));
         checkExclusive(q);
         return q;
     }
@@ -246,7 +246,7 @@ final class TopologyMethods {
     }
 
     /** An exclusive queue belongs to the connection that declared it. */
-    void checkExclusive(MessageQueue q) {
+    void checkExclusive(AmqpQueue q) {
         if (q.exclusive() && q.exclusiveOwner() != connection) {
             throw vhost.exclusivelyLocked(q.name());
         }

@@ -3,7 +3,7 @@ package io.warren.broker.channel;
 import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
 
 import io.warren.broker.error.AmqpException;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueEntry;
 import java.util.ArrayDeque;
@@ -14,7 +14,7 @@ import java.util.List;
 /** A channel's deliveries awaiting ack, in delivery-tag order. */
 final class UnackedDeliveries {
     /** One delivery awaiting settlement; consumer is null for basic.get. */
-    record Delivery(long tag, QueueEntry entry, MessageQueue queue, QueueConsumer consumer) {
+    record Delivery(long tag, QueueEntry entry, AmqpQueue queue, QueueConsumer consumer) {
     }
 
     private final ArrayDeque<Delivery> deliveries = new ArrayDeque<>();

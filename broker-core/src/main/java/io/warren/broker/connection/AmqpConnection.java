@@ -20,7 +20,7 @@ import io.warren.broker.auth.User;
 import io.warren.broker.channel.AmqpChannel;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.tls.TlsSessionInfo;
@@ -65,7 +65,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private final ChannelTable channels = new ChannelTable();
     private final Handshake handshake;
     private final QueueWorkBatch queueWork = new QueueWorkBatch();
-    private final List<MessageQueue> exclusiveQueues = new ArrayList<>();
+    private final List<AmqpQueue> exclusiveQueues = new ArrayList<>();
     private final PublisherFlow flow;
     private final AlarmBlock alarmBlock;
     private final ConnectionLog log = new ConnectionLog(this);
@@ -165,7 +165,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Hands a message to a queue at the end of the batch; barrier (or null) waits for it to reach disk. */
-    public void publishTo(MessageQueue q, Message m, PublishBarrier barrier, long confirmTag) {
+    public void publishTo(AmqpQueue q, Message m, PublishBarrier barrier, long confirmTag) {
         queueWork.publish(q, m, barrier, confirmTag);
         flow.publishedTo(q);
     }
@@ -197,12 +197,12 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The queue's delivery is finished with (acked, or rejected without requeue). */
-    public void settleWith(MessageQueue q, QueueEntry entry) {
+    public void settleWith(AmqpQueue q, QueueEntry entry) {
         queueWork.settle(q, entry);
     }
 
     /** The delivery was rejected without requeue: the queue dead-letters or drops it (and releases it). */
-    public void rejectWith(MessageQueue q, QueueEntry entry) {
+    public void rejectWith(AmqpQueue q, QueueEntry entry) {
         queueWork.reject(q, entry);
     }
 
@@ -211,11 +211,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         queueWork.flush();
     }
 
-    public void ownExclusiveQueue(MessageQueue q) {
+    public void ownExclusiveQueue(AmqpQueue q) {
         exclusiveQueues.add(q);
     }
 
-    public void forgetExclusiveQueue(MessageQueue q) {
+    public void forgetExclusiveQueue(AmqpQueue q) {
         exclusiveQueues.remove(q);
     }
 
@@ -547,7 +547,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             ch.release();
         }
         channels.clear();
-        for (MessageQueue q : exclusiveQueues) {
+        for (AmqpQueue q : exclusiveQueues) {
             if (vhost().removeQueue(q)) {
                 q.execute(q::delete);
             }

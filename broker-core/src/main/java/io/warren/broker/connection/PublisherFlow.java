@@ -1,8 +1,8 @@
 package io.warren.broker.connection;
 
 import io.netty.channel.Channel;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.FlowWaiter;
-import io.warren.broker.queue.MessageQueue;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class PublisherFlow implements FlowWaiter {
     private final Channel socket;
-    private final Set<MessageQueue> blockedBy = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<AmqpQueue> blockedBy = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean heldByAlarm;
     private boolean heldForOutput;
 
@@ -24,7 +24,7 @@ final class PublisherFlow implements FlowWaiter {
     }
 
     /** The connection just published to q; if q is in flow, stop reading until it is not. */
-    void publishedTo(MessageQueue q) {
+    void publishedTo(AmqpQueue q) {
         if (q.inFlow() && blockedBy.add(q)) {
             updateReading();
             q.execute(() -> q.awaitFlowEnd(this));
@@ -57,7 +57,7 @@ final class PublisherFlow implements FlowWaiter {
     }
 
     @Override
-    public void flowEnded(MessageQueue queue) {
+    public void flowEnded(AmqpQueue queue) {
         socket.eventLoop().execute(() -> {
             if (blockedBy.remove(queue)) {
                 updateReading();

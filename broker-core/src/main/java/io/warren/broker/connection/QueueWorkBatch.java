@@ -1,7 +1,7 @@
 package io.warren.broker.connection;
 
 import io.warren.broker.message.Message;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.queue.QueueWork;
@@ -14,10 +14,10 @@ import java.util.List;
  * Flushed as one task per queue, so a queue thread is woken once per batch rather than once per message.
  */
 final class QueueWorkBatch {
-    private final IdentityHashMap<MessageQueue, QueueWork> pending = new IdentityHashMap<>();
-    private final List<MessageQueue> order = new ArrayList<>();
+    private final IdentityHashMap<AmqpQueue, QueueWork> pending = new IdentityHashMap<>();
+    private final List<AmqpQueue> order = new ArrayList<>();
 
-    private QueueWork pendingFor(MessageQueue q) {
+    private QueueWork pendingFor(AmqpQueue q) {
         QueueWork w = pending.get(q);
         if (w == null) {
             w = new QueueWork(q.deduplicates());
@@ -28,15 +28,15 @@ final class QueueWorkBatch {
     }
 
     /** Takes over one reference of the message; barrier (or null) waits for the queue to have it on disk. */
-    void publish(MessageQueue q, Message m, PublishBarrier barrier, long confirmTag) {
+    void publish(AmqpQueue q, Message m, PublishBarrier barrier, long confirmTag) {
         pendingFor(q).publish(m, barrier, confirmTag);
     }
 
-    void reject(MessageQueue q, QueueEntry entry) {
+    void reject(AmqpQueue q, QueueEntry entry) {
         pendingFor(q).reject(entry);
     }
 
-    void settle(MessageQueue q, QueueEntry entry) {
+    void settle(AmqpQueue q, QueueEntry entry) {
         pendingFor(q).settle(entry);
     }
 
@@ -49,7 +49,7 @@ final class QueueWorkBatch {
             return;
         }
         for (int i = 0; i < order.size(); i++) {
-            MessageQueue q = order.get(i);
+            AmqpQueue q = order.get(i);
             QueueWork work = pending.get(q);
             // a queue owned by this very thread takes its batch now: no task, no wake-up
             if (q.loop().inEventLoop()) {

@@ -11,7 +11,7 @@ import io.warren.broker.auth.User;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.policy.Policy;
 import io.warren.broker.policy.PolicyException;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.LongString;

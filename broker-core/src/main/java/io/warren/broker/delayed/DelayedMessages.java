@@ -3,7 +3,7 @@ package io.warren.broker.delayed;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.warren.broker.message.Message;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.MessageRecord;
 import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueStorage;
@@ -87,9 +87,9 @@ public final class DelayedMessages {
     private final List<Bucket> touched = new ArrayList<>();
     private final List<Bucket> acked = new ArrayList<>();
     private final List<Message> releaseAfterFlush = new ArrayList<>();
-    private final Set<MessageQueue> targets = new HashSet<>();
+    private final Set<AmqpQueue> targets = new HashSet<>();
     private final RoutingScratch scratch = new RoutingScratch();
-    private final IdentityHashMap<MessageQueue, QueueWork> work = new IdentityHashMap<>();
+    private final IdentityHashMap<AmqpQueue, QueueWork> work = new IdentityHashMap<>();
     private ScheduledFuture<?> timer;
     private long timerAt = Long.MAX_VALUE;
     private long farSoonest = Long.MAX_VALUE;
@@ -510,7 +510,7 @@ public final class DelayedMessages {
             targets.clear();
             vhost.route(exchange, m.routingKey(), headers, m, targets, scratch);
             boolean waitForDisk = false;
-            for (MessageQueue q : targets) {
+            for (AmqpQueue q : targets) {
                 PublishBarrier b = null;
                 if (h.seq >= 0 && m.isPersistent() && q.persistsMessages()) {
                     if (barrier == null) {
@@ -533,8 +533,8 @@ public final class DelayedMessages {
                 }
             }
         }
-        for (Map.Entry<MessageQueue, QueueWork> e : work.entrySet()) {
-            MessageQueue q = e.getKey();
+        for (Map.Entry<AmqpQueue, QueueWork> e : work.entrySet()) {
+            AmqpQueue q = e.getKey();
             QueueWork w = e.getValue();
             q.execute(() -> q.take(w));
         }

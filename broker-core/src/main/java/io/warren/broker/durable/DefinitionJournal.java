@@ -3,7 +3,7 @@ package io.warren.broker.durable;
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.User;
 import io.warren.broker.policy.Policy;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.ExchangeEntity;
 import java.util.Map;
@@ -40,11 +40,11 @@ public interface DefinitionJournal {
     default void exchangeDeleted(String vhost, ExchangeEntity exchange) {
     }
 
-    default void queueDeclared(MessageQueue queue) {
+    default void queueDeclared(AmqpQueue queue) {
     }
 
     /** The queue is going, and with it every binding to it. */
-    default void queueDeleted(MessageQueue queue) {
+    default void queueDeleted(AmqpQueue queue) {
     }
 
     default void bound(String vhost, ExchangeEntity source, Destination destination, String routingKey,

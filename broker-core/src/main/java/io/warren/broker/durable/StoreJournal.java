@@ -3,7 +3,7 @@ package io.warren.broker.durable;
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.User;
 import io.warren.broker.policy.Policy;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.store.definitions.BindingRow;
@@ -48,7 +48,7 @@ public final class StoreJournal implements DefinitionJournal {
     }
 
     /** Whether a queue's definition outlives the broker process. */
-    public static boolean survivesRestart(MessageQueue q) {
+    public static boolean survivesRestart(AmqpQueue q) {
         return q.durable() && !q.exclusive();
     }
 
@@ -58,7 +58,7 @@ public final class StoreJournal implements DefinitionJournal {
     }
 
     private static boolean survivesRestart(Destination d) {
-        return d instanceof MessageQueue q ? survivesRestart(q) : survivesRestart((ExchangeEntity) d);
+        return d instanceof AmqpQueue q ? survivesRestart(q) : survivesRestart((ExchangeEntity) d);
     }
 
     @Override
@@ -113,14 +113,14 @@ public final class StoreJournal implements DefinitionJournal {
     }
 
     @Override
-    public void queueDeclared(MessageQueue q) {
+    public void queueDeclared(AmqpQueue q) {
         if (recording && survivesRestart(q)) {
             store.putQueue(new QueueRow(q.vhost(), q.name(), q.autoDelete(), ArgumentsJson.write(q.arguments())));
         }
     }
 
     @Override
-    public void queueDeleted(MessageQueue q) {
+    public void queueDeleted(AmqpQueue q) {
         if (recording && survivesRestart(q)) {
             store.deleteQueue(q.vhost(), q.name());
         }
@@ -222,7 +222,7 @@ public final class StoreJournal implements DefinitionJournal {
 
     private static BindingRow row(String vhost, ExchangeEntity source, Destination destination, String routingKey,
                                   Map<String, Object> arguments) {
-        BindingRow.DestinationType type = destination instanceof MessageQueue
+        BindingRow.DestinationType type = destination instanceof AmqpQueue
                 ? BindingRow.DestinationType.QUEUE : BindingRow.DestinationType.EXCHANGE;
         return new BindingRow(vhost, source.name(), destination.name(), type, routingKey == null ? "" : routingKey,
                 ArgumentsJson.write(arguments));

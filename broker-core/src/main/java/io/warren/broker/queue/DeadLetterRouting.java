@@ -12,7 +12,7 @@ public interface DeadLetterRouting {
      * the exchange is absent).
      */
     void route(String exchange, List<String> routingKeys, Map<String, Object> headers, RoutingProperties properties,
-               Set<MessageQueue> out);
+               Set<AmqpQueue> out);
 
     /** Counts dead-lettered messages into the broker's totals. */
     void counted(long messages);

@@ -14,13 +14,13 @@ import java.util.Set;
  * was dead-lettered to has fsynced its copy, so a crash in between leaves a duplicate, never a loss. Runs on the
  * source queue's thread.
  */
-final class DeadLetterer {
+public final class DeadLetterer {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeadLetterer.class);
-    private final MessageQueue source;
+    private final AmqpQueue source;
     private final DeadLetterRouting routing;
-    private final Set<MessageQueue> targets = new HashSet<>();
+    private final Set<AmqpQueue> targets = new HashSet<>();
 
-    DeadLetterer(MessageQueue source, DeadLetterRouting routing) {
+    public DeadLetterer(AmqpQueue source, DeadLetterRouting routing) {
         this.source = source;
         this.routing = routing;
     }
@@ -29,8 +29,8 @@ final class DeadLetterer {
      * Dead-letters the entries (taking over their messages' references); onSafe runs on the source's thread once
      * the copies are durable, with false if some copy could not be written.
      */
-    void deadLetter(List<QueueEntry> entries, DeathReason reason, QueueSettings settings, SafeCallback onSafe) {
-        Map<MessageQueue, QueueWork> work = new IdentityHashMap<>();
+    public void deadLetter(List<QueueEntry> entries, DeathReason reason, QueueSettings settings, SafeCallback onSafe) {
+        Map<AmqpQueue, QueueWork> work = new IdentityHashMap<>();
         PublishBarrier barrier = new PublishBarrier(b -> source.execute(() -> onSafe.safe(b.failure() == null)));
         long now = System.currentTimeMillis();
         for (int i = 0, n = entries.size(); i < n; i++) {
@@ -41,15 +41,15 @@ final class DeadLetterer {
     }
 
     /** Dead-letters a message that never entered the queue (refused by reject-publish-dlx); takes its reference. */
-    void deadLetter(Message m, DeathReason reason, QueueSettings settings) {
-        Map<MessageQueue, QueueWork> work = new IdentityHashMap<>();
+    public void deadLetter(Message m, DeathReason reason, QueueSettings settings) {
+        Map<AmqpQueue, QueueWork> work = new IdentityHashMap<>();
         routeAndRelease(m, reason, settings, System.currentTimeMillis(), work, null);
         dispatch(work, 1);
     }
 
     // one message that cannot be rewritten or routed must not take the others of its batch with it
     private void routeAndRelease(Message m, DeathReason reason, QueueSettings settings, long now,
-                                 Map<MessageQueue, QueueWork> work, PublishBarrier barrier) {
+                                 Map<AmqpQueue, QueueWork> work, PublishBarrier barrier) {
         try {
             route(m, reason, settings, now, work, barrier);
         } catch (RuntimeException e) {
@@ -59,13 +59,13 @@ final class DeadLetterer {
         }
     }
 
-    private void dispatch(Map<MessageQueue, QueueWork> work, int messages) {
+    private void dispatch(Map<AmqpQueue, QueueWork> work, int messages) {
         work.forEach((q, w) -> q.execute(() -> q.take(w)));
         routing.counted(messages);
     }
 
     private void route(Message m, DeathReason reason, QueueSettings settings, long now,
-                       Map<MessageQueue, QueueWork> work, PublishBarrier barrier) {
+                       Map<AmqpQueue, QueueWork> work, PublishBarrier barrier) {
         BasicProperties p = m.properties();
         List<String> keys = DeathHeaders.routingKeys(m.routingKey(), p.headers());
         String dlrk = settings.deadLetterRoutingKey();
@@ -80,7 +80,7 @@ final class DeadLetterer {
                 m.body().retain());
         try {
             boolean persistent = copy.isPersistent();
-            for (MessageQueue q : targets) {
+            for (AmqpQueue q : targets) {
                 // a cycle with no rejection in it would go round for ever: that queue does not get the message
                 if (reason != DeathReason.REJECTED && DeathHeaders.isCycle(q.name(), dead.headers())) {
                     continue;
@@ -97,7 +97,7 @@ final class DeadLetterer {
     }
 
     /** Told once dead-lettered copies are safe (or failed to be made so). */
-    interface SafeCallback {
+    public interface SafeCallback {
         void safe(boolean durable);
     }
 }

@@ -51,13 +51,13 @@ public final class DeliveryOrderArguments {
     }
 
     /** A checked queue's highest priority level; 0 for a queue without priorities. */
-    static int maxPriority(Map<String, Object> arguments) {
+    public static int maxPriority(Map<String, Object> arguments) {
         Object max = arguments.get(MAX_PRIORITY);
         return isInteger(max) ? (int) Math.max(0, Math.min(MAX_SUPPORTED_PRIORITY, ((Number) max).longValue())) : 0;
     }
 
     /** True when a checked queue hands messages to one consumer at a time. */
-    static boolean singleActiveConsumer(Map<String, Object> arguments) {
+    public static boolean singleActiveConsumer(Map<String, Object> arguments) {
         return Boolean.TRUE.equals(arguments.get(SINGLE_ACTIVE_CONSUMER));
     }
 

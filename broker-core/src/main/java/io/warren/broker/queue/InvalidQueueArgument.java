@@ -13,7 +13,7 @@ import java.util.Map;
 public final class InvalidQueueArgument extends IllegalArgumentException {
     private final String argument;
 
-    InvalidQueueArgument(String argument, String reason) {
+    public InvalidQueueArgument(String argument, String reason) {
         super(reason);
         this.argument = argument;
     }

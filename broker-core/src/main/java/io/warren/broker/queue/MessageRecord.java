@@ -89,7 +89,7 @@ public final class MessageRecord {
     }
 
     /** When the message a payload holds expires (ms since the epoch, Long.MAX_VALUE for never). */
-    static long expiresAt(ByteBuffer payload) {
+    public static long expiresAt(ByteBuffer payload) {
         return payload.getLong(payload.position());
     }
 
@@ -110,7 +110,7 @@ public final class MessageRecord {
     }
 
     /** The headers in a payload's properties (null when none), without building the message. */
-    static java.util.Map<String, Object> headers(ByteBuffer payload) {
+    public static java.util.Map<String, Object> headers(ByteBuffer payload) {
         ByteBuf buf = Unpooled.wrappedBuffer(payload);
         buf.skipBytes(8); // expiry time
         buf.skipBytes(buf.readUnsignedByte()); // exchange

@@ -11,7 +11,7 @@ public final class QueueConsumer {
     static final int UNLIMITED_IN_FLIGHT = 2048;
 
     private final String tag;
-    private final MessageQueue queue;
+    private final AmqpQueue queue;
     private final DeliveryTarget target;
     private final boolean noAck;
     private final boolean exclusive;
@@ -30,7 +30,7 @@ public final class QueueConsumer {
     private volatile boolean waiting = true;
     private List<QueueEntry> batch;
 
-    public QueueConsumer(String tag, MessageQueue queue, DeliveryTarget target, boolean noAck, boolean exclusive,
+    public QueueConsumer(String tag, AmqpQueue queue, DeliveryTarget target, boolean noAck, boolean exclusive,
                          Map<String, Object> arguments, int prefetch, Credit channelWindow) {
         this.tag = tag;
         this.queue = queue;
@@ -50,7 +50,7 @@ public final class QueueConsumer {
         return tag;
     }
 
-    public MessageQueue queue() {
+    public AmqpQueue queue() {
         return queue;
     }
 
@@ -96,7 +96,7 @@ public final class QueueConsumer {
         return waiting ? "waiting" : "single_active";
     }
 
-    void markWaiting(boolean value) {
+    public void markWaiting(boolean value) {
         waiting = value;
     }
 
@@ -105,12 +105,12 @@ public final class QueueConsumer {
         return creditOnAck;
     }
 
-    /** Queue-thread state: whether the consumer takes messages yet (see MessageQueue.addConsumer). */
-    boolean isActive() {
+    /** Queue-thread state: whether the consumer takes messages yet (see AmqpQueue.addConsumer). */
+    public boolean isActive() {
         return active && !cancelled;
     }
 
-    void activate() {
+    public void activate() {
         active = true;
     }
 
@@ -118,7 +118,7 @@ public final class QueueConsumer {
      * Reserves credit for one delivery; when there is none, leaves a mark so that returning credit wakes the
      * queue. The second try closes the race with credit that came back between the first try and the mark.
      */
-    boolean tryReserveOrMarkStarved() {
+    public boolean tryReserveOrMarkStarved() {
         if (tryReserve()) {
             return true;
         }
@@ -147,7 +147,7 @@ public final class QueueConsumer {
      * could not be read, and no other was there): the consumer's credit comes back, a slot of the channel's window
      * goes back to the channel to hand on.
      */
-    void unreserve() {
+    public void unreserve() {
         credit.giveBack(1);
         if (reservedChannelSlot) {
             reservedChannelSlot = false;
@@ -199,14 +199,14 @@ public final class QueueConsumer {
         }
     }
 
-    List<QueueEntry> batch() {
+    public List<QueueEntry> batch() {
         if (batch == null) {
             batch = new ArrayList<>();
         }
         return batch;
     }
 
-    List<QueueEntry> takeBatch() {
+    public List<QueueEntry> takeBatch() {
         List<QueueEntry> b = batch;
         batch = null;
         return b;

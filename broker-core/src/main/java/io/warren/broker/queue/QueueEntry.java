@@ -18,11 +18,11 @@ public final class QueueEntry {
     private boolean pageOut;
     private int pagedBytes;
 
-    QueueEntry(Message message, long sequence) {
+    public QueueEntry(Message message, long sequence) {
         this(message, sequence, false, false, NEVER);
     }
 
-    QueueEntry(Message message, long sequence, boolean redelivered, boolean logged, long expiresAt) {
+    public QueueEntry(Message message, long sequence, boolean redelivered, boolean logged, long expiresAt) {
         this.message = message;
         this.sequence = sequence;
         this.redelivered = redelivered;
@@ -31,34 +31,34 @@ public final class QueueEntry {
     }
 
     /** The expiry time of a message that never expires. */
-    static final long NEVER = Long.MAX_VALUE;
+    public static final long NEVER = Long.MAX_VALUE;
 
     /** When the message expires in this queue (ms since the epoch), or {@link #NEVER}. */
-    long expiresAt() {
+    public long expiresAt() {
         return expiresAt;
     }
 
     /** True when the message's time has come by now: a TTL of 0 is over as soon as the clock is read again. */
-    boolean expiredAt(long now) {
+    public boolean expiredAt(long now) {
         return expiresAt <= now;
     }
 
     /** How often a consumer gave the message back (the delivery count RabbitMQ's quorum queues keep). */
-    int returns() {
+    public int returns() {
         return returns;
     }
 
-    void returned() {
+    public void returned() {
         returns++;
     }
 
     /** Sets the count of a message read back from disk, where it was kept while the message waited there. */
-    void restoreReturns(int value) {
+    public void restoreReturns(int value) {
         returns = value;
     }
 
     /** Swaps in a rewritten copy of the message (the old reference is the caller's to release). */
-    void replaceMessage(Message m) {
+    public void replaceMessage(Message m) {
         message = m;
     }
 
@@ -92,7 +92,7 @@ public final class QueueEntry {
     }
 
     /** Body bytes, whether the message is in memory or paged out. */
-    long bodySize() {
+    public long bodySize() {
         return message != null ? message.bodySize() : pagedBytes;
     }
 
@@ -101,16 +101,16 @@ public final class QueueEntry {
         return heldBytes;
     }
 
-    void heldBytes(int value) {
+    public void heldBytes(int value) {
         heldBytes = value;
     }
 
-    void pageOutAfterWrite(boolean value) {
+    public void pageOutAfterWrite(boolean value) {
         pageOut = value;
     }
 
     /** Gives a paged-out entry its message again, as read back from the log. */
-    void restore(Message m) {
+    public void restore(Message m) {
         message = m;
         pageOut = false;
     }
@@ -123,7 +123,7 @@ public final class QueueEntry {
         return redelivered;
     }
 
-    void markRedelivered() {
+    public void markRedelivered() {
         redelivered = true;
     }
 
@@ -132,15 +132,15 @@ public final class QueueEntry {
         return logged;
     }
 
-    void markLogged(boolean value) {
+    public void markLogged(boolean value) {
         logged = value;
     }
 
-    int level() {
+    public int level() {
         return level;
     }
 
-    void level(int value) {
+    public void level(int value) {
         level = value;
     }
 }

@@ -4,6 +4,8 @@ import static io.warren.broker.queue.InvalidQueueArgument.isInteger;
 import static io.warren.broker.queue.InvalidQueueArgument.typeName;
 
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A queue's lifecycle settings, read from its effective x-arguments (its own arguments over its policy's):
@@ -12,6 +14,7 @@ import java.util.Map;
 public record QueueSettings(long messageTtl, long expires, String deadLetterExchange, String deadLetterRoutingKey,
                             long maxLength, long maxLengthBytes, Overflow overflow, long deliveryLimit) {
     public static final QueueSettings NONE = new QueueSettings(-1, -1, null, null, -1, -1, Overflow.DROP_HEAD, -1);
+    private static final Logger LOG = LoggerFactory.getLogger(QueueSettings.class);
 
     /** What x-overflow does once a length limit is reached. */
     public enum Overflow {
@@ -36,6 +39,19 @@ public record QueueSettings(long messageTtl, long expires, String deadLetterExch
             }
             throw new InvalidQueueArgument("x-overflow", "{invalid_value,<<\"" + text + "\">>}; expected one of "
                     + "drop-head, reject-publish, reject-publish-dlx");
+        }
+    }
+
+    /**
+     * The settings a policy leaves a queue with (its effective arguments), or null, logged as a warning naming the
+     * queue, when they cannot be used: the queue then keeps the settings it has.
+     */
+    public static QueueSettings forPolicy(Object queue, String policyName, Map<String, Object> effectiveArguments) {
+        try {
+            return from(effectiveArguments);
+        } catch (InvalidQueueArgument e) {
+            LOG.warn("{}: policy '{}' not applied: invalid '{}': {}", queue, policyName, e.argument(), e.getMessage());
+            return null;
         }
     }
 
@@ -97,11 +113,11 @@ public record QueueSettings(long messageTtl, long expires, String deadLetterExch
     }
 
     /** True when a queue holding this much must refuse a message of this body size (RabbitMQ's will_overflow). */
-    boolean wouldOverflow(int count, long bytes, int bodySize) {
+    public boolean wouldOverflow(int count, long bytes, int bodySize) {
         return (maxLength >= 0 && count + 1 > maxLength) || (maxLengthBytes >= 0 && bytes + bodySize > maxLengthBytes);
     }
 
-    boolean overLength(int count, long bytes) {
+    public boolean overLength(int count, long bytes) {
         return (maxLength >= 0 && count > maxLength) || (maxLengthBytes >= 0 && bytes > maxLengthBytes);
     }
 }

@@ -17,7 +17,7 @@ public record QueueWindow(int messages, long bytes, long brokerBytes) {
         return new QueueWindow(30_000, 64L * 1024 * 1024, jvm / 10);
     }
 
-    boolean isFull(int count, long size, boolean memoryPressure) {
+    public boolean isFull(int count, long size, boolean memoryPressure) {
         if (memoryPressure) {
             return count >= messages / PRESSURE_DIVISOR || size >= bytes / PRESSURE_DIVISOR;
         }

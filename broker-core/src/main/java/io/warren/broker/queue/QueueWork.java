@@ -66,7 +66,7 @@ public final class QueueWork {
     }
 
     /** The queue refused the message at index (it is full): its publisher hears a nack. */
-    void refuse(int index) {
+    public void refuse(int index) {
         if (confirmTags != null && index < confirmTags.length && confirmTags[index] != 0) {
             confirmBarriers[index].refuse(confirmTags[index]);
         }
@@ -81,7 +81,7 @@ public final class QueueWork {
     }
 
     /** Deliveries rejected without requeue, or null; the caller takes them over (this no longer releases them). */
-    List<QueueEntry> takeRejected() {
+    public List<QueueEntry> takeRejected() {
         List<QueueEntry> r = rejected;
         rejected = null;
         return r;
@@ -132,42 +132,42 @@ public final class QueueWork {
         }
     }
 
-    List<Message> messages() {
+    public List<Message> messages() {
         return messages;
     }
 
-    int barrierCount() {
+    public int barrierCount() {
         return barriers == null ? 0 : barriers.size();
     }
 
-    PublishBarrier barrier(int i) {
+    public PublishBarrier barrier(int i) {
         return barriers.get(i);
     }
 
-    int holds(int i) {
+    public int holds(int i) {
         return barrierHolds[i];
     }
 
-    int settledCount() {
+    public int settledCount() {
         return settled;
     }
 
     /** How many settled entries the queue counted as held in memory, and their body bytes. */
-    int settledHeld() {
+    public int settledHeld() {
         return settledHeld;
     }
 
-    long settledHeldBytes() {
+    public long settledHeldBytes() {
         return settledHeldBytes;
     }
 
     /** Every settled entry (with keepSettled), or null. */
-    List<QueueEntry> settledEntries() {
+    public List<QueueEntry> settledEntries() {
         return settledEntries;
     }
 
     /** Settled entries whose record is in the queue's log and must be acked there; null when none. */
-    List<QueueEntry> settledLogged() {
+    public List<QueueEntry> settledLogged() {
         return settledLogged;
     }
 
@@ -177,7 +177,7 @@ public final class QueueWork {
     }
 
     /** Releases everything, failing the barriers: the messages were not taken (the broker is stopping). */
-    void fail(IOException cause) {
+    public void fail(IOException cause) {
         drop(cause);
     }
 

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ReadyMemory {
     /** Objects and references a ready message costs besides its body. */
-    static final int OVERHEAD_BYTES = 300;
+    public static final int OVERHEAD_BYTES = 300;
 
     private final AtomicLong used = new AtomicLong();
     private final long limit;
@@ -18,11 +18,11 @@ public final class ReadyMemory {
     }
 
     /** True when a queue holding {@code unreported} bytes more than it reported would go over the budget. */
-    boolean isFull(long unreported) {
+    public boolean isFull(long unreported) {
         return used.get() + unreported >= limit;
     }
 
-    void report(long delta) {
+    public void report(long delta) {
         if (delta != 0) {
             used.addAndGet(delta);
         }

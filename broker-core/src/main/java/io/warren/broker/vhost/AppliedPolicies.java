@@ -3,7 +3,7 @@ package io.warren.broker.vhost;
 import io.warren.broker.policy.EffectiveArguments;
 import io.warren.broker.policy.Policy;
 import io.warren.broker.policy.VhostPolicies;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -11,25 +11,25 @@ import java.util.Map;
 /**
  * Keeps a vhost's queues and exchanges under the policies that match them: a new one gets its policy when it is
  * declared, and a policy set, changed or cleared is re-applied to every entity whose policy that changes. A queue
- * takes its policy on its own loop ({@link MessageQueue#applyPolicy}); the policy each queue was last given is
+ * takes its policy on its own loop ({@link AmqpQueue#applyPolicy}); the policy each queue was last given is
  * remembered here, so only queues whose policy changed are told. Called only under the vhost's lock.
  */
 final class AppliedPolicies {
     private final VhostPolicies policies;
-    private final Map<MessageQueue, Policy> queuePolicies = new IdentityHashMap<>();
+    private final Map<AmqpQueue, Policy> queuePolicies = new IdentityHashMap<>();
 
     AppliedPolicies(VhostPolicies policies) {
         this.policies = policies;
     }
 
-    void queueDeclared(MessageQueue q) {
+    void queueDeclared(AmqpQueue q) {
         Policy p = policies.forQueue(q.name());
         if (p != null) {
             give(q, p);
         }
     }
 
-    void queueRemoved(MessageQueue q) {
+    void queueRemoved(AmqpQueue q) {
         queuePolicies.remove(q);
     }
 
@@ -41,8 +41,8 @@ final class AppliedPolicies {
     }
 
     /** After a policy change: every queue and exchange whose policy is now another (or changed) gets it. */
-    void reapply(Collection<MessageQueue> queues, Collection<ExchangeEntity> exchanges) {
-        for (MessageQueue q : queues) {
+    void reapply(Collection<AmqpQueue> queues, Collection<ExchangeEntity> exchanges) {
+        for (AmqpQueue q : queues) {
             Policy p = policies.forQueue(q.name());
             if (p != queuePolicies.get(q)) {
                 give(q, p);
@@ -56,7 +56,7 @@ final class AppliedPolicies {
         }
     }
 
-    private void give(MessageQueue q, Policy p) {
+    private void give(AmqpQueue q, Policy p) {
         if (p == null) {
             queuePolicies.remove(q);
         } else {

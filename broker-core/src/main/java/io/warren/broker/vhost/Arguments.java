@@ -1,6 +1,6 @@
 package io.warren.broker.vhost;
 
-import io.warren.broker.queue.QueueTypes;
+import io.warren.broker.queue.QueueType;
 import io.warren.codec.FieldTables;
 import io.warren.codec.LongString;
 import java.math.BigDecimal;
@@ -28,7 +28,7 @@ public final class Arguments {
     public static final Set<String> QUEUE_EQUIVALENCE = Set.of("x-expires", "x-message-ttl",
             "x-dead-letter-exchange", "x-dead-letter-routing-key", "x-dead-letter-strategy", "x-max-length",
             "x-max-length-bytes", "x-max-in-memory-length", "x-max-in-memory-bytes", "x-max-priority", "x-overflow",
-            "x-queue-mode", QueueTypes.ARGUMENT, "x-queue-version", "x-single-active-consumer", "x-delivery-limit",
+            "x-queue-mode", QueueType.ARGUMENT, "x-queue-version", "x-single-active-consumer", "x-delivery-limit",
             "x-message-deduplication");
 
     private static final Object UNDEFINED = new Object();
@@ -71,7 +71,7 @@ public final class Arguments {
             return new Difference(key, quoted(r), quoted(c));
         }
         Object present = isReceived ? received.get(key) : current.get(key);
-        if (QueueTypes.ARGUMENT.equals(key) && isString(present) && QueueTypes.CLASSIC.equals(present.toString())) {
+        if (QueueType.ARGUMENT.equals(key) && isString(present) && QueueType.CLASSIC.argument().equals(present.toString())) {
             return null; // a classic queue need not name its type
         }
         String typed = "the value '" + text(present) + "' of type '" + FieldTables.typeName(present) + "'";

@@ -1,6 +1,6 @@
 package io.warren.broker.vhost;
 
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.routing.RoutingProperties;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +14,16 @@ import java.util.Set;
  */
 final class ExchangeGraph {
     private final Map<String, ExchangeEntity> exchanges;
-    private final Map<String, MessageQueue> queues;
+    private final Map<String, AmqpQueue> queues;
 
-    ExchangeGraph(Map<String, ExchangeEntity> exchanges, Map<String, MessageQueue> queues) {
+    ExchangeGraph(Map<String, ExchangeEntity> exchanges, Map<String, AmqpQueue> queues) {
         this.exchanges = exchanges;
         this.queues = queues;
     }
 
     /** Adds to out every queue the keys reach from start; moreKeys may be empty, never null. */
     void route(ExchangeEntity start, String routingKey, List<String> moreKeys, Map<String, Object> headers,
-               RoutingProperties properties, Set<MessageQueue> out, RoutingScratch scratch) {
+               RoutingProperties properties, Set<AmqpQueue> out, RoutingScratch scratch) {
         scratch.seen.clear();
         scratch.work.clear();
         scratch.work.add(start);
@@ -50,7 +50,7 @@ final class ExchangeGraph {
                 continue;
             }
             for (Destination d : scratch.hits) {
-                if (d instanceof MessageQueue q) {
+                if (d instanceof AmqpQueue q) {
                     out.add(q);
                 } else {
                     scratch.work.add((ExchangeEntity) d);
@@ -59,8 +59,8 @@ final class ExchangeGraph {
         }
     }
 
-    private void addQueueNamed(String name, Set<MessageQueue> out) {
-        MessageQueue q = queues.get(name);
+    private void addQueueNamed(String name, Set<AmqpQueue> out) {
+        AmqpQueue q = queues.get(name);
         if (q != null) {
             out.add(q);
         }

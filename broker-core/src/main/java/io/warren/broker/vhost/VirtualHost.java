@@ -1,7 +1,6 @@
 package io.warren.broker.vhost;
 
 import static io.warren.codec.ReplyCodes.ACCESS_REFUSED;
-import static io.warren.codec.ReplyCodes.INTERNAL_ERROR;
 import static io.warren.codec.ReplyCodes.NOT_FOUND;
 import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
 import static io.warren.codec.ReplyCodes.RESOURCE_LOCKED;
@@ -13,17 +12,16 @@ import io.warren.broker.durable.DefinitionJournal;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.policy.Policy;
 import io.warren.broker.policy.VhostPolicies;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.DeadLetterRouting;
 import io.warren.broker.queue.DeliveryOrderArguments;
 import io.warren.broker.queue.InvalidQueueArgument;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.QueueDeclaration;
+import io.warren.broker.queue.QueueFactory;
 import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueStorage;
-import io.warren.broker.queue.QueueTypes;
+import io.warren.broker.queue.QueueType;
 import io.warren.broker.stats.ChurnCounters;
-import io.warren.store.QueueLog;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import io.warren.routing.Binding;
 import io.warren.routing.RoutingProperties;
 import java.util.ArrayList;
@@ -47,7 +45,7 @@ public final class VirtualHost implements DeadLetterRouting {
     private final DefinitionJournal journal;
     private final QueueStorage storage;
     private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AmqpQueue> queues = new ConcurrentHashMap<>();
     private final ExchangeGraph graph = new ExchangeGraph(exchanges, queues);
     private final QueueLimit queueLimit = new QueueLimit();
     private final ReplyToRegistry replyTo = new ReplyToRegistry();
@@ -97,12 +95,12 @@ public final class VirtualHost implements DeadLetterRouting {
         return x;
     }
 
-    public MessageQueue queue(String queue) {
+    public AmqpQueue queue(String queue) {
         return queues.get(queue);
     }
 
-    public MessageQueue existingQueue(String queue) {
-        MessageQueue q = queues.get(queue);
+    public AmqpQueue existingQueue(String queue) {
+        AmqpQueue q = queues.get(queue);
         if (q == null) {
             throw AmqpException.channel(NOT_FOUND, "no queue '%s' in vhost '%s'", queue, name);
         }
@@ -113,7 +111,7 @@ public final class VirtualHost implements DeadLetterRouting {
         return exchanges.values();
     }
 
-    public Collection<MessageQueue> queues() {
+    public Collection<AmqpQueue> queues() {
         return queues.values();
     }
 
@@ -257,7 +255,7 @@ public final class VirtualHost implements DeadLetterRouting {
     // ---- queues ----
 
     /** The outcome of queue.declare. */
-    public record QueueDeclareResult(MessageQueue queue, boolean created) {
+    public record QueueDeclareResult(AmqpQueue queue, boolean created) {
     }
 
     /** The vhost's max-queues limit, which declareQueue applies to new queues. */
@@ -275,7 +273,7 @@ public final class VirtualHost implements DeadLetterRouting {
         // as in RabbitMQ, arguments are checked before an existing queue is compared with them
         DeliveryOrderArguments.checkDeclare(arguments, queue, name);
         churn.queueDeclared();
-        MessageQueue existing = queues.get(queue);
+        AmqpQueue existing = queues.get(queue);
         if (existing != null) {
             // as in RabbitMQ, a different exclusive flag is a lock conflict (405), not an inequivalent arg
             if (existing.exclusive() != exclusive) {
@@ -294,61 +292,24 @@ public final class VirtualHost implements DeadLetterRouting {
         if (queue.startsWith("amq.") && !queue.startsWith("amq.gen-")) {
             throw AmqpException.channel(ACCESS_REFUSED, "queue name '%s' contains reserved prefix 'amq.*'", queue);
         }
+        QueueDeclaration declaration = new QueueDeclaration(queue, name, durable, exclusive, autoDelete, arguments,
+                exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue, storage, this);
+        QueueFactory factory;
         try {
             QueueSettings.from(arguments);
-            QueueTypes.checkSupported(arguments);
+            factory = QueueFactories.of(QueueType.of(arguments));
+            factory.check(declaration);
         } catch (InvalidQueueArgument e) {
             throw e.toReply(queue, name);
         }
         queueLimit.checkNew(queue, name, queues.size());
-        // an exclusive queue dies with its connection, so its messages never outlive a restart either
-        QueueLog log = durable && !exclusive ? openLog(queue) : null;
-        MessageQueue q;
-        try {
-            q = new MessageQueue(queue, name, durable, exclusive, autoDelete, arguments,
-                    exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue, storage, log, this);
-        } catch (UncheckedIOException e) {
-            // a priority queue's other logs could not be opened
-            closeLog(log);
-            throw AmqpException.connection(INTERNAL_ERROR, "cannot open the message logs of queue '%s' in vhost "
-                    + "'%s': %s", queue, name, e.getCause().getMessage());
-        }
-        try {
-            journal.queueDeclared(q);
-        } catch (RuntimeException e) {
-            // not recorded, so not declared: its log must not stay open without a queue
-            closeLog(log);
-            throw e;
-        }
+        AmqpQueue q = factory.create(declaration, journal::queueDeclared);
         // queued on its loop ahead of anything a client can send it
         appliedPolicies.queueDeclared(q);
         queues.put(queue, q);
         churn.queueCreated();
         // every queue is bound to the default exchange under its own name; routing does that by lookup
         return new QueueDeclareResult(q, true);
-    }
-
-    private static void closeLog(QueueLog log) {
-        if (log != null) {
-            try {
-                log.close();
-            } catch (IOException e) {
-                // the declaration fails anyway; the log is recovered from its files next time
-            }
-        }
-    }
-
-    private QueueLog openLog(String queue) {
-        try {
-            return storage.durableLog(name, queue);
-        } catch (IllegalStateException e) {
-            // the queue of that name was deleted a moment ago and its thread is still removing its log
-            throw AmqpException.channel(RESOURCE_LOCKED, "queue '%s' in vhost '%s' is still being deleted; declare "
-                    + "it again in a moment", queue, name);
-        } catch (IOException e) {
-            throw AmqpException.connection(INTERNAL_ERROR, "cannot open the message log of queue '%s' in vhost '%s': %s",
-                    queue, name, e.getMessage());
-        }
     }
 
     /** RabbitMQ's refusal for a queue that is exclusive to another connection (or not exclusive at all). */
@@ -365,7 +326,7 @@ public final class VirtualHost implements DeadLetterRouting {
     }
 
     /** Removes a queue from the vhost and all its bindings; the caller then deletes it on its own thread. */
-    public synchronized boolean removeQueue(MessageQueue q) {
+    public synchronized boolean removeQueue(AmqpQueue q) {
         if (queues.get(q.name()) != q) {
             return false;
         }
@@ -381,7 +342,7 @@ public final class VirtualHost implements DeadLetterRouting {
         return true;
     }
 
-    private void autoDeleteQueue(MessageQueue q) {
+    private void autoDeleteQueue(AmqpQueue q) {
         if (removeQueue(q)) {
             q.delete();
         }
@@ -465,7 +426,7 @@ public final class VirtualHost implements DeadLetterRouting {
 
     public List<BindingInfo> bindings() {
         List<BindingInfo> out = new ArrayList<>();
-        for (MessageQueue q : queues.values()) {
+        for (AmqpQueue q : queues.values()) {
             out.add(new BindingInfo("", q, q.name(), Map.of()));
         }
         for (ExchangeEntity x : exchanges.values()) {
@@ -480,20 +441,20 @@ public final class VirtualHost implements DeadLetterRouting {
 
     /** Adds to out every queue the message reaches from exchange start (see {@link ExchangeGraph}). */
     public void route(ExchangeEntity start, String routingKey, Map<String, Object> headers,
-                      java.util.Set<MessageQueue> out, RoutingScratch scratch) {
+                      java.util.Set<AmqpQueue> out, RoutingScratch scratch) {
         graph.route(start, routingKey, List.of(), headers, null, out, scratch);
     }
 
     /** Like {@link #route(ExchangeEntity, String, Map, java.util.Set, RoutingScratch)}, for routers that read other
      * properties (consistent hashing on a property); properties may be null. */
     public void route(ExchangeEntity start, String routingKey, Map<String, Object> headers,
-                      RoutingProperties properties, java.util.Set<MessageQueue> out, RoutingScratch scratch) {
+                      RoutingProperties properties, java.util.Set<AmqpQueue> out, RoutingScratch scratch) {
         graph.route(start, routingKey, List.of(), headers, properties, out, scratch);
     }
 
     /** Routes a message that also carries the routing keys of its CC and BCC headers (moreKeys, never null). */
     public void route(ExchangeEntity start, String routingKey, List<String> moreKeys, Map<String, Object> headers,
-                      RoutingProperties properties, java.util.Set<MessageQueue> out, RoutingScratch scratch) {
+                      RoutingProperties properties, java.util.Set<AmqpQueue> out, RoutingScratch scratch) {
         graph.route(start, routingKey, moreKeys, headers, properties, out, scratch);
     }
 
@@ -501,7 +462,7 @@ public final class VirtualHost implements DeadLetterRouting {
 
     @Override
     public void route(String exchange, List<String> routingKeys, Map<String, Object> headers,
-                      RoutingProperties properties, Set<MessageQueue> out) {
+                      RoutingProperties properties, Set<AmqpQueue> out) {
         ExchangeEntity x = exchanges.get(exchange);
         if (x == null) {
             return; // as in RabbitMQ, a missing dead-letter exchange drops the message

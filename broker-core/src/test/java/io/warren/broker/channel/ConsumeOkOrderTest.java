@@ -14,7 +14,7 @@ import io.netty.buffer.Unpooled;
 import io.warren.broker.RawAmqpClient;
 import io.warren.broker.RunningBroker;
 import io.warren.broker.connection.AmqpConnection;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.codec.Method;
 import io.warren.codec.frame.FrameWriter;
 import io.warren.codec.methods.Basic;
@@ -58,7 +58,7 @@ class ConsumeOkOrderTest {
             for (int i = 0; i < 256 && q == null; i++) {
                 String name = "review-order-" + i;
                 admin.queueDeclare(name, false, false, false, null);
-                MessageQueue mq = broker.broker().vhost("/").queue(name);
+                AmqpQueue mq = broker.broker().vhost("/").queue(name);
                 if (mq.loop() == rawConn.executor()) {
                     q = name;
                 }

@@ -9,7 +9,7 @@ import io.warren.broker.RawAmqpClient;
 import io.warren.broker.RawBatch;
 import io.warren.broker.RunningBroker;
 import io.warren.broker.connection.AmqpConnection;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.codec.methods.Basic;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ class GlobalQosWakeUpTest {
             for (int i = 0; i < 256 && (sameLoop == null || otherLoop == null); i++) {
                 String name = "review-wake-" + i;
                 admin.queueDeclare(name, false, false, false, null);
-                MessageQueue mq = broker.broker().vhost("/").queue(name);
+                AmqpQueue mq = broker.broker().vhost("/").queue(name);
                 if (mq.loop() == rawConn.executor()) {
                     sameLoop = sameLoop == null ? name : sameLoop;
                 } else {

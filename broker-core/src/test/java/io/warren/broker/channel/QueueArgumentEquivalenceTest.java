@@ -127,23 +127,37 @@ class QueueArgumentEquivalenceTest {
     }
 
     @Test
-    void quorumQueuesAreRefusedAsNotSupportedYetInsteadOfBecomingClassic() throws Exception {
-        assertNotSupportedYet("quorum");
+    void quorumQueuesAreRefusedNamingTheMissingClusterInsteadOfBecomingClassic() throws Exception {
+        assertRefused("quorum", "quorum queues need a cluster, which Warren does not have yet; declare the "
+                + "queue without x-queue-type, or with 'classic'");
     }
 
     @Test
     void streamsAreRefusedAsNotSupportedYetInsteadOfBecomingClassic() throws Exception {
-        assertNotSupportedYet("stream");
+        assertRefused("stream", "queue type 'stream' is not supported yet: streams are being built; declare the "
+                + "queue without x-queue-type, or with 'classic'");
     }
 
-    private void assertNotSupportedYet(String type) throws Exception {
+    @Test
+    void redeclaringAClassicQueueWithAnotherTypeIsAnInequivalentArg() throws Exception {
+        String untyped = declared(Map.of());
+        String typed = declared(Map.of("x-queue-type", "classic"));
+        AMQP.Channel.Close close = redeclareRefused(untyped, Map.of("x-queue-type", "quorum"));
+        assertEquals(406, close.getReplyCode());
+        assertEquals("PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '" + untyped + "' in vhost '/': "
+                + "received the value 'quorum' of type 'longstr' but current is none", close.getReplyText());
+        close = redeclareRefused(typed, Map.of("x-queue-type", "stream"));
+        assertEquals("PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '" + typed + "' in vhost '/': "
+                + "received 'stream' but current is 'classic'", close.getReplyText());
+    }
+
+    private void assertRefused(String type, String reason) throws Exception {
         String q = unique(type);
         AMQP.Channel.Close close = channelClose(
                 () -> ch.queueDeclare(q, true, false, false, Map.of("x-queue-type", type)));
         assertEquals(406, close.getReplyCode());
         assertEquals("PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue '" + q + "' in vhost '/': "
-                + "\"queue type '" + type + "' is not supported yet: declare the queue without x-queue-type, or with "
-                + "'classic'\"", close.getReplyText());
+                + "\"" + reason + "\"", close.getReplyText());
         Channel check = broker.channel(conn);
         assertEquals(404, channelClose(() -> check.queueDeclarePassive(q)).getReplyCode(), "it was declared");
     }

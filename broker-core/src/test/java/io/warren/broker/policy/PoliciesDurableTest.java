@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.broker.RunningBroker;
 import io.warren.broker.definitions.DefinitionsLoader;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class PoliciesDurableTest {
             assertEquals(3, limits.priority());
             assertEquals(Map.of("max-length", 10, "dead-letter-exchange", "dlx"), limits.definition());
 
-            MessageQueue q = PolicyFixture.awaitApplied(second, "/", "orders");
+            AmqpQueue q = PolicyFixture.awaitApplied(second, "/", "orders");
             assertEquals("limits", q.policyName());
             assertEquals(10, q.effectiveArguments().get("x-max-length"));
             assertEquals("dlx", q.effectiveArguments().get("x-dead-letter-exchange").toString());
@@ -60,7 +60,7 @@ class PoliciesDurableTest {
         try (RunningBroker b = RunningBroker.startOn(data)) {
             DefinitionsLoader.Summary s = new DefinitionsLoader(b.broker()).load(new ObjectMapper().readTree(file));
             assertEquals(2, s.policies());
-            MessageQueue q = PolicyFixture.awaitApplied(b, "defs", "audit.log");
+            AmqpQueue q = PolicyFixture.awaitApplied(b, "defs", "audit.log");
             assertEquals("ttl", q.policyName());
             assertEquals(60_000, q.effectiveArguments().get("x-message-ttl")); // the lower of policy and argument
             assertEquals("reject-publish", q.effectiveArguments().get("x-overflow").toString());

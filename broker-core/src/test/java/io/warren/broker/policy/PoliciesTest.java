@@ -14,7 +14,7 @@ import io.warren.broker.admin.AdminException;
 import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.admin.PolicyView;
 import io.warren.broker.admin.QueueView;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.codec.LongString;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +26,7 @@ class PoliciesTest {
     @RegisterExtension
     static final RunningBroker broker = RunningBroker.perClass();
 
-    private MessageQueue applied(String queue) {
+    private AmqpQueue applied(String queue) {
         return PolicyFixture.awaitApplied(broker, "/", queue);
     }
 
@@ -38,13 +38,13 @@ class PoliciesTest {
         PolicyFixture.set(broker, "/", "pt-orders", "^pt\\.orders\\.", "queues", 0,
                 Map.of("message-ttl", 500, "dead-letter-exchange", "pt.dlx"));
 
-        MessageQueue orders = applied("pt.orders.new");
+        AmqpQueue orders = applied("pt.orders.new");
         assertEquals("pt-orders", orders.policyName());
         assertEquals(500, orders.effectiveArguments().get("x-message-ttl"));
         assertEquals(LongString.of("pt.dlx"), orders.effectiveArguments().get("x-dead-letter-exchange"));
         assertEquals(Map.of("x-message-ttl", 10_000), orders.arguments()); // the declaration is unchanged
 
-        MessageQueue invoices = applied("pt.invoices");
+        AmqpQueue invoices = applied("pt.invoices");
         assertNull(invoices.policyName());
         assertEquals(Map.of(), invoices.effectiveArguments());
     }
@@ -53,7 +53,7 @@ class PoliciesTest {
     void aQueueDeclaredUnderAPolicyTakesItAtOnce() throws Exception {
         PolicyFixture.set(broker, "/", "pt-early", "^pt\\.early$", "all", 0, Map.of("max-length", 3));
         broker.channel().queueDeclare("pt.early", false, false, true, null);
-        MessageQueue q = applied("pt.early");
+        AmqpQueue q = applied("pt.early");
         assertEquals("pt-early", q.policyName());
         assertEquals(3, q.effectiveArguments().get("x-max-length"));
     }
@@ -68,7 +68,7 @@ class PoliciesTest {
         assertEquals(20, applied("pt.prio").effectiveArguments().get("x-max-length"));
 
         PolicyFixture.clear(broker, "/", "pt-high");
-        MessageQueue q = applied("pt.prio");
+        AmqpQueue q = applied("pt.prio");
         assertEquals("pt-low", q.policyName());
         assertEquals(10, q.effectiveArguments().get("x-max-length"));
         assertEquals("drop-head", q.effectiveArguments().get("x-overflow").toString()); // its own argument wins

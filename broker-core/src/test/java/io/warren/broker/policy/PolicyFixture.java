@@ -1,7 +1,7 @@
 package io.warren.broker.policy;
 
 import io.warren.broker.RunningBroker;
-import io.warren.broker.queue.MessageQueue;
+import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.VirtualHost;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,8 +40,8 @@ public final class PolicyFixture {
      * Waits until the queue's loop has run everything handed to it so far, among them the policy changes made
      * before this call; returns the queue.
      */
-    public static MessageQueue awaitApplied(RunningBroker b, String vhost, String queue) {
-        MessageQueue q = vhost(b, vhost).existingQueue(queue);
+    public static AmqpQueue awaitApplied(RunningBroker b, String vhost, String queue) {
+        AmqpQueue q = vhost(b, vhost).existingQueue(queue);
         CompletableFuture<Void> done = new CompletableFuture<>();
         q.execute(() -> done.complete(null));
         try {

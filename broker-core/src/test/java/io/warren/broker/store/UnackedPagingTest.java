@@ -15,8 +15,8 @@ import com.rabbitmq.client.MessageProperties;
 import io.warren.broker.BrokerConfig;
 import io.warren.broker.Deliveries;
 import io.warren.broker.RunningBroker;
-import io.warren.broker.queue.MessageQueue;
 import io.warren.broker.queue.QueueWindow;
+import io.warren.broker.queue.classic.MessageQueue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ class UnackedPagingTest {
     }
 
     private MessageQueue queue(String q) {
-        return broker.broker().vhost("/").queue(q);
+        return (MessageQueue) broker.broker().vhost("/").queue(q); // the classic type's own measure
     }
 
     @Test

@@ -27,7 +27,7 @@ public final class QueueJson {
         out.put("auto_delete", q.autoDelete());
         out.put("exclusive", q.exclusive());
         out.put("arguments", AmqpValues.toJson(q.arguments()));
-        out.put("type", "classic");
+        out.put("type", q.type());
         out.put("node", node);
         out.put("state", "running");
         // RabbitMQ's '' ("none") shows as null, on which rabbitmqadmin's table output crashes (against RabbitMQ

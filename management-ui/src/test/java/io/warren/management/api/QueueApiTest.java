@@ -35,6 +35,7 @@ class QueueApiTest {
         assertEquals("declared", q.get("name").asText());
         assertEquals("/", q.get("vhost").asText());
         assertTrue(q.get("durable").asBoolean());
+        assertEquals("classic", q.get("type").asText());
         assertEquals(2, q.get("messages_ready").asInt());
         assertEquals(0, q.get("messages_unacknowledged").asInt());
         assertTrue(q.path("messages_details").has("rate"));

@@ -1,6 +1,9 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.MessageRecord;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.queue.QueueWork;
 import io.warren.routing.DeduplicationKey;
 import io.warren.store.QueueLog;
 import java.io.IOException;
@@ -41,6 +44,17 @@ public final class QueueDeduplication {
         Object on = arguments == null ? null : arguments.get(ARGUMENT);
         boolean enabled = on instanceof Boolean b ? b : on instanceof CharSequence s && "true".contentEquals(s);
         return enabled ? new QueueDeduplication() : null;
+    }
+
+    /** As {@link #forArguments}, knowing the values of the messages the queue's backlog recovered from its logs. */
+    static QueueDeduplication forArguments(Map<String, Object> arguments, Backlog recovered, String owner) {
+        QueueDeduplication dedup = forArguments(arguments);
+        if (dedup != null) {
+            for (QueueLog log : recovered.recoveredLogs()) {
+                dedup.recover(log, owner);
+            }
+        }
+        return dedup;
     }
 
     /**

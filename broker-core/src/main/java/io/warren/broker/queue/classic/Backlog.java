@@ -1,6 +1,11 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.DeliveryOrderArguments;
+import io.warren.broker.queue.QueueDeclaration;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.queue.QueueWork;
+import io.warren.store.QueueLog;
 import java.util.List;
 
 /**
@@ -8,8 +13,16 @@ import java.util.List;
  * per priority level ({@link PriorityBacklog}). Owned by the queue's thread.
  */
 interface Backlog {
+    /** The backlog of a queue as declared (one per priority level with x-max-priority), over its log if durable. */
+    static Backlog open(QueueDeclaration d, String owner, QueueLog log) {
+        int maxPriority = DeliveryOrderArguments.maxPriority(d.arguments());
+        return maxPriority > 0
+                ? new PriorityBacklog(owner, d.persistsMessages(), d.storage(), log, d.vhost(), d.name(), maxPriority)
+                : new QueueBacklog(owner, d.persistsMessages(), d.storage(), log);
+    }
+
     /** The logs opened with messages in them (a durable queue after a restart): one, or one per priority level. */
-    List<io.warren.store.QueueLog> recoveredLogs();
+    List<QueueLog> recoveredLogs();
 
     /** The sequence number the queue continues with: past everything its logs hold. */
     long nextSequence();

@@ -1,5 +1,6 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
+import io.warren.broker.queue.QueueEntry;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.PriorityQueue;

@@ -1,5 +1,6 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
+import io.warren.broker.queue.PublishBarrier;
 import io.warren.store.DurabilityListener;
 import java.io.IOException;
 

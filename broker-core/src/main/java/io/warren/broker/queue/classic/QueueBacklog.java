@@ -1,6 +1,13 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.MessageRecord;
+import io.warren.broker.queue.PublishBarrier;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.queue.QueueStorage;
+import io.warren.broker.queue.QueueWindow;
+import io.warren.broker.queue.QueueWork;
+import io.warren.broker.queue.ReadyMemory;
 import io.warren.store.QueueLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,8 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.MessageRecord;
+import io.warren.broker.queue.QueueEntry;
 import io.warren.store.QueueLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;

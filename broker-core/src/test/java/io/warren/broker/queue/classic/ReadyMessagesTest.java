@@ -1,10 +1,11 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.netty.buffer.Unpooled;
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.QueueEntry;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

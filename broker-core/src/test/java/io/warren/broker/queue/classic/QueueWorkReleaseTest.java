@@ -1,10 +1,17 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.DeadLetterRouting;
+import io.warren.broker.queue.QueueDeclaration;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.queue.QueueStorage;
+import io.warren.broker.queue.QueueWindow;
+import io.warren.broker.queue.QueueWork;
 import io.warren.codec.BasicProperties;
 import io.warren.store.MessageStore;
 import io.warren.store.StoreSettings;
@@ -31,15 +38,15 @@ class QueueWorkReleaseTest {
             DeadLetterRouting none = new DeadLetterRouting() {
                 @Override
                 public void route(String exchange, List<String> keys, Map<String, Object> headers,
-                                  io.warren.routing.RoutingProperties p, Set<MessageQueue> out) {
+                                  io.warren.routing.RoutingProperties p, Set<AmqpQueue> out) {
                 }
 
                 @Override
                 public void counted(long messages) {
                 }
             };
-            MessageQueue q = new MessageQueue("q", "/", false, false, false, Map.of(), null, loop, x -> { },
-                    storage, null, none);
+            MessageQueue q = new MessageQueue(new QueueDeclaration("q", "/", false, false, false, Map.of(), null, loop,
+                    x -> { }, storage, none), null);
             int[] result = loop.submit(() -> {
                 Message shared = msg();      // the rejected delivery's reference
                 shared.retain();             // a second holder: the same message in another (fanout) queue

@@ -1,4 +1,4 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import static io.warren.broker.TestMessages.text;
 import static io.warren.broker.TestMessages.utf8;

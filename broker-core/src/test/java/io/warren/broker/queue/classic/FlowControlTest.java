@@ -1,4 +1,4 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,7 +44,7 @@ class FlowControlTest {
     }
 
     private static MessageQueue queue(String name) {
-        return broker.broker().vhost("/").queue(name);
+        return (MessageQueue) broker.broker().vhost("/").queue(name);
     }
 
     @Test
@@ -87,16 +87,16 @@ class FlowControlTest {
         // A read batch or two land after the queue enters flow: up to 16 socket reads of 64 KiB, about 12,000 of
         // these small publishes each, and more where a slow machine lets the socket buffer fill between reads
         // (42,596 seen once). Without flow control the backlog passed 148,000.
-        assertTrue(maxReady < MessageQueue.FLOW_HIGH + 40_000,
+        assertTrue(maxReady < QueueFlow.HIGH + 40_000,
                 "backlog reached " + maxReady + " with a busy consumer");
-        assertTrue(maxReady >= MessageQueue.FLOW_LOW, "the publisher should have outrun the slow consumer");
+        assertTrue(maxReady >= QueueFlow.LOW, "the publisher should have outrun the slow consumer");
     }
 
     @Test
     void aQueueWithoutConsumersTakesEverythingPublished() throws Exception {
         Connection c = broker.connect();
         String q = c.createChannel().queueDeclare().getQueue();
-        int total = 3 * MessageQueue.FLOW_HIGH;
+        int total = 3 * QueueFlow.HIGH;
         AtomicInteger published = new AtomicInteger();
         publishInBackground(c, q, total, published).join(60_000);
         await().atMost(Duration.ofSeconds(30)).until(() -> queue(q).readyCountSnapshot() == total);
@@ -110,7 +110,7 @@ class FlowControlTest {
         String q = consumer.queueDeclare().getQueue();
         consumer.basicQos(10);
         consumer.basicConsume(q, false, new DefaultConsumer(consumer)); // takes 10, never acks
-        int total = 3 * MessageQueue.FLOW_HIGH;
+        int total = 3 * QueueFlow.HIGH;
         AtomicInteger published = new AtomicInteger();
         Thread publisher = publishInBackground(broker.connect(), q, total, published);
         publisher.join(60_000);

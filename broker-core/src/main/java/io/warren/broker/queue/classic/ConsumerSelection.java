@@ -1,5 +1,6 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
+import io.warren.broker.queue.QueueConsumer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +20,7 @@ final class ConsumerSelection {
     private int[] groupEnds = new int[0];
     private int[] cursors = new int[0];
     private QueueConsumer active;
+    private boolean hadAny;
 
     ConsumerSelection(boolean singleActive) {
         this.singleActive = singleActive;
@@ -41,7 +43,13 @@ final class ConsumerSelection {
         return consumers;
     }
 
+    /** True once a consumer was added (an auto-delete queue goes only when its last consumer goes). */
+    boolean hadAny() {
+        return hadAny;
+    }
+
     void add(QueueConsumer c) {
+        hadAny = true;
         int at = consumers.size();
         while (at > 0 && consumers.get(at - 1).priority() < c.priority()) {
             at--;
@@ -77,10 +85,25 @@ final class ConsumerSelection {
         c.markWaiting(false);
     }
 
-    void clear() {
+    /** True when one of the consumers asked for exclusive access. */
+    boolean hasExclusive() {
+        for (QueueConsumer c : consumers) {
+            if (c.exclusive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The queue is deleted: every consumer is removed and told (basic.cancel to those that understand it). */
+    void cancelAll() {
+        List<QueueConsumer> cs = new ArrayList<>(consumers);
         consumers.clear();
         active = null;
         regroup();
+        for (QueueConsumer c : cs) {
+            c.target().cancelledByServer(c);
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
+import io.warren.broker.queue.MessageRecord;
+import io.warren.broker.queue.QueueEntry;
 import io.warren.store.QueueLog;
 import java.io.IOException;
 import java.util.ArrayList;

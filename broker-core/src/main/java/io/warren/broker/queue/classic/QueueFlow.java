@@ -1,6 +1,7 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.warren.broker.queue.FlowWaiter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -74,14 +75,12 @@ final class QueueFlow {
         waiters.clear();
     }
 
-    /** Adds a publisher that waits for the flow to end; false when it has ended already. */
-    boolean await(FlowWaiter waiter) {
+    /** Adds a publisher that waits for the flow to end, or tells it at once that it has ended already. */
+    void await(FlowWaiter waiter) {
         if (!inFlow) {
-            return false;
-        }
-        if (!waiters.contains(waiter)) {
+            waiter.flowEnded(queue);
+        } else if (!waiters.contains(waiter)) {
             waiters.add(waiter);
         }
-        return true;
     }
 }

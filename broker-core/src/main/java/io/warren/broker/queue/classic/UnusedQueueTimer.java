@@ -1,4 +1,4 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.ScheduledFuture;

@@ -1,5 +1,9 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.queue.QueueStorage;
+import io.warren.broker.queue.QueueWindow;
+import io.warren.broker.queue.ReadyMemory;
 import io.warren.store.QueueLog;
 import java.io.IOException;
 import java.util.ArrayList;

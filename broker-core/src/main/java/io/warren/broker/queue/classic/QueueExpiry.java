@@ -1,7 +1,10 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.Expiration;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.queue.QueueSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -64,6 +67,13 @@ final class QueueExpiry {
             expiring = true;
         }
         return at;
+    }
+
+    /** As {@link #expireHead}, at the current time, when some message may expire at all. */
+    void expireDue() {
+        if (active()) {
+            expireHead(System.currentTimeMillis());
+        }
     }
 
     /** Messages at the head whose time has come (at or before now) leave the queue; the timer is set for the next. */

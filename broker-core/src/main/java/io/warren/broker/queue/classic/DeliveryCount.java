@@ -1,6 +1,7 @@
-package io.warren.broker.queue;
+package io.warren.broker.queue.classic;
 
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.QueueEntry;
 import io.warren.codec.BasicProperties;
 import java.util.LinkedHashMap;
 import java.util.Map;
