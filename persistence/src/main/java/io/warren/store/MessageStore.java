@@ -105,6 +105,24 @@ public final class MessageStore implements AutoCloseable {
         LogDirectory.delete(LogDirectory.pathFor(dir, name));
     }
 
+    /**
+     * The directory of the named stream (any name), created if needed, beside the store's own directory under
+     * {@code streams}: named as the logs are (a hash of the name, the name in a file inside), so any name is safe.
+     */
+    public Path streamDirectory(String name) throws IOException {
+        checkOpen();
+        return LogDirectory.open(streamsRoot(), name);
+    }
+
+    /** Removes the named stream's directory and everything in it (its stream must be closed). */
+    public void deleteStreamDirectory(String name) throws IOException {
+        LogDirectory.delete(LogDirectory.pathFor(streamsRoot(), name));
+    }
+
+    private Path streamsRoot() {
+        return dir.toAbsolutePath().resolveSibling("streams");
+    }
+
     /** The store's sync thread, which stream logs share so one fsync round covers queues and streams alike. */
     public GroupCommitter committer() {
         return committer;

@@ -14,7 +14,6 @@ import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.Credit;
-import io.warren.broker.queue.DeliveryOrderArguments;
 import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueEntry;
@@ -393,7 +392,7 @@ public final class AmqpChannel {
         }
         AmqpQueue q = topology.queueNamed(c.queue());
         access.read("queue", q.name());
-        DeliveryOrderArguments.checkConsume(c.arguments(), q.name(), q.vhost());
+        q.checkConsume(tag, prefetch.consumerPrefetch(), prefetch.window().limit(), c.noAck(), c.arguments());
         QueueConsumer consumer = new QueueConsumer(tag, q, consumers, c.noAck(), c.exclusive(), c.arguments(),
                 prefetch.consumerPrefetch(), prefetch.window());
         consumers.add(consumer);
@@ -438,6 +437,7 @@ public final class AmqpChannel {
     private void get(Basic.Get g) {
         AmqpQueue q = topology.queueNamed(g.queue());
         access.read("queue", q.name());
+        q.checkGet();
         boolean noAck = g.noAck();
         callQueue(q, queue -> {
             QueueEntry e = queue.poll(noAck);

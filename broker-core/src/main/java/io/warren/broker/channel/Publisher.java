@@ -239,7 +239,8 @@ final class Publisher {
             for (AmqpQueue q : targets) {
                 // a persistent message in a durable queue is confirmed only once the queue's log has it on disk, and
                 // a message to a queue that may refuse it (full, or a duplicate) only once the queue has taken it
-                PublishBarrier barrier = (persistent && q.persistsMessages()) || q.rejectsPublishes()
+                PublishBarrier barrier = ((persistent || q.storesEveryMessage()) && q.persistsMessages())
+                        || q.rejectsPublishes()
                         || q.deduplicates() ? channel.confirmBarrier() : null;
                 if (barrier != null) {
                     barrier.expect();

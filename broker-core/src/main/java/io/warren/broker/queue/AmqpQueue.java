@@ -116,6 +116,27 @@ public abstract class AmqpQueue implements Destination {
         return status.counters();
     }
 
+    /**
+     * Refuses a basic.consume this queue's type does not allow (an AmqpException, sent as the client's reply).
+     * Called on the consuming channel's thread before the consumer is made.
+     */
+    public void checkConsume(String consumerTag, int consumerPrefetch, int globalPrefetch, boolean noAck,
+                             Map<String, Object> consumerArguments) {
+        DeliveryOrderArguments.checkConsume(consumerArguments, name(), vhost());
+    }
+
+    /** Refuses a basic.get when this queue's type has none (an AmqpException); on the channel's thread. */
+    public void checkGet() {
+    }
+
+    /**
+     * True when every message the queue takes goes to disk, persistent or not (a stream), so a publisher's confirm
+     * waits for its fsync whatever the delivery mode. Read by publishers on their own threads.
+     */
+    public boolean storesEveryMessage() {
+        return false;
+    }
+
     /** True when the queue drops messages whose x-deduplication-header value it holds. */
     public abstract boolean deduplicates();
 

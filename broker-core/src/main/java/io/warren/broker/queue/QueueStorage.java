@@ -2,6 +2,8 @@ package io.warren.broker.queue;
 
 import io.warren.store.MessageStore;
 import io.warren.store.QueueLog;
+import io.warren.store.stream.StreamLog;
+import io.warren.store.stream.StreamSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ public final class QueueStorage {
     /** A durable priority queue's log of one level above 0: this prefix, the level, ':', the durable name. */
     private static final String PRIORITY = "priority:";
     private static final String DELAYED = "delayed:";
+    private static final String STREAM = "stream:";
 
     private final MessageStore store;
     private final QueueWindow window;
@@ -78,6 +81,23 @@ public final class QueueStorage {
             }
         }
         return levels;
+    }
+
+    /**
+     * Opens (creating or recovering) a stream's log, fsynced by the store's group commit, in a directory of its own
+     * named after the vhost and queue.
+     */
+    public StreamLog openStream(String vhost, String queue, StreamSettings settings) throws IOException {
+        return StreamLog.open(store.streamDirectory(streamName(vhost, queue)), settings, store.committer());
+    }
+
+    /** Removes a deleted stream's files (its log must be closed). */
+    public void deleteStream(String vhost, String queue) throws IOException {
+        store.deleteStreamDirectory(streamName(vhost, queue));
+    }
+
+    private static String streamName(String vhost, String queue) {
+        return STREAM + vhost.length() + ":" + vhost + ":" + queue;
     }
 
     /** Opens a fresh scratch log on first call, for a queue whose backlog outgrows memory. */

@@ -3,6 +3,7 @@ package io.warren.broker.vhost;
 import io.warren.broker.queue.QueueFactory;
 import io.warren.broker.queue.QueueType;
 import io.warren.broker.queue.classic.ClassicQueueFactory;
+import io.warren.broker.queue.stream.StreamQueueFactory;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -12,9 +13,7 @@ final class QueueFactories {
 
     static {
         FACTORIES.put(QueueType.CLASSIC, new ClassicQueueFactory());
-        // streams are being built (io.warren.broker.queue.stream); until they land, declaring one is refused
-        FACTORIES.put(QueueType.STREAM, QueueFactory.unavailable("queue type 'stream' is not supported yet: streams "
-                + "are being built; declare the queue without x-queue-type, or with 'classic'"));
+        FACTORIES.put(QueueType.STREAM, new StreamQueueFactory());
         FACTORIES.put(QueueType.QUORUM, QueueFactory.unavailable("quorum queues need a cluster, which Warren "
                 + "does not have yet; declare the queue without x-queue-type, or with 'classic'"));
     }

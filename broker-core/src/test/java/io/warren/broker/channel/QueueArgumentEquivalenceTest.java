@@ -133,9 +133,15 @@ class QueueArgumentEquivalenceTest {
     }
 
     @Test
-    void streamsAreRefusedAsNotSupportedYetInsteadOfBecomingClassic() throws Exception {
-        assertRefused("stream", "queue type 'stream' is not supported yet: streams are being built; declare the "
-                + "queue without x-queue-type, or with 'classic'");
+    void aStreamIsDeclaredAsAStreamNotAsAClassicQueue() throws Exception {
+        String q = unique("stream");
+        ch.queueDeclare(q, true, false, false, Map.of("x-queue-type", "stream"));
+        assertEquals("stream", broker.broker().vhost("/").queue(q).type().toString());
+        Channel other = broker.channel(conn);
+        AMQP.Channel.Close close = channelClose(() -> other.queueDeclare(q, true, false, false,
+                Map.of("x-queue-type", "classic")));
+        assertEquals("PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '" + q + "' in vhost '/': "
+                + "received 'classic' but current is 'stream'", close.getReplyText());
     }
 
     @Test

@@ -1,0 +1,490 @@
+package io.warren.broker.queue.stream;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import io.warren.broker.message.Message;
+import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.FlowWaiter;
+import io.warren.broker.queue.PublishBarrier;
+import io.warren.broker.queue.QueueConsumer;
+import io.warren.broker.queue.QueueDeclaration;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.queue.QueueType;
+import io.warren.broker.queue.QueueWork;
+import io.warren.broker.stats.QueueCounters;
+import io.warren.store.DurabilityListener;
+import io.warren.store.stream.StreamLog;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stream (x-queue-type stream): an append-only log on disk that every consumer reads from an offset of its own,
+ * as RabbitMQ's and LavinMQ's streams over AMQP 0-9-1. Consuming takes nothing away: acknowledgements only give
+ * the consumer credit back; retention removes old segments. Every message is fsynced before it is confirmed and
+ * before any consumer sees it. Its state belongs to its loop; the log is read by the consumers' readers there.
+ */
+public final class StreamQueue extends AmqpQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamQueue.class);
+    /** How often retention looks at a stream that no publish touches (max-age). */
+    private static final long RETENTION_CHECK_MILLIS = 10_000;
+
+    private final StreamLog log;
+    private final StreamMessages messages = new StreamMessages();
+    private final Map<QueueConsumer, StreamSubscription> subscriptions = new LinkedHashMap<>();
+    // deliveries to tracked consumers, until settled: whose AckedOffsets they count in
+    private final Map<QueueEntry, StreamSubscription> owners = new IdentityHashMap<>();
+    private final List<QueueEntry> batch = new ArrayList<>();
+    private final QueueCounters counters = counters();
+    private volatile RetentionSettings retention;
+    // offsets below this are fsynced as far as this queue has heard (the log's own mark may lag behind a little)
+    private volatile long durableUpTo;
+    private ScheduledFuture<?> retentionTimer;
+    private int unacked;
+    private boolean deleted;
+    private boolean closed;
+
+    StreamQueue(QueueDeclaration declaration, StreamLog log, RetentionSettings retention) {
+        super(declaration);
+        this.log = log;
+        this.retention = retention;
+        this.durableUpTo = log.nextOffset(); // what was recovered is on disk
+        execute(() -> {
+            scheduleRetention();
+            updateCounts();
+        });
+    }
+
+    @Override
+    public QueueType type() {
+        return QueueType.STREAM;
+    }
+
+    /** The oldest offset the stream holds (the next one when it is empty); any thread. */
+    public long firstOffset() {
+        return log.firstOffset();
+    }
+
+    /** The newest offset the stream holds (below {@link #firstOffset()} when empty); any thread. */
+    public long lastOffset() {
+        return log.lastOffset();
+    }
+
+    @Override
+    public void checkConsume(String consumerTag, int consumerPrefetch, int globalPrefetch, boolean noAck,
+                             Map<String, Object> consumerArguments) {
+        StreamConsumeRules.checkConsume(name(), vhost(), consumerTag, consumerPrefetch, globalPrefetch, noAck,
+                consumerArguments, arguments(), Clock.systemUTC());
+    }
+
+    @Override
+    public void checkGet() {
+        throw StreamConsumeRules.refuseGet(name(), vhost());
+    }
+
+    @Override
+    public boolean storesEveryMessage() {
+        return true;
+    }
+
+    @Override
+    public boolean deduplicates() {
+        return false;
+    }
+
+    @Override
+    public boolean singleActiveConsumer() {
+        return false;
+    }
+
+    @Override
+    public boolean rejectsPublishes() {
+        return false;
+    }
+
+    @Override
+    public boolean inFlow() {
+        return false;
+    }
+
+    @Override
+    public void awaitFlowEnd(FlowWaiter waiter) {
+        waiter.flowEnded(this);
+    }
+
+    @Override
+    public void applyPolicy(String policyName, Map<String, Object> effectiveArguments) {
+        RetentionSettings r;
+        try {
+            r = RetentionSettings.from(effectiveArguments, null);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: policy '{}' gives unusable retention ({}); keeping the current one", this, policyName,
+                    e.getMessage());
+            return;
+        }
+        execute(() -> {
+            status().policy(policyName, effectiveArguments);
+            retention = r;
+            scheduleRetention();
+            enforceRetention();
+            updateCounts();
+        });
+    }
+
+    // ---- on the loop: publishing ----
+
+    @Override
+    public void take(QueueWork work) {
+        List<QueueEntry> rejected = work.takeRejected();
+        if (rejected != null) {
+            // as RabbitMQ: a reject on a stream only gives credit back (the message stays in the log)
+            rejected.forEach(QueueEntry::releaseMessage); // a rejected delivery's message is the queue's again
+            settled(rejected);
+        }
+        if (work.messages() != null) {
+            append(work);
+        }
+        if (work.settledCount() > 0) {
+            counters.add(QueueCounters.ACKED, work.settledCount());
+            if (work.settledLogged() != null) {
+                settled(work.settledLogged());
+            }
+        }
+        drain();
+    }
+
+    @Override
+    public boolean offer(List<Message> batchOfMessages) {
+        if (deleted || closed) {
+            return false;
+        }
+        enqueueAll(batchOfMessages);
+        return true;
+    }
+
+    private void append(QueueWork work) {
+        if (deleted) {
+            work.discard();
+            return;
+        }
+        if (closed) {
+            work.fail(new IOException("the broker is shutting down"));
+            return;
+        }
+        List<Message> ms = work.messages();
+        long now = System.currentTimeMillis();
+        IOException failure = null;
+        int appended = 0;
+        for (Message m : ms) {
+            try {
+                if (failure == null) {
+                    Map<String, Object> headers = m.hasHeaders() ? m.properties().headers() : null;
+                    log.append(messages.header(m), StreamMessages.body(m), now,
+                            List.copyOf(StreamFilter.publishedValues(headers)));
+                    appended++;
+                }
+            } catch (IOException e) {
+                failure = e;
+            } catch (IllegalArgumentException e) {
+                failure = new IOException(e.getMessage(), e); // bigger than a stream record can be
+            } finally {
+                m.release();
+            }
+        }
+        counters.add(QueueCounters.PUBLISHED, appended);
+        if (failure != null) {
+            LOG.error("{}: cannot append to the stream: {}", this, failure.toString());
+        }
+        whenDurable(work, failure);
+        enforceRetention();
+        updateCounts();
+    }
+
+    // confirms go out and consumers see the messages once the group commit has fsynced them
+    private void whenDurable(QueueWork work, IOException failure) {
+        int n = work.barrierCount();
+        PublishBarrier[] barriers = new PublishBarrier[n];
+        int[] holds = new int[n];
+        for (int i = 0; i < n; i++) {
+            barriers[i] = work.barrier(i);
+            holds[i] = work.holds(i);
+        }
+        if (failure != null) {
+            for (int i = 0; i < n; i++) {
+                barriers[i].fail(holds[i], failure);
+            }
+            return;
+        }
+        long upTo = log.nextOffset();
+        log.whenDurable(new DurabilityListener() {
+            @Override
+            public void durable() {
+                for (int i = 0; i < n; i++) {
+                    barriers[i].release(holds[i]);
+                }
+                if (durableUpTo < upTo) {
+                    durableUpTo = upTo;
+                }
+                execute(StreamQueue.this::drain);
+            }
+
+            @Override
+            public void failed(IOException cause) {
+                LOG.error("{}: the stream could not be fsynced: {}", StreamQueue.this, cause.toString());
+                for (int i = 0; i < n; i++) {
+                    barriers[i].fail(holds[i], cause);
+                }
+            }
+        });
+    }
+
+    // ---- on the loop: retention ----
+
+    private void enforceRetention() {
+        RetentionSettings r = retention;
+        if (deleted || closed || !r.limited()) {
+            return;
+        }
+        try {
+            int dropped = log.enforce(r.maxLengthBytes(), r.maxAgeMillis(), r.maxLength(),
+                    System.currentTimeMillis());
+            if (dropped > 0) {
+                LOG.debug("{}: retention removed {} segments", this, dropped);
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: retention could not remove old segments: {}", this, e.toString());
+        }
+    }
+
+    private void scheduleRetention() {
+        if (retentionTimer != null || deleted || closed || retention.maxAgeMillis() < 0) {
+            return;
+        }
+        retentionTimer = loop().scheduleAtFixedRate(() -> {
+            enforceRetention();
+            updateCounts();
+        }, RETENTION_CHECK_MILLIS, RETENTION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- on the loop: consuming ----
+
+    @Override
+    public void addConsumer(QueueConsumer consumer) {
+        Map<String, Object> args = consumer.arguments();
+        // checked on the channel already (StreamConsumeRules): read again here, where the log is
+        StreamOffsetSpec spec = StreamOffsetSpec.parse(args, Clock.systemUTC());
+        ConsumerGroup group = ConsumerGroup.of(args, arguments());
+        OffsetTracking tracking = OffsetTracking.of(args, consumer.tag(), group);
+        long start = StreamSubscription.startOffset(log, spec, tracking.key());
+        subscriptions.put(consumer, new StreamSubscription(consumer, log.reader(start), StreamFilter.from(args),
+                tracking.key()));
+        updateCounts();
+    }
+
+    @Override
+    public void activate(QueueConsumer consumer) {
+        consumer.activate();
+        drain();
+    }
+
+    @Override
+    public void removeConsumer(QueueConsumer consumer) {
+        StreamSubscription s = subscriptions.remove(consumer);
+        if (s != null) {
+            s.close(log);
+            flushTracking();
+            updateCounts();
+        }
+    }
+
+    @Override
+    public void drain() {
+        if (deleted || closed || subscriptions.isEmpty()) {
+            return;
+        }
+        long limit = Math.max(durableUpTo, log.durableOffset());
+        int delivered = 0;
+        for (StreamSubscription s : subscriptions.values()) {
+            try {
+                int n = s.deliver(limit, messages, batch, owners);
+                if (n > 0) {
+                    delivered += n;
+                    QueueConsumer c = s.consumer();
+                    c.target().deliver(c, new ArrayList<>(batch));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("{}: cannot read the stream for consumer '{}': {}", this, s.consumer().tag(),
+                        e.toString());
+            }
+            batch.clear();
+        }
+        if (delivered > 0) {
+            unacked += delivered;
+            counters.add(QueueCounters.DELIVERED, delivered);
+            updateCounts();
+        }
+    }
+
+    // the channel released the acked entries' messages already
+    private void settled(List<QueueEntry> entries) {
+        for (QueueEntry e : entries) {
+            StreamSubscription s = owners.remove(e);
+            if (s != null) {
+                s.settled(e.sequence());
+            }
+        }
+        unacked = Math.max(0, unacked - entries.size());
+        storeOffsets();
+    }
+
+    private void returned(List<QueueEntry> entries, boolean wereUnacked) {
+        for (QueueEntry e : entries) {
+            e.releaseMessage();
+            StreamSubscription s = owners.remove(e);
+            if (s != null) {
+                s.returned(e.sequence());
+            }
+        }
+        if (wereUnacked) {
+            unacked = Math.max(0, unacked - entries.size());
+        }
+        updateCounts();
+    }
+
+    private void storeOffsets() {
+        boolean moved = false;
+        for (StreamSubscription s : subscriptions.values()) {
+            moved |= s.storeOffset(log);
+        }
+        if (moved) {
+            flushTracking();
+        }
+    }
+
+    private void flushTracking() {
+        try {
+            log.tracking().flush();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot write the consumers' offsets: {}", this, e.toString());
+        }
+    }
+
+    /** As RabbitMQ: a stream is not consumed by basic.get (the channel refuses it first). */
+    @Override
+    public QueueEntry poll(boolean noAck) {
+        throw StreamConsumeRules.refuseGet(name(), vhost());
+    }
+
+    /** As RabbitMQ: a nack or reject with requeue only gives the consumer credit back; nothing comes again. */
+    @Override
+    public void requeue(List<QueueEntry> entries, boolean wereUnacked) {
+        returned(entries, wereUnacked);
+    }
+
+    @Override
+    public void requeueUndelivered(List<QueueEntry> entries, boolean wereUnacked) {
+        returned(entries, wereUnacked);
+    }
+
+    /** A stream cannot be purged: retention is what removes messages. Nothing is removed. */
+    @Override
+    public int purge() {
+        return 0;
+    }
+
+    @Override
+    public int readyCount() {
+        return (int) Math.min(Integer.MAX_VALUE, log.count());
+    }
+
+    @Override
+    public int consumerCount() {
+        return subscriptions.size();
+    }
+
+    @Override
+    public boolean hasExclusiveConsumer() {
+        for (QueueConsumer c : subscriptions.keySet()) {
+            if (c.exclusive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public List<QueueConsumer> consumersOnLoop() {
+        return new ArrayList<>(subscriptions.keySet());
+    }
+
+    // ---- on the loop: life ----
+
+    @Override
+    public void touch() {
+        // streams have no x-expires
+    }
+
+    @Override
+    public int delete() {
+        if (deleted) {
+            return 0;
+        }
+        int n = readyCount();
+        deleted = true;
+        stop();
+        for (QueueConsumer c : new ArrayList<>(subscriptions.keySet())) {
+            c.target().cancelledByServer(c);
+        }
+        subscriptions.clear();
+        try {
+            declaration().storage().deleteStream(vhost(), name());
+        } catch (IOException e) {
+            LOG.warn("{}: cannot remove the stream's files: {}", this, e.toString());
+        }
+        status().counts(0, 0, 0, 0);
+        return n;
+    }
+
+    @Override
+    public void close() {
+        if (closed || deleted) {
+            closed = true;
+            return;
+        }
+        closed = true;
+        stop();
+    }
+
+    // readers first, then the log (flushed and fsynced), so a restart finds every message and offset
+    private void stop() {
+        if (retentionTimer != null) {
+            retentionTimer.cancel(false);
+        }
+        for (StreamSubscription s : subscriptions.values()) {
+            s.close(log);
+        }
+        owners.clear();
+        try {
+            log.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: closing the stream: {}", this, e.toString());
+        }
+    }
+
+    @Override
+    public boolean isDeleted() {
+        return deleted;
+    }
+
+    private void updateCounts() {
+        if (!deleted) {
+            status().counts(readyCount(), log.bytes(), unacked, subscriptions.size());
+        }
+    }
+}

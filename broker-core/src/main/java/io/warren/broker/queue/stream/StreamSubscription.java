@@ -1,0 +1,155 @@
+package io.warren.broker.queue.stream;
+
+import io.warren.broker.message.Message;
+import io.warren.broker.queue.QueueConsumer;
+import io.warren.broker.queue.QueueEntry;
+import io.warren.store.stream.StreamLog;
+import io.warren.store.stream.StreamReader;
+import io.warren.store.stream.StreamRecord;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One consumer of a stream: its own reader (whose buffer is bounded, so a slow consumer holds no more memory than
+ * that), its filter and, when its offset is tracked, what it has settled. It reads only while it has credit, so it
+ * neither slows the others nor piles messages up. On the stream's loop.
+ */
+final class StreamSubscription {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamSubscription.class);
+
+    private final QueueConsumer consumer;
+    private final StreamReader reader;
+    private final StreamFilter filter;
+    private final String trackingKey; // null when the offset is not tracked
+    private final AckedOffsets acked; // null when the offset is not tracked
+    private long stored;
+    // read, matched or not yet judged, and waiting for credit or for its fsync
+    private StreamRecord pending;
+    private boolean gone;
+
+    StreamSubscription(QueueConsumer consumer, StreamReader reader, StreamFilter filter, String trackingKey) {
+        this.consumer = consumer;
+        this.reader = reader;
+        this.filter = filter;
+        this.trackingKey = trackingKey;
+        this.acked = trackingKey == null ? null : new AckedOffsets(reader.position());
+        this.stored = reader.position();
+    }
+
+    /**
+     * Where a new consumer starts: where its tracked offset was stored, else its x-stream-offset resolved against
+     * the log; returns the key its offset is tracked under (null for none) beside the offset.
+     */
+    static long startOffset(StreamLog log, StreamOffsetSpec spec, String trackingKey) {
+        if (trackingKey != null) {
+            var stored = log.tracking().get(trackingKey);
+            if (stored.isPresent()) {
+                return stored.getAsLong();
+            }
+        }
+        return spec.resolve(new LogPositions(log));
+    }
+
+    QueueConsumer consumer() {
+        return consumer;
+    }
+
+    /**
+     * Hands the consumer what it has credit for, below limit (the offsets that are fsynced); returns how many.
+     * The entries are gathered in out; each one owned by a tracked consumer is remembered by owners.
+     */
+    int deliver(long limit, StreamMessages messages, List<QueueEntry> out, Map<QueueEntry, StreamSubscription> owners)
+            throws IOException {
+        if (gone || !consumer.isActive()) {
+            return 0;
+        }
+        int n = 0;
+        while (true) {
+            StreamRecord r = pending;
+            pending = null;
+            if (r == null) {
+                if (reader.position() >= limit || (r = reader.next()) == null) {
+                    break;
+                }
+            }
+            if (r.offset() >= limit) {
+                pending = r; // written, not yet fsynced: nobody sees what a crash could lose
+                break;
+            }
+            if (!consumer.tryReserveOrMarkStarved()) {
+                pending = r;
+                break;
+            }
+            Message m = messages.decode(r.header(), r.body());
+            if (filter != StreamFilter.NONE && !filter.matches(new java.util.LinkedHashSet<>(r.filterValues()),
+                    m.hasHeaders() ? m.properties().headers() : null)) {
+                m.release();
+                consumer.unreserve();
+                continue;
+            }
+            QueueEntry e = new QueueEntry(StreamMessages.withOffset(m, r.offset()), r.offset(), false, true,
+                    QueueEntry.NEVER);
+            if (acked != null) {
+                acked.delivered(r.offset(), r.offset()); // one delivery per offset and consumer: the offset is the tag
+                owners.put(e, this);
+            }
+            out.add(e);
+            n++;
+        }
+        return n;
+    }
+
+    /** The consumer acked (or rejected without requeue) the delivery at this offset. */
+    void settled(long offset) {
+        if (acked != null && !gone) {
+            acked.settle(offset, false);
+        }
+    }
+
+    /**
+     * The consumer nacked with requeue, or the delivery never reached it: a stream delivers nothing again (as
+     * RabbitMQ's), but a tracked offset stays before it, so the consumer gets it again when it comes back.
+     */
+    void returned(long offset) {
+        if (acked != null && !gone) {
+            acked.requeue(offset, false);
+        }
+    }
+
+    /** Stores the tracked offset if it moved; true when it did (the caller flushes the tracking file). */
+    boolean storeOffset(StreamLog log) {
+        if (acked == null) {
+            return false;
+        }
+        long safe = acked.safeOffset();
+        if (safe == stored) {
+            return false;
+        }
+        try {
+            log.tracking().store(trackingKey, safe);
+            stored = safe;
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot store the offset {} of stream consumer '{}': {}", safe, trackingKey, e.toString());
+            return false;
+        }
+    }
+
+    /** The consumer went away: its offset is stored one last time and its reader closed. */
+    void close(StreamLog log) {
+        if (gone) {
+            return;
+        }
+        storeOffset(log);
+        gone = true;
+        pending = null;
+        try {
+            reader.close();
+        } catch (IOException e) {
+            LOG.debug("closing the reader of stream consumer '{}': {}", consumer.tag(), e.toString());
+        }
+    }
+}
