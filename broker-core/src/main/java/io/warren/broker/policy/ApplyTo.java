@@ -43,6 +43,11 @@ public enum ApplyTo {
         return this == ALL || this == QUEUES || this == CLASSIC_QUEUES;
     }
 
+    /** Whether a policy with this apply-to may apply to a stream. */
+    public boolean fitsStreams() {
+        return this == ALL || this == QUEUES || this == STREAMS;
+    }
+
     public boolean fitsExchanges() {
         return this == ALL || this == EXCHANGES;
     }

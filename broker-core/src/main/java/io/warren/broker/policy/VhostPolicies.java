@@ -71,6 +71,16 @@ public final class VhostPolicies {
         return null;
     }
 
+    /** The policy that applies to the stream of this name, or null. */
+    public Policy forStream(String stream) {
+        for (Policy p : policies) {
+            if (p.matchesStream(stream)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /** The policy that applies to the exchange of this name, or null. */
     public Policy forExchange(String exchange) {
         for (Policy p : policies) {

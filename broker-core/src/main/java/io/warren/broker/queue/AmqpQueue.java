@@ -137,6 +137,13 @@ public abstract class AmqpQueue implements Destination {
         return false;
     }
 
+    /**
+     * The definition of the policy about to be applied (null for none), for a type that reads keys of it the
+     * x-arguments do not carry (a stream's max-age); called just before {@link #applyPolicy}.
+     */
+    public void policyDefinition(Map<String, Object> definition) {
+    }
+
     /** True when the queue drops messages whose x-deduplication-header value it holds. */
     public abstract boolean deduplicates();
 

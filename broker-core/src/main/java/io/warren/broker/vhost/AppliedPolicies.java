@@ -4,6 +4,7 @@ import io.warren.broker.policy.EffectiveArguments;
 import io.warren.broker.policy.Policy;
 import io.warren.broker.policy.VhostPolicies;
 import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.QueueType;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -23,7 +24,7 @@ final class AppliedPolicies {
     }
 
     void queueDeclared(AmqpQueue q) {
-        Policy p = policies.forQueue(q.name());
+        Policy p = policyFor(q);
         if (p != null) {
             give(q, p);
         }
@@ -43,7 +44,7 @@ final class AppliedPolicies {
     /** After a policy change: every queue and exchange whose policy is now another (or changed) gets it. */
     void reapply(Collection<AmqpQueue> queues, Collection<ExchangeEntity> exchanges) {
         for (AmqpQueue q : queues) {
-            Policy p = policies.forQueue(q.name());
+            Policy p = policyFor(q);
             if (p != queuePolicies.get(q)) {
                 give(q, p);
             }
@@ -56,6 +57,11 @@ final class AppliedPolicies {
         }
     }
 
+    // apply-to "streams" fits streams only, "classic_queues" classic queues only
+    private Policy policyFor(AmqpQueue q) {
+        return q.type() == QueueType.STREAM ? policies.forStream(q.name()) : policies.forQueue(q.name());
+    }
+
     private void give(AmqpQueue q, Policy p) {
         if (p == null) {
             queuePolicies.remove(q);
@@ -64,6 +70,7 @@ final class AppliedPolicies {
         }
         String name = p == null ? null : p.name();
         Map<String, Object> effective = EffectiveArguments.forQueue(q.arguments(), p);
+        q.policyDefinition(p == null ? null : p.definition());
         q.applyPolicy(name, effective);
     }
 }

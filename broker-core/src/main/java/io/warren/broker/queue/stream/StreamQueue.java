@@ -1,26 +1,24 @@
 package io.warren.broker.queue.stream;
 
-import io.netty.util.concurrent.ScheduledFuture;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.FlowWaiter;
-import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueDeclaration;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.queue.QueueType;
 import io.warren.broker.queue.QueueWork;
 import io.warren.broker.stats.QueueCounters;
-import io.warren.store.DurabilityListener;
 import io.warren.store.stream.StreamLog;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,20 +30,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamQueue extends AmqpQueue {
     private static final Logger LOG = LoggerFactory.getLogger(StreamQueue.class);
-    /** How often retention looks at a stream that no publish touches (max-age). */
-    private static final long RETENTION_CHECK_MILLIS = 10_000;
 
     private final StreamLog log;
     private final StreamMessages messages = new StreamMessages();
+    private final StreamAppender appender;
     private final Map<QueueConsumer, StreamSubscription> subscriptions = new LinkedHashMap<>();
     // deliveries to tracked consumers, until settled: whose AckedOffsets they count in
     private final Map<QueueEntry, StreamSubscription> owners = new IdentityHashMap<>();
     private final List<QueueEntry> batch = new ArrayList<>();
     private final QueueCounters counters = counters();
-    private volatile RetentionSettings retention;
+    private final StreamRetention retention;
     // offsets below this are fsynced as far as this queue has heard (the log's own mark may lag behind a little)
     private volatile long durableUpTo;
-    private ScheduledFuture<?> retentionTimer;
     private int unacked;
     private boolean deleted;
     private boolean closed;
@@ -53,10 +49,11 @@ public final class StreamQueue extends AmqpQueue {
     StreamQueue(QueueDeclaration declaration, StreamLog log, RetentionSettings retention) {
         super(declaration);
         this.log = log;
-        this.retention = retention;
+        this.retention = new StreamRetention(log, this, retention);
         this.durableUpTo = log.nextOffset(); // what was recovered is on disk
+        this.appender = new StreamAppender(log, messages, this, this::durable);
         execute(() -> {
-            scheduleRetention();
+            this.retention.set(retention, loop(), this::updateCounts);
             updateCounts();
         });
     }
@@ -98,9 +95,10 @@ public final class StreamQueue extends AmqpQueue {
         return false;
     }
 
+    /** True for a stream declared with x-single-active-consumer: its consumers are one group by default. */
     @Override
     public boolean singleActiveConsumer() {
-        return false;
+        return Boolean.TRUE.equals(arguments().get("x-single-active-consumer"));
     }
 
     @Override
@@ -119,21 +117,19 @@ public final class StreamQueue extends AmqpQueue {
     }
 
     @Override
+    public void policyDefinition(Map<String, Object> definition) {
+        retention.policyDefinition(definition);
+    }
+
+    @Override
     public void applyPolicy(String policyName, Map<String, Object> effectiveArguments) {
-        RetentionSettings r;
-        try {
-            r = RetentionSettings.from(effectiveArguments, null);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: policy '{}' gives unusable retention ({}); keeping the current one", this, policyName,
-                    e.getMessage());
-            return;
-        }
+        RetentionSettings r = retention.forPolicy(arguments(), policyName);
         execute(() -> {
             status().policy(policyName, effectiveArguments);
-            retention = r;
-            scheduleRetention();
-            enforceRetention();
-            updateCounts();
+            if (r != null && !deleted && !closed) {
+                retention.set(r, loop(), this::updateCounts);
+                updateCounts();
+            }
         });
     }
 
@@ -177,99 +173,17 @@ public final class StreamQueue extends AmqpQueue {
             work.fail(new IOException("the broker is shutting down"));
             return;
         }
-        List<Message> ms = work.messages();
-        long now = System.currentTimeMillis();
-        IOException failure = null;
-        int appended = 0;
-        for (Message m : ms) {
-            try {
-                if (failure == null) {
-                    Map<String, Object> headers = m.hasHeaders() ? m.properties().headers() : null;
-                    log.append(messages.header(m), StreamMessages.body(m), now,
-                            List.copyOf(StreamFilter.publishedValues(headers)));
-                    appended++;
-                }
-            } catch (IOException e) {
-                failure = e;
-            } catch (IllegalArgumentException e) {
-                failure = new IOException(e.getMessage(), e); // bigger than a stream record can be
-            } finally {
-                m.release();
-            }
-        }
-        counters.add(QueueCounters.PUBLISHED, appended);
-        if (failure != null) {
-            LOG.error("{}: cannot append to the stream: {}", this, failure.toString());
-        }
-        whenDurable(work, failure);
-        enforceRetention();
+        counters.add(QueueCounters.PUBLISHED, appender.append(work));
+        retention.enforce();
         updateCounts();
     }
 
-    // confirms go out and consumers see the messages once the group commit has fsynced them
-    private void whenDurable(QueueWork work, IOException failure) {
-        int n = work.barrierCount();
-        PublishBarrier[] barriers = new PublishBarrier[n];
-        int[] holds = new int[n];
-        for (int i = 0; i < n; i++) {
-            barriers[i] = work.barrier(i);
-            holds[i] = work.holds(i);
+    // fsync thread: consumers may now see the messages below upTo
+    private void durable(long upTo) {
+        if (durableUpTo < upTo) {
+            durableUpTo = upTo;
         }
-        if (failure != null) {
-            for (int i = 0; i < n; i++) {
-                barriers[i].fail(holds[i], failure);
-            }
-            return;
-        }
-        long upTo = log.nextOffset();
-        log.whenDurable(new DurabilityListener() {
-            @Override
-            public void durable() {
-                for (int i = 0; i < n; i++) {
-                    barriers[i].release(holds[i]);
-                }
-                if (durableUpTo < upTo) {
-                    durableUpTo = upTo;
-                }
-                execute(StreamQueue.this::drain);
-            }
-
-            @Override
-            public void failed(IOException cause) {
-                LOG.error("{}: the stream could not be fsynced: {}", StreamQueue.this, cause.toString());
-                for (int i = 0; i < n; i++) {
-                    barriers[i].fail(holds[i], cause);
-                }
-            }
-        });
-    }
-
-    // ---- on the loop: retention ----
-
-    private void enforceRetention() {
-        RetentionSettings r = retention;
-        if (deleted || closed || !r.limited()) {
-            return;
-        }
-        try {
-            int dropped = log.enforce(r.maxLengthBytes(), r.maxAgeMillis(), r.maxLength(),
-                    System.currentTimeMillis());
-            if (dropped > 0) {
-                LOG.debug("{}: retention removed {} segments", this, dropped);
-            }
-        } catch (IOException e) {
-            LOG.warn("{}: retention could not remove old segments: {}", this, e.toString());
-        }
-    }
-
-    private void scheduleRetention() {
-        if (retentionTimer != null || deleted || closed || retention.maxAgeMillis() < 0) {
-            return;
-        }
-        retentionTimer = loop().scheduleAtFixedRate(() -> {
-            enforceRetention();
-            updateCounts();
-        }, RETENTION_CHECK_MILLIS, RETENTION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        execute(this::drain);
     }
 
     // ---- on the loop: consuming ----
@@ -281,9 +195,12 @@ public final class StreamQueue extends AmqpQueue {
         StreamOffsetSpec spec = StreamOffsetSpec.parse(args, Clock.systemUTC());
         ConsumerGroup group = ConsumerGroup.of(args, arguments());
         OffsetTracking tracking = OffsetTracking.of(args, consumer.tag(), group);
-        long start = StreamSubscription.startOffset(log, spec, tracking.key());
-        subscriptions.put(consumer, new StreamSubscription(consumer, log.reader(start), StreamFilter.from(args),
-                tracking.key()));
+        StreamSubscription s = new StreamSubscription(consumer, spec, StreamFilter.from(args), group,
+                tracking.key());
+        if (group == null) {
+            s.open(log); // "next" means the next message published after the consume
+        }
+        subscriptions.put(consumer, s);
         updateCounts();
     }
 
@@ -300,6 +217,9 @@ public final class StreamQueue extends AmqpQueue {
             s.close(log);
             flushTracking();
             updateCounts();
+            if (s.group() != null) {
+                drain(); // the next consumer of its group takes over, where it stopped
+            }
         }
     }
 
@@ -310,7 +230,21 @@ public final class StreamQueue extends AmqpQueue {
         }
         long limit = Math.max(durableUpTo, log.durableOffset());
         int delivered = 0;
+        Set<ConsumerGroup> served = null;
         for (StreamSubscription s : subscriptions.values()) {
+            ConsumerGroup g = s.group();
+            if (g != null) {
+                // one consumer of a group receives: the earliest that is still there; the others wait their turn
+                if (served == null) {
+                    served = new HashSet<>();
+                }
+                boolean active = served.add(g);
+                s.consumer().markWaiting(!active);
+                if (!active) {
+                    continue;
+                }
+                s.open(log);
+            }
             try {
                 int n = s.deliver(limit, messages, batch, owners);
                 if (n > 0) {
@@ -463,9 +397,7 @@ public final class StreamQueue extends AmqpQueue {
 
     // readers first, then the log (flushed and fsynced), so a restart finds every message and offset
     private void stop() {
-        if (retentionTimer != null) {
-            retentionTimer.cancel(false);
-        }
+        retention.stop();
         for (StreamSubscription s : subscriptions.values()) {
             s.close(log);
         }

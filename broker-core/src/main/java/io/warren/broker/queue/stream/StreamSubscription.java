@@ -21,27 +21,47 @@ final class StreamSubscription {
     private static final Logger LOG = LoggerFactory.getLogger(StreamSubscription.class);
 
     private final QueueConsumer consumer;
-    private final StreamReader reader;
+    private final StreamOffsetSpec start;
     private final StreamFilter filter;
+    private final ConsumerGroup group; // null when it reads on its own
     private final String trackingKey; // null when the offset is not tracked
-    private final AckedOffsets acked; // null when the offset is not tracked
+    private StreamReader reader; // opened when it starts receiving
+    private AckedOffsets acked; // null when the offset is not tracked
     private long stored;
     // read, matched or not yet judged, and waiting for credit or for its fsync
     private StreamRecord pending;
     private boolean gone;
 
-    StreamSubscription(QueueConsumer consumer, StreamReader reader, StreamFilter filter, String trackingKey) {
+    StreamSubscription(QueueConsumer consumer, StreamOffsetSpec start, StreamFilter filter, ConsumerGroup group,
+                       String trackingKey) {
         this.consumer = consumer;
-        this.reader = reader;
+        this.start = start;
         this.filter = filter;
+        this.group = group;
         this.trackingKey = trackingKey;
-        this.acked = trackingKey == null ? null : new AckedOffsets(reader.position());
-        this.stored = reader.position();
+    }
+
+    /**
+     * Opens its reader where it starts, unless it has one: a consumer on its own at once, one in a group when it
+     * becomes the group's active consumer, so that it resumes where the last active one stopped.
+     */
+    void open(StreamLog log) {
+        if (reader != null || gone) {
+            return;
+        }
+        reader = log.reader(startOffset(log, start, trackingKey));
+        stored = reader.position();
+        acked = trackingKey == null ? null : new AckedOffsets(reader.position());
+    }
+
+    /** Its group, or null when it reads on its own. */
+    ConsumerGroup group() {
+        return group;
     }
 
     /**
      * Where a new consumer starts: where its tracked offset was stored, else its x-stream-offset resolved against
-     * the log; returns the key its offset is tracked under (null for none) beside the offset.
+     * the log.
      */
     static long startOffset(StreamLog log, StreamOffsetSpec spec, String trackingKey) {
         if (trackingKey != null) {
@@ -63,7 +83,7 @@ final class StreamSubscription {
      */
     int deliver(long limit, StreamMessages messages, List<QueueEntry> out, Map<QueueEntry, StreamSubscription> owners)
             throws IOException {
-        if (gone || !consumer.isActive()) {
+        if (gone || reader == null || !consumer.isActive()) {
             return 0;
         }
         int n = 0;
@@ -146,6 +166,9 @@ final class StreamSubscription {
         storeOffset(log);
         gone = true;
         pending = null;
+        if (reader == null) {
+            return;
+        }
         try {
             reader.close();
         } catch (IOException e) {

@@ -203,4 +203,23 @@ class StreamQueueTest {
         await().atMost(WAIT).until(() -> q.readyCountSnapshot() == 7);
         assertTrue(q.readyBytesSnapshot() > 0);
     }
+    @Test
+    void oneConsumerOfAGroupReceivesAndTheNextResumesWhereItStopped() throws Exception {
+        Connection c = broker.connect();
+        Channel ch = c.createChannel();
+        declare(ch, "s-group", Map.of());
+        publish(ch, "s-group", "m", 10);
+        Map<String, Object> args = new HashMap<>();
+        args.put("x-stream-offset", null);
+        args.put("x-stream-consumer-group", "g");
+        Channel first = c.createChannel();
+        StreamClient.Recorder a = consume(first, "s-group", 20, "a", args);
+        StreamClient.Recorder b = consume(c.createChannel(), "s-group", 20, "b", args);
+        await().atMost(WAIT).until(() -> a.size() == 10);
+        assertEquals(0, b.size());
+        first.close();
+        publish(ch, "s-group", "later", 3);
+        await().atMost(WAIT).until(() -> b.size() == 3);
+        assertEquals(bodies("later", 0, 3), b.bodies());
+    }
 }

@@ -6,10 +6,12 @@ import static io.warren.broker.queue.stream.StreamClient.declare;
 import static io.warren.broker.queue.stream.StreamClient.publish;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.warren.broker.RunningBroker;
+import io.warren.broker.policy.PolicyFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -72,12 +74,31 @@ class StreamRestartTest {
                 publish(ch, "s-retained", "b" + batch + "-", 10);
             }
             int count = ch.queueDeclarePassive("s-retained").getMessageCount();
-            assertEquals(true, count > 0 && count < 100, "messages kept: " + count);
+            assertTrue(count > 0 && count < 100, "messages kept: " + count);
             Map<String, Object> first = new HashMap<>(Map.of("x-stream-offset", "first"));
             StreamClient.Recorder r = consume(c.createChannel(), "s-retained", 200, null, first);
             await().atMost(WAIT).until(() -> r.size() == count);
             assertEquals((long) (100 - count), r.offsets().get(0));
             assertEquals(99L, r.offsets().get(count - 1));
+        }
+    }
+    @Test
+    void aPolicyForStreamsSetsTheRetentionAndWinsOverTheStreamsOwnLimit() throws Exception {
+        try (RunningBroker b = RunningBroker.startOn(data)) {
+            Connection c = b.connect();
+            Channel ch = c.createChannel();
+            declare(ch, "s-policy", Map.of("x-max-length-bytes", 100_000_000, "x-stream-max-segment-size-bytes",
+                    500));
+            PolicyFixture.set(b, "/", "classic-only", "^s-policy$", "classic_queues", 5,
+                    Map.of("max-length-bytes", 1));
+            PolicyFixture.set(b, "/", "small-streams", "^s-policy$", "streams", 0, Map.of("max-length-bytes", 2_000));
+            PolicyFixture.awaitApplied(b, "/", "s-policy");
+            assertEquals("small-streams", b.broker().vhost("/").queue("s-policy").policyName());
+            for (int batch = 0; batch < 10; batch++) {
+                publish(ch, "s-policy", "b" + batch + "-", 10);
+            }
+            int count = ch.queueDeclarePassive("s-policy").getMessageCount();
+            assertTrue(count > 0 && count < 100, "messages kept: " + count);
         }
     }
 }
