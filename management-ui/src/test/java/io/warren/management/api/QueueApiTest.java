@@ -47,6 +47,27 @@ class QueueApiTest {
     }
 
     @Test
+    void aStreamDeclaredOverHttpIsListedAsAStreamWithTheMessagesItHolds() throws Exception {
+        assertEquals(201, mgmt.put("/api/queues/" + V + "/events", "{\"durable\":true,\"arguments\":"
+                + "{\"x-queue-type\":\"stream\"}}").status());
+        try (var c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
+            ch.confirmSelect();
+            for (int i = 0; i < 3; i++) {
+                ch.basicPublish("", "events", null, ("e" + i).getBytes());
+            }
+            ch.waitForConfirmsOrDie(30_000);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                mgmt.get("/api/queues/" + V + "/events").json().path("messages").asInt() == 3);
+        JsonNode q = mgmt.get("/api/queues/" + V + "/events").json();
+        assertEquals("stream", q.get("type").asText());
+        assertEquals(3, q.get("messages_ready").asInt());
+        assertTrue(q.get("message_bytes_ready").asLong() > 0);
+        assertEquals(204, mgmt.delete("/api/queues/" + V + "/events").status());
+        assertEquals(404, mgmt.get("/api/queues/" + V + "/events").status());
+    }
+
+    @Test
     void publishGetPurgeAndDeleteOverHttp() {
         mgmt.put("/api/queues/" + V + "/work", "{}");
         JsonNode routed = mgmt.post("/api/exchanges/" + V + "/amq.default/publish",

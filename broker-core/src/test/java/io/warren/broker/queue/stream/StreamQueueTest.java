@@ -20,6 +20,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -221,5 +222,26 @@ class StreamQueueTest {
         publish(ch, "s-group", "later", 3);
         await().atMost(WAIT).until(() -> b.size() == 3);
         assertEquals(bodies("later", 0, 3), b.bodies());
+    }
+    @Test
+    void aDeletedStreamCancelsItsConsumersAndADeclareAfterwardsStartsEmpty() throws Exception {
+        Connection c = broker.connect();
+        Channel ch = c.createChannel();
+        declare(ch, "s-gone", Map.of());
+        publish(ch, "s-gone", "m", 5);
+        Channel consuming = c.createChannel();
+        consuming.basicQos(10);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        consuming.basicConsume("s-gone", false, from("first"),
+                (tag, d) -> consuming.basicAck(d.getEnvelope().getDeliveryTag(), false), tag -> cancelled.set(true));
+        ch.queueDelete("s-gone");
+        await().atMost(WAIT).untilTrue(cancelled);
+        declare(ch, "s-gone", Map.of());
+        assertEquals(0, ch.queueDeclarePassive("s-gone").getMessageCount());
+        publish(ch, "s-gone", "new", 2);
+        StreamClient.Recorder r = consume(c.createChannel(), "s-gone", 10, null, from("first"));
+        await().atMost(WAIT).until(() -> r.size() == 2);
+        assertEquals(List.of(0L, 1L), r.offsets());
+        assertEquals(bodies("new", 0, 2), r.bodies());
     }
 }
