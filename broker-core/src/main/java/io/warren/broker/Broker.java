@@ -21,6 +21,7 @@ import io.warren.broker.params.RuntimeParameters;
 import io.warren.broker.params.SettingsRestorer;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueStorage;
+import io.warren.broker.queue.QueueType;
 import io.warren.store.MessageStore;
 import io.warren.store.SyncStats;
 import java.io.IOException;
@@ -105,6 +106,7 @@ public final class Broker implements AutoCloseable {
             new DefinitionRestorer(this).restore(stored);
             new SettingsRestorer(users, parameters).restore(stored);
             queueStorage.deleteUnusedLogs(this::persistsMessages);
+            queueStorage.deleteUnusedStreams(this::isStream);
             restored = true;
             this.recovery = Recovery.of(stored, vhosts.values(),
                     java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
@@ -129,6 +131,12 @@ public final class Broker implements AutoCloseable {
         VirtualHost v = vhosts.get(vhost);
         AmqpQueue q = v == null ? null : v.queue(queue);
         return q != null && q.persistsMessages();
+    }
+
+    private boolean isStream(String vhost, String queue) {
+        VirtualHost v = vhosts.get(vhost);
+        AmqpQueue q = v == null ? null : v.queue(queue);
+        return q != null && q.type() == QueueType.STREAM;
     }
 
     private static MessageStore openStore(BrokerConfig config) {

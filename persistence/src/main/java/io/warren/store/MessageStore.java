@@ -119,6 +119,12 @@ public final class MessageStore implements AutoCloseable {
         LogDirectory.delete(LogDirectory.pathFor(streamsRoot(), name));
     }
 
+    /** The names of the streams that have a directory. */
+    public List<String> streamNames() throws IOException {
+        Path root = streamsRoot();
+        return Files.isDirectory(root) ? LogDirectory.names(root) : List.of();
+    }
+
     private Path streamsRoot() {
         return dir.toAbsolutePath().resolveSibling("streams");
     }

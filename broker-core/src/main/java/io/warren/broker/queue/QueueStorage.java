@@ -96,6 +96,22 @@ public final class QueueStorage {
         store.deleteStreamDirectory(streamName(vhost, queue));
     }
 
+    /**
+     * Removes the directories of streams that no longer exist (a deletion cut short by a crash). Called at
+     * start-up, once the durable queues are back.
+     */
+    public void deleteUnusedStreams(BiPredicate<String, String> streamExists) {
+        try {
+            for (String name : store.streamNames()) {
+                if (!isExisting(name, STREAM, streamExists)) {
+                    store.deleteStreamDirectory(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the files of deleted streams", e);
+        }
+    }
+
     private static String streamName(String vhost, String queue) {
         return STREAM + vhost.length() + ":" + vhost + ":" + queue;
     }
@@ -182,15 +198,20 @@ public final class QueueStorage {
             int colon = name.indexOf(':', PRIORITY.length());
             return colon > 0 && isLogOfExistingQueue(name.substring(colon + 1), exists);
         }
-        if (!name.startsWith(DURABLE)) {
+        return isExisting(name, DURABLE, exists);
+    }
+
+    // names are prefix, the vhost's length, ':', the vhost, ':', the queue
+    private static boolean isExisting(String name, String prefix, BiPredicate<String, String> exists) {
+        if (!name.startsWith(prefix)) {
             return false;
         }
-        int colon = name.indexOf(':', DURABLE.length());
+        int colon = name.indexOf(':', prefix.length());
         if (colon < 0) {
             return false;
         }
         try {
-            int vhostLength = Integer.parseInt(name.substring(DURABLE.length(), colon));
+            int vhostLength = Integer.parseInt(name.substring(prefix.length(), colon));
             String vhost = name.substring(colon + 1, colon + 1 + vhostLength);
             String queue = name.substring(colon + 2 + vhostLength);
             return exists.test(vhost, queue);

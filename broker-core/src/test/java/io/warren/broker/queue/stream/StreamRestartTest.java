@@ -6,12 +6,14 @@ import static io.warren.broker.queue.stream.StreamClient.declare;
 import static io.warren.broker.queue.stream.StreamClient.publish;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.warren.broker.RunningBroker;
 import io.warren.broker.policy.PolicyFixture;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -99,6 +101,52 @@ class StreamRestartTest {
             }
             int count = ch.queueDeclarePassive("s-policy").getMessageCount();
             assertTrue(count > 0 && count < 100, "messages kept: " + count);
+        }
+    }
+    @Test
+    void theFilesOfAStreamWhoseDeletionWasCutShortGoAtStartUp() throws Exception {
+        Path streams = data.resolve("streams");
+        Path saved = data.resolve("saved");
+        try (RunningBroker b = RunningBroker.startOn(data)) {
+            Channel ch = b.connect().createChannel();
+            declare(ch, "s-orphan", Map.of());
+            declare(ch, "s-kept", Map.of());
+            publish(ch, "s-orphan", "m", 3);
+        }
+        Path orphan;
+        try (var dirs = Files.list(streams)) {
+            orphan = dirs.filter(d -> readName(d).endsWith(":s-orphan")).findFirst().orElseThrow();
+        }
+        copyTree(orphan, saved);
+        try (RunningBroker b = RunningBroker.startOn(data)) {
+            b.connect().createChannel().queueDelete("s-orphan");
+        }
+        copyTree(saved, orphan); // as if the broker had died before the files went
+        try (RunningBroker b = RunningBroker.startOn(data)) {
+            assertFalse(Files.exists(orphan), "the deleted stream's files are still there");
+            assertEquals(0, b.connect().createChannel().queueDeclarePassive("s-kept").getMessageCount());
+            try (var dirs = Files.list(streams)) {
+                assertEquals(1, dirs.count());
+            }
+        }
+    }
+
+    private static String readName(Path dir) {
+        try {
+            return Files.readString(dir.resolve("name"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f) && !f.getFileName().toString().equals("stream.lock")) {
+                    Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 }
