@@ -42,7 +42,6 @@ public final class StreamQueue extends AmqpQueue {
     private final StreamRetention retention;
     // offsets below this are fsynced as far as this queue has heard (the log's own mark may lag behind a little)
     private volatile long durableUpTo;
-    private int unacked;
     private boolean deleted;
     private boolean closed;
 
@@ -259,7 +258,6 @@ public final class StreamQueue extends AmqpQueue {
             batch.clear();
         }
         if (delivered > 0) {
-            unacked += delivered;
             counters.add(QueueCounters.DELIVERED, delivered);
             updateCounts();
         }
@@ -273,20 +271,16 @@ public final class StreamQueue extends AmqpQueue {
                 s.settled(e.sequence());
             }
         }
-        unacked = Math.max(0, unacked - entries.size());
         storeOffsets();
     }
 
-    private void returned(List<QueueEntry> entries, boolean wereUnacked) {
+    private void returned(List<QueueEntry> entries) {
         for (QueueEntry e : entries) {
             e.releaseMessage();
             StreamSubscription s = owners.remove(e);
             if (s != null) {
                 s.returned(e.sequence());
             }
-        }
-        if (wereUnacked) {
-            unacked = Math.max(0, unacked - entries.size());
         }
         updateCounts();
     }
@@ -318,12 +312,12 @@ public final class StreamQueue extends AmqpQueue {
     /** As RabbitMQ: a nack or reject with requeue only gives the consumer credit back; nothing comes again. */
     @Override
     public void requeue(List<QueueEntry> entries, boolean wereUnacked) {
-        returned(entries, wereUnacked);
+        returned(entries);
     }
 
     @Override
     public void requeueUndelivered(List<QueueEntry> entries, boolean wereUnacked) {
-        returned(entries, wereUnacked);
+        returned(entries);
     }
 
     /** A stream cannot be purged: retention is what removes messages. Nothing is removed. */
@@ -416,7 +410,8 @@ public final class StreamQueue extends AmqpQueue {
 
     private void updateCounts() {
         if (!deleted) {
-            status().counts(readyCount(), log.bytes(), unacked, subscriptions.size());
+            // messages are what the log holds: a delivery outstanding is still one of them, not an extra one
+            status().counts(readyCount(), log.bytes(), 0, subscriptions.size());
         }
     }
 }
