@@ -7,6 +7,7 @@ import io.warren.store.stream.StreamLog;
 import io.warren.store.stream.StreamReader;
 import io.warren.store.stream.StreamRecord;
 import java.io.IOException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -99,16 +100,16 @@ final class StreamSubscription {
                 pending = r; // written, not yet fsynced: nobody sees what a crash could lose
                 break;
             }
-            if (!consumer.tryReserveOrMarkStarved()) {
-                pending = r;
-                break;
-            }
             Message m = messages.decode(r.header(), r.body());
-            if (filter != StreamFilter.NONE && !filter.matches(new java.util.LinkedHashSet<>(r.filterValues()),
+            if (filter != StreamFilter.NONE && !filter.matches(new LinkedHashSet<>(r.filterValues()),
                     m.hasHeaders() ? m.properties().headers() : null)) {
                 m.release();
-                consumer.unreserve();
                 continue;
+            }
+            if (!consumer.tryReserveOrMarkStarved()) {
+                m.release();
+                pending = r; // read again once credit comes back
+                break;
             }
             QueueEntry e = new QueueEntry(StreamMessages.withOffset(m, r.offset()), r.offset(), false, true,
                     QueueEntry.NEVER);
