@@ -244,4 +244,31 @@ class StreamQueueTest {
         assertEquals(List.of(0L, 1L), r.offsets());
         assertEquals(bodies("new", 0, 2), r.bodies());
     }
+    @Test
+    void aTrackedConsumerThatNackedWithRequeueGetsThatMessageAgainWhenItComesBack() throws Exception {
+        Channel ch = broker.connect().createChannel();
+        declare(ch, "s-nack", Map.of());
+        publish(ch, "s-nack", "m", 10);
+        Map<String, Object> args = from("first");
+        args.put("x-stream-automatic-offset-tracking", true);
+        Connection first = broker.connect();
+        Channel consuming = first.createChannel();
+        consuming.basicQos(20);
+        StreamClient.Recorder r1 = new StreamClient.Recorder(consuming, false);
+        consuming.basicConsume("s-nack", false, "nacker", false, false, args, r1);
+        await().atMost(WAIT).until(() -> r1.size() == 10);
+        for (StreamClient.Got g : List.copyOf(r1.got)) {
+            if (g.offset() == 6) {
+                consuming.basicNack(g.tag(), false, true);
+            } else {
+                consuming.basicAck(g.tag(), false);
+            }
+        }
+        Thread.sleep(300); // nothing is delivered again within the subscription, as in RabbitMQ
+        assertEquals(10, r1.size());
+        first.close();
+        StreamClient.Recorder r2 = consume(broker.connect().createChannel(), "s-nack", 20, "nacker", args);
+        await().atMost(WAIT).until(() -> r2.size() == 4);
+        assertEquals(List.of(6L, 7L, 8L, 9L), r2.offsets());
+    }
 }
