@@ -43,12 +43,13 @@ final class DefinitionSettings {
     static void checkQueueTypes(List<JsonNode> queues) {
         for (JsonNode q : queues) {
             JsonNode type = q.path("arguments").path("x-queue-type");
-            if (type.isMissingNode() || type.isNull() || "classic".equals(type.asText())) {
+            if (type.isMissingNode() || type.isNull() || "classic".equals(type.asText())
+                    || "stream".equals(type.asText())) {
                 continue;
             }
             throw new DefinitionsException("queue '" + q.path("name").asText() + "' in vhost '"
                     + q.path("vhost").asText("/") + "' has x-queue-type '" + type.asText() + "': Warren has only "
-                    + "classic queues, so the definitions were not imported; declare it with x-queue-type 'classic' "
+                    + "classic queues and streams, so the definitions were not imported; declare it with x-queue-type 'classic' "
                     + "(or without x-queue-type) to import it");
         }
     }
