@@ -41,4 +41,9 @@ class ExamplesTest {
     void failedMessagesAreRetriedWithBackOffAndFinallyDeadLettered() {
         assertDoesNotThrow(() -> RetryWithBackoff.main(uri));
     }
+
+    @Test
+    void aLateConsumerReplaysTheStreamFromTheFirstOffsetWhileANewOneSeesOnlyWhatFollows() {
+        assertDoesNotThrow(() -> EventLogReplay.main(uri));
+    }
 }
