@@ -187,16 +187,8 @@ class MainTest {
         try {
             assertTrue(broker.port() > 0, "no listening line in " + broker.log());
             int httpPort = httpPort(broker);
-            HttpClient http = HttpClient.newHttpClient();
-            URI metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
-            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(metrics).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(401, anonymous.statusCode(), anonymous.body());
-            HttpResponse<String> guest = http.send(HttpRequest.newBuilder(metrics).header("Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, guest.statusCode());
-            assertTrue(guest.body().contains("warren_connections"), guest.body());
+            String body = scrapeBehindMetricsAuth(URI.create("http://127.0.0.1:" + httpPort + "/metrics"));
+            assertTrue(body.contains("warren_connections"), body);
         } finally {
             broker.close();
         }
@@ -210,20 +202,25 @@ class MainTest {
         try {
             assertTrue(broker.port() > 0, "no listening line in " + broker.log());
             int port = logged(broker, "Prometheus metrics \\(RabbitMQ's names\\) listening on http://[^ ]*:(\\d+)/");
-            HttpClient http = HttpClient.newHttpClient();
-            URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
-            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(metrics).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(401, anonymous.statusCode(), anonymous.body());
-            HttpResponse<String> guest = http.send(HttpRequest.newBuilder(metrics).header("Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, guest.statusCode());
-            assertTrue(guest.body().contains("\nrabbitmq_identity_info{rabbitmq_node=\"warren@"), guest.body());
-            assertTrue(guest.body().contains("\nrabbitmq_connections 0\n"), guest.body());
+            String body = scrapeBehindMetricsAuth(URI.create("http://127.0.0.1:" + port + "/metrics"));
+            assertTrue(body.contains("\nrabbitmq_identity_info{rabbitmq_node=\"warren@"), body);
+            assertTrue(body.contains("\nrabbitmq_connections 0\n"), body);
         } finally {
             broker.close();
         }
+    }
+
+    /** An anonymous scrape gets 401, guest's (an administrator) 200: its body. */
+    private static String scrapeBehindMetricsAuth(URI metrics) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        HttpResponse<String> guest = http.send(HttpRequest.newBuilder(metrics).header("Authorization",
+                "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, guest.statusCode());
+        return guest.body();
     }
 
     private static int logged(BrokerProcess broker, String regex) throws Exception {
@@ -239,7 +236,7 @@ class MainTest {
         throw new AssertionError("no line matching " + regex + " in " + broker.log());
     }
 
-    // Main logs the management port once the server is up, a moment after the AMQP listener
+    // the management server logs its port once it is up, a moment after the AMQP listener
     private static int httpPort(BrokerProcess broker) throws Exception {
         return logged(broker, "Warren management \\(API, console, /metrics\\) listening on http://[^ ]*:(\\d+)/");
     }

@@ -223,7 +223,10 @@ public abstract class AmqpQueue implements Destination {
     public abstract void addConsumer(QueueConsumer consumer);
 
     /** Lets a consumer added earlier take messages, and delivers to it. */
-    public abstract void activate(QueueConsumer consumer);
+    public void activate(QueueConsumer consumer) {
+        consumer.activate();
+        drain();
+    }
 
     /** Removes a consumer; an auto-delete queue goes away with its last consumer. */
     public abstract void removeConsumer(QueueConsumer consumer);

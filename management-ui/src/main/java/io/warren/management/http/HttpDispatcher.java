@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.broker.admin.AdminException;
 import io.warren.broker.admin.UserView;
-import io.warren.management.api.Authorizer;
 import io.warren.management.metrics.PerObjectMetrics;
 import io.warren.management.metrics.WarrenMetrics;
 import java.net.InetAddress;
@@ -36,7 +35,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
     private final Router router;
     private final BasicAuth auth;
     private final WarrenMetrics metrics;
-    private final boolean metricsAuth;
+    private final MetricsLogin metricsLogin;
 
     public HttpDispatcher(Router router, BasicAuth auth, WarrenMetrics metrics) {
         this(router, auth, metrics, false);
@@ -47,7 +46,7 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
         this.router = router;
         this.auth = auth;
         this.metrics = metrics;
-        this.metricsAuth = metricsAuth;
+        this.metricsLogin = new MetricsLogin(auth, metricsAuth);
     }
 
     @Override
@@ -82,11 +81,11 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
         String rawPath = q < 0 ? uri : uri.substring(0, q);
         String method = req.method().name();
         if (rawPath.equals("/metrics")) {
-            requireMetricsLogin(ctx, req);
+            metricsLogin.check(ctx, req);
             return ApiResponse.raw(200, metrics.scrape(), PROMETHEUS_TEXT);
         }
         if (rawPath.equals("/metrics/per-object")) {
-            requireMetricsLogin(ctx, req);
+            metricsLogin.check(ctx, req);
             PerObjectMetrics perObject = metrics.perObject();
             if (!perObject.tryStart()) {
                 throw new ApiException(503, "busy", "a per-object scrape is already running; scrape again later");
@@ -126,12 +125,6 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
 
     private static ApiResponse error(int status, String error, String reason) {
         return ResponseWriter.error(status, error, reason);
-    }
-
-    private void requireMetricsLogin(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (metricsAuth) {
-            Authorizer.requireMonitor(auth.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION), peer(ctx)));
-        }
     }
 
     @Override

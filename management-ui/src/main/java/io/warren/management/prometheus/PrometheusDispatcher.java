@@ -4,15 +4,13 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpUtil;
 import io.warren.broker.admin.AdminException;
-import io.warren.management.api.Authorizer;
 import io.warren.management.http.ApiException;
 import io.warren.management.http.ApiResponse;
 import io.warren.management.http.BasicAuth;
+import io.warren.management.http.MetricsLogin;
 import io.warren.management.http.ResponseWriter;
-import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +25,11 @@ public final class PrometheusDispatcher extends SimpleChannelInboundHandler<Full
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final RabbitmqMetrics metrics;
-    private final BasicAuth auth;
-    private final boolean metricsAuth;
+    private final MetricsLogin metricsLogin;
 
     public PrometheusDispatcher(RabbitmqMetrics metrics, BasicAuth auth, boolean metricsAuth) {
         this.metrics = metrics;
-        this.auth = auth;
-        this.metricsAuth = metricsAuth;
+        this.metricsLogin = new MetricsLogin(auth, metricsAuth);
     }
 
     @Override
@@ -70,11 +66,7 @@ public final class PrometheusDispatcher extends SimpleChannelInboundHandler<Full
         if (!method.equals("GET")) {
             throw new ApiException(405, "method_not_allowed", "metrics are read-only: use GET");
         }
-        if (metricsAuth) {
-            InetSocketAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
-            Authorizer.requireMonitor(auth.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION),
-                    peer == null ? null : peer.getAddress()));
-        }
+        metricsLogin.check(ctx, req);
         if (path.equals("/metrics")) {
             return ApiResponse.raw(200, metrics.aggregated(), PROMETHEUS_TEXT);
         }

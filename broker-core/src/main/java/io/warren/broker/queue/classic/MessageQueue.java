@@ -436,12 +436,6 @@ public final class MessageQueue extends AmqpQueue {
     }
 
     @Override
-    public void activate(QueueConsumer consumer) {
-        consumer.activate();
-        drain();
-    }
-
-    @Override
     public void removeConsumer(QueueConsumer consumer) {
         if (consumers.remove(consumer)) {
             touch();

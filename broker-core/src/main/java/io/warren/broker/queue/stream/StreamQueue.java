@@ -204,12 +204,6 @@ public final class StreamQueue extends AmqpQueue {
     }
 
     @Override
-    public void activate(QueueConsumer consumer) {
-        consumer.activate();
-        drain();
-    }
-
-    @Override
     public void removeConsumer(QueueConsumer consumer) {
         StreamSubscription s = subscriptions.remove(consumer);
         if (s != null) {
