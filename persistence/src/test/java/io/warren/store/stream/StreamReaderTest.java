@@ -69,8 +69,10 @@ class StreamReaderTest {
         try (StreamLog log = StreamLog.open(dir, SETTINGS)) {
             AtomicLong seen = new AtomicLong();
             AtomicReference<Throwable> failure = new AtomicReference<>();
+            // opened before the first append: opened in the follower, "next" could already be past offset 0
+            StreamReader tail = log.reader(log.nextOffset());
             Thread follower = new Thread(() -> {
-                try (StreamReader reader = log.reader(log.nextOffset())) {
+                try (StreamReader reader = tail) {
                     while (seen.get() < total) {
                         StreamRecord r = reader.next();
                         if (r == null) {
