@@ -4,16 +4,12 @@ import static io.warren.store.stream.StreamLogTest.SMALL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.warren.store.DurabilityListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,18 +18,9 @@ class OffsetTrackingTest {
     Path dir;
 
     private static void awaitDurable(OffsetTracking tracking) {
-        AtomicBoolean durable = new AtomicBoolean();
-        tracking.whenDurable(new DurabilityListener() {
-            @Override
-            public void durable() {
-                durable.set(true);
-            }
-
-            @Override
-            public void failed(IOException cause) {
-            }
-        });
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilTrue(durable);
+        DurableSignal durable = new DurableSignal();
+        tracking.whenDurable(durable);
+        durable.await();
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.warren.store.DurabilityListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -264,18 +263,9 @@ class StreamLogTest {
     void theDurabilityListenerFiresOnceAnFsyncCoversTheAppends() throws IOException {
         log = StreamLog.open(dir, SMALL);
         fill(log, 50);
-        AtomicBoolean durable = new AtomicBoolean();
-        log.whenDurable(new DurabilityListener() {
-            @Override
-            public void durable() {
-                durable.set(true);
-            }
-
-            @Override
-            public void failed(IOException cause) {
-            }
-        });
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilTrue(durable);
+        DurableSignal durable = new DurableSignal();
+        log.whenDurable(durable);
+        durable.await();
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> log.durableOffset() == 50);
     }
 }

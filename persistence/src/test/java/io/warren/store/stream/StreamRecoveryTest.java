@@ -11,18 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.warren.store.DurabilityListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,18 +29,9 @@ class StreamRecoveryTest {
     Path crashed;
 
     private static void awaitDurable(StreamLog log) {
-        AtomicBoolean durable = new AtomicBoolean();
-        log.whenDurable(new DurabilityListener() {
-            @Override
-            public void durable() {
-                durable.set(true);
-            }
-
-            @Override
-            public void failed(IOException cause) {
-            }
-        });
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilTrue(durable);
+        DurableSignal durable = new DurableSignal();
+        log.whenDurable(durable);
+        durable.await();
     }
 
     /** What the disk holds at a crash: a copy of the files taken while the log is still open. */
