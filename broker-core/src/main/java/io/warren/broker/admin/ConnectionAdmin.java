@@ -94,7 +94,7 @@ public final class ConnectionAdmin {
             for (QueueConsumer qc : ch.consumersOnLoop()) {
                 consumers.add(new ConsumerView(vhost, qc.queue().name(), qc.tag(), !qc.noAck(), qc.exclusive(),
                         ch.prefetchCount(), qc.arguments(), name, ch.number(), user, !qc.isSingleActiveWaiting(),
-                        qc.activityStatus()));
+                        qc.activityStatus(), qc.queue().streamConsumerStatus(qc)));
             }
             ChannelCounters t = ch.counters();
             MessageTotalsView totals = new MessageTotalsView(t.get(ChannelCounters.PUBLISHED),

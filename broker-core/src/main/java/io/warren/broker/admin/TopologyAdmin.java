@@ -178,7 +178,7 @@ public final class TopologyAdmin {
                 q.readyCountSnapshot(), q.unackedCountSnapshot(), q.consumerCountSnapshot(), q.readyBytesSnapshot(),
                 c.get(QueueCounters.PUBLISHED), c.get(QueueCounters.DELIVERED), c.get(QueueCounters.GOT),
                 c.get(QueueCounters.ACKED), c.get(QueueCounters.REDELIVERED), p == null ? null : policy,
-                p == null ? Map.of() : p.definition(), q.type().argument());
+                p == null ? Map.of() : p.definition(), q.type().argument(), q.streamStatus());
     }
 
     public void declareQueue(String vhost, String name, boolean durable, boolean autoDelete,

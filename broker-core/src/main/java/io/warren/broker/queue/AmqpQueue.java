@@ -111,6 +111,16 @@ public abstract class AmqpQueue implements Destination {
         return status.readyBytes();
     }
 
+    /** A stream's segments, offsets and consumers' positions; null for a queue that is not a stream. Any thread. */
+    public StreamStatus streamStatus() {
+        return null;
+    }
+
+    /** Where this stream consumer is; null when the queue is not a stream or the consumer not on it. Any thread. */
+    public StreamConsumerStatus streamConsumerStatus(QueueConsumer consumer) {
+        return null;
+    }
+
     /** The queue's message totals (written on its thread, readable anywhere). */
     public final QueueCounters counters() {
         return status.counters();

@@ -46,6 +46,8 @@ public final class StreamLog implements AutoCloseable {
     private final FileLock lock;
 
     private long[] pendingTimestamps = new long[64];
+    /** A segment rolls over once it would exceed this; settable while open (a policy's segment size). */
+    private volatile long maxSegmentBytes;
     private StreamSegment active;
     /** Bytes written in this session, across segments: the durability tracker's positions. */
     private long written;
@@ -65,6 +67,7 @@ public final class StreamLog implements AutoCloseable {
         this.committer = committer;
         this.ownsCommitter = ownsCommitter;
         this.durability = new DurabilityTracker(dir);
+        this.maxSegmentBytes = settings.maxSegmentBytes();
         long bytes = 0;
         long records = 0;
         for (StreamSegment s : recovered) {
@@ -162,7 +165,7 @@ public final class StreamLog implements AutoCloseable {
                     + RecordFormat.MAX_PAYLOAD_BYTES);
         }
         if ((active.records > 0 || !appends.isEmpty())
-                && active.dataEnd + appends.bytes() + size > settings.maxSegmentBytes()) {
+                && active.dataEnd + appends.bytes() + size > maxSegmentBytes) {
             flush();
             rollOver();
         }
@@ -358,6 +361,20 @@ public final class StreamLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Changes the segment size from the next append on: the segment being written rolls over once the next message
+     * would take it past the new size (at once, then, when it is already bigger); sealed segments stay as they are.
+     * A size too small for a segment's header is raised to the smallest usable one. Any thread.
+     */
+    public void maxSegmentBytes(long bytes) {
+        maxSegmentBytes = Math.max(bytes, StreamFormat.SEGMENT_HEADER_BYTES + 1L);
+    }
+
+    /** The segment size in force. */
+    public long maxSegmentBytes() {
+        return maxSegmentBytes;
+    }
+
     /** The durable per-consumer offsets of this stream. */
     public OffsetTracking tracking() {
         return tracking;
@@ -398,6 +415,7 @@ public final class StreamLog implements AutoCloseable {
         return totalBytes;
     }
 
+    /** The number of segment files, the one being written included. */
     public int segmentCount() {
         return segments.size();
     }

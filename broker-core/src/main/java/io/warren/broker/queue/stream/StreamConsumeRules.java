@@ -63,6 +63,12 @@ public final class StreamConsumeRules {
         return parsed;
     }
 
+    /** RabbitMQ's refusal of queue.purge on a stream (rabbit_channel), which closes the connection. */
+    public static AmqpException refusePurge(String queue, String vhost) {
+        return AmqpException.connection(NOT_IMPLEMENTED, "queue.purge not supported by stream queues %s",
+                ErlangTerms.queue(queue, vhost));
+    }
+
     /** The refusal of a basic.get on a stream: 540 NOT_IMPLEMENTED, which closes the connection. */
     public static AmqpException refuseGet(String queue, String vhost) {
         return AmqpException.connection(NOT_IMPLEMENTED, "basic.get not supported by stream queues %s",

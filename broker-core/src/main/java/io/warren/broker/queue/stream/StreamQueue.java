@@ -8,6 +8,8 @@ import io.warren.broker.queue.QueueDeclaration;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.queue.QueueType;
 import io.warren.broker.queue.QueueWork;
+import io.warren.broker.queue.StreamConsumerStatus;
+import io.warren.broker.queue.StreamStatus;
 import io.warren.broker.stats.QueueCounters;
 import io.warren.store.stream.StreamLog;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,8 @@ public final class StreamQueue extends AmqpQueue {
     private final StreamMessages messages = new StreamMessages();
     private final StreamAppender appender;
     private final Map<QueueConsumer, StreamSubscription> subscriptions = new LinkedHashMap<>();
+    // the same, for the admin API and the metrics on their own threads
+    private final Map<QueueConsumer, StreamSubscription> published = new ConcurrentHashMap<>();
     // deliveries to tracked consumers, until settled: whose AckedOffsets they count in
     private final Map<QueueEntry, StreamSubscription> owners = new IdentityHashMap<>();
     private final List<QueueEntry> batch = new ArrayList<>();
@@ -70,6 +75,28 @@ public final class StreamQueue extends AmqpQueue {
     /** The newest offset the stream holds (below {@link #firstOffset()} when empty); any thread. */
     public long lastOffset() {
         return log.lastOffset();
+    }
+
+    @Override
+    public StreamStatus streamStatus() {
+        long first = log.firstOffset();
+        long last = log.lastOffset();
+        List<StreamConsumerStatus> consumers = new ArrayList<>(published.size());
+        for (StreamSubscription s : published.values()) {
+            consumers.add(s.status(first, last));
+        }
+        return new StreamStatus(log.segmentCount(), first, last, committedOffset(), consumers);
+    }
+
+    @Override
+    public StreamConsumerStatus streamConsumerStatus(QueueConsumer consumer) {
+        StreamSubscription s = published.get(consumer);
+        return s == null ? null : s.status(log.firstOffset(), log.lastOffset());
+    }
+
+    // the newest offset consumers may be handed (fsynced)
+    private long committedOffset() {
+        return Math.min(Math.max(durableUpTo, log.durableOffset()), log.nextOffset()) - 1;
     }
 
     @Override
@@ -200,12 +227,14 @@ public final class StreamQueue extends AmqpQueue {
             s.open(log); // "next" means the next message published after the consume
         }
         subscriptions.put(consumer, s);
+        published.put(consumer, s);
         updateCounts();
     }
 
     @Override
     public void removeConsumer(QueueConsumer consumer) {
         StreamSubscription s = subscriptions.remove(consumer);
+        published.remove(consumer);
         if (s != null) {
             s.close(log);
             flushTracking();
@@ -314,10 +343,10 @@ public final class StreamQueue extends AmqpQueue {
         returned(entries);
     }
 
-    /** A stream cannot be purged: retention is what removes messages. Nothing is removed. */
+    /** As RabbitMQ: a stream cannot be purged (retention is what removes messages); 540 NOT_IMPLEMENTED. */
     @Override
     public int purge() {
-        return 0;
+        throw StreamConsumeRules.refusePurge(name(), vhost());
     }
 
     @Override
@@ -364,6 +393,7 @@ public final class StreamQueue extends AmqpQueue {
             c.target().cancelledByServer(c);
         }
         subscriptions.clear();
+        published.clear();
         try {
             declaration().storage().deleteStream(vhost(), name());
         } catch (IOException e) {

@@ -50,9 +50,12 @@ final class StreamRetention {
         }
     }
 
-    /** Puts this retention in force; afterRun runs after each timed check (to publish the counts). */
+    /**
+     * Puts this retention in force, its segment size from the next publish on (see {@link
+     * StreamLog#maxSegmentBytes(long)}); afterRun runs after each timed check (to publish the counts). */
     void set(RetentionSettings r, EventExecutor loop, Runnable afterRun) {
         settings = r;
+        log.maxSegmentBytes(r.maxSegmentSizeBytes());
         if (timer == null && r.maxAgeMillis() >= 0) {
             timer = loop.scheduleAtFixedRate(() -> {
                 enforce();

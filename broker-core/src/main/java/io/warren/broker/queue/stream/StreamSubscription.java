@@ -3,6 +3,7 @@ package io.warren.broker.queue.stream;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueEntry;
+import io.warren.broker.queue.StreamConsumerStatus;
 import io.warren.store.stream.StreamLog;
 import io.warren.store.stream.StreamReader;
 import io.warren.store.stream.StreamRecord;
@@ -32,6 +33,10 @@ final class StreamSubscription {
     // read, matched or not yet judged, and waiting for credit or for its fsync
     private StreamRecord pending;
     private boolean gone;
+    // published for the admin API and the metrics (read on other threads): one write per delivery batch
+    private volatile long nextOffset = -1;
+    private volatile long lastDelivered = -1;
+    private volatile long storedOffset = -1;
 
     StreamSubscription(QueueConsumer consumer, StreamOffsetSpec start, StreamFilter filter, ConsumerGroup group,
                        String trackingKey) {
@@ -53,6 +58,18 @@ final class StreamSubscription {
         reader = log.reader(startOffset(log, start, trackingKey));
         stored = reader.position();
         acked = trackingKey == null ? null : new AckedOffsets(reader.position());
+        nextOffset = reader.position();
+        if (acked != null) {
+            storedOffset = stored;
+        }
+    }
+
+    /** Where it is, for the admin API and the metrics; any thread. */
+    StreamConsumerStatus status(long first, long last) {
+        long offset = nextOffset;
+        String g = group == null ? null : group.name();
+        return new StreamConsumerStatus(consumer.tag(), offset, lastDelivered, storedOffset, g,
+                StreamConsumerStatus.lag(offset, first, last));
     }
 
     /** Its group, or null when it reads on its own. */
@@ -88,6 +105,7 @@ final class StreamSubscription {
             return 0;
         }
         int n = 0;
+        long handed = -1;
         while (true) {
             StreamRecord r = pending;
             pending = null;
@@ -119,7 +137,13 @@ final class StreamSubscription {
             }
             out.add(e);
             n++;
+            handed = r.offset();
         }
+        if (handed >= 0) {
+            lastDelivered = handed;
+        }
+        StreamRecord waiting = pending;
+        nextOffset = waiting != null ? waiting.offset() : reader.position();
         return n;
     }
 
@@ -152,6 +176,7 @@ final class StreamSubscription {
         try {
             log.tracking().store(trackingKey, safe);
             stored = safe;
+            storedOffset = safe;
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot store the offset {} of stream consumer '{}': {}", safe, trackingKey, e.toString());
