@@ -3,6 +3,7 @@ package io.warren.management.json;
 import io.warren.broker.admin.ChannelView;
 import io.warren.broker.admin.ConnectionView;
 import io.warren.broker.admin.ConsumerView;
+import io.warren.broker.queue.StreamConsumerStatus;
 import io.warren.broker.tls.TlsSessionInfo;
 import io.warren.management.metrics.RateSampler;
 import java.util.LinkedHashMap;
@@ -79,6 +80,18 @@ public final class ConnectionJson {
         out.put("arguments", AmqpValues.toJson(c.arguments()));
         out.put("channel_details", Map.of("connection_name", c.connectionName(), "number", c.channelNumber(),
                 "name", c.connectionName() + " (" + c.channelNumber() + ")", "user", c.user()));
+        if (c.stream() != null) {
+            streamPosition(out, c.stream());
+        }
         return out;
+    }
+
+    // offset and offset_lag as RabbitMQ's stream plugin names them; null where not known yet (or not tracked)
+    private static void streamPosition(Map<String, Object> out, StreamConsumerStatus s) {
+        out.put("offset", s.offset() < 0 ? null : s.offset());
+        out.put("offset_lag", s.lag() < 0 ? null : s.lag());
+        out.put("last_delivered_offset", s.lastDeliveredOffset() < 0 ? null : s.lastDeliveredOffset());
+        out.put("stored_offset", s.storedOffset() < 0 ? null : s.storedOffset());
+        out.put("consumer_group", s.group());
     }
 }

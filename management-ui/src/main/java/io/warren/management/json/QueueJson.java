@@ -2,6 +2,7 @@ package io.warren.management.json;
 
 import io.warren.broker.admin.ConsumerView;
 import io.warren.broker.admin.QueueView;
+import io.warren.broker.queue.StreamStatus;
 import io.warren.management.metrics.QueueRates;
 import io.warren.management.metrics.RateSampler;
 import java.util.LinkedHashMap;
@@ -41,6 +42,9 @@ public final class QueueJson {
         Stats.put(out, "messages_ready", q.ready(), r.rate(QueueRates.MESSAGES_READY));
         Stats.put(out, "messages_unacknowledged", q.unacked(), r.rate(QueueRates.MESSAGES_UNACKNOWLEDGED));
         out.put("message_bytes_ready", q.readyBytes());
+        if (q.stream() != null) {
+            stream(out, q.stream());
+        }
         Map<String, Object> stats = new LinkedHashMap<>();
         Stats.put(stats, "publish", q.published(), r.rate(QueueRates.PUBLISH));
         Stats.put(stats, "deliver", q.delivered(), r.rate(QueueRates.DELIVER));
@@ -50,6 +54,16 @@ public final class QueueJson {
         Stats.put(stats, "redeliver", q.redelivered(), r.rate(QueueRates.REDELIVER));
         out.put("message_stats", stats);
         return out;
+    }
+
+    // RabbitMQ's stream queue info has segments and committed_offset; first/last offsets are Warren's
+    private static void stream(Map<String, Object> out, StreamStatus s) {
+        out.put("segments", s.segments());
+        boolean empty = s.lastOffset() < s.firstOffset();
+        out.put("first_offset", empty ? null : s.firstOffset());
+        out.put("last_offset", empty ? null : s.lastOffset());
+        out.put("committed_offset", s.committedOffset() < 0 ? null : s.committedOffset());
+        out.put("next_offset", s.lastOffset() + 1);
     }
 
     /** One queue with its consumers, as GET /api/queues/vhost/name gives it. */

@@ -13,9 +13,9 @@ import java.util.concurrent.Semaphore;
 import java.util.function.ToDoubleFunction;
 
 /**
- * /metrics/per-object: each queue's depth, consumers and rates in Prometheus' text format, written straight to the
- * response as the queues are walked (no meter registry, no whole-body string): cost and memory are linear in the
- * queues and small per queue. One scrape runs at a time; a second one meanwhile is refused, so unauthenticated
+ * /metrics/per-object: each queue's depth, consumers and rates (and each stream's offsets, {@link StreamSeries}) in
+ * Prometheus' text format, written straight to the response as the queues are walked (no meter registry, no
+ * whole-body string): cost and memory are linear in the queues and small per queue. One scrape runs at a time; a second one meanwhile is refused, so unauthenticated
  * scrapers cannot stack up passes over every queue.
  */
 public final class PerObjectMetrics {
@@ -70,6 +70,7 @@ public final class PerObjectMetrics {
                     w.write('\n');
                 }
             }
+            StreamSeries.write(w, queues);
             w.flush();
         } finally {
             oneAtATime.release();
@@ -77,7 +78,7 @@ public final class PerObjectMetrics {
     }
 
     /** A label value as Prometheus' text format wants it: backslash, double quote and newline escaped. */
-    private static void escape(Writer w, String s) throws IOException {
+    static void escape(Writer w, String s) throws IOException {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {

@@ -12,6 +12,9 @@ import com.rabbitmq.client.GetResponse;
 import io.warren.management.RunningManagement;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -65,6 +68,87 @@ class QueueApiTest {
         assertTrue(q.get("message_bytes_ready").asLong() > 0);
         assertEquals(204, mgmt.delete("/api/queues/" + V + "/events").status());
         assertEquals(404, mgmt.get("/api/queues/" + V + "/events").status());
+    }
+
+    @Test
+    void aStreamShowsItsSegmentsAndOffsetsAndEachConsumersOffsetLagStoredOffsetAndGroup() throws Exception {
+        try (var c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("positions", true, false, false, Map.of("x-queue-type", "stream",
+                    "x-stream-max-segment-size-bytes", 400));
+            ch.confirmSelect();
+            for (int i = 0; i < 20; i++) {
+                ch.basicPublish("", "positions", null, ("p" + i).getBytes());
+            }
+            ch.waitForConfirmsOrDie(30_000);
+            Channel slow = c.createChannel();
+            slow.basicQos(5);
+            List<Long> tags = new CopyOnWriteArrayList<>();
+            slow.basicConsume("positions", false, "slow", false, false,
+                    Map.of("x-stream-offset", "first", "x-stream-automatic-offset-tracking", true),
+                    (tag, d) -> tags.add(d.getEnvelope().getDeliveryTag()), tag -> { });
+            Channel fast = c.createChannel();
+            fast.basicQos(100);
+            fast.basicConsume("positions", false, "fast", false, false,
+                    Map.of("x-stream-offset", "first", "x-stream-consumer-group", "billing"),
+                    (tag, d) -> fast.basicAck(d.getEnvelope().getDeliveryTag(), false), tag -> { });
+            String path = "/api/queues/" + V + "/positions";
+            await().atMost(Duration.ofSeconds(30)).until(() -> consumer(mgmt.get(path).json(), "fast")
+                    .path("offset").asLong() == 20 && consumer(mgmt.get(path).json(), "slow").path("offset").asLong() == 5);
+            JsonNode q = mgmt.get(path).json();
+            assertEquals("stream", q.get("type").asText());
+            assertEquals(20, q.get("messages").asInt());
+            assertTrue(q.get("segments").asInt() > 1, q.toString());
+            assertEquals(0, q.get("first_offset").asLong());
+            assertEquals(19, q.get("last_offset").asLong());
+            assertEquals(19, q.get("committed_offset").asLong());
+            JsonNode slowView = consumer(q, "slow");
+            assertEquals(15, slowView.get("offset_lag").asLong());
+            assertEquals(4, slowView.get("last_delivered_offset").asLong());
+            assertEquals(0, slowView.get("stored_offset").asLong(), "nothing acked yet");
+            assertTrue(slowView.get("consumer_group").isNull());
+            JsonNode fastView = consumer(q, "fast");
+            assertEquals(0, fastView.get("offset_lag").asLong());
+            assertEquals("billing", fastView.get("consumer_group").asText());
+            assertTrue(fastView.get("stored_offset").isNull(), "a group's offset is tracked only when asked for");
+
+            slow.basicAck(tags.get(2), true); // offsets 0..2: it resumes at 3, and gets three more
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    consumer(mgmt.get(path).json(), "slow").path("stored_offset").asLong() == 3
+                            && consumer(mgmt.get(path).json(), "slow").path("offset_lag").asLong() == 12);
+            JsonNode all = mgmt.get("/api/consumers/" + V).json();
+            JsonNode listed = null;
+            for (JsonNode cv : all) {
+                if (cv.path("consumer_tag").asText().equals("slow")) {
+                    listed = cv;
+                }
+            }
+            assertEquals(8, listed.get("offset").asLong(), all.toString());
+            assertEquals(3, listed.get("stored_offset").asLong());
+        }
+    }
+
+    private static JsonNode consumer(JsonNode queue, String tag) {
+        for (JsonNode c : queue.path("consumer_details")) {
+            if (c.path("consumer_tag").asText().equals(tag)) {
+                return c;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    @Test
+    void purgingAStreamOverHttpIsRefusedAsRabbitMqRefusesItAndRemovesNothing() throws Exception {
+        try (var c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("unpurgeable", true, false, false, Map.of("x-queue-type", "stream"));
+            ch.confirmSelect();
+            ch.basicPublish("", "unpurgeable", null, "kept".getBytes());
+            ch.waitForConfirmsOrDie(30_000);
+        }
+        var r = mgmt.delete("/api/queues/" + V + "/unpurgeable/contents");
+        assertEquals(400, r.status());
+        assertTrue(r.json().path("reason").asText()
+                .contains("queue.purge not supported by stream queues queue 'unpurgeable' in vhost '/'"), r.body());
+        assertEquals(1, mgmt.get("/api/queues/" + V + "/unpurgeable").json().path("messages").asInt());
     }
 
     @Test

@@ -47,6 +47,36 @@ class PerObjectMetricsTest {
 
 
     @Test
+    void eachStreamHasItsSegmentsAndOffsetsAndEachOfItsConsumersItsOffsetAndLag() throws Exception {
+        try (Connection c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("metered-stream", true, false, false, java.util.Map.of("x-queue-type", "stream"));
+            ch.confirmSelect();
+            for (int i = 0; i < 10; i++) {
+                ch.basicPublish("", "metered-stream", null, new byte[10]);
+            }
+            ch.waitForConfirmsOrDie(30_000);
+            Channel consuming = c.createChannel();
+            consuming.basicQos(4); // never acks: it stops four messages in
+            consuming.basicConsume("metered-stream", false, "behind", false, false,
+                    java.util.Map.of("x-stream-offset", "first"), (tag, d) -> { }, tag -> { });
+            String lag = "warren_stream_consumer_offset_lag{queue=\"metered-stream\",vhost=\"/\","
+                    + "consumer_tag=\"behind\"} 6.0\n";
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                    mgmt.request("GET", "/metrics/per-object", null, null, null).body().contains(lag));
+            String perObject = mgmt.request("GET", "/metrics/per-object", null, null, null).body();
+            String labels = "{queue=\"metered-stream\",vhost=\"/\"} ";
+            assertTrue(perObject.contains("# TYPE warren_stream_segments gauge\n"), perObject);
+            assertTrue(perObject.contains("warren_stream_segments" + labels + "1.0\n"), perObject);
+            assertTrue(perObject.contains("warren_stream_first_offset" + labels + "0.0\n"), perObject);
+            assertTrue(perObject.contains("warren_stream_last_offset" + labels + "9.0\n"), perObject);
+            assertTrue(perObject.contains("warren_stream_committed_offset" + labels + "9.0\n"), perObject);
+            assertTrue(perObject.contains("warren_stream_consumer_offset{queue=\"metered-stream\",vhost=\"/\","
+                    + "consumer_tag=\"behind\"} 4.0\n"), perObject);
+            assertFalse(perObject.contains("warren_stream_segments{queue=\"per-object-"), "classic queues have none");
+        }
+    }
+
+    @Test
     void anHttp10ScraperGetsTheWholeBodyEndedByTheClose() throws Exception {
         try (Connection c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
             ch.queueDeclare("old-client", false, false, false, null);
