@@ -9,6 +9,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.warren.management.RunningManagement;
 import io.warren.management.api.MoveAndRedriveTestSupport;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,6 +107,42 @@ class ConsoleBrowserTest {
         driver.switchTo().alert().accept();
         assertEquals("Queue purged.", flash());
         wait.until(d -> mgmt.get("/api/queues/" + enc("/") + "/console-q").json().path("messages").asInt() == 0);
+    }
+
+    @Test
+    void aStreamsPageShowsItsSegmentsOffsetsAndEachConsumersOffsetAndLag() throws Exception {
+        try (Connection c = mgmt.broker().factory().newConnection(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("console-stream", true, false, false, java.util.Map.of("x-queue-type", "stream"));
+            ch.confirmSelect();
+            for (int i = 0; i < 8; i++) {
+                ch.basicPublish("", "console-stream", null, ("event " + i).getBytes());
+            }
+            ch.waitForConfirmsOrDie(30_000);
+            go("#/queue/" + enc("/") + "/console-stream");
+            wait.until(d -> d.findElement(By.id("stream-last-offset")).getText().equals("7"));
+            assertEquals("0", driver.findElement(By.id("stream-first-offset")).getText());
+            assertEquals("1", driver.findElement(By.id("stream-segments")).getText());
+
+            Channel consuming = c.createChannel();
+            consuming.basicQos(3); // never acks: it stays three messages in, five behind
+            consuming.basicConsume("console-stream", false, "auditor", false, false,
+                    java.util.Map.of("x-stream-offset", "first", "x-stream-consumer-group", "audit"),
+                    (tag, d) -> { }, tag -> { });
+            // the consumers' table refreshes itself (no reload); read in one script, as a refresh may replace it
+            wait.until(d -> texts("#queue-consumers-table tbody tr td").size() > 5
+                    && texts("#queue-consumers-table tbody tr td").get(5).equals("3"));
+            List<String> cells = texts("#queue-consumers-table tbody tr td");
+            assertEquals("auditor", cells.get(0));
+            assertEquals(List.of("Offset", "Lag", "Stored offset", "Group"),
+                    texts("#queue-consumers-table thead th").subList(5, 9));
+            assertEquals(List.of("3", "5", "-", "audit"), cells.subList(5, 9));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> texts(String css) {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent.trim())", css);
     }
 
     @Test

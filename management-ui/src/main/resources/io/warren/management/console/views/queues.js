@@ -55,11 +55,8 @@ async function viewQueue(vhost, name) {
       arguments <code id="queue-arguments">${esc(JSON.stringify(q.arguments))}</code>${q.policy ? `; policy <b>${esc(q.policy)}</b>,
       in effect <code>${esc(JSON.stringify(q.effective_policy_definition))}</code>` : ''}</div>
     ${rateChartsHtml('queue-chart', ['Message rates of this queue', 'Messages in this queue'])}
-    <h2>Consumers</h2>` + table('queue-consumers-table', [
-      { title: 'Tag', value: c => c.consumer_tag }, { title: 'Channel', value: c => c.channel_details?.name },
-      { title: 'Ack required', value: c => c.ack_required }, { title: 'Exclusive', value: c => c.exclusive },
-      { title: 'Prefetch', num: true, value: c => c.prefetch_count },
-    ], q.consumer_details || [], 'No consumers.') +
+    ${streamTilesHtml(q)}
+    <h2>Consumers</h2><div id="queue-consumers-list">${queueConsumersHtml(q)}</div>` +
     `<h2>Bindings</h2>` + table('queue-bindings-table', [
       { title: 'From', value: b => b.source || '(AMQP default)' }, { title: 'Routing key', value: b => b.routing_key },
       { title: 'Arguments', value: b => JSON.stringify(b.arguments) },
@@ -121,5 +118,38 @@ async function viewQueue(vhost, name) {
     $('#queue-ready').textContent = now.messages_ready; $('#queue-unacked').textContent = now.messages_unacknowledged;
     $('#queue-total').textContent = now.messages; $('#queue-consumers').textContent = now.consumers;
     $('#queue-in').textContent = rate(now.message_stats?.publish_details); $('#queue-out').textContent = rate(now.message_stats?.deliver_get_details);
+    if (now.type === 'stream') {
+      $('#stream-segments').textContent = now.segments; $('#stream-first-offset').textContent = offsetText(now.first_offset);
+      $('#stream-last-offset').textContent = offsetText(now.last_offset);
+    }
+    $('#queue-consumers-list').innerHTML = queueConsumersHtml(now);
   });
+}
+
+function offsetText(o) {
+  return o === null || o === undefined ? '-' : String(o);
+}
+
+/** A stream's segments and first and last offsets; nothing for other queues. */
+function streamTilesHtml(q) {
+  if (q.type !== 'stream') return '';
+  const stat = (label, v, id) => `<div class="tile"><b id="${id}">${esc(v)}</b><span>${esc(label)}</span></div>`;
+  return `<div class="tiles" id="stream-tiles">${stat('segments', q.segments, 'stream-segments')}
+    ${stat('first offset', offsetText(q.first_offset), 'stream-first-offset')}${stat('last offset', offsetText(q.last_offset), 'stream-last-offset')}</div>`;
+}
+
+/** The queue's consumers; a stream's with each one's offset, lag, stored offset and group. */
+function queueConsumersHtml(q) {
+  const columns = [
+    { title: 'Tag', value: c => c.consumer_tag }, { title: 'Channel', value: c => c.channel_details?.name },
+    { title: 'Ack required', value: c => c.ack_required }, { title: 'Exclusive', value: c => c.exclusive },
+    { title: 'Prefetch', num: true, value: c => c.prefetch_count },
+  ];
+  if (q.type === 'stream') {
+    columns.push({ title: 'Offset', num: true, value: c => offsetText(c.offset) },
+      { title: 'Lag', num: true, value: c => offsetText(c.offset_lag) },
+      { title: 'Stored offset', num: true, value: c => offsetText(c.stored_offset) },
+      { title: 'Group', value: c => c.consumer_group ?? '' });
+  }
+  return table('queue-consumers-table', columns, q.consumer_details || [], 'No consumers.');
 }
