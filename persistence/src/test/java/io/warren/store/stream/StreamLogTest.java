@@ -112,6 +112,27 @@ class StreamLogTest {
     }
 
     @Test
+    void aNewSegmentSizeAppliesFromTheNextAppendAndLeavesSealedSegmentsAlone() throws IOException {
+        log = StreamLog.open(dir, SMALL);
+        fill(log, 300);
+        List<Long> before = segmentFileOffsets(dir);
+        log.maxSegmentBytes(1_000_000);
+        fill(log, 300);
+        log.flush();
+        assertEquals(before.size(), log.segmentCount(), "the segment being written grows on to the new size");
+        log.maxSegmentBytes(600);
+        log.append(header(1), body(1), 1, List.of());
+        log.flush();
+        assertEquals(before.size() + 1, log.segmentCount(), "a segment past the new size rolls at the next append");
+        assertEquals(before, segmentFileOffsets(dir).subList(0, before.size()));
+        log.maxSegmentBytes(0);
+        assertTrue(log.maxSegmentBytes() > 0, "a size too small for a header is raised");
+        try (StreamReader reader = log.reader(0)) {
+            assertEquals(601, readAll(reader).size());
+        }
+    }
+
+    @Test
     void readersStartAtFirstMiddleOrNextAndOutOfRangeOffsetsAreClamped() throws IOException {
         log = StreamLog.open(dir, SMALL);
         fill(log, 300);
