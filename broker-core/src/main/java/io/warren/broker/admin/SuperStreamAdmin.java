@@ -32,9 +32,9 @@ public final class SuperStreamAdmin {
      * The partitions' names a declaration of this many partitions makes, for permission checks before it; a count
      * out of range is refused here already.
      */
-    public List<String> partitionNames(String name, int partitions) {
+    public List<String> partitionNames(String vhost, String name, int partitions) {
         try {
-            SuperStreams.checkPartitions(partitions);
+            SuperStreams.checkPartitions(vhost, name, partitions);
         } catch (InvalidSuperStream e) {
             throw new AdminException(AdminException.Kind.BAD_REQUEST, e.getMessage());
         }

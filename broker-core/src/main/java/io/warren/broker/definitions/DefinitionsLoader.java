@@ -178,7 +178,7 @@ public final class DefinitionsLoader {
         try {
             SuperStreams.declare(v, name, partitions.asInt(), table(arguments));
         } catch (InvalidSuperStream e) {
-            throw new DefinitionsException(what + ": " + e.getMessage());
+            throw new DefinitionsException(e.getMessage());
         } catch (AmqpException e) {
             throw new DefinitionsException(what + ": " + e.replyText());
         }

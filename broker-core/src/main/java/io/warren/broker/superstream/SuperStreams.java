@@ -105,8 +105,8 @@ public final class SuperStreams {
             for (int i = 0; i < partitions; i++) {
                 String partition = partitionName(name, i);
                 if (v.queue(partition) != null) {
-                    throw new InvalidSuperStream("queue '" + partition + "' in vhost '" + v.name() + "' already "
-                            + "exists; a super stream's partitions must be new: choose another name or delete it");
+                    throw new InvalidSuperStream(v.name(), name, "queue '" + partition + "' already exists; a "
+                            + "super stream's partitions must be new: choose another name or delete the queue");
                 }
             }
             create(v, name, partitions, streamArguments);
@@ -116,37 +116,37 @@ public final class SuperStreams {
 
     private static void checkShape(VirtualHost v, String name, int partitions, Map<String, Object> arguments) {
         if (name == null || name.isEmpty()) {
-            throw new InvalidSuperStream("super stream name must not be empty");
+            throw new InvalidSuperStream(v.name(), "", "the name must not be empty");
         }
         if (name.startsWith("amq.")) {
-            throw new InvalidSuperStream("super stream name '" + name + "' contains reserved prefix 'amq.*'");
+            throw new InvalidSuperStream(v.name(), name, "the name contains reserved prefix 'amq.*'");
         }
-        checkPartitions(partitions);
+        checkPartitions(v.name(), name, partitions);
         Object type = arguments == null ? null : arguments.get(QueueType.ARGUMENT);
         if (type != null && !"stream".equals(type.toString())) {
-            throw new InvalidSuperStream("the partitions of super stream '" + name + "' in vhost '" + v.name()
-                    + "' are streams: x-queue-type must be 'stream' or left out, not '" + type + "'");
+            throw new InvalidSuperStream(v.name(), name, "its partitions are streams: x-queue-type must be "
+                    + "'stream' or left out, not '" + type + "'");
         }
     }
 
     /** Refuses a partition count outside 1..{@value #MAX_PARTITIONS}. */
-    public static void checkPartitions(int partitions) {
+    public static void checkPartitions(String vhost, String name, int partitions) {
         if (partitions < 1 || partitions > MAX_PARTITIONS) {
-            throw new InvalidSuperStream("a super stream has 1 to " + MAX_PARTITIONS + " partitions, not "
-                    + partitions);
+            throw new InvalidSuperStream(vhost, name, "a super stream has 1 to " + MAX_PARTITIONS
+                    + " partitions, not " + partitions);
         }
     }
 
     private static void redeclare(VirtualHost v, ExchangeEntity existing, int partitions,
                                   Map<String, Object> streamArguments) {
         if (!isSuperStream(existing)) {
-            throw new InvalidSuperStream("exchange '" + existing.name() + "' in vhost '" + v.name() + "' already "
-                    + "exists and is not a super stream: choose another name or delete it");
+            throw new InvalidSuperStream(v.name(), existing.name(), "exchange '" + existing.name() + "' already "
+                    + "exists and is not a super stream: choose another name or delete the exchange");
         }
         SuperStream current = describe(v, existing);
         if (current.partitions().size() != partitions) {
-            throw new InvalidSuperStream("super stream '" + existing.name() + "' in vhost '" + v.name()
-                    + "' already exists with " + current.partitions().size() + " partitions, not " + partitions
+            throw new InvalidSuperStream(v.name(), existing.name(), "it already exists with "
+                    + current.partitions().size() + " partitions, not " + partitions
                     + ": delete it first to change the number");
         }
         for (String partition : current.partitions()) {

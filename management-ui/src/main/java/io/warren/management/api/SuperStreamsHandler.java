@@ -72,7 +72,7 @@ final class SuperStreamsHandler {
         int partitions = partitions(body);
         ctx.auth().require(req.user(), v, Access.CONFIGURE, name);
         ctx.auth().require(req.user(), v, Access.READ, name);
-        for (String partition : ctx.admin().superStreams().partitionNames(name, partitions)) {
+        for (String partition : ctx.admin().superStreams().partitionNames(v, name, partitions)) {
             ctx.auth().require(req.user(), v, Access.CONFIGURE, partition);
             ctx.auth().require(req.user(), v, Access.WRITE, partition);
         }

@@ -154,7 +154,7 @@ class SuperStreamApiTest {
 
     @Test
     void aBadPartitionCountIsRefusedSayingWhatIsAllowed() {
-        assertRefused(mgmt.put(path("bad"), "{\"partitions\":0}"), "a super stream has 1 to 1000 partitions, not 0");
+        assertRefused(mgmt.put(path("bad"), "{\"partitions\":0}"), "super stream 'bad' in vhost '/': a super stream has 1 to 1000 partitions, not 0");
         assertRefused(mgmt.put(path("bad"), "{\"partitions\":1001}"), "1 to 1000 partitions, not 1001");
         assertRefused(mgmt.put(path("bad"), "{}"), "'partitions' is required");
         assertRefused(mgmt.put(path("bad"), "{\"partitions\":\"three\"}"), "'partitions' must be an integer");
@@ -165,10 +165,10 @@ class SuperStreamApiTest {
     void aNameTakenByAnotherKindOfExchangeOrQueueIsRefusedAndNothingIsLeftBehind() {
         mgmt.put("/api/exchanges/" + V + "/taken", "{\"type\":\"direct\"}");
         assertRefused(mgmt.put(path("taken"), "{\"partitions\":2}"),
-                "exchange 'taken' in vhost '/' already exists and is not a super stream");
+                "super stream 'taken' in vhost '/': exchange 'taken' already exists and is not a super stream");
 
         mgmt.put("/api/queues/" + V + "/clash-1", "{}");
-        assertRefused(mgmt.put(path("clash"), "{\"partitions\":3}"), "queue 'clash-1' in vhost '/' already exists");
+        assertRefused(mgmt.put(path("clash"), "{\"partitions\":3}"), "queue 'clash-1' already exists");
         assertEquals(404, mgmt.get("/api/exchanges/" + V + "/clash").status());
         assertEquals(404, mgmt.get("/api/queues/" + V + "/clash-0").status());
 
@@ -182,7 +182,7 @@ class SuperStreamApiTest {
 
         mgmt.put(path("fixed"), "{\"partitions\":2}");
         assertRefused(mgmt.put(path("fixed"), "{\"partitions\":3}"),
-                "already exists with 2 partitions, not 3: delete it first");
+                "super stream 'fixed' in vhost '/': it already exists with 2 partitions, not 3: delete it first");
     }
 
     @Test
