@@ -3,6 +3,7 @@ package io.warren.broker.superstream;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueType;
+import io.warren.broker.vhost.Arguments;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.broker.vhost.VirtualHost;
@@ -11,9 +12,11 @@ import io.warren.routing.Binding;
 import io.warren.routing.ConsistentHashRouter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -150,7 +153,16 @@ public final class SuperStreams {
                     + ": delete it first to change the number");
         }
         for (String partition : current.partitions()) {
-            v.declareQueue(partition, true, false, false, streamArguments, null); // checks equivalence
+            AmqpQueue q = v.queue(partition);
+            // every argument counts, not only those a queue redeclare compares: the call names all of them
+            Set<String> all = new HashSet<>(streamArguments.keySet());
+            all.addAll(q.arguments().keySet());
+            Arguments.Difference d = Arguments.firstDifference(streamArguments, q.arguments(), all);
+            if (d != null) {
+                throw new InvalidSuperStream(v.name(), existing.name(), "inequivalent arg '" + d.argument()
+                        + "' for partition '" + partition + "': received " + d.received() + " but current is "
+                        + d.current() + "; delete it first to change its arguments");
+            }
         }
     }
 

@@ -173,7 +173,7 @@ class SuperStreamApiTest {
         assertEquals(404, mgmt.get("/api/queues/" + V + "/clash-0").status());
 
         assertRefused(mgmt.put(path("aged"), "{\"partitions\":2,\"arguments\":{\"x-max-age\":\"soon\"}}"),
-                "x-max-age");
+                "invalid_max_age");
         assertEquals(404, mgmt.get("/api/exchanges/" + V + "/aged").status());
         assertEquals(404, mgmt.get("/api/queues/" + V + "/aged-0").status(), "a failed declaration leaves nothing");
 
@@ -183,6 +183,29 @@ class SuperStreamApiTest {
         mgmt.put(path("fixed"), "{\"partitions\":2}");
         assertRefused(mgmt.put(path("fixed"), "{\"partitions\":3}"),
                 "super stream 'fixed' in vhost '/': it already exists with 2 partitions, not 3: delete it first");
+    }
+
+    @Test
+    void aSuperStreamThatFailsHalfWayIsRemovedAgain() {
+        mgmt.put("/api/vhosts/capped-ss", "{}");
+        mgmt.put("/api/permissions/capped-ss/guest", "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
+        assertEquals(204, mgmt.put("/api/vhost-limits/capped-ss/max-queues", "{\"value\": 2}").status());
+        RunningManagement.Response r = mgmt.put("/api/super-streams/capped-ss/wide", "{\"partitions\":3}");
+        assertEquals(400, r.status(), r.body());
+        assertTrue(r.body().contains("cannot declare queue 'wide-2': queue limit in vhost 'capped-ss' (2) is reached"),
+                r.body());
+        assertEquals(0, mgmt.get("/api/queues/capped-ss").json().size(), "the two streams made are gone again");
+        assertEquals(404, mgmt.get("/api/exchanges/capped-ss/wide").status());
+        assertEquals(201, mgmt.put("/api/super-streams/capped-ss/narrow", "{\"partitions\":2}").status());
+    }
+
+    @Test
+    void declaringAgainWithOtherStreamArgumentsIsRefusedEvenThoseAQueueRedeclareIgnores() {
+        mgmt.put(path("kept"), "{\"partitions\":2,\"arguments\":{\"x-max-age\":\"7D\"}}");
+        assertRefused(mgmt.put(path("kept"), "{\"partitions\":2,\"arguments\":{\"x-max-age\":\"1D\"}}"),
+                "super stream 'kept' in vhost '/': inequivalent arg 'x-max-age' for partition 'kept-0': received "
+                        + "'1D' but current is '7D'; delete it first to change its arguments");
+        assertEquals("7D", mgmt.get(path("kept")).json().path("arguments").path("x-max-age").asText());
     }
 
     @Test
