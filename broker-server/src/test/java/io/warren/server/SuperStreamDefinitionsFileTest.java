@@ -78,7 +78,8 @@ class SuperStreamDefinitionsFileTest {
         try {
             assertEquals(-1, third.port(), "a file that asks for another partition count stops the start");
             assertTrue(third.log().contains("cannot load definitions from " + defs + ": super stream 'events' in "
-                    + "vhost '/': it already exists with 3 partitions, not 4: delete it first to change the number"), third.log());
+                    + "vhost '/': it already exists with 3 partitions, not 4: delete it first to change the number"),
+                    third.log());
         } finally {
             third.close();
         }

@@ -31,8 +31,8 @@ import java.util.Set;
 
 /**
  * Loads a definitions file in RabbitMQ's export format (vhosts, users, permissions, topic permissions, parameters,
- * policies, exchanges, queues, bindings, and Warren's super streams), so a topology can be declared in a file or moved over from RabbitMQ
- * unchanged.
+ * policies, exchanges, queues, bindings, and Warren's super streams), so a topology can be declared in a file or
+ * moved over from RabbitMQ unchanged.
  */
 public final class DefinitionsLoader {
     private final Broker broker;

@@ -154,7 +154,8 @@ class SuperStreamApiTest {
 
     @Test
     void aBadPartitionCountIsRefusedSayingWhatIsAllowed() {
-        assertRefused(mgmt.put(path("bad"), "{\"partitions\":0}"), "super stream 'bad' in vhost '/': a super stream has 1 to 1000 partitions, not 0");
+        assertRefused(mgmt.put(path("bad"), "{\"partitions\":0}"),
+                "super stream 'bad' in vhost '/': a super stream has 1 to 1000 partitions, not 0");
         assertRefused(mgmt.put(path("bad"), "{\"partitions\":1001}"), "1 to 1000 partitions, not 1001");
         assertRefused(mgmt.put(path("bad"), "{}"), "'partitions' is required");
         assertRefused(mgmt.put(path("bad"), "{\"partitions\":\"three\"}"), "'partitions' must be an integer");
