@@ -143,8 +143,8 @@ final class ServerStartup {
         try {
             var s = new DefinitionsLoader(broker).load(file);
             LOG.info("loaded definitions from {}: {} vhosts, {} users, {} permissions, {} policies, {} exchanges, "
-                            + "{} queues, {} bindings", file, s.vhosts(), s.users(), s.permissions(), s.policies(),
-                    s.exchanges(), s.queues(), s.bindings());
+                            + "{} queues, {} bindings, {} super streams", file, s.vhosts(), s.users(), s.permissions(),
+                    s.policies(), s.exchanges(), s.queues(), s.bindings(), s.superStreams());
         } catch (DefinitionsLoader.DefinitionsException e) {
             // a file that cannot be read is named by the message already; what is wrong inside it is not
             throw new StartupFailure(e.getMessage().startsWith("cannot read") ? e.getMessage()

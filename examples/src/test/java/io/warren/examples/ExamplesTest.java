@@ -3,6 +3,8 @@ package io.warren.examples;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import io.warren.broker.RunningBroker;
+import io.warren.broker.admin.BrokerAdmin;
+import io.warren.management.ManagementServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,5 +47,18 @@ class ExamplesTest {
     @Test
     void aLateConsumerReplaysTheStreamFromTheFirstOffsetWhileANewOneSeesOnlyWhatFollows() {
         assertDoesNotThrow(() -> EventLogReplay.main(uri));
+    }
+
+    @Test
+    void eachKeyOfASuperStreamStaysInOnePartitionInOrderAndTheGroupsStandbyTakesOverWithoutSkipping()
+            throws Exception {
+        ManagementServer api = new ManagementServer(new BrokerAdmin(broker.broker()), "127.0.0.1", 0).start();
+        try {
+            String[] both = {uri[0], "http://127.0.0.1:" + api.port()};
+            assertDoesNotThrow(() -> SuperStreamConsumerGroups.main(both));
+            assertDoesNotThrow(() -> SuperStreamConsumerGroups.main(both), "a second run starts afresh");
+        } finally {
+            api.close();
+        }
     }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
 public final class Args {
     /** Options that take a value, by long name; the short ones map onto these. */
     static final Set<String> VALUE_OPTIONS = Set.of("vhost", "timeout", "url", "username", "password", "config",
-            "formatter", "priority", "apply-to", "description", "tags", "default-queue-type");
+            "formatter", "priority", "apply-to", "description", "tags", "default-queue-type", "partitions",
+            "max-length-bytes", "max-age", "stream-max-segment-size-bytes");
     static final Set<String> FLAG_OPTIONS = Set.of("quiet", "silent", "no-table-headers", "if-empty", "if-unused",
             "help", "online", "offline", "local");
     private static final Map<String, String> SHORT = Map.of("-p", "vhost", "-t", "timeout", "-q", "quiet",

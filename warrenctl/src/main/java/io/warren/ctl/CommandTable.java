@@ -6,6 +6,7 @@ import io.warren.ctl.commands.ListCommands;
 import io.warren.ctl.commands.NodeCommands;
 import io.warren.ctl.commands.PolicyCommands;
 import io.warren.ctl.commands.QueueCommands;
+import io.warren.ctl.commands.SuperStreamCommands;
 import io.warren.ctl.commands.UserCommands;
 import io.warren.ctl.commands.VhostCommands;
 import java.util.Collection;
@@ -24,6 +25,7 @@ public final class CommandTable {
         add(VhostCommands.specs());
         add(PolicyCommands.specs());
         add(QueueCommands.specs());
+        add(SuperStreamCommands.specs());
         add(ConnectionCommands.specs());
         add(DefinitionCommands.specs());
     }

@@ -27,6 +27,7 @@ public final class BrokerAdmin {
     private final ConnectionAdmin connections;
     private final PolicyStore policies;
     private final SettingsAdmin settings;
+    private final SuperStreamAdmin superStreams;
     private final String nodeName;
 
     public BrokerAdmin(Broker broker) {
@@ -37,6 +38,7 @@ public final class BrokerAdmin {
         this.connections = new ConnectionAdmin(broker);
         this.policies = new PolicyStore(broker);
         this.settings = new SettingsAdmin(broker);
+        this.superStreams = new SuperStreamAdmin(topology);
         this.nodeName = "warren@" + hostName();
     }
 
@@ -69,6 +71,10 @@ public final class BrokerAdmin {
     }
 
     /** Limits, topic permissions, runtime and global parameters, vhost metadata. */
+    public SuperStreamAdmin superStreams() {
+        return superStreams;
+    }
+
     public SettingsAdmin settings() {
         return settings;
     }

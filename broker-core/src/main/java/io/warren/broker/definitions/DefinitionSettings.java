@@ -30,7 +30,7 @@ final class DefinitionSettings {
     private static final Set<String> KNOWN_SECTIONS = Set.of("rabbit_version", "rabbitmq_version", "product_name",
             "product_version", "rabbitmq_definition_format", "original_cluster_name", "explanation", "users",
             "vhosts", "permissions", "topic_permissions", "parameters", "global_parameters", "policies", "queues",
-            "exchanges", "bindings");
+            "exchanges", "bindings", "super_streams");
 
     private final Broker broker;
     private final Set<String> keptOnly = new TreeSet<>();

@@ -12,6 +12,8 @@ import io.warren.broker.error.AmqpException;
 import io.warren.broker.policy.Policy;
 import io.warren.broker.policy.PolicyException;
 import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.superstream.InvalidSuperStream;
+import io.warren.broker.superstream.SuperStreams;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.LongString;
@@ -29,8 +31,8 @@ import java.util.Set;
 
 /**
  * Loads a definitions file in RabbitMQ's export format (vhosts, users, permissions, topic permissions, parameters,
- * policies, exchanges, queues, bindings), so a topology can be declared in a file or moved over from RabbitMQ
- * unchanged.
+ * policies, exchanges, queues, bindings, and Warren's super streams), so a topology can be declared in a file or
+ * moved over from RabbitMQ unchanged.
  */
 public final class DefinitionsLoader {
     private final Broker broker;
@@ -42,7 +44,7 @@ public final class DefinitionsLoader {
 
     /** What a load created, for the log line. */
     public record Summary(int vhosts, int users, int permissions, int exchanges, int queues, int bindings,
-                          int policies) {
+                          int policies, int superStreams) {
     }
 
     public Summary load(Path file) throws IOException {
@@ -149,8 +151,37 @@ public final class DefinitionsLoader {
             }
             bindings++;
         }
+        // after the bindings: a super stream an export also lists as exchange, queues and bindings is found made
+        int superStreams = 0;
+        for (JsonNode s : array(root, "super_streams")) {
+            superStream(s);
+            superStreams++;
+        }
         settings.warnAboutIgnored(root);
-        return new Summary(vhosts, users, permissions, exchanges, queues, bindings, policies);
+        return new Summary(vhosts, users, permissions, exchanges, queues, bindings, policies, superStreams);
+    }
+
+    /** A super stream entry: name, vhost (default "/"), partitions and the partitions' stream arguments. */
+    private void superStream(JsonNode s) {
+        String name = text(s, "name", "super stream");
+        String vhost = s.path("vhost").asText("/");
+        String what = "super stream '" + name + "' in vhost '" + vhost + "'";
+        JsonNode partitions = s.path("partitions");
+        if (!partitions.canConvertToInt() || !partitions.isIntegralNumber()) {
+            throw new DefinitionsException(what + ": 'partitions' must be an integer, not " + partitions);
+        }
+        JsonNode arguments = s.path("arguments");
+        if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isObject()) {
+            throw new DefinitionsException(what + ": 'arguments' must be a JSON object, not " + arguments);
+        }
+        VirtualHost v = requireVhost(vhost, "super stream '" + name + "'");
+        try {
+            SuperStreams.declare(v, name, partitions.asInt(), table(arguments));
+        } catch (InvalidSuperStream e) {
+            throw new DefinitionsException(e.getMessage());
+        } catch (AmqpException e) {
+            throw new DefinitionsException(what + ": " + e.replyText());
+        }
     }
 
     private Policy policy(JsonNode p) {

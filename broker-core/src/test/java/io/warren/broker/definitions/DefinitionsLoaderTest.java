@@ -62,7 +62,7 @@ class DefinitionsLoaderTest {
 
     @Test
     void theSummaryCountsWhatTheExportDefines() {
-        assertEquals(new DefinitionsLoader.Summary(1, 2, 2, 3, 4, 5, 0), summary);
+        assertEquals(new DefinitionsLoader.Summary(1, 2, 2, 3, 4, 5, 0, 0), summary);
     }
 
     @Test

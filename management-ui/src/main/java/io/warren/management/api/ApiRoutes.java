@@ -19,6 +19,7 @@ public final class ApiRoutes {
         new QueuesHandler(ctx).register(r);
         new QueueMessagesHandler(ctx).register(r);
         new BindingsHandler(ctx).register(r);
+        new SuperStreamsHandler(ctx).register(r);
         new ConnectionsHandler(ctx).register(r);
         new PoliciesHandler(ctx).register(r);
         new LimitsHandler(ctx).register(r);
