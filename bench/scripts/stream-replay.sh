@@ -62,7 +62,8 @@ sample() {
     live=
     if [ "$LIVE_EVERY" -gt 0 ] && [ $((SECONDS - last_live)) -ge "$LIVE_EVERY" ]; then
       jcmd "$BROKER_PID" GC.run >/dev/null 2>&1 || true
-      live=$(jstat -gc "$BROKER_PID" 2>/dev/null | awk 'NR==2 {printf "%d", $3+$4+$6+$8}')
+      # a full GC leaves everything live in the old generation; the young one refills within milliseconds
+      live=$(jstat -gc "$BROKER_PID" 2>/dev/null | awk 'NR==2 {printf "%d", $8}')
       last_live=$SECONDS
     fi
     rss=$(awk '/VmRSS/ {print $2}' /proc/"$BROKER_PID"/status 2>/dev/null || echo 0)
