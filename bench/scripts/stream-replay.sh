@@ -95,6 +95,8 @@ report() {
     }' "$WORK/samples.csv"
 }
 
+# the broker's GC pauses and safepoints, with wall-clock times, to set beside a stalled consumer
+BROKER_JAVA_OPTS="${BROKER_JAVA_OPTS:-} -Xlog:gc,safepoint:file=$WORK/gc.log:time,uptime"
 echo "start" >"$WORK/phase"
 # BROKER_FLAGS holds several flags: split on spaces on purpose
 # shellcheck disable=SC2086
@@ -120,6 +122,10 @@ SAMPLER_PID=
 echo "broker memory per phase (samples in $WORK/samples.csv):"
 report
 echo "broker peak RSS: $(peak_rss_mib) MiB"
+grep -oE "Pause [A-Za-z]+ .* ([0-9.]+)ms$" "$WORK/gc.log" | awk '{t = $NF; sub("ms", "", t); n++; s += t; if (t > m) {m = t; w = $0}}
+  END {if (n) printf "broker GC pauses: %d, %.1f s in all, longest %.0f ms (%s)\n", n, s / 1000, m, w}' || true
+awk '/Safepoint "/ {for (i = 1; i <= NF; i++) if ($i == "Total:") {t = $(i + 1) / 1e6; if (t > m) {m = t; w = $0}}}
+  END {if (m) printf "longest safepoint: %.0f ms (%s)\n", m, w}' "$WORK/gc.log" || true
 grep -c OutOfMemoryError "$WORK/broker.log" | sed 's/^/OutOfMemoryError lines in the broker log: /' || true
 grep -E " (ERROR|WARN) " "$WORK/broker.log" | head -n 5 || true
 if kill -0 "$BROKER_PID" 2>/dev/null; then echo "broker still running"; else echo "BROKER DIED"; status=1; fi

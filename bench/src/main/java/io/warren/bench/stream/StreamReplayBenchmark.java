@@ -140,8 +140,14 @@ public final class StreamReplayBenchmark {
             long lapRead = 0;
             long maxLag = 0;
             while (!reader.reachedTarget().await(1, TimeUnit.SECONDS)) {
-                maxLag = Math.max(maxLag, appender.confirmed() - follower.received());
+                long lag = appender.confirmed() - follower.received();
+                maxLag = Math.max(maxLag, lag);
                 long now = System.nanoTime();
+                if (lag > o.followRate()) {
+                    // more than a second of appends confirmed (so fsynced) but not delivered: say when it happened
+                    System.out.printf("  follower behind by %,d at %tT (reader at %,d)%n", lag,
+                            System.currentTimeMillis(), reader.received());
+                }
                 if (now - lap >= REPORT_EVERY_NANOS) {
                     long r = reader.received();
                     System.out.printf("  replay: reader at %,d (%,.0f msg/s over the last %.0f s); follower %,d of "
