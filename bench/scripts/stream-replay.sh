@@ -48,6 +48,7 @@ fi
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
   if [ -n "${SAMPLER_PID:-}" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
+  if [ -n "${WATCHER_PID:-}" ]; then kill "$WATCHER_PID" 2>/dev/null || true; fi
   stop_broker # removes $WORK/data
   if [ -n "$OWN_WORK" ] && [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; fi
 }
@@ -106,6 +107,18 @@ sample &
 SAMPLER_PID=$!
 sleep "$SAMPLE"
 
+# whenever the follower falls behind, a thread dump of the broker (kept with KEEP=1) shows what its threads do
+watch_stalls() {
+  tail -n +1 -F --pid="$BROKER_PID" "$WORK/bench.log" 2>/dev/null | while read -r line; do
+    case $line in
+      *"follower behind"*) jcmd "$BROKER_PID" Thread.print >"$WORK/stall-$(date +%H%M%S).txt" 2>&1 || true ;;
+    esac
+  done
+}
+: >"$WORK/bench.log"
+watch_stalls &
+WATCHER_PID=$!
+
 status=0
 if ! java -Xmx1g -cp "$BENCH_JAR" io.warren.bench.stream.StreamReplayBenchmark --uri "amqp://guest:guest@127.0.0.1:$PORT" \
   --count "$COUNT" --size "$SIZE" --publishers "${PUBLISHERS:-2}" --window "${WINDOW:-10000}" \
@@ -114,6 +127,7 @@ if ! java -Xmx1g -cp "$BENCH_JAR" io.warren.bench.stream.StreamReplayBenchmark -
   status=1
 fi
 
+kill "$WATCHER_PID" 2>/dev/null || true
 du -sh "$WORK/data" 2>/dev/null | sed 's/^/on disk: /' || true
 sleep "$SAMPLE"
 kill "$SAMPLER_PID" 2>/dev/null || true

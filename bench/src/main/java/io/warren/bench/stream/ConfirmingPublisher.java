@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import java.util.Arrays;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,14 +29,22 @@ final class ConfirmingPublisher implements Runnable {
     private volatile boolean stopped;
     private volatile Exception failure;
     private volatile long lastConfirmNanos;
+    // send times by sequence number (1-based, as the broker's delivery tags), a ring larger than the window
+    private final long[] sentAt;
+    private final boolean keepLatencies;
+    private long[] confirmLatencies = new long[1 << 12];
+    private int latencyCount;
 
-    ConfirmingPublisher(ConnectionFactory factory, String queue, long count, int size, int window, int ratePerSecond) {
+    ConfirmingPublisher(ConnectionFactory factory, String queue, long count, int size, int window, int ratePerSecond,
+                        boolean keepLatencies) {
         this.factory = factory;
         this.queue = queue;
         this.count = count;
         this.size = size;
         this.window = window;
         this.ratePerSecond = ratePerSecond;
+        this.keepLatencies = keepLatencies;
+        this.sentAt = keepLatencies ? new long[window + 1] : null;
     }
 
     @Override
@@ -63,6 +72,9 @@ final class ConfirmingPublisher implements Runnable {
                     }
                 }
                 Stamp.write(body, n);
+                if (keepLatencies) {
+                    sentAt[(int) ((n + 1) % sentAt.length)] = System.nanoTime();
+                }
                 ch.basicPublish("", queue, PERSISTENT, body);
                 sent.incrementAndGet();
             }
@@ -76,9 +88,29 @@ final class ConfirmingPublisher implements Runnable {
     private void settle(Semaphore unconfirmed, AtomicLong highest, long seq, boolean multiple, boolean nack) {
         long before = highest.getAndAccumulate(seq, Math::max);
         int n = multiple ? (int) Math.max(0, seq - before) : 1;
+        if (keepLatencies) {
+            long now = System.nanoTime();
+            for (long s = seq - n + 1; s <= seq; s++) {
+                addLatency(now - sentAt[(int) (s % sentAt.length)]);
+            }
+        }
         (nack ? nacked : confirmed).addAndGet(n);
         lastConfirmNanos = System.nanoTime();
         unconfirmed.release(n);
+    }
+
+    private synchronized void addLatency(long nanos) {
+        if (latencyCount == confirmLatencies.length) {
+            confirmLatencies = Arrays.copyOf(confirmLatencies, latencyCount * 2);
+        }
+        confirmLatencies[latencyCount++] = nanos;
+    }
+
+    /** From send to confirm, in ns, sorted (when kept). */
+    synchronized long[] sortedConfirmLatencies() {
+        long[] l = Arrays.copyOf(confirmLatencies, latencyCount);
+        Arrays.sort(l);
+        return l;
     }
 
     /** Stops publishing; run() returns once what was sent is confirmed. */

@@ -77,7 +77,7 @@ public final class StreamReplayBenchmark {
         for (int i = 0; i < o.publishers(); i++) {
             long share = o.count() / o.publishers() + (i < o.count() % o.publishers() ? 1 : 0);
             ConfirmingPublisher p = new ConfirmingPublisher(factory, o.queue(), share, o.size(),
-                    o.window() / o.publishers(), 0);
+                    o.window() / o.publishers(), 0, false);
             publishers.add(p);
             Thread t = new Thread(p, "publisher-" + i);
             t.start();
@@ -126,7 +126,7 @@ public final class StreamReplayBenchmark {
             String followerTag = fch.basicConsume(o.queue(), false, Map.of("x-stream-offset", "next"), follower);
 
             ConfirmingPublisher appender = new ConfirmingPublisher(factory, o.queue(), Long.MAX_VALUE,
-                    o.followSize(), Math.max(1, o.window() / o.publishers()), o.followRate());
+                    o.followSize(), Math.max(1, o.window() / o.publishers()), o.followRate(), true);
             Thread appending = new Thread(appender, "paced-publisher");
             appending.start();
 
@@ -198,6 +198,11 @@ public final class StreamReplayBenchmark {
                             + "publish to delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", follower.received(),
                     appended, appended / appendSecs, appendSecs, follower.firstOffset(), follower.outOfOrder(),
                     maxLag, pct(lat, 0.50), pct(lat, 0.99), lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6);
+            long[] confirms = appender.sortedConfirmLatencies();
+            // the part of the follower's latency spent before the broker confirmed (appended and fsynced)
+            System.out.printf("  paced publisher: send to confirm p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    pct(confirms, 0.50), pct(confirms, 0.99),
+                    confirms.length == 0 ? 0 : confirms[confirms.length - 1] / 1e6);
             if (appender.failure() != null) {
                 System.out.println("FAIL: the paced publisher stopped: " + appender.failure());
                 pass = false;
