@@ -136,7 +136,7 @@ SAMPLER_PID=
 echo "broker memory per phase (samples in $WORK/samples.csv):"
 report
 echo "broker peak RSS: $(peak_rss_mib) MiB"
-grep -oE "Pause [A-Za-z]+ .* ([0-9.]+)ms$" "$WORK/gc.log" | awk '{t = $NF; sub("ms", "", t); n++; s += t; if (t > m) {m = t; w = $0}}
+grep -oE "Pause [A-Za-z]+ .* ([0-9.]+)ms$" "$WORK/gc.log" | awk '{t = $NF; sub("ms", "", t); t += 0; n++; s += t; if (t > m) {m = t; w = $0}}
   END {if (n) printf "broker GC pauses: %d, %.1f s in all, longest %.0f ms (%s)\n", n, s / 1000, m, w}' || true
 awk '/Safepoint "/ {for (i = 1; i <= NF; i++) if ($i == "Total:") {t = $(i + 1) / 1e6; if (t > m) {m = t; w = $0}}}
   END {if (m) printf "longest safepoint: %.0f ms (%s)\n", m, w}' "$WORK/gc.log" || true
