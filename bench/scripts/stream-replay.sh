@@ -55,7 +55,7 @@ cleanup() {
 trap cleanup EXIT
 
 # every SAMPLE s: time, phase, RSS, heap in use (garbage included), old generation in use, heap committed (KiB);
-# every LIVE_EVERY s also the heap in use right after a full GC (the live set)
+# every LIVE_EVERY s also the old generation right after a forced full GC (the live set)
 sample() {
   local last_live=$SECONDS live
   echo "epoch,phase,rss_kib,heap_used_kib,old_used_kib,heap_committed_kib,live_heap_kib" >"$WORK/samples.csv"
