@@ -28,8 +28,15 @@ public final class BrokerAdmin {
     private final PolicyStore policies;
     private final SettingsAdmin settings;
     private final String nodeName;
+    private final ClusterView cluster;
 
+    /** The admin face of a broker not in a cluster. */
     public BrokerAdmin(Broker broker) {
+        this(broker, ClusterView.singleNode(defaultNodeName()));
+    }
+
+    /** The admin face of a broker that is one node of a cluster. */
+    public BrokerAdmin(Broker broker, ClusterView cluster) {
         this.broker = broker;
         this.access = new AccessAdmin(broker);
         this.topology = new TopologyAdmin(broker);
@@ -37,7 +44,18 @@ public final class BrokerAdmin {
         this.connections = new ConnectionAdmin(broker);
         this.policies = new PolicyStore(broker);
         this.settings = new SettingsAdmin(broker);
-        this.nodeName = "warren@" + hostName();
+        this.cluster = cluster;
+        this.nodeName = cluster.nodeName();
+    }
+
+    /** The name a node has when none is given: warren@ and the host's name, as RabbitMQ's rabbit@host. */
+    public static String defaultNodeName() {
+        return "warren@" + hostName();
+    }
+
+    /** The cluster this node belongs to (a cluster of one when it was started without cluster flags). */
+    public ClusterView cluster() {
+        return cluster;
     }
 
     private static String hostName() {

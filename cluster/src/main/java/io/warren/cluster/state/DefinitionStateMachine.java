@@ -1,0 +1,182 @@
+package io.warren.cluster.state;
+
+import io.warren.cluster.log.ChangeReplay;
+import io.warren.cluster.log.DefinitionChange;
+import io.warren.store.definitions.DefinitionStore;
+import io.warren.store.definitions.StoredDefinitions;
+import io.warren.store.definitions.UserRow;
+import io.warren.store.definitions.VhostRow;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's definitions, one Ratis state machine on every node. Each committed entry is checked against the
+ * state the log has made so far ({@link AppliedState}: the same on every node), written to the node's H2 store
+ * (the applied state, which a restart restores from) and, unless the node's own caller does it, applied to the
+ * broker's memory by the {@link MemoryApplier}. A snapshot is the store's rows as JSON; a node that installs one
+ * (new, or far behind) replaces its store with it and brings its memory in line.
+ */
+public final class DefinitionStateMachine extends BaseStateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(DefinitionStateMachine.class);
+    /** The reply to a change that was applied. */
+    public static final String OK = "ok";
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final String self;
+    private final DefinitionStore store;
+    private final AppliedState state;
+    private final MemoryApplier memory;
+    private final Claims claims;
+    private final Path markDir;
+    private AppliedMark mark;
+
+    public DefinitionStateMachine(String self, DefinitionStore store, AppliedState state, MemoryApplier memory,
+                                  Claims claims, Path markDir) {
+        this.self = self;
+        this.store = store;
+        this.state = state;
+        this.memory = memory;
+        this.claims = claims;
+        this.markDir = markDir;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        mark = AppliedMark.open(markDir);
+        state.reset(store.loadAll());
+        loadSnapshot();
+        if (mark.index() > getLastAppliedTermIndex().getIndex()) {
+            // entries up to the mark are in the store already; Ratis replays them, and they are skipped
+            LOG.info("definitions store holds the log up to index {}", mark.index());
+        }
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        // a snapshot was installed from the leader
+        loadSnapshot();
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    private synchronized void loadSnapshot() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        if (snapshot == null || !Files.exists(snapshot.getFile().getPath())) {
+            return;
+        }
+        TermIndex at = snapshot.getTermIndex();
+        if (at.getIndex() > mark.index()) {
+            SnapshotFile s = SnapshotFile.read(snapshot.getFile().getPath());
+            StoredDefinitions before = store.loadAll();
+            store.replaceAll(s.definitions());
+            state.reset(s.definitions());
+            mark.set(at.getIndex(), s.bootstrapped());
+            memory.run(() -> memory.resync(before, s.definitions()));
+            LOG.info("installed a snapshot of the cluster's definitions at index {}", at.getIndex());
+        }
+        updateLastAppliedTermIndex(at);
+    }
+
+    @Override
+    public synchronized long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) {
+            return -1;
+        }
+        File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        new SnapshotFile(mark.bootstrapped(), store.loadAll()).write(file.toPath());
+        var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+        return last.getIndex();
+    }
+
+    @Override
+    public synchronized CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        TermIndex at = TermIndex.valueOf(entry);
+        String reply;
+        if (at.getIndex() <= mark.index()) {
+            reply = OK; // in the store before this start
+        } else {
+            reply = apply(DefinitionChange.fromBytes(entry.getStateMachineLogEntry().getLogData().toByteArray()),
+                    at.getIndex());
+        }
+        updateLastAppliedTermIndex(at);
+        return CompletableFuture.completedFuture(Message.valueOf(reply));
+    }
+
+    private String apply(DefinitionChange c, long index) {
+        if (DefinitionChange.BOOTSTRAP.equals(c.op())) {
+            return bootstrap(c, index);
+        }
+        DefinitionChange checked;
+        try {
+            checked = state.check(c);
+        } catch (AppliedState.Refused e) {
+            mark.set(index, mark.bootstrapped());
+            return "refused " + e.refusal().replyCode() + " " + e.refusal().text();
+        }
+        ChangeReplay.apply(checked, store);
+        state.applied(checked);
+        mark.set(index, mark.bootstrapped());
+        if (!self.equals(checked.origin()) || claims.stateMachineApplies(checked.request())) {
+            memory.apply(checked);
+        }
+        return OK;
+    }
+
+    /** The first bootstrap in the log makes the cluster's default vhost, user and permission; later ones nothing. */
+    private String bootstrap(DefinitionChange c, long index) {
+        if (!mark.bootstrapped()) {
+            DefinitionChange[] parts = {
+                    change("putVhost", c, 0), change("putUser", c, 1), change("putPermission", c, 2)};
+            for (DefinitionChange p : parts) {
+                ChangeReplay.apply(p, store);
+                state.applied(p);
+                memory.apply(p);
+            }
+            LOG.info("cluster defaults made: vhost '{}', user '{}' (from node {})",
+                    parts[0].row(VhostRow.class).name(), parts[1].row(UserRow.class).name(), c.origin());
+        }
+        mark.set(index, true);
+        return OK;
+    }
+
+    private static DefinitionChange change(String op, DefinitionChange bootstrap, int i) {
+        return new DefinitionChange(op, bootstrap.origin(), 0, bootstrap.rows().get(i), null, null);
+    }
+
+    /** Parses a reply: null when applied, else the refusal. */
+    public static AppliedState.Refusal refusal(Message reply) {
+        String text = reply.getContent().toString(StandardCharsets.UTF_8);
+        if (text.equals(OK)) {
+            return null;
+        }
+        String[] parts = text.split(" ", 3);
+        return new AppliedState.Refusal(Integer.parseInt(parts[1]), parts[2]);
+    }
+}
