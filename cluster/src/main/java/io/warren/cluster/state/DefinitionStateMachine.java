@@ -24,6 +24,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,20 +63,31 @@ public final class DefinitionStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        mark = AppliedMark.open(markDir);
-        state.reset(store.loadAll());
-        loadSnapshot();
+        getLifeCycle().startAndTransition(() -> {
+            storage.init(raftStorage);
+            mark = AppliedMark.open(markDir);
+            state.reset(store.loadAll());
+            loadSnapshot();
+        });
         if (mark.index() > getLastAppliedTermIndex().getIndex()) {
             // entries up to the mark are in the store already; Ratis replays them, and they are skipped
             LOG.info("definitions store holds the log up to index {}", mark.index());
         }
     }
 
+    /** Ratis pauses the state machine while it installs a snapshot from the leader, then reinitializes it. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
     @Override
     public void reinitialize() throws IOException {
         // a snapshot was installed from the leader
         loadSnapshot();
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
 
     @Override
