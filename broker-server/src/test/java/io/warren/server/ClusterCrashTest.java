@@ -1,0 +1,131 @@
+package io.warren.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.warren.ctl.WarrenCtl;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three broker processes form a cluster; one killed with SIGKILL and restarted catches up with the definitions. */
+class ClusterCrashTest {
+    @TempDir
+    Path dir;
+    private final BrokerProcess[] nodes = new BrokerProcess[3];
+    private final int[] clusterPorts = new int[3];
+    private final int[] httpPorts = new int[3];
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (BrokerProcess p : nodes) {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String name(int i) {
+        return "warren@node" + (char) ('a' + i);
+    }
+
+    private String members() {
+        List<String> m = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            m.add(name(i) + "@127.0.0.1:" + clusterPorts[i]);
+        }
+        return String.join(",", m);
+    }
+
+    private BrokerProcess start(int i) throws Exception {
+        nodes[i] = BrokerProcess.start(dir.resolve("node" + i + ".log"), "--amqp-port", "0", "--bind", "127.0.0.1",
+                "--http-port", String.valueOf(httpPorts[i]), "--data-dir", dir.resolve("data" + i).toString(),
+                "--node-name", name(i), "--cluster-nodes", members());
+        assertTrue(nodes[i].port() > 0, nodes[i].log());
+        return nodes[i];
+    }
+
+    private static boolean hasQueue(BrokerProcess p, String queue) {
+        try (Connection c = p.connect(); Channel ch = c.createChannel()) {
+            ch.queueDeclarePassive(queue);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private String get(int node, String path) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[node] + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "guest:guest".getBytes(StandardCharsets.UTF_8))).build();
+        HttpResponse<String> res = HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString());
+        return res.statusCode() + " " + res.body();
+    }
+
+    @Test
+    void aNodeKilledWithSigkillAndRestartedCatchesUpWithTheCluster() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            clusterPorts[i] = freePort();
+            httpPorts[i] = freePort();
+        }
+        for (int i = 0; i < 3; i++) {
+            start(i);
+        }
+        // the cluster's default user exists once the first bootstrap is committed
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            try (Connection c = nodes[0].connect(); Channel ch = c.createChannel()) {
+                ch.queueDeclare("before-kill", true, false, false, null);
+                return true;
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> hasQueue(nodes[2], "before-kill"));
+
+        nodes[2].kill();
+        try (Connection c = nodes[1].connect(); Channel ch = c.createChannel()) {
+            ch.exchangeDeclare("while-dead", "fanout", true);
+            ch.queueDeclare("while-dead-q", true, false, false, null);
+            ch.queueBind("while-dead-q", "while-dead", "");
+        }
+        start(2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> hasQueue(nodes[2], "while-dead-q"));
+
+        String queue = get(2, "/api/queues/%2F/while-dead-q");
+        assertTrue(queue.startsWith("200 ") && queue.contains("\"node\":\"warren@nodeb\""), queue);
+        String cluster = get(0, "/api/cluster");
+        assertTrue(cluster.startsWith("200 ") && cluster.contains("warren@nodec") && cluster.contains("\"leader\""),
+                cluster);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        int code = WarrenCtl.run(new String[] {"--url", "http://127.0.0.1:" + httpPorts[1], "cluster_status"}, ps,
+                ps);
+        String status = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, status);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(status.contains(name(i) + "\t127.0.0.1:" + clusterPorts[i]), status);
+        }
+    }
+}
