@@ -127,5 +127,23 @@ class ClusterCrashTest {
         for (int i = 0; i < 3; i++) {
             assertTrue(status.contains(name(i) + "\t127.0.0.1:" + clusterPorts[i]), status);
         }
+
+        // two of three gone: the API refuses a change with 503, and still answers reads
+        nodes[0].kill();
+        nodes[2].kill();
+        String refused = put(1, "/api/queues/%2F/after-majority-lost", "{\"durable\":true}");
+        assertTrue(refused.startsWith("503 ") && refused.contains("cluster has no majority: 1 of 3 nodes reachable"),
+                refused);
+        assertTrue(get(1, "/api/queues/%2F/while-dead-q").startsWith("200 "));
+    }
+
+    private String put(int node, String path, String body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[node] + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "guest:guest".getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> res = HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString());
+        return res.statusCode() + " " + res.body();
     }
 }
