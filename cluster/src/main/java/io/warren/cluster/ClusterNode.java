@@ -164,6 +164,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                     return;
                 } catch (RuntimeException e) {
                     LOG.debug("cluster defaults not committed yet: {}", e.getMessage());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
                 }
             }
         }, "warren-cluster-bootstrap");
@@ -293,7 +298,6 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         if (committer != null) {
             committer.close();
         }
-        memory.close();
         try {
             if (client != null) {
                 client.close();
@@ -304,5 +308,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         } catch (IOException e) {
             LOG.warn("closing the cluster node failed", e);
         }
+        // after the server: nothing more is applied, and what was is in memory before the broker closes
+        memory.close();
     }
 }

@@ -19,6 +19,19 @@ public final class ChangeReplay {
     private ChangeReplay() {
     }
 
+    private static final java.util.Set<String> OPS = java.util.Set.of("putVhost", "deleteVhost", "putUser",
+            "deleteUser", "putPermission", "deletePermission", "putExchange", "deleteExchange", "putQueue",
+            "deleteQueue", "putBinding", "deleteBinding", "putPolicy", "deletePolicy", "putVhostMetadata",
+            "putTopicPermission", "deleteTopicPermission", "putUserLimits", "putParameter", "deleteParameter",
+            "putGlobalParameter", "deleteGlobalParameter");
+
+    /** Throws IllegalArgumentException when the change is not one this code can apply. */
+    public static void requireKnown(DefinitionChange c) {
+        if (!OPS.contains(c.op())) {
+            throw new IllegalArgumentException("unknown definition change '" + c.op() + "'");
+        }
+    }
+
     public static void apply(DefinitionChange c, DefinitionWriter w) {
         switch (c.op()) {
             case "putVhost" -> w.putVhost(c.row(VhostRow.class));

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -49,6 +50,11 @@ public final class DefinitionStateMachine extends BaseStateMachine {
     private final Claims claims;
     private final Path markDir;
     private AppliedMark mark;
+    private StoreWriter writer;
+    /** Entries up to here are in the store already (at start, or from an installed snapshot): skipped. */
+    private long storedUpTo;
+    /** Whether the log has made the cluster's defaults (checked in log order, so the same on every node). */
+    private boolean bootstrapped;
 
     public DefinitionStateMachine(String self, DefinitionStore store, AppliedState state, MemoryApplier memory,
                                   Claims claims, Path markDir) {
@@ -66,6 +72,9 @@ public final class DefinitionStateMachine extends BaseStateMachine {
         getLifeCycle().startAndTransition(() -> {
             storage.init(raftStorage);
             mark = AppliedMark.open(markDir);
+            storedUpTo = mark.index();
+            bootstrapped = mark.bootstrapped();
+            writer = new StoreWriter(store, mark);
             state.reset(store.loadAll());
             loadSnapshot();
         });
@@ -101,12 +110,15 @@ public final class DefinitionStateMachine extends BaseStateMachine {
             return;
         }
         TermIndex at = snapshot.getTermIndex();
+        writer.drain();
         if (at.getIndex() > mark.index()) {
             SnapshotFile s = SnapshotFile.read(snapshot.getFile().getPath());
             StoredDefinitions before = store.loadAll();
             store.replaceAll(s.definitions());
             state.reset(s.definitions());
             mark.set(at.getIndex(), s.bootstrapped());
+            storedUpTo = at.getIndex();
+            bootstrapped = s.bootstrapped();
             memory.run(() -> memory.resync(before, s.definitions()));
             LOG.info("installed a snapshot of the cluster's definitions at index {}", at.getIndex());
         }
@@ -119,8 +131,9 @@ public final class DefinitionStateMachine extends BaseStateMachine {
         if (last == null || last.getIndex() < 0) {
             return -1;
         }
+        writer.drain();
         File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        new SnapshotFile(mark.bootstrapped(), store.loadAll()).write(file.toPath());
+        new SnapshotFile(bootstrapped, store.loadAll()).write(file.toPath());
         var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         return last.getIndex();
@@ -131,11 +144,21 @@ public final class DefinitionStateMachine extends BaseStateMachine {
         LogEntryProto entry = trx.getLogEntry();
         TermIndex at = TermIndex.valueOf(entry);
         String reply;
-        if (at.getIndex() <= mark.index()) {
+        if (at.getIndex() <= storedUpTo) {
             reply = OK; // in the store before this start
         } else {
-            reply = apply(DefinitionChange.fromBytes(entry.getStateMachineLogEntry().getLogData().toByteArray()),
-                    at.getIndex());
+            DefinitionChange change;
+            try {
+                change = DefinitionChange.fromBytes(entry.getStateMachineLogEntry().getLogData().toByteArray());
+            } catch (RuntimeException e) {
+                // the same on every node (e.g. written by a newer Warren): refused everywhere, the log goes on
+                LOG.warn("log entry {} is not a definition change this node understands: {}", at, e.getMessage());
+                writer.write(List.of(), at.getIndex(), bootstrapped);
+                updateLastAppliedTermIndex(at);
+                return CompletableFuture.completedFuture(Message.valueOf("refused 541 not a definition change this "
+                        + "node understands"));
+            }
+            reply = apply(change, at.getIndex());
         }
         updateLastAppliedTermIndex(at);
         return CompletableFuture.completedFuture(Message.valueOf(reply));
@@ -148,13 +171,17 @@ public final class DefinitionStateMachine extends BaseStateMachine {
         DefinitionChange checked;
         try {
             checked = state.check(c);
+            // an operation this node does not know is refused alike everywhere, before the store is touched
+            ChangeReplay.requireKnown(checked);
+        } catch (IllegalArgumentException e) {
+            writer.write(List.of(), index, bootstrapped);
+            return "refused 541 " + e.getMessage();
         } catch (AppliedState.Refused e) {
-            mark.set(index, mark.bootstrapped());
+            writer.write(List.of(), index, bootstrapped);
             return "refused " + e.refusal().replyCode() + " " + e.refusal().text();
         }
-        ChangeReplay.apply(checked, store);
+        writer.write(List.of(checked), index, bootstrapped);
         state.applied(checked);
-        mark.set(index, mark.bootstrapped());
         if (!self.equals(checked.origin()) || claims.stateMachineApplies(checked.request())) {
             memory.apply(checked);
         }
@@ -163,23 +190,31 @@ public final class DefinitionStateMachine extends BaseStateMachine {
 
     /** The first bootstrap in the log makes the cluster's default vhost, user and permission; later ones nothing. */
     private String bootstrap(DefinitionChange c, long index) {
-        if (!mark.bootstrapped()) {
-            DefinitionChange[] parts = {
-                    change("putVhost", c, 0), change("putUser", c, 1), change("putPermission", c, 2)};
+        List<DefinitionChange> parts = List.of();
+        if (!bootstrapped) {
+            parts = List.of(change("putVhost", c, 0), change("putUser", c, 1), change("putPermission", c, 2));
             for (DefinitionChange p : parts) {
-                ChangeReplay.apply(p, store);
                 state.applied(p);
                 memory.apply(p);
             }
             LOG.info("cluster defaults made: vhost '{}', user '{}' (from node {})",
-                    parts[0].row(VhostRow.class).name(), parts[1].row(UserRow.class).name(), c.origin());
+                    parts.get(0).row(VhostRow.class).name(), parts.get(1).row(UserRow.class).name(), c.origin());
         }
-        mark.set(index, true);
+        bootstrapped = true;
+        writer.write(parts, index, true);
         return OK;
     }
 
     private static DefinitionChange change(String op, DefinitionChange bootstrap, int i) {
         return new DefinitionChange(op, bootstrap.origin(), 0, bootstrap.rows().get(i), null, null);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (writer != null) {
+            writer.close();
+        }
+        super.close();
     }
 
     /** Parses a reply: null when applied, else the refusal. */

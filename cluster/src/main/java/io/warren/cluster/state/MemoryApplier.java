@@ -53,7 +53,11 @@ public final class MemoryApplier implements AutoCloseable {
 
     /** Queues a change for the broker's memory. */
     public void apply(DefinitionChange c) {
-        thread.execute(() -> applyNow(c));
+        try {
+            thread.execute(() -> applyNow(c));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the node is closing: the store has the change, and a restart restores memory from it
+        }
     }
 
     /** Queues work that must run in order with the changes (a snapshot's resynchronisation). */
