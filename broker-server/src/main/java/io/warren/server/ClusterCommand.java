@@ -16,6 +16,17 @@ final class ClusterCommand {
     }
 
     static int run(String[] args) {
+        String[] ctl = ctlArgs(args);
+        if (ctl == null) {
+            System.err.println("usage: java -jar warren.jar cluster status|join NAME HOST:PORT|leave NAME "
+                    + "[--url http://member:15672] [--username U --password P]");
+            return 64;
+        }
+        return WarrenCtl.run(ctl, System.out, System.err);
+    }
+
+    /** The warrenctl command line for "cluster SUB ...", or null when SUB is not one of status, join, leave. */
+    static String[] ctlArgs(String[] args) {
         List<String> out = new ArrayList<>();
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
         String sub = rest.isEmpty() ? "" : rest.remove(0);
@@ -26,9 +37,7 @@ final class ClusterCommand {
             default -> null;
         };
         if (command == null) {
-            System.err.println("usage: java -jar warren.jar cluster status|join NAME HOST:PORT|leave NAME "
-                    + "[--url http://member:15672] [--username U --password P]");
-            return 64;
+            return null;
         }
         // options first, as warrenctl reads them: everything starting with - and its value
         List<String> positional = new ArrayList<>();
@@ -45,6 +54,6 @@ final class ClusterCommand {
         }
         out.add(command);
         out.addAll(positional);
-        return WarrenCtl.run(out.toArray(String[]::new), System.out, System.err);
+        return out.toArray(String[]::new);
     }
 }

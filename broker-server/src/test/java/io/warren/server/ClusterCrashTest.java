@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +34,17 @@ class ClusterCrashTest {
     private final BrokerProcess[] nodes = new BrokerProcess[3];
     private final int[] clusterPorts = new int[3];
     private final int[] httpPorts = new int[3];
+    private static final Pattern MANAGEMENT = Pattern.compile("listening on http://[^:]+:(\\d+)/");
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop(org.junit.jupiter.api.TestInfo info) throws Exception {
+        // on a failure the logs are gone with the temporary directory: keep what each node said
+        for (int i = 0; i < 3; i++) {
+            if (nodes[i] != null && System.getProperty("warren.keep.cluster.logs") != null) {
+                java.nio.file.Files.writeString(Path.of(System.getProperty("warren.keep.cluster.logs"), "node" + i
+                        + ".log"), nodes[i].log());
+            }
+        }
         for (BrokerProcess p : nodes) {
             if (p != null) {
                 p.close();
@@ -62,9 +72,12 @@ class ClusterCrashTest {
 
     private BrokerProcess start(int i) throws Exception {
         nodes[i] = BrokerProcess.start(dir.resolve("node" + i + ".log"), "--amqp-port", "0", "--bind", "127.0.0.1",
-                "--http-port", String.valueOf(httpPorts[i]), "--data-dir", dir.resolve("data" + i).toString(),
+                "--http-port", "0", "--data-dir", dir.resolve("data" + i).toString(),
                 "--node-name", name(i), "--cluster-nodes", members());
         assertTrue(nodes[i].port() > 0, nodes[i].log());
+        Matcher m = MANAGEMENT.matcher(nodes[i].awaitLog("Warren management"));
+        assertTrue(m.find(), nodes[i].log());
+        httpPorts[i] = Integer.parseInt(m.group(1));
         return nodes[i];
     }
 
@@ -89,7 +102,6 @@ class ClusterCrashTest {
     void aNodeKilledWithSigkillAndRestartedCatchesUpWithTheCluster() throws Exception {
         for (int i = 0; i < 3; i++) {
             clusterPorts[i] = freePort();
-            httpPorts[i] = freePort();
         }
         for (int i = 0; i < 3; i++) {
             start(i);
@@ -128,6 +140,23 @@ class ClusterCrashTest {
             assertTrue(status.contains(name(i) + "\t127.0.0.1:" + clusterPorts[i]), status);
         }
 
+        // a fourth node, started outside the member list, joins through the CLI (POST /api/cluster/nodes) and
+        // receives the topology; then it leaves again (DELETE /api/cluster/nodes/{name})
+        int dCluster = freePort();
+        BrokerProcess d = BrokerProcess.start(dir.resolve("node3.log"), "--amqp-port", "0", "--bind", "127.0.0.1",
+                "--http-port", "none", "--data-dir", dir.resolve("data3").toString(), "--node-name", "warren@noded",
+                "--cluster-port", String.valueOf(dCluster), "--cluster-nodes", members());
+        try {
+            assertEquals(0, ctl(1, "cluster", "join", "warren@noded", "127.0.0.1:" + dCluster));
+            await().atMost(Duration.ofSeconds(60)).until(() -> hasQueue(d, "while-dead-q"));
+            assertTrue(ctl(0, "cluster", "status").equals(0) && lastCtl.contains("warren@noded"), lastCtl);
+            assertEquals(0, ctl(0, "cluster", "leave", "warren@noded"));
+            ctl(2, "cluster", "status");
+            assertTrue(!lastCtl.contains("warren@noded"), lastCtl);
+        } finally {
+            d.close();
+        }
+
         // two of three gone: the API refuses a change with 503, and still answers reads
         nodes[0].kill();
         nodes[2].kill();
@@ -135,6 +164,20 @@ class ClusterCrashTest {
         assertTrue(refused.startsWith("503 ") && refused.contains("cluster has no majority: 1 of 3 nodes reachable"),
                 refused);
         assertTrue(get(1, "/api/queues/%2F/while-dead-q").startsWith("200 "));
+    }
+
+    private String lastCtl = "";
+
+    /** java -jar warren.jar cluster ... against node's management API; its output in lastCtl. */
+    private Integer ctl(int node, String... args) {
+        String[] ctl = ClusterCommand.ctlArgs(args);
+        List<String> withUrl = new ArrayList<>(List.of("--url", "http://127.0.0.1:" + httpPorts[node]));
+        withUrl.addAll(List.of(ctl));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        int code = WarrenCtl.run(withUrl.toArray(String[]::new), ps, ps);
+        lastCtl = out.toString(StandardCharsets.UTF_8);
+        return code;
     }
 
     private String put(int node, String path, String body) throws Exception {

@@ -2,6 +2,7 @@ package io.warren.cluster;
 
 import io.warren.broker.Broker;
 import io.warren.broker.admin.AdminException;
+import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.admin.ClusterNodeView;
 import io.warren.broker.admin.ClusterView;
 import io.warren.broker.auth.PasswordHash;
@@ -17,6 +18,7 @@ import io.warren.cluster.state.DefinitionStateMachine;
 import io.warren.cluster.state.MemoryApplier;
 import io.warren.store.definitions.DefinitionStore;
 import io.warren.store.definitions.DefinitionWriter;
+import io.warren.store.definitions.GlobalParameterRow;
 import io.warren.store.definitions.PermissionRow;
 import io.warren.store.definitions.UserRow;
 import io.warren.store.definitions.VhostRow;
@@ -146,7 +148,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     }
 
     /**
-     * The cluster's default vhost, user and permission, submitted by every node on its first start until one is
+     * The cluster's default vhost, user and permission, and its permanent id, submitted by every node on its first start until one is
      * committed; only the first in the log takes effect.
      */
     private void startBootstrap(String user, String password) {
@@ -154,7 +156,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         var rows = List.of(DefinitionChange.json(new VhostRow("/")),
                 DefinitionChange.json(new UserRow(user, hash.base64(), hash.algorithm(),
                         List.of("administrator"))),
-                DefinitionChange.json(new PermissionRow(user, "/", ".*", ".*", ".*")));
+                DefinitionChange.json(new PermissionRow(user, "/", ".*", ".*", ".*")),
+                DefinitionChange.json(new GlobalParameterRow(BrokerAdmin.CLUSTER_ID_PARAMETER,
+                        BrokerAdmin.newClusterId().toString())));
         DefinitionChange change = new DefinitionChange(DefinitionChange.BOOTSTRAP, settings.nodeName(), 0, null,
                 null, rows);
         bootstrap = new Thread(() -> {

@@ -43,7 +43,8 @@ class DefinitionsReplicationTest {
     static void awaitDefaults(TestCluster c, int... nodes) {
         for (int i : nodes) {
             await().atMost(Duration.ofSeconds(60)).until(() -> c.node(i).broker().users().user("guest") != null
-                    && c.node(i).broker().vhost("/") != null);
+                    && c.node(i).broker().vhost("/") != null
+                    && c.node(i).broker().parameters().globalParameter("internal_cluster_id") != null);
         }
     }
 
@@ -51,6 +52,14 @@ class DefinitionsReplicationTest {
     void topologyDeclaredOnOneNodeIsSeenOnTheOthers() throws Exception {
         cluster = new TestCluster(dir, 3).startAll();
         awaitDefaults(cluster, 0, 1, 2);
+        // one permanent id for the whole cluster, made with its defaults
+        var id = cluster.node(0).broker().parameters().globalParameter("internal_cluster_id");
+        assertNotNull(id);
+        for (int i = 1; i < 3; i++) {
+            int n = i;
+            await().atMost(Duration.ofSeconds(30)).until(() -> id.equals(
+                    cluster.node(n).broker().parameters().globalParameter("internal_cluster_id")));
+        }
         try (Connection conn = connect(cluster.node(0).broker()); Channel ch = conn.createChannel()) {
             ch.exchangeDeclare("orders", "topic", true);
             ch.queueDeclare("orders.eu", true, false, false, Map.of("x-max-length", 100));

@@ -140,12 +140,29 @@ public final class BrokerAdmin {
 
     /**
      * An identifier that stays with this broker's data for good, whatever its name: kept, as RabbitMQ keeps its
-     * own, in the global parameter internal_cluster_id, which is made on first use.
+     * own, in the global parameter internal_cluster_id, which is made on first use (in a cluster, with the
+     * cluster's defaults).
      */
     public String clusterPermanentId() {
-        JsonNode id = broker.parameters().globalParameterIfAbsent("internal_cluster_id",
-                () -> TextNode.valueOf("warren-cluster-id-" + UUID.randomUUID()));
+        JsonNode id;
+        if (cluster.clustered()) {
+            // a cluster makes it once for all its nodes, with its defaults; until those are committed there is none
+            id = broker.parameters().globalParameter(CLUSTER_ID_PARAMETER);
+            if (id == null) {
+                return "";
+            }
+        } else {
+            id = broker.parameters().globalParameterIfAbsent(CLUSTER_ID_PARAMETER, BrokerAdmin::newClusterId);
+        }
         return id.isTextual() ? id.asText() : id.toString();
+    }
+
+    /** The global parameter that holds the cluster's permanent id, as in RabbitMQ. */
+    public static final String CLUSTER_ID_PARAMETER = "internal_cluster_id";
+
+    /** A new permanent cluster id. */
+    public static JsonNode newClusterId() {
+        return TextNode.valueOf("warren-cluster-id-" + UUID.randomUUID());
     }
 
     /** This node's name, RabbitMQ style. */

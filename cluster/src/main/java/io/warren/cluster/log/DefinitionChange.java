@@ -18,11 +18,11 @@ import java.util.List;
  * @param request the origin's number for it (0: nobody waits for it)
  * @param row     the row of a put, as JSON (null for a delete)
  * @param keys    the arguments of a delete, e.g. vhost and name
- * @param rows    the rows of a bootstrap: vhost, user, permission
+ * @param rows    the rows of a bootstrap: vhost, user, permission, global parameter (the cluster's id)
  */
 public record DefinitionChange(String op, String origin, long request, JsonNode row, List<String> keys,
                                List<JsonNode> rows) {
-    /** The cluster's first-boot defaults (a vhost, a user, a permission), applied once for the whole cluster. */
+    /** The cluster's first-boot defaults (vhost, user, permission, cluster id), applied once for all nodes. */
     public static final String BOOTSTRAP = "bootstrap";
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -188,11 +188,19 @@ public final class DefinitionStateMachine extends BaseStateMachine {
         return OK;
     }
 
-    /** The first bootstrap in the log makes the cluster's default vhost, user and permission; later ones nothing. */
+    /**
+     * The first bootstrap in the log makes the cluster's default vhost, user, permission and permanent id; later
+     * ones nothing.
+     */
     private String bootstrap(DefinitionChange c, long index) {
         List<DefinitionChange> parts = List.of();
         if (!bootstrapped) {
-            parts = List.of(change("putVhost", c, 0), change("putUser", c, 1), change("putPermission", c, 2));
+            String[] ops = {"putVhost", "putUser", "putPermission", "putGlobalParameter"};
+            List<DefinitionChange> made = new java.util.ArrayList<>();
+            for (int i = 0; i < c.rows().size() && i < ops.length; i++) {
+                made.add(change(ops[i], c, i));
+            }
+            parts = List.copyOf(made);
             for (DefinitionChange p : parts) {
                 state.applied(p);
                 memory.apply(p);
