@@ -10,6 +10,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.warren.broker.Broker;
+import io.warren.broker.auth.Permission;
+import io.warren.broker.policy.Policy;
 import io.warren.broker.vhost.VirtualHost;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,6 +69,9 @@ class DefinitionsReplicationTest {
         }
         cluster.node(0).broker().users().putUser("alice", "secret", java.util.Set.of("monitoring"));
         cluster.node(0).broker().addVhost("shop");
+        cluster.node(0).broker().users().setPermission("alice", "shop", new Permission("^$", ".*", ".*"));
+        cluster.node(0).broker().vhost("/").setPolicy(Policy.of("/", "cap", "^orders\\.", "queues",
+                Map.of("max-length", 5), 1));
         for (int i = 1; i < 3; i++) {
             Broker b = cluster.node(i).broker();
             await().atMost(Duration.ofSeconds(30)).until(() -> b.vhost("/").queue("orders.eu") != null
@@ -76,6 +81,11 @@ class DefinitionsReplicationTest {
             assertEquals("topic", v.exchange("orders").type());
             assertEquals(100, ((Number) v.queue("orders.eu").arguments().get("x-max-length")).intValue());
             assertEquals("nodea", cluster.node(i).node().queueNode("/", "orders.eu"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> v.policies().get("cap") != null
+                    && b.users().permission("alice", "shop") != null);
+            assertEquals("^orders\\.", v.policies().get("cap").pattern());
+            assertEquals("^$", b.users().permission("alice", "shop").configure());
+            assertTrue(b.users().authenticate("alice", "secret") != null, "the password hash came along");
             try (Connection conn = connect(b); Channel ch = conn.createChannel()) {
                 assertEquals("orders.eu", ch.queueDeclarePassive("orders.eu").getQueue());
                 ch.exchangeDeclarePassive("orders");
