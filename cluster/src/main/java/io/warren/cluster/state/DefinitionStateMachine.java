@@ -78,9 +78,9 @@ public final class DefinitionStateMachine extends BaseStateMachine {
             state.reset(store.loadAll());
             loadSnapshot();
         });
-        if (mark.index() > getLastAppliedTermIndex().getIndex()) {
-            // entries up to the mark are in the store already; Ratis replays them, and they are skipped
-            LOG.info("definitions store holds the log up to index {}", mark.index());
+        if (storedUpTo >= 0) {
+            // Ratis replays its log from the latest snapshot; entries up to here are skipped
+            LOG.info("definitions store holds the cluster's log up to index {}", storedUpTo);
         }
     }
 
