@@ -40,20 +40,31 @@ class CatchUpTest {
 
     @Test
     void aStoppedNodeRestartedCatchesUpWithWhatChangedWhileItWasAway() throws Exception {
-        cluster = new TestCluster(dir, 3).startAll();
+        restartedNodeCatchesUp(1000);
+    }
+
+    /** The log is trimmed behind snapshots: the returning node installs one, which also deletes what went. */
+    @Test
+    void aStoppedNodeRestartedAfterTheLogWasTrimmedCatchesUpFromASnapshot() throws Exception {
+        restartedNodeCatchesUp(5);
+    }
+
+    private void restartedNodeCatchesUp(long snapshotEvery) throws Exception {
+        cluster = new TestCluster(dir, 3).snapshotEvery(snapshotEvery).startAll();
         awaitDefaults(cluster, 0, 1, 2);
         declareMany(cluster.node(0).broker(), "before", 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(2).broker().vhost("/").queue("before1")
                 != null);
         cluster.stop(2);
-        declareMany(cluster.node(1).broker(), "while-away", 3);
+        declareMany(cluster.node(1).broker(), "while-away", snapshotEvery < 100 ? 12 : 3);
         try (Connection conn = connect(cluster.node(0).broker()); Channel ch = conn.createChannel()) {
             ch.queueDelete("before0");
         }
         Broker c = cluster.start(2).broker();
         await().atMost(Duration.ofSeconds(60)).until(() -> c.vhost("/").queue("while-away2") != null
                 && c.vhost("/").queue("before0") == null);
-        assertEquals(3, c.vhost("/").bindings().stream().filter(b -> b.source().equals("while-away-x")).count());
+        assertEquals(snapshotEvery < 100 ? 12 : 3,
+                c.vhost("/").bindings().stream().filter(b -> b.source().equals("while-away-x")).count());
         assertEquals("nodeb", cluster.node(2).node().queueNode("/", "while-away0"));
     }
 

@@ -15,6 +15,7 @@ final class TestCluster implements AutoCloseable {
     private final List<ClusterMember> members = new ArrayList<>();
     private final List<ClusteredBroker> nodes = new ArrayList<>();
     private long snapshotEvery = 1000;
+    private long segmentBytes = 1024 * 1024;
 
     TestCluster(Path dir, int size) {
         this.dir = dir;
@@ -24,8 +25,10 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** Snapshots every few entries, and log segments small enough that the log is trimmed behind them. */
     TestCluster snapshotEvery(long entries) {
         this.snapshotEvery = entries;
+        this.segmentBytes = entries < 100 ? 2048 : segmentBytes;
         return this;
     }
 
@@ -59,7 +62,8 @@ final class TestCluster implements AutoCloseable {
         BrokerConfig config = BrokerConfig.defaults().withAmqpPort(0).withBindAddress("127.0.0.1")
                 .withDataDir(dir.resolve(m.name()));
         ClusterSettings s = ClusterSettings.of(m.name(), m.host(), m.port(), initial)
-                .withCommitTimeout(Duration.ofSeconds(5)).withSnapshotEvery(snapshotEvery);
+                .withCommitTimeout(Duration.ofSeconds(5)).withSnapshotEvery(snapshotEvery)
+                .withSegmentBytes(segmentBytes);
         try {
             ClusteredBroker b = ClusteredBroker.open(config, s);
             b.broker().start();
