@@ -37,8 +37,8 @@ class ClusterCrashTest {
     private static final Pattern MANAGEMENT = Pattern.compile("listening on http://[^:]+:(\\d+)/");
 
     @AfterEach
-    void stop(org.junit.jupiter.api.TestInfo info) throws Exception {
-        // on a failure the logs are gone with the temporary directory: keep what each node said
+    void stop() throws Exception {
+        // the logs go with the temporary directory: -Dwarren.keep.cluster.logs=DIR keeps what each node said
         for (int i = 0; i < 3; i++) {
             if (nodes[i] != null && System.getProperty("warren.keep.cluster.logs") != null) {
                 java.nio.file.Files.writeString(Path.of(System.getProperty("warren.keep.cluster.logs"), "node" + i
