@@ -15,6 +15,7 @@ import io.warren.broker.auth.LoopbackUsers;
 import io.warren.broker.auth.Permission;
 import io.warren.broker.auth.UserRegistry;
 import io.warren.broker.connection.AmqpConnection;
+import io.warren.broker.durable.DefinitionReplication;
 import io.warren.broker.durable.DefinitionRestorer;
 import io.warren.broker.durable.DurableDefinitions;
 import io.warren.broker.params.RuntimeParameters;
@@ -70,12 +71,20 @@ public final class Broker implements AutoCloseable {
      * file applied afterwards finds its durable things already there.
      */
     public Broker(BrokerConfig config) {
+        this(config, DefinitionReplication.LOCAL);
+    }
+
+    /**
+     * A broker whose definition changes go through the replication (a cluster's log) before they take effect; the
+     * store under the data directory holds what has been applied.
+     */
+    public Broker(BrokerConfig config, DefinitionReplication replication) {
         this.config = config;
         // first: bad certificate files stop the start before any store is opened or thread started
         this.tlsContext = config.tls() == null ? null : ServerTlsContext.load(config.tls());
         // before any thread starts: a store that cannot be opened (another broker has it) fails fast
         try {
-            this.definitions = DurableDefinitions.open(config.dataDir());
+            this.definitions = DurableDefinitions.open(config.dataDir(), replication);
         } catch (RuntimeException e) {
             closeTls();
             throw e;
@@ -113,7 +122,7 @@ public final class Broker implements AutoCloseable {
             vhosts.values().forEach(VirtualHost::startDelayedExchanges);
             definitions.startRecording();
             // as in RabbitMQ, the default user and vhost are made on first boot only: one deleted stays deleted
-            if (stored.users().isEmpty() && config.defaultUser() != null) {
+            if (stored.users().isEmpty() && config.defaultUser() != null && replication.createsDefaults()) {
                 users.putUser(config.defaultUser(), config.defaultPass(), Set.of("administrator"));
                 addVhost("/");
                 users.setPermission(config.defaultUser(), "/", Permission.ALL);

@@ -42,6 +42,8 @@ final class Logging {
         root.addAppender(console);
         // Netty's debug output is about Netty itself (buffer pools, native libraries), not the broker
         context.getLogger("io.netty").setLevel(level.isGreaterOrEqual(Level.WARN) ? level : Level.WARN);
+        // Ratis (a cluster node's Raft log) logs every setting and segment at INFO; its warnings are what count
+        context.getLogger("org.apache.ratis").setLevel(level.isGreaterOrEqual(Level.WARN) ? level : Level.WARN);
         return true;
     }
 

@@ -14,6 +14,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("cluster")) {
+            System.exit(ClusterCommand.run(args));
+            return;
+        }
         ServerOptions options = optionsOrExit(args);
         boolean applied = Logging.apply(options.log());
         // nothing logs before this point, or its lines would come out in the built-in format

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path definitions, String bindAddress,
                             int heartbeat, int frameMax, MemoryWatermark memoryHighWatermark, long diskFreeLimit,
                             StoreSettings store, boolean metricsAuth, HttpLimits http, TlsOptions tls,
-                            LogOptions log, int prometheusPort) {
+                            LogOptions log, int prometheusPort, ClusterOptions cluster) {
 
     static final String USAGE = """
             usage: java -jar warren.jar [options]
@@ -69,11 +69,21 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                                   other API requests take 1MiB)
               --http-body-budget SIZE      request body bytes buffered at once over all HTTP connections
                                   (default 128MiB; 503 past it)
+              --node-name NAME    this node's name (default warren@ and the host name)
+              --cluster-port N    port of this node's cluster (Raft) traffic; with it, or with
+                                  --cluster-nodes, the node runs in a cluster (default: none, a single
+                                  node without a Raft log, exactly as without these options)
+              --cluster-nodes name@host:port,...
+                                  the cluster's initial members; a node not among them starts empty and
+                                  waits to be added (POST /api/cluster/nodes, or warren.jar cluster join)
               --log-level LEVEL   error, warn, info or debug (default info)
               --log-format FORMAT plain, or json: one JSON object per line (default plain); both are ignored
                                   when -Dlogback.configurationFile names a logback file of your own
               --version, -v       print the version and exit
               --help, -h          print this and exit
+            Cluster commands (through a member's management API, as warrenctl):
+              java -jar warren.jar cluster status|join NAME HOST:PORT|leave NAME [--node URL]
+                                  [--username U --password P]
             Config file only, read by warrenctl --config FILE, not by the broker:
               ctl-username = NAME, ctl-password = PASSWORD   the login warrenctl uses (default guest/guest)
             """;
@@ -180,7 +190,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 httpLimits(merged),
                 TlsOptions.take(merged),
                 LogOptions.take(merged),
-                port(merged.remove("prometheus-port"), 15692, "prometheus-port"));
+                port(merged.remove("prometheus-port"), 15692, "prometheus-port"),
+                ClusterOptions.take(merged, merged.getOrDefault("bind", "0.0.0.0")));
         merged.remove("data-dir");
         merged.remove("definitions");
         merged.remove("bind");

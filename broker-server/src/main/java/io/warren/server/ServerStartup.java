@@ -7,6 +7,10 @@ import io.warren.broker.ListenerException;
 import io.warren.broker.Recovery;
 import io.warren.broker.WarrenVersion;
 import io.warren.broker.admin.BrokerAdmin;
+import io.warren.broker.admin.ClusterView;
+import io.warren.broker.durable.DefinitionReplication;
+import io.warren.cluster.ClusterNode;
+import io.warren.cluster.ClusterSettings;
 import io.warren.broker.definitions.DefinitionsLoader;
 import io.warren.management.ManagementServer;
 import io.warren.store.definitions.DefinitionStoreException;
@@ -26,12 +30,18 @@ import org.slf4j.LoggerFactory;
 final class ServerStartup {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-    /** The started broker and management server (null when HTTP and HTTPS are both off). */
-    record Running(Broker broker, ManagementServer management) implements AutoCloseable {
+    /**
+     * The started broker and management server (null when HTTP and HTTPS are both off), and the broker's cluster
+     * node (null when it is not in a cluster).
+     */
+    record Running(Broker broker, ManagementServer management, ClusterNode cluster) implements AutoCloseable {
         @Override
         public void close() {
             if (management != null) {
                 management.close();
+            }
+            if (cluster != null) {
+                cluster.close();
             }
             broker.close();
         }
@@ -46,35 +56,69 @@ final class ServerStartup {
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), rt.maxMemory() >> 20,
                 rt.availableProcessors(), ProcessHandle.current().pid());
         Path dataDir = dataDirectory(options.dataDir());
-        Broker broker = broker(options, dataDir);
+        ClusterSettings clusterSettings = options.cluster().settings();
+        ClusterNode cluster = null;
+        Broker broker;
+        if (clusterSettings == null) {
+            broker = broker(options, dataDir, DefinitionReplication.LOCAL);
+        } else {
+            cluster = new ClusterNode(clusterSettings, dataDir);
+            try {
+                broker = broker(options, dataDir, cluster.replication());
+            } catch (StartupFailure e) {
+                cluster.close();
+                throw e;
+            }
+        }
+        ClusterView clusterView = cluster != null ? cluster : ClusterView.singleNode(options.cluster().nodeName());
         ManagementServer management = null;
         try {
-            log(broker.recovery(), dataDir, broker.config().defaultUser());
+            if (cluster != null) {
+                startCluster(cluster, broker, clusterSettings);
+            }
+            log(broker.recovery(), dataDir, cluster == null ? broker.config().defaultUser() : null);
             loadDefinitions(broker, options.definitions());
             broker.start();
             if (options.httpPort() >= 0 || options.tls().httpsPort() >= 0 && broker.tlsContext() != null
                     || options.prometheusPort() >= 0) {
-                management = new ManagementServer(new BrokerAdmin(broker), options.bindAddress(), options.httpPort(),
+                management = new ManagementServer(new BrokerAdmin(broker, clusterView), options.bindAddress(),
+                        options.httpPort(),
                         options.http(), options.tls().httpsPort(), broker.tlsContext())
                         .metricsAuth(options.metricsAuth()).prometheusPort(options.prometheusPort()).start();
             }
         } catch (StartupFailure e) {
-            broker.close();
+            closeAll(cluster, broker);
             throw e;
         } catch (ListenerException e) {
-            broker.close();
+            closeAll(cluster, broker);
             throw new StartupFailure(e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            broker.close();
+            closeAll(cluster, broker);
             throw new StartupFailure("interrupted while starting", e);
         } catch (RuntimeException e) {
-            broker.close();
+            closeAll(cluster, broker);
             throw new StartupFailure("cannot start: " + e, e);
         }
         LOG.info("Warren {} started in {} ms", WarrenVersion.get(),
                 ManagementFactory.getRuntimeMXBean().getUptime());
-        return new Running(broker, management);
+        return new Running(broker, management, cluster);
+    }
+
+    private static void closeAll(ClusterNode cluster, Broker broker) {
+        if (cluster != null) {
+            cluster.close();
+        }
+        broker.close();
+    }
+
+    private static void startCluster(ClusterNode cluster, Broker broker, ClusterSettings s) throws StartupFailure {
+        try {
+            cluster.start(broker);
+        } catch (IOException e) {
+            throw new StartupFailure("cannot start cluster node '" + s.nodeName() + "' on cluster port " + s.port()
+                    + ": " + FailureReason.of(e), e);
+        }
     }
 
     /** Creates the data directory if need be, and checks that the broker can write there. */
@@ -96,7 +140,8 @@ final class ServerStartup {
         return abs;
     }
 
-    private static Broker broker(ServerOptions options, Path dataDir) throws StartupFailure {
+    private static Broker broker(ServerOptions options, Path dataDir, DefinitionReplication replication)
+            throws StartupFailure {
         BrokerConfig config = BrokerConfig.defaults()
                 .withAmqpPort(options.amqpPort())
                 .withDataDir(options.dataDir())
@@ -110,7 +155,7 @@ final class ServerStartup {
             config = config.withTls(options.tls().amqpsPort(), options.tls().settings());
         }
         try {
-            return new Broker(config);
+            return new Broker(config, replication);
         } catch (IllegalArgumentException e) {
             // certificate files that do not load: the message names them
             throw new StartupFailure(e.getMessage(), e);

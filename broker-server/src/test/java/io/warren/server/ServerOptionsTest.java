@@ -241,4 +241,46 @@ class ServerOptionsTest {
                         "--tls-verify-peer", "yes"}));
         assertTrue(badBool.getMessage().contains("tls-verify-peer must be true or false"), badBool.getMessage());
     }
+
+    @Test
+    void withoutClusterFlagsTheNodeIsNotInACluster() {
+        ServerOptions o = ServerOptions.parse(new String[] {"--node-name", "warren@solo"});
+        assertEquals("warren@solo", o.cluster().nodeName());
+        assertEquals(null, o.cluster().settings());
+        assertTrue(ServerOptions.parse(new String[0]).cluster().nodeName().startsWith("warren@"));
+    }
+
+    @Test
+    void clusterNodesNameTheMembersAndThisNodesPortComesFromItsEntry() {
+        ServerOptions o = ServerOptions.parse(new String[] {"--node-name", "warren@b", "--cluster-nodes",
+                "warren@a@10.0.0.1:7000,warren@b@10.0.0.2:7001"});
+        var s = o.cluster().settings();
+        assertEquals(7001, s.port());
+        assertEquals(2, s.members().size());
+        assertEquals("warren@a", s.members().get(0).name());
+        assertEquals("10.0.0.1", s.members().get(0).host());
+        assertTrue(s.initialMember());
+    }
+
+    @Test
+    void aClusterPortAloneMakesAClusterOfOneThatOthersCanJoin() {
+        var s = ServerOptions.parse(new String[] {"--node-name", "a", "--cluster-port", "7100", "--bind",
+                "127.0.0.1"}).cluster().settings();
+        assertEquals(1, s.members().size());
+        assertEquals("a@127.0.0.1:7100", s.members().get(0).toString());
+    }
+
+    @Test
+    void badClusterOptionsAreRefusedWithTheReason() {
+        IllegalArgumentException noPort = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--node-name", "d", "--cluster-nodes", "a@h:7000"}));
+        assertTrue(noPort.getMessage().contains("cluster-port is needed"), noPort.getMessage());
+        IllegalArgumentException badEntry = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--cluster-nodes", "a-host-7000"}));
+        assertTrue(badEntry.getMessage().contains("write name@host:port"), badEntry.getMessage());
+        IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--node-name", "a", "--cluster-port", "7001",
+                        "--cluster-nodes", "a@h:7000"}));
+        assertTrue(mismatch.getMessage().contains("differs"), mismatch.getMessage());
+    }
 }

@@ -1,5 +1,6 @@
 package io.warren.ctl;
 
+import io.warren.ctl.commands.ClusterCommands;
 import io.warren.ctl.commands.ConnectionCommands;
 import io.warren.ctl.commands.DefinitionCommands;
 import io.warren.ctl.commands.ListCommands;
@@ -20,6 +21,7 @@ public final class CommandTable {
 
     public CommandTable() {
         add(NodeCommands.specs());
+        add(ClusterCommands.specs());
         add(ListCommands.specs());
         add(UserCommands.specs());
         add(VhostCommands.specs());

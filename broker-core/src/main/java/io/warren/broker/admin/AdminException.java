@@ -32,6 +32,8 @@ public final class AdminException extends RuntimeException {
         Kind kind = switch (e.replyCode()) {
             case ReplyCodes.NOT_FOUND -> Kind.NOT_FOUND;
             case ReplyCodes.ACCESS_REFUSED -> Kind.FORBIDDEN;
+            // what a cluster node answers when the cluster has no majority to commit a change
+            case ReplyCodes.INTERNAL_ERROR -> Kind.UNAVAILABLE;
             default -> Kind.BAD_REQUEST;
         };
         return new AdminException(kind, e.replyText());

@@ -29,8 +29,15 @@ public final class BrokerAdmin {
     private final SettingsAdmin settings;
     private final SuperStreamAdmin superStreams;
     private final String nodeName;
+    private final ClusterView cluster;
 
+    /** The admin face of a broker not in a cluster. */
     public BrokerAdmin(Broker broker) {
+        this(broker, ClusterView.singleNode(defaultNodeName()));
+    }
+
+    /** The admin face of a broker that is one node of a cluster. */
+    public BrokerAdmin(Broker broker, ClusterView cluster) {
         this.broker = broker;
         this.access = new AccessAdmin(broker);
         this.topology = new TopologyAdmin(broker);
@@ -39,7 +46,18 @@ public final class BrokerAdmin {
         this.policies = new PolicyStore(broker);
         this.settings = new SettingsAdmin(broker);
         this.superStreams = new SuperStreamAdmin(topology);
-        this.nodeName = "warren@" + hostName();
+        this.cluster = cluster;
+        this.nodeName = cluster.nodeName();
+    }
+
+    /** The name a node has when none is given: warren@ and the host's name, as RabbitMQ's rabbit@host. */
+    public static String defaultNodeName() {
+        return "warren@" + hostName();
+    }
+
+    /** The cluster this node belongs to (a cluster of one when it was started without cluster flags). */
+    public ClusterView cluster() {
+        return cluster;
     }
 
     private static String hostName() {
@@ -128,12 +146,29 @@ public final class BrokerAdmin {
 
     /**
      * An identifier that stays with this broker's data for good, whatever its name: kept, as RabbitMQ keeps its
-     * own, in the global parameter internal_cluster_id, which is made on first use.
+     * own, in the global parameter internal_cluster_id, which is made on first use (in a cluster, with the
+     * cluster's defaults).
      */
     public String clusterPermanentId() {
-        JsonNode id = broker.parameters().globalParameterIfAbsent("internal_cluster_id",
-                () -> TextNode.valueOf("warren-cluster-id-" + UUID.randomUUID()));
+        JsonNode id;
+        if (cluster.clustered()) {
+            // a cluster makes it once for all its nodes, with its defaults; until those are committed there is none
+            id = broker.parameters().globalParameter(CLUSTER_ID_PARAMETER);
+            if (id == null) {
+                return "";
+            }
+        } else {
+            id = broker.parameters().globalParameterIfAbsent(CLUSTER_ID_PARAMETER, BrokerAdmin::newClusterId);
+        }
         return id.isTextual() ? id.asText() : id.toString();
+    }
+
+    /** The global parameter that holds the cluster's permanent id, as in RabbitMQ. */
+    public static final String CLUSTER_ID_PARAMETER = "internal_cluster_id";
+
+    /** A new permanent cluster id. */
+    public static JsonNode newClusterId() {
+        return TextNode.valueOf("warren-cluster-id-" + UUID.randomUUID());
     }
 
     /** This node's name, RabbitMQ style. */

@@ -13,14 +13,20 @@ public final class DurableDefinitions implements AutoCloseable {
     private final DefinitionStore store;
     private final StoreJournal journal;
 
-    private DurableDefinitions(DefinitionStore store) {
+    private DurableDefinitions(DefinitionStore store, DefinitionReplication replication) {
         this.store = store;
-        this.journal = store == null ? null : new StoreJournal(store);
+        this.journal = store == null ? null : new StoreJournal(replication.writer(store));
     }
 
     /** Opens the store under the data directory; with none (null), definitions live in memory only. */
     public static DurableDefinitions open(Path dataDir) {
-        return new DurableDefinitions(dataDir == null ? null : DefinitionStore.open(dataDir.resolve(DIRECTORY)));
+        return open(dataDir, DefinitionReplication.LOCAL);
+    }
+
+    /** Opens the store under the data directory, the journal writing through the replication's writer. */
+    public static DurableDefinitions open(Path dataDir, DefinitionReplication replication) {
+        return new DurableDefinitions(dataDir == null ? null : DefinitionStore.open(dataDir.resolve(DIRECTORY)),
+                replication);
     }
 
     /** The journal for vhosts and the user registry; it records once {@link #startRecording()} is called. */

@@ -7,7 +7,7 @@ import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.Destination;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.store.definitions.BindingRow;
-import io.warren.store.definitions.DefinitionStore;
+import io.warren.store.definitions.DefinitionWriter;
 import io.warren.store.definitions.ExchangeRow;
 import io.warren.store.definitions.GlobalParameterRow;
 import io.warren.store.definitions.ParameterRow;
@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the changes that must survive a restart to the definitions store, with RabbitMQ's rules: durable
+ * Writes the changes that must survive a restart to the definitions store (or a cluster's log in front of it),
+ * with RabbitMQ's rules: durable
  * exchanges (auto-delete ones too), durable queues unless exclusive (auto-delete ones too), bindings whose both
  * ends survive, and every vhost, user, permission and policy.
  *
@@ -32,10 +33,11 @@ import java.util.Map;
  * when closing connections auto-deletes queues and exchanges that must come back after the restart.
  */
 public final class StoreJournal implements DefinitionJournal {
-    private final DefinitionStore store;
+    private final DefinitionWriter store;
     private volatile boolean recording;
 
-    public StoreJournal(DefinitionStore store) {
+    /** Writes to the store directly, or through a cluster's replicated log. */
+    public StoreJournal(DefinitionWriter store) {
         this.store = store;
     }
 

@@ -45,7 +45,7 @@ public final class ApiContext {
         this.httpsPort = httpsPort;
         this.auth = new Authorizer(admin.access());
         this.rates = rates;
-        this.queueJson = new QueueJson(rates, admin.nodeName());
+        this.queueJson = new QueueJson(rates, admin.cluster()::queueNode);
         this.connectionJson = new ConnectionJson(rates, admin.nodeName());
     }
 

@@ -11,6 +11,7 @@ public final class ApiRoutes {
         Router r = new Router();
         new OverviewHandler(ctx).register(r);
         new NodesHandler(ctx).register(r);
+        new ClusterHandler(ctx).register(r);
         new VhostsHandler(ctx).register(r);
         new UsersHandler(ctx).register(r);
         new PermissionsHandler(ctx).register(r);

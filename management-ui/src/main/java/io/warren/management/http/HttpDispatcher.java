@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.broker.admin.AdminException;
+import io.warren.broker.error.AmqpException;
+import io.warren.codec.ReplyCodes;
 import io.warren.broker.admin.UserView;
 import io.warren.management.metrics.PerObjectMetrics;
 import io.warren.management.metrics.WarrenMetrics;
@@ -68,6 +70,10 @@ public final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRe
                 case UNAVAILABLE -> error(503, "unavailable", e.getMessage());
                 default -> error(400, "bad_request", e.getMessage());
             };
+        } catch (AmqpException e) {
+            // the broker's own refusal outside an admin call; 541 is what a cluster without a majority answers
+            response = e.replyCode() == ReplyCodes.INTERNAL_ERROR ? error(503, "unavailable", e.replyText())
+                    : error(400, "bad_request", e.replyText());
         } catch (Exception e) {
             LOG.error("management request {} {} failed", req.method(), req.uri(), e);
             response = error(500, "internal_error", e.toString());

@@ -8,13 +8,15 @@ import io.warren.management.metrics.RateSampler;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /** Queues in the shape of RabbitMQ's /api/queues. */
 public final class QueueJson {
     private final RateSampler rates;
-    private final String node;
+    private final BiFunction<String, String, String> node;
 
-    public QueueJson(RateSampler rates, String node) {
+    /** node: the node a queue (vhost, name) lives on. */
+    public QueueJson(RateSampler rates, BiFunction<String, String, String> node) {
         this.rates = rates;
         this.node = node;
     }
@@ -29,7 +31,7 @@ public final class QueueJson {
         out.put("exclusive", q.exclusive());
         out.put("arguments", AmqpValues.toJson(q.arguments()));
         out.put("type", q.type());
-        out.put("node", node);
+        out.put("node", node.apply(q.vhost(), q.name()));
         out.put("state", "running");
         // RabbitMQ's '' ("none") shows as null, on which rabbitmqadmin's table output crashes (against RabbitMQ
         // too); RabbitMQ leaves such fields out where it formats basic queue info and exchanges, so does Warren

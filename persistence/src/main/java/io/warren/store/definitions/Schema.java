@@ -40,7 +40,9 @@ final class Schema {
             "CREATE TABLE IF NOT EXISTS parameters (vhost VARCHAR NOT NULL, component VARCHAR NOT NULL, "
                     + "name VARCHAR NOT NULL, parameter_value VARCHAR NOT NULL, PRIMARY KEY (vhost, component, name))",
             "CREATE TABLE IF NOT EXISTS global_parameters (name VARCHAR PRIMARY KEY, "
-                    + "parameter_value VARCHAR NOT NULL)"));
+                    + "parameter_value VARCHAR NOT NULL)"),
+            // version 3: a queue's home node in a cluster (null on a single node)
+            List.of("ALTER TABLE queues ADD COLUMN IF NOT EXISTS home_node VARCHAR"));
 
     /** The version this code reads and writes. */
     static final int CURRENT = MIGRATIONS.size();

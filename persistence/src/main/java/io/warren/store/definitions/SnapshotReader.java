@@ -33,8 +33,9 @@ final class SnapshotReader {
                 query("SELECT vhost, name, type, auto_delete, internal, arguments FROM exchanges ORDER BY vhost, name",
                         rs -> new ExchangeRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
                                 rs.getBoolean(5), rs.getString(6))),
-                query("SELECT vhost, name, auto_delete, arguments FROM queues ORDER BY vhost, name",
-                        rs -> new QueueRow(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4))),
+                query("SELECT vhost, name, auto_delete, arguments, home_node FROM queues ORDER BY vhost, name",
+                        rs -> new QueueRow(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
+                                rs.getString(5))),
                 query("SELECT vhost, source, destination, destination_type, routing_key, arguments FROM bindings "
                                 + "ORDER BY vhost, source, destination_type, destination, routing_key, arguments",
                         rs -> new BindingRow(rs.getString(1), rs.getString(2), rs.getString(3),

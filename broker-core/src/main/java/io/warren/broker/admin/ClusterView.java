@@ -1,0 +1,67 @@
+package io.warren.broker.admin;
+
+import java.util.List;
+
+/**
+ * What tools see of the cluster this node belongs to, and the membership changes they may ask for. A broker
+ * started without cluster flags is a cluster of one ({@link #singleNode()}); the cluster module supplies the rest.
+ */
+public interface ClusterView {
+    /** This node's name, e.g. warren@host. */
+    String nodeName();
+
+    /** Whether this node runs in a cluster (false: a cluster of one, with no replication). */
+    boolean clustered();
+
+    /** Every member, this node included. */
+    List<ClusterNodeView> nodes();
+
+    /** The node a queue lives on: the one it was declared on in a cluster, else this node. */
+    String queueNode(String vhost, String queue);
+
+    /**
+     * Adds a node (already started, listening for cluster traffic at host:port) to the cluster; returns once a
+     * majority has agreed. Throws {@link AdminException} when it cannot.
+     */
+    void addNode(String name, String address);
+
+    /** Removes a node from the cluster; returns once a majority has agreed. */
+    void removeNode(String name);
+
+    /** A node not in a cluster: itself its only member. */
+    static ClusterView singleNode(String nodeName) {
+        return new ClusterView() {
+            @Override
+            public String nodeName() {
+                return nodeName;
+            }
+
+            @Override
+            public boolean clustered() {
+                return false;
+            }
+
+            @Override
+            public List<ClusterNodeView> nodes() {
+                return List.of(new ClusterNodeView(nodeName, null, "leader", true, true));
+            }
+
+            @Override
+            public String queueNode(String vhost, String queue) {
+                return nodeName;
+            }
+
+            @Override
+            public void addNode(String name, String address) {
+                throw AdminException.badRequest("this node was started without cluster flags (--cluster-port, "
+                        + "--cluster-nodes): it cannot take other nodes; restart it as a cluster node first");
+            }
+
+            @Override
+            public void removeNode(String name) {
+                throw AdminException.badRequest("this node is not in a cluster: there is no node '%s' to remove",
+                        name);
+            }
+        };
+    }
+}

@@ -1,0 +1,32 @@
+package io.warren.broker.durable;
+
+import io.warren.store.definitions.DefinitionStore;
+import io.warren.store.definitions.DefinitionWriter;
+
+/**
+ * Where a broker's definition changes go before they take effect: straight into its own store (a single node), or
+ * through a cluster's replicated log that every node applies to its store. The cluster module supplies the latter.
+ */
+public interface DefinitionReplication {
+    /** A single node: changes are written to its own store. */
+    DefinitionReplication LOCAL = new DefinitionReplication() {
+        @Override
+        public DefinitionWriter writer(DefinitionStore local) {
+            return local;
+        }
+
+        @Override
+        public boolean createsDefaults() {
+            return true;
+        }
+    };
+
+    /** The writer the broker's journal writes each change through, given the node's own opened store. */
+    DefinitionWriter writer(DefinitionStore local);
+
+    /**
+     * Whether the broker itself creates the default user and vhost on its first start. A cluster does it once for
+     * all nodes instead, so that a node joining later does not bring back a user deleted from the cluster.
+     */
+    boolean createsDefaults();
+}

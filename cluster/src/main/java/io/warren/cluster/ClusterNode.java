@@ -1,0 +1,318 @@
+package io.warren.cluster;
+
+import io.warren.broker.Broker;
+import io.warren.broker.admin.AdminException;
+import io.warren.broker.admin.BrokerAdmin;
+import io.warren.broker.admin.ClusterNodeView;
+import io.warren.broker.admin.ClusterView;
+import io.warren.broker.auth.PasswordHash;
+import io.warren.broker.durable.DefinitionApplier;
+import io.warren.broker.durable.DefinitionReplication;
+import io.warren.cluster.log.DefinitionChange;
+import io.warren.cluster.raft.ChangeCommitter;
+import io.warren.cluster.raft.RaftDefinitionWriter;
+import io.warren.cluster.raft.RaftTuning;
+import io.warren.cluster.state.AppliedState;
+import io.warren.cluster.state.Claims;
+import io.warren.cluster.state.DefinitionStateMachine;
+import io.warren.cluster.state.MemoryApplier;
+import io.warren.store.definitions.DefinitionStore;
+import io.warren.store.definitions.DefinitionWriter;
+import io.warren.store.definitions.GlobalParameterRow;
+import io.warren.store.definitions.PermissionRow;
+import io.warren.store.definitions.UserRow;
+import io.warren.store.definitions.VhostRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's part in a cluster: a Ratis server in the one group that carries the cluster's definitions, a client
+ * that submits this node's changes to it, and the view tools get of the members. Made before the broker (whose
+ * journal writes through {@link #replication()}), started once the broker has restored its definitions.
+ */
+public final class ClusterNode implements ClusterView, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    /** The one group of every Warren cluster: its definitions. */
+    static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
+            "warren-definitions".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    /** The node's Raft log, snapshots and applied mark, under the data directory. */
+    public static final String DIRECTORY = "raft";
+
+    private final ClusterSettings settings;
+    private final Path raftDir;
+    private final MemoryApplier memory = new MemoryApplier();
+    private final Claims claims = new Claims();
+    private final AppliedState state = new AppliedState();
+    private final RaftDefinitionWriter writer;
+    private volatile DefinitionStore store;
+    private RaftServer server;
+    private RaftClient client;
+    private ChangeCommitter committer;
+    private Thread bootstrap;
+    private volatile boolean closed;
+
+    public ClusterNode(ClusterSettings settings, Path dataDir) {
+        this.settings = settings;
+        this.raftDir = dataDir.toAbsolutePath().resolve(DIRECTORY);
+        this.writer = new RaftDefinitionWriter(settings.nodeName(), memory);
+    }
+
+    /** What the broker is made with: its journal writes through the cluster's log, and it makes no defaults. */
+    public DefinitionReplication replication() {
+        return new DefinitionReplication() {
+            @Override
+            public DefinitionWriter writer(DefinitionStore local) {
+                store = local;
+                return writer;
+            }
+
+            @Override
+            public boolean createsDefaults() {
+                return false;
+            }
+        };
+    }
+
+    /** Starts the Raft server and client; the broker has restored what its store held. */
+    public void start(Broker broker) throws IOException {
+        if (store == null) {
+            throw new IllegalStateException("the broker was not made with this node's replication()");
+        }
+        memory.attach(new DefinitionApplier(broker));
+        Files.createDirectories(raftDir);
+        boolean formatted = Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));
+        RaftGroup group = RaftGroup.valueOf(GROUP_ID, initialPeers());
+        DefinitionStateMachine sm = new DefinitionStateMachine(settings.nodeName(), store, state, memory, claims,
+                raftDir);
+        server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(settings.nodeName()))
+                .setGroup(group)
+                .setProperties(RaftTuning.server(settings, raftDir))
+                .setStateMachine(sm)
+                .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .build();
+        server.start();
+        client = newClient(group);
+        committer = new ChangeCommitter(client, claims, settings.commitTimeout(), this::reachability);
+        writer.connect(committer);
+        LOG.info("cluster node {} listening for cluster traffic on port {}; members {}{}", settings.nodeName(),
+                settings.port(), settings.members(), settings.initialMember() ? ""
+                        : " (this node is not one of them: add it with POST /api/cluster/nodes on a member, or "
+                        + "'java -jar warren.jar cluster join')");
+        if (broker.recovery().firstStart() && broker.config().defaultUser() != null) {
+            startBootstrap(broker.config().defaultUser(), broker.config().defaultPass());
+        }
+    }
+
+    private List<RaftPeer> initialPeers() {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (ClusterMember m : settings.members()) {
+            peers.add(peer(m));
+        }
+        if (!settings.initialMember()) {
+            peers.add(peer(settings.self()));
+        }
+        return peers;
+    }
+
+    private static RaftPeer peer(ClusterMember m) {
+        return RaftPeer.newBuilder().setId(RaftPeerId.valueOf(m.name())).setAddress(m.address()).build();
+    }
+
+    private static RaftClient newClient(RaftGroup group) {
+        return RaftClient.newBuilder().setProperties(RaftTuning.client()).setRaftGroup(group)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(50,
+                        TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    /**
+     * The cluster's default vhost, user and permission, and its permanent id, submitted by every node on its first start until one is
+     * committed; only the first in the log takes effect.
+     */
+    private void startBootstrap(String user, String password) {
+        PasswordHash hash = PasswordHash.of(password);
+        var rows = List.of(DefinitionChange.json(new VhostRow("/")),
+                DefinitionChange.json(new UserRow(user, hash.base64(), hash.algorithm(),
+                        List.of("administrator"))),
+                DefinitionChange.json(new PermissionRow(user, "/", ".*", ".*", ".*")),
+                DefinitionChange.json(new GlobalParameterRow(BrokerAdmin.CLUSTER_ID_PARAMETER,
+                        BrokerAdmin.newClusterId().toString())));
+        DefinitionChange change = new DefinitionChange(DefinitionChange.BOOTSTRAP, settings.nodeName(), 0, null,
+                null, rows);
+        bootstrap = new Thread(() -> {
+            while (!closed) {
+                try {
+                    committer.commit(change);
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.debug("cluster defaults not committed yet: {}", e.getMessage());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+        }, "warren-cluster-bootstrap");
+        bootstrap.setDaemon(true);
+        bootstrap.start();
+    }
+
+    private RaftServer.Division division() {
+        try {
+            return server.getDivision(GROUP_ID);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Collection<RaftPeer> currentPeers() {
+        return division().getRaftConf().getCurrentPeers();
+    }
+
+    /** e.g. "1 of 3 nodes reachable", from this node's view. */
+    private String reachability() {
+        Collection<RaftPeer> peers = currentPeers();
+        long up = peers.stream().filter(this::reachable).count();
+        return up + " of " + peers.size() + " nodes reachable";
+    }
+
+    private boolean reachable(RaftPeer p) {
+        if (p.getId().toString().equals(settings.nodeName())) {
+            return true;
+        }
+        ClusterMember m = ClusterMember.of(p.getId().toString(), p.getAddress());
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(m.host(), m.port()), 300);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // ---- ClusterView ----
+
+    @Override
+    public String nodeName() {
+        return settings.nodeName();
+    }
+
+    @Override
+    public boolean clustered() {
+        return true;
+    }
+
+    @Override
+    public List<ClusterNodeView> nodes() {
+        RaftServer.Division d = division();
+        RaftPeerId leader = d.getInfo().getLeaderId();
+        List<ClusterNodeView> out = new ArrayList<>();
+        for (RaftPeer p : currentPeers()) {
+            String name = p.getId().toString();
+            String role = leader == null ? "unknown" : p.getId().equals(leader) ? "leader" : "follower";
+            out.add(new ClusterNodeView(name, p.getAddress(), role, name.equals(settings.nodeName()),
+                    reachable(p)));
+        }
+        return out;
+    }
+
+    @Override
+    public String queueNode(String vhost, String queue) {
+        String home = state.queueNode(vhost, queue);
+        return home == null ? settings.nodeName() : home;
+    }
+
+    @Override
+    public void addNode(String name, String address) {
+        ClusterMember m;
+        try {
+            m = ClusterMember.of(name, address);
+        } catch (IllegalArgumentException e) {
+            throw AdminException.badRequest("%s", e.getMessage());
+        }
+        List<RaftPeer> peers = new ArrayList<>(currentPeers());
+        if (peers.stream().anyMatch(p -> p.getId().toString().equals(name))) {
+            throw AdminException.badRequest("node '%s' is already a member of the cluster", name);
+        }
+        peers.add(peer(m));
+        setConfiguration(peers, "add node " + m);
+    }
+
+    @Override
+    public void removeNode(String name) {
+        List<RaftPeer> peers = new ArrayList<>(currentPeers());
+        if (!peers.removeIf(p -> p.getId().toString().equals(name))) {
+            throw AdminException.notFound("no node '%s' in the cluster (members: %s)", name,
+                    currentPeers().stream().map(p -> p.getId().toString()).toList());
+        }
+        if (peers.isEmpty()) {
+            throw AdminException.badRequest("node '%s' is the cluster's last member: it cannot be removed", name);
+        }
+        setConfiguration(peers, "remove node " + name);
+    }
+
+    private void setConfiguration(List<RaftPeer> peers, String what) {
+        try (RaftClient admin = newClient(RaftGroup.valueOf(GROUP_ID, currentPeers()))) {
+            RaftClientReply reply = admin.admin().setConfiguration(peers);
+            if (!reply.isSuccess()) {
+                throw new AdminException(AdminException.Kind.UNAVAILABLE, "cannot " + what + ": "
+                        + reply.getException());
+            }
+            LOG.info("cluster members are now {} ({})", peers.stream().map(p -> p.getId().toString()).toList(),
+                    what);
+        } catch (IOException e) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "cannot " + what + ": " + reachability()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /** Waits until every change committed so far is in this node's memory (tests). */
+    public void awaitApplied() {
+        memory.drain();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (bootstrap != null) {
+            bootstrap.interrupt();
+        }
+        if (committer != null) {
+            committer.close();
+        }
+        try {
+            if (client != null) {
+                client.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("closing the cluster node failed", e);
+        }
+        // after the server: nothing more is applied, and what was is in memory before the broker closes
+        memory.close();
+    }
+}

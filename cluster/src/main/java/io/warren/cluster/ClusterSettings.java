@@ -1,0 +1,57 @@
+package io.warren.cluster;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a node takes part in a cluster.
+ *
+ * @param nodeName        this node's name
+ * @param host            the host other nodes reach this one at (when it is not in the members list)
+ * @param port            the port of this node's cluster (Raft) traffic
+ * @param members         the cluster's initial members; a node not among them waits to be added to a running cluster
+ * @param commitTimeout   how long a definition change waits for a majority before it is refused
+ * @param snapshotEvery   log entries between two snapshots of the definitions
+ * @param electionTimeout the shortest time without a leader before a follower stands for election (the longest is
+ *                        twice this); long enough for GC pauses on a busy machine
+ * @param segmentBytes    size at which the Raft log rolls to a new segment; only whole segments behind a snapshot
+ *                        are trimmed
+ */
+public record ClusterSettings(String nodeName, String host, int port, List<ClusterMember> members,
+                              Duration commitTimeout, long snapshotEvery, Duration electionTimeout,
+                              long segmentBytes) {
+    public ClusterSettings {
+        members = List.copyOf(members);
+    }
+
+    /** A node with the given name and cluster port, and default timeouts. */
+    public static ClusterSettings of(String nodeName, String host, int port, List<ClusterMember> members) {
+        return new ClusterSettings(nodeName, host, port, members, Duration.ofSeconds(5), 1000, Duration.ofSeconds(1),
+                1024 * 1024);
+    }
+
+    public ClusterSettings withCommitTimeout(Duration d) {
+        return new ClusterSettings(nodeName, host, port, members, d, snapshotEvery, electionTimeout, segmentBytes);
+    }
+
+    public ClusterSettings withSnapshotEvery(long entries) {
+        return new ClusterSettings(nodeName, host, port, members, commitTimeout, entries, electionTimeout,
+                segmentBytes);
+    }
+
+    public ClusterSettings withSegmentBytes(long bytes) {
+        return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
+                bytes);
+    }
+
+    /** This node as a member: its entry in the list, or its name at host:port when it is not listed. */
+    public ClusterMember self() {
+        return members.stream().filter(m -> m.name().equals(nodeName)).findFirst()
+                .orElseGet(() -> new ClusterMember(nodeName, host, port));
+    }
+
+    /** Whether this node is one of the initial members (else it waits to be added). */
+    public boolean initialMember() {
+        return members.stream().anyMatch(m -> m.name().equals(nodeName));
+    }
+}

@@ -1,0 +1,45 @@
+package io.warren.cluster.raft;
+
+import io.warren.broker.error.AmqpException;
+import io.warren.cluster.log.ChangeRecorder;
+import io.warren.cluster.state.MemoryApplier;
+import io.warren.codec.ReplyCodes;
+import io.warren.store.definitions.QueueRow;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The writer a cluster node's broker journals its definition changes through: each becomes an entry of the
+ * cluster's log, stamped with this node and a request number, and the call returns once a majority has committed
+ * it. Changes the {@link MemoryApplier} makes (another node's, being applied here) are already in the log and
+ * pass through untouched. A queue declared here gets this node as its home.
+ */
+public final class RaftDefinitionWriter extends ChangeRecorder {
+    private final String self;
+    private final MemoryApplier memory;
+    private final AtomicLong requests = new AtomicLong();
+    private volatile ChangeCommitter committer;
+
+    public RaftDefinitionWriter(String self, MemoryApplier memory) {
+        this.self = self;
+        this.memory = memory;
+    }
+
+    /** From now on changes go to the cluster. */
+    public void connect(ChangeCommitter c) {
+        this.committer = c;
+    }
+
+    @Override
+    protected void submit(String op, Object row, String... keys) {
+        if (memory.isApplierThread()) {
+            return;
+        }
+        ChangeCommitter c = committer;
+        if (c == null) {
+            throw AmqpException.connection(ReplyCodes.INTERNAL_ERROR, "this node has not joined its cluster yet: "
+                    + "definitions cannot change until it has");
+        }
+        Object stamped = row instanceof QueueRow q && q.node() == null ? q.withNode(self) : row;
+        c.commit(change(op, self, requests.incrementAndGet(), stamped, keys));
+    }
+}

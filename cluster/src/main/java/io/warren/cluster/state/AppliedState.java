@@ -1,0 +1,152 @@
+package io.warren.cluster.state;
+
+import io.warren.cluster.log.DefinitionChange;
+import io.warren.codec.ReplyCodes;
+import io.warren.store.definitions.BindingRow;
+import io.warren.store.definitions.ExchangeRow;
+import io.warren.store.definitions.QueueRow;
+import io.warren.store.definitions.StoredDefinitions;
+import io.warren.store.definitions.VhostRow;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the state machine checks a change against: the vhosts, durable exchanges and queues the log has made so
+ * far (the same on every node at the same index, since every node applies the same entries in the same order), and
+ * each queue's home node. A change two nodes made at once that no longer fits when its turn comes (a queue
+ * declared with other arguments first, a binding whose queue was deleted first) is refused on every node alike,
+ * and its origin tells its client.
+ */
+public final class AppliedState {
+    /** Why a change was refused: an AMQP reply code and text. */
+    public record Refusal(int replyCode, String text) {
+    }
+
+    private final Set<String> vhosts = ConcurrentHashMap.newKeySet();
+    private final Map<String, ExchangeRow> exchanges = new ConcurrentHashMap<>();
+    private final Map<String, QueueRow> queues = new ConcurrentHashMap<>();
+
+    /** Starts over from stored definitions (start-up, an installed snapshot). */
+    public void reset(StoredDefinitions stored) {
+        vhosts.clear();
+        exchanges.clear();
+        queues.clear();
+        stored.vhosts().forEach(v -> vhosts.add(v.name()));
+        stored.exchanges().forEach(x -> exchanges.put(key(x.vhost(), x.name()), x));
+        stored.queues().forEach(q -> queues.put(key(q.vhost(), q.name()), q));
+    }
+
+    private static String key(String vhost, String name) {
+        return vhost + "\u0000" + name;
+    }
+
+    /** The node a queue lives on, or null when no such queue is recorded (or it has no home: a single node's). */
+    public String queueNode(String vhost, String queue) {
+        QueueRow q = queues.get(key(vhost, queue));
+        return q == null ? null : q.node();
+    }
+
+    /**
+     * The change as it is to be applied (a redeclared queue keeps its first home), or throws {@link Refused} when
+     * it does not fit what the log has made so far.
+     */
+    public DefinitionChange check(DefinitionChange c) {
+        switch (c.op()) {
+            case "putExchange" -> {
+                ExchangeRow x = c.row(ExchangeRow.class);
+                needVhost(x.vhost(), "exchange '" + x.name() + "'");
+                ExchangeRow old = exchanges.get(key(x.vhost(), x.name()));
+                if (old != null && !old.equals(x)) {
+                    throw refused(ReplyCodes.PRECONDITION_FAILED, "exchange '%s' in vhost '%s' was declared "
+                            + "differently on another node at the same time (type %s, arguments %s)", x.name(),
+                            x.vhost(), old.type(), old.argumentsJson());
+                }
+            }
+            case "putQueue" -> {
+                QueueRow q = c.row(QueueRow.class);
+                needVhost(q.vhost(), "queue '" + q.name() + "'");
+                QueueRow old = queues.get(key(q.vhost(), q.name()));
+                if (old != null) {
+                    if (old.autoDelete() != q.autoDelete() || !old.argumentsJson().equals(q.argumentsJson())) {
+                        throw refused(ReplyCodes.PRECONDITION_FAILED, "queue '%s' in vhost '%s' was declared "
+                                + "differently on another node at the same time (arguments %s)", q.name(), q.vhost(),
+                                old.argumentsJson());
+                    }
+                    return c.withRow(q.withNode(old.node()));
+                }
+            }
+            case "putBinding" -> {
+                BindingRow b = c.row(BindingRow.class);
+                needVhost(b.vhost(), "binding from '" + b.source() + "'");
+                if (!exchanges.containsKey(key(b.vhost(), b.source()))) {
+                    throw refused(ReplyCodes.NOT_FOUND, "no exchange '%s' in vhost '%s': it was deleted on another "
+                            + "node", b.source(), b.vhost());
+                }
+                boolean toQueue = b.destinationType() == BindingRow.DestinationType.QUEUE;
+                if (!(toQueue ? queues : exchanges).containsKey(key(b.vhost(), b.destination()))) {
+                    throw refused(ReplyCodes.NOT_FOUND, "no %s '%s' in vhost '%s': it was deleted on another node",
+                            toQueue ? "queue" : "exchange", b.destination(), b.vhost());
+                }
+            }
+            case "putPolicy", "putPermission", "putVhostMetadata", "putTopicPermission", "putParameter" -> {
+                String vhost = c.row().path("vhost").asText(null);
+                if (vhost != null) {
+                    needVhost(vhost, c.op().substring(3).toLowerCase());
+                }
+            }
+            default -> {
+            }
+        }
+        return c;
+    }
+
+    private void needVhost(String vhost, String what) {
+        if (!vhosts.contains(vhost)) {
+            throw refused(ReplyCodes.NOT_FOUND, "no vhost '%s' for %s: it was deleted on another node", vhost, what);
+        }
+    }
+
+    /** Takes in a change that was checked and applied to the store. */
+    public void applied(DefinitionChange c) {
+        switch (c.op()) {
+            case "putVhost" -> vhosts.add(c.row(VhostRow.class).name());
+            case "deleteVhost" -> {
+                String prefix = c.key(0) + "\u0000";
+                vhosts.remove(c.key(0));
+                exchanges.keySet().removeIf(k -> k.startsWith(prefix));
+                queues.keySet().removeIf(k -> k.startsWith(prefix));
+            }
+            case "putExchange" -> {
+                ExchangeRow x = c.row(ExchangeRow.class);
+                exchanges.put(key(x.vhost(), x.name()), x);
+            }
+            case "deleteExchange" -> exchanges.remove(key(c.key(0), c.key(1)));
+            case "putQueue" -> {
+                QueueRow q = c.row(QueueRow.class);
+                queues.put(key(q.vhost(), q.name()), q);
+            }
+            case "deleteQueue" -> queues.remove(key(c.key(0), c.key(1)));
+            default -> {
+            }
+        }
+    }
+
+    private static Refused refused(int code, String format, Object... args) {
+        return new Refused(new Refusal(code, String.format(format, args)));
+    }
+
+    /** A change that does not fit the applied state. */
+    public static final class Refused extends RuntimeException {
+        private final Refusal refusal;
+
+        Refused(Refusal refusal) {
+            super(refusal.text(), null, false, false);
+            this.refusal = refusal;
+        }
+
+        public Refusal refusal() {
+            return refusal;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.warren.cluster;
+
+import io.warren.broker.BrokerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Real nodes in this JVM, each a broker on its own AMQP port, cluster port and data directory. */
+final class TestCluster implements AutoCloseable {
+    private final Path dir;
+    private final List<ClusterMember> members = new ArrayList<>();
+    private final List<ClusteredBroker> nodes = new ArrayList<>();
+    private long snapshotEvery = 1000;
+    private long segmentBytes = 1024 * 1024;
+
+    TestCluster(Path dir, int size) {
+        this.dir = dir;
+        for (int i = 0; i < size; i++) {
+            members.add(new ClusterMember(name(i), "127.0.0.1", freePort()));
+            nodes.add(null);
+        }
+    }
+
+    /** Snapshots every few entries, and log segments small enough that the log is trimmed behind them. */
+    TestCluster snapshotEvery(long entries) {
+        this.snapshotEvery = entries;
+        this.segmentBytes = entries < 100 ? 2048 : segmentBytes;
+        return this;
+    }
+
+    static String name(int i) {
+        return "node" + (char) ('a' + i);
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts every node, each in the initial member list. */
+    TestCluster startAll() {
+        for (int i = 0; i < members.size(); i++) {
+            start(i);
+        }
+        return this;
+    }
+
+    ClusteredBroker start(int i) {
+        return start(i, members);
+    }
+
+    /** Starts node i (new, or again on its data) with the given initial member list. */
+    ClusteredBroker start(int i, List<ClusterMember> initial) {
+        ClusterMember m = members.get(i);
+        BrokerConfig config = BrokerConfig.defaults().withAmqpPort(0).withBindAddress("127.0.0.1")
+                .withDataDir(dir.resolve(m.name()));
+        ClusterSettings s = ClusterSettings.of(m.name(), m.host(), m.port(), initial)
+                .withCommitTimeout(Duration.ofSeconds(5)).withSnapshotEvery(snapshotEvery)
+                .withSegmentBytes(segmentBytes);
+        try {
+            ClusteredBroker b = ClusteredBroker.open(config, s);
+            b.broker().start();
+            nodes.set(i, b);
+            return b;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new node, not among the initial members: it waits to be added. */
+    int addMember() {
+        members.add(new ClusterMember(name(members.size()), "127.0.0.1", freePort()));
+        nodes.add(null);
+        return members.size() - 1;
+    }
+
+    ClusterMember member(int i) {
+        return members.get(i);
+    }
+
+    List<ClusterMember> members(int count) {
+        return List.copyOf(members.subList(0, count));
+    }
+
+    ClusteredBroker node(int i) {
+        return nodes.get(i);
+    }
+
+    void stop(int i) {
+        ClusteredBroker b = nodes.set(i, null);
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < nodes.size(); i++) {
+            stop(i);
+        }
+    }
+}
