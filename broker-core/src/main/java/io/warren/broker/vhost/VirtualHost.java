@@ -29,6 +29,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -43,6 +44,7 @@ public final class VirtualHost implements DeadLetterRouting {
     private final LongConsumer deadLettered;
     private final Supplier<EventExecutor> queueLoops;
     private final DefinitionJournal journal;
+    private final Executor definitionChanges;
     private final QueueStorage storage;
     private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AmqpQueue> queues = new ConcurrentHashMap<>();
@@ -55,13 +57,19 @@ public final class VirtualHost implements DeadLetterRouting {
     /** Set once the broker has restored definitions: delayed exchanges declared from then on start at once. */
     private volatile boolean delayedStarted;
 
+    /**
+     * definitionChanges: where a change the vhost makes of itself (an auto-delete queue going) waits for the
+     * journal when that may take long (a cluster's commit); null to make it inline, on the queue's thread.
+     */
     public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal,
-                       QueueStorage storage, LongConsumer deadLettered, ChurnCounters churn) {
+                       Executor definitionChanges, QueueStorage storage, LongConsumer deadLettered,
+                       ChurnCounters churn) {
         this.name = name;
         this.churn = churn;
         this.deadLettered = deadLettered;
         this.queueLoops = queueLoops;
         this.journal = journal;
+        this.definitionChanges = definitionChanges;
         this.storage = storage;
         putBuiltIn("", "direct");
         putBuiltIn("amq.direct", "direct");
@@ -342,10 +350,20 @@ public final class VirtualHost implements DeadLetterRouting {
         return true;
     }
 
+    // on the queue's thread
     private void autoDeleteQueue(AmqpQueue q) {
-        if (removeQueue(q)) {
-            q.delete();
+        if (definitionChanges == null) {
+            if (removeQueue(q)) {
+                q.delete();
+            }
+            return;
         }
+        // a cluster's commit must not hold the queue's event loop
+        definitionChanges.execute(() -> {
+            if (removeQueue(q)) {
+                q.execute(q::delete);
+            }
+        });
     }
 
     // ---- policies ----
