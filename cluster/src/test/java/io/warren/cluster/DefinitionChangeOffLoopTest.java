@@ -14,6 +14,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,6 +132,21 @@ class DefinitionChangeOffLoopTest {
             return r == null && got.size() >= expected;
         });
         return got;
+    }
+
+    @Test
+    void aChangeRefusedAfterItsWaitClosesTheChannelNamingTheMethod() throws Exception {
+        cluster = new TestCluster(dir, 3).startAll();
+        awaitDefaults(cluster, 0, 1, 2);
+        Channel ch = open().createChannel();
+        ch.queueDeclare("durable", true, false, false, null);
+        IOException e = assertThrows(IOException.class, () -> ch.queueDeclare("durable", false, false, false,
+                null));
+        String reason = closeReason(e);
+        assertTrue(reason.contains("406") && reason.contains("class-id=50") && reason.contains("method-id=10"),
+                reason);
+        // the connection goes on: another of its channels declares
+        assertEquals("after", ch.getConnection().createChannel().queueDeclare("after", true, false, false, null).getQueue());
     }
 
     private Connection open() throws Exception {

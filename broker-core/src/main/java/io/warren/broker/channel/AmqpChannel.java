@@ -552,26 +552,28 @@ public final class AmqpChannel {
      */
     void callQueue(AmqpQueue q, Function<AmqpQueue, Runnable> work, Runnable onFailure) {
         connection.flushQueueWork();
-        call(q::execute, () -> work.apply(q), onFailure, q);
+        call(q::execute, () -> work.apply(q), onFailure, q, null);
     }
 
     /**
      * Runs work on another thread (a definition change waiting for the cluster) and then its reply on this
      * channel's, as {@link #callQueue}: the channel takes no other frame meanwhile, other channels and connections
-     * on this event loop go on.
+     * on this event loop go on. An AmqpException the work throws is reported as caused by the method.
      */
-    void callOffLoop(Executor where, Supplier<Runnable> work) {
+    void callOffLoop(Executor where, Method method, Supplier<Runnable> work) {
         connection.flushQueueWork();
-        call(where, work, null, "a definition change");
+        call(where, work, null, "a definition change", method);
     }
 
-    private void call(Executor where, Supplier<Runnable> work, Runnable onFailure, Object onBehalfOf) {
+    private void call(Executor where, Supplier<Runnable> work, Runnable onFailure, Object onBehalfOf,
+                      Method method) {
         suspended = true;
         where.execute(() -> {
             Runnable reply;
             try {
                 reply = work.get();
-            } catch (AmqpException e) {
+            } catch (AmqpException thrown) {
+                AmqpException e = method == null ? thrown : thrown.causedBy(method.classId(), method.methodId());
                 reply = () -> {
                     if (onFailure != null) {
                         onFailure.run();

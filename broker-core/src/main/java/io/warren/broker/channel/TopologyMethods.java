@@ -40,8 +40,8 @@ final class TopologyMethods {
         this.definitionChanges = connection.broker().definitionChanges();
     }
 
-    /** Makes a change (which may wait for the cluster) and then sends the reply, if any. */
-    private void change(Runnable change, Method reply) {
+    /** Makes the method's change (which may wait for the cluster) and then sends the reply, if any. */
+    private void change(Method method, Runnable change, Method reply) {
         if (definitionChanges == null) {
             change.run();
             if (reply != null) {
@@ -49,7 +49,7 @@ final class TopologyMethods {
             }
             return;
         }
-        channel.callOffLoop(definitionChanges, () -> {
+        channel.callOffLoop(definitionChanges, method, () -> {
             change.run();
             return reply == null ? null : () -> channel.send(reply);
         });
@@ -62,14 +62,14 @@ final class TopologyMethods {
         if (!d.passive()) {
             access.configure("exchange", name);
         }
-        change(() -> vhost.declareExchange(name, d.type(), d.passive(), d.durable(), d.autoDelete(), d.internal(),
-                d.arguments()), d.noWait() ? null : new Exchange.DeclareOk());
+        change(d, () -> vhost.declareExchange(name, d.type(), d.passive(), d.durable(), d.autoDelete(),
+                d.internal(), d.arguments()), d.noWait() ? null : new Exchange.DeclareOk());
     }
 
     void delete(Exchange.Delete d) {
         String name = Names.strip(d.exchange());
         access.configure("exchange", name);
-        change(() -> vhost.deleteExchange(name, d.ifUnused()), d.noWait() ? null : new Exchange.DeleteOk());
+        change(d, () -> vhost.deleteExchange(name, d.ifUnused()), d.noWait() ? null : new Exchange.DeleteOk());
     }
 
     void bind(Exchange.Bind b) {
@@ -78,7 +78,7 @@ final class TopologyMethods {
         access.write("exchange", destination.name());
         access.read("exchange", source.name());
         TopicAccess.checkRead(connection, source, b.routingKey());
-        change(() -> vhost.bind(source.name(), destination, b.routingKey(), b.arguments()),
+        change(b, () -> vhost.bind(source.name(), destination, b.routingKey(), b.arguments()),
                 b.noWait() ? null : new Exchange.BindOk());
     }
 
@@ -95,7 +95,7 @@ final class TopologyMethods {
         // as in RabbitMQ, removing what is not there (binding, source or destination) succeeds
         if (destination != null && source != null) {
             TopicAccess.checkRead(connection, source, u.routingKey());
-            change(() -> vhost.unbind(sourceName, destination, u.routingKey(), u.arguments()), reply);
+            change(u, () -> vhost.unbind(sourceName, destination, u.routingKey(), u.arguments()), reply);
         } else if (reply != null) {
             channel.send(reply);
         }
@@ -127,7 +127,7 @@ final class TopologyMethods {
             checkExclusive(existing);
         }
         if (definitionChanges != null) {
-            channel.callOffLoop(definitionChanges, () -> {
+            channel.callOffLoop(definitionChanges, d, () -> {
                 var result = vhost.declareQueue(name, d.durable(), d.exclusive(), d.autoDelete(), d.arguments(),
                         connection);
                 return () -> declared(result.queue(), result.created(), false, d.noWait());
@@ -191,7 +191,7 @@ final class TopologyMethods {
         access.write("queue", q.name());
         access.read("exchange", x.name());
         TopicAccess.checkRead(connection, x, key);
-        change(() -> vhost.bind(x.name(), q, key, b.arguments()), b.noWait() ? null : new Queue.BindOk());
+        change(b, () -> vhost.bind(x.name(), q, key, b.arguments()), b.noWait() ? null : new Queue.BindOk());
     }
 
     void unbind(Queue.Unbind u) {
@@ -207,7 +207,7 @@ final class TopologyMethods {
         if (q != null && x != null) {
             checkExclusive(q);
             TopicAccess.checkRead(connection, x, key);
-            change(() -> vhost.unbind(exchange, q, key, u.arguments()), new Queue.UnbindOk());
+            change(u, () -> vhost.unbind(exchange, q, key, u.arguments()), new Queue.UnbindOk());
             return;
         }
         channel.send(new Queue.UnbindOk());
@@ -246,7 +246,7 @@ final class TopologyMethods {
         boolean ifEmpty = d.ifEmpty();
         boolean noWait = d.noWait();
         if (definitionChanges != null) {
-            deleteInCluster(q, ifUnused, ifEmpty, noWait);
+            deleteInCluster(d, q);
             return;
         }
         channel.callQueue(q, queue -> {
@@ -260,10 +260,11 @@ final class TopologyMethods {
      * The conditions are checked on the queue's thread, the removal waits for the cluster on the definition-change
      * thread, then the queue's thread deletes it: a consumer that arrives in between is cancelled with the queue.
      */
-    private void deleteInCluster(AmqpQueue q, boolean ifUnused, boolean ifEmpty, boolean noWait) {
+    private void deleteInCluster(Queue.Delete d, AmqpQueue q) {
+        boolean noWait = d.noWait();
         channel.callQueue(q, queue -> {
-            checkDeletable(queue, ifUnused, ifEmpty);
-            return () -> channel.callOffLoop(definitionChanges, () -> {
+            checkDeletable(queue, d.ifUnused(), d.ifEmpty());
+            return () -> channel.callOffLoop(definitionChanges, d, () -> {
                 boolean removed = vhost.removeQueue(queue);
                 return () -> {
                     if (!removed) {
