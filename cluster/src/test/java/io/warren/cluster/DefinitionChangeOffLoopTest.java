@@ -80,6 +80,9 @@ class DefinitionChangeOffLoopTest {
             others.get(i).basicPublish("", "work", null, body);
             GetResponse got = awaitGet(others.get(i), "work");
             assertArrayEquals(body, got.getBody());
+            // reads of the definitions answer too
+            others.get(i).queueDeclarePassive("work");
+            others.get(i).exchangeDeclarePassive("amq.direct");
         }
         assertFalse(declare.isDone(), "the other clients were served only once the declare had given up");
 

@@ -62,7 +62,15 @@ final class TopologyMethods {
         if (!d.passive()) {
             access.configure("exchange", name);
         }
-        change(d, () -> vhost.declareExchange(name, d.type(), d.passive(), d.durable(), d.autoDelete(),
+        if (d.passive()) {
+            // a read: never waits for the cluster
+            vhost.declareExchange(name, d.type(), true, d.durable(), d.autoDelete(), d.internal(), d.arguments());
+            if (!d.noWait()) {
+                channel.send(new Exchange.DeclareOk());
+            }
+            return;
+        }
+        change(d, () -> vhost.declareExchange(name, d.type(), false, d.durable(), d.autoDelete(),
                 d.internal(), d.arguments()), d.noWait() ? null : new Exchange.DeclareOk());
     }
 

@@ -125,19 +125,26 @@ public final class VirtualHost implements DeadLetterRouting {
 
     // ---- exchanges ----
 
-    public synchronized ExchangeEntity declareExchange(String exchange, String type, boolean passive, boolean durable,
-                                                       boolean autoDelete, boolean internal,
-                                                       Map<String, Object> arguments) {
+    // a passive declare only reads, without the lock: a change holding it may be waiting for a cluster's commit
+    public ExchangeEntity declareExchange(String exchange, String type, boolean passive, boolean durable,
+                                          boolean autoDelete, boolean internal, Map<String, Object> arguments) {
         if (exchange.isEmpty()) {
             throw defaultExchangeRefused(); // not even passively, as in RabbitMQ
         }
-        ExchangeEntity existing = exchanges.get(exchange);
         if (passive) {
+            ExchangeEntity existing = exchanges.get(exchange);
             if (existing == null) {
                 throw AmqpException.channel(NOT_FOUND, "no exchange '%s' in vhost '%s'", exchange, name);
             }
             return existing;
         }
+        return declareExchangeLocked(exchange, type, durable, autoDelete, internal, arguments);
+    }
+
+    private synchronized ExchangeEntity declareExchangeLocked(String exchange, String type, boolean durable,
+                                                              boolean autoDelete, boolean internal,
+                                                              Map<String, Object> arguments) {
+        ExchangeEntity existing = exchanges.get(exchange);
         // RabbitMQ's order: the type first, then the name; an existing amq.* exchange is only checked for
         // equivalence like any other, so a mismatch is a 406, not a 403
         ExchangeTypes.validate(type, arguments);
