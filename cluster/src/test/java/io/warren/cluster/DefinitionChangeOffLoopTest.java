@@ -14,6 +14,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.broker.admin.BrokerAdmin;
+import io.warren.broker.admin.TopologyAdmin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -150,6 +152,28 @@ class DefinitionChangeOffLoopTest {
                 reason);
         // the connection goes on: another of its channels declares
         assertEquals("after", ch.getConnection().createChannel().queueDeclare("after", true, false, false, null).getQueue());
+    }
+
+    @Test
+    void aQueueDeletedThroughTheAdminApiGoesFromEveryNodeAndIsRefusedWithoutAMajority() throws Exception {
+        cluster = new TestCluster(dir, 3).startAll();
+        awaitDefaults(cluster, 0, 1, 2);
+        Channel ch = open().createChannel();
+        ch.queueDeclare("doomed", true, false, false, null);
+        ch.queueDeclare("kept", true, false, false, null);
+        ch.basicPublish("", "doomed", null, bytes("dropped"));
+        TopologyAdmin admin = new BrokerAdmin(cluster.node(0).broker()).topology();
+
+        assertEquals(1, admin.deleteQueue("/", "doomed", false, false).get(30, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(2).broker().vhost("/").queue("doomed")
+                == null);
+
+        cluster.stop(1);
+        cluster.stop(2);
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> admin.deleteQueue("/", "kept", false, false).get(60, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("cluster has no majority"), e.getCause().toString());
+        assertNotNull(cluster.node(0).broker().vhost("/").queue("kept"));
     }
 
     private Connection open() throws Exception {
