@@ -176,6 +176,20 @@ class DefinitionChangeOffLoopTest {
         assertNotNull(cluster.node(0).broker().vhost("/").queue("kept"));
     }
 
+    @Test
+    void anAutoDeleteQueueLeftByItsLastConsumerGoesFromEveryNode() throws Exception {
+        cluster = new TestCluster(dir, 3).startAll();
+        awaitDefaults(cluster, 0, 1, 2);
+        Channel ch = open().createChannel();
+        ch.queueDeclare("passing", true, false, true, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(2).broker().vhost("/").queue("passing")
+                != null);
+        String tag = ch.basicConsume("passing", true, (t, m) -> { }, t -> { });
+        ch.basicCancel(tag);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(0).broker().vhost("/").queue("passing")
+                == null && cluster.node(2).broker().vhost("/").queue("passing") == null);
+    }
+
     private Connection open() throws Exception {
         Connection c = connect(cluster.node(0).broker());
         connections.add(c);

@@ -33,6 +33,8 @@ import java.util.concurrent.Executor;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A virtual host: its exchanges and queues. Definition changes are serialised on this object (they are rare);
@@ -40,6 +42,7 @@ import java.util.function.Supplier;
  * is made, so that a change the journal cannot record does not happen.
  */
 public final class VirtualHost implements DeadLetterRouting {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualHost.class);
     private final String name;
     private final LongConsumer deadLettered;
     private final Supplier<EventExecutor> queueLoops;
@@ -367,8 +370,13 @@ public final class VirtualHost implements DeadLetterRouting {
         }
         // a cluster's commit must not hold the queue's event loop
         definitionChanges.execute(() -> {
-            if (removeQueue(q)) {
-                q.execute(q::delete);
+            try {
+                if (removeQueue(q)) {
+                    q.execute(q::delete);
+                }
+            } catch (RuntimeException e) {
+                // without a majority the queue stays, until its next consumer leaves or it is deleted by hand
+                LOG.warn("{} not auto-deleted: {}", q, e.getMessage());
             }
         });
     }
