@@ -37,6 +37,9 @@ import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +66,8 @@ public final class Broker implements AutoCloseable {
     private volatile boolean restored;
     private final ServerTlsContext tlsContext;
     private final Recovery recovery;
+    /** Where definition changes wait for the cluster, off the event loops; null on a single node (inline). */
+    private final ExecutorService definitionChanges;
     private Channel serverChannel;
     private Channel tlsChannel;
 
@@ -89,6 +94,12 @@ public final class Broker implements AutoCloseable {
             closeTls();
             throw e;
         }
+        // its one thread starts with the first change, so a failed start leaves none behind
+        this.definitionChanges = replication.waitsForOthers() ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "warren-definitions");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         this.users = new UserRegistry(definitions.journal());
         this.parameters = new RuntimeParameters(definitions.journal(), vhosts::get);
         this.epoll = Epoll.isAvailable();
@@ -270,8 +281,8 @@ public final class Broker implements AutoCloseable {
     public VirtualHost addVhost(String name) {
         return vhosts.computeIfAbsent(name, n -> {
             definitions.journal().vhostAdded(n);
-            VirtualHost v = new VirtualHost(n, workerGroup::next, definitions.journal(), queueStorage,
-                    messageTotals::deadLettered, churn);
+            VirtualHost v = new VirtualHost(n, workerGroup::next, definitions.journal(), definitionChanges,
+                    queueStorage, messageTotals::deadLettered, churn);
             if (restored) {
                 v.startDelayedExchanges();
             }
@@ -336,6 +347,14 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /**
+     * The single thread on which AMQP definition changes wait for the cluster's commit, so that the event loops
+     * keep serving other connections and queues meanwhile; null on a single node, where changes are written inline.
+     */
+    public Executor definitionChanges() {
+        return definitionChanges;
+    }
+
     @Override
     public void close() {
         alarms.close();
@@ -366,6 +385,10 @@ public final class Broker implements AutoCloseable {
             c.forceClose();
         }
         shutDownEventLoops();
+        if (definitionChanges != null) {
+            // a change still waiting for a majority is abandoned; its client is gone with the event loops
+            definitionChanges.shutdownNow();
+        }
         definitions.close();
         closeStore();
         LOG.info("Warren stopped");

@@ -91,6 +91,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             public boolean createsDefaults() {
                 return false;
             }
+
+            @Override
+            public boolean waitsForOthers() {
+                return true;
+            }
         };
     }
 

@@ -16,6 +16,7 @@ final class TestCluster implements AutoCloseable {
     private final List<ClusteredBroker> nodes = new ArrayList<>();
     private long snapshotEvery = 1000;
     private long segmentBytes = 1024 * 1024;
+    private Duration commitTimeout = Duration.ofSeconds(5);
 
     TestCluster(Path dir, int size) {
         this.dir = dir;
@@ -29,6 +30,12 @@ final class TestCluster implements AutoCloseable {
     TestCluster snapshotEvery(long entries) {
         this.snapshotEvery = entries;
         this.segmentBytes = entries < 100 ? 2048 : segmentBytes;
+        return this;
+    }
+
+    /** How long a change waits for a majority before it is refused. */
+    TestCluster commitTimeout(Duration timeout) {
+        this.commitTimeout = timeout;
         return this;
     }
 
@@ -62,7 +69,7 @@ final class TestCluster implements AutoCloseable {
         BrokerConfig config = BrokerConfig.defaults().withAmqpPort(0).withBindAddress("127.0.0.1")
                 .withDataDir(dir.resolve(m.name()));
         ClusterSettings s = ClusterSettings.of(m.name(), m.host(), m.port(), initial)
-                .withCommitTimeout(Duration.ofSeconds(5)).withSnapshotEvery(snapshotEvery)
+                .withCommitTimeout(commitTimeout).withSnapshotEvery(snapshotEvery)
                 .withSegmentBytes(segmentBytes);
         try {
             ClusteredBroker b = ClusteredBroker.open(config, s);

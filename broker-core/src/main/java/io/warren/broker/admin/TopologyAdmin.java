@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /** Exchanges, queues and bindings: listing, declaring and deleting them. */
@@ -204,15 +205,34 @@ public final class TopologyAdmin {
     public CompletableFuture<Integer> deleteQueue(String vhost, String name, boolean ifUnused, boolean ifEmpty) {
         VirtualHost v = vhost(vhost);
         AmqpQueue q = existingQueue(vhost, name);
+        Executor definitionChanges = broker.definitionChanges();
+        if (definitionChanges != null) {
+            // in a cluster the removal waits for a commit: not on the queue's event loop
+            return QueueCalls.on(q, queue -> checkDeletable(queue, ifUnused, ifEmpty, vhost))
+                    .thenApplyAsync(queue -> {
+                        try {
+                            return v.removeQueue(queue);
+                        } catch (AmqpException e) {
+                            throw AdminException.from(e); // no majority: 503, as from the queue's thread
+                        }
+                    }, definitionChanges)
+                    .thenCompose(removed -> removed ? QueueCalls.on(q, AmqpQueue::delete)
+                            : CompletableFuture.completedFuture(0));
+        }
         return QueueCalls.on(q, queue -> {
-            if (ifUnused && queue.consumerCount() > 0) {
-                throw AdminException.badRequest("queue '%s' in vhost '%s' in use", name, vhost);
-            }
-            if (ifEmpty && queue.readyCount() > 0) {
-                throw AdminException.badRequest("queue '%s' in vhost '%s' is not empty", name, vhost);
-            }
+            checkDeletable(queue, ifUnused, ifEmpty, vhost);
             return v.removeQueue(queue) ? queue.delete() : 0;
         });
+    }
+
+    private static AmqpQueue checkDeletable(AmqpQueue queue, boolean ifUnused, boolean ifEmpty, String vhost) {
+        if (ifUnused && queue.consumerCount() > 0) {
+            throw AdminException.badRequest("queue '%s' in vhost '%s' in use", queue.name(), vhost);
+        }
+        if (ifEmpty && queue.readyCount() > 0) {
+            throw AdminException.badRequest("queue '%s' in vhost '%s' is not empty", queue.name(), vhost);
+        }
+        return queue;
     }
 
     // ---- bindings ----

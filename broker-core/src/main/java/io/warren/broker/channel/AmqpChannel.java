@@ -35,7 +35,9 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -550,12 +552,28 @@ public final class AmqpChannel {
      */
     void callQueue(AmqpQueue q, Function<AmqpQueue, Runnable> work, Runnable onFailure) {
         connection.flushQueueWork();
+        call(q::execute, () -> work.apply(q), onFailure, q, null);
+    }
+
+    /**
+     * Runs work on another thread (a definition change waiting for the cluster) and then its reply on this
+     * channel's, as {@link #callQueue}: the channel takes no other frame meanwhile, other channels and connections
+     * on this event loop go on. An AmqpException the work throws is reported as caused by the method.
+     */
+    void callOffLoop(Executor where, Method method, Supplier<Runnable> work) {
+        connection.flushQueueWork();
+        call(where, work, null, "a definition change", method);
+    }
+
+    private void call(Executor where, Supplier<Runnable> work, Runnable onFailure, Object onBehalfOf,
+                      Method method) {
         suspended = true;
-        q.execute(() -> {
+        where.execute(() -> {
             Runnable reply;
             try {
-                reply = work.apply(q);
-            } catch (AmqpException e) {
+                reply = work.get();
+            } catch (AmqpException thrown) {
+                AmqpException e = method == null ? thrown : thrown.causedBy(method.classId(), method.methodId());
                 reply = () -> {
                     if (onFailure != null) {
                         onFailure.run();
@@ -569,7 +587,7 @@ public final class AmqpChannel {
                     }
                 };
             } catch (RuntimeException e) {
-                LOG.error("internal error in {} on behalf of channel {}", q, number, e);
+                LOG.error("internal error in {} on behalf of channel {}", onBehalfOf, number, e);
                 reply = () -> {
                     if (onFailure != null) {
                         onFailure.run();
@@ -588,6 +606,8 @@ public final class AmqpChannel {
     }
 
     private void resume(Runnable reply) {
+        // before the reply: a reply that calls again (a queue after a definition change) suspends the channel anew
+        suspended = false;
         try {
             if (reply != null) {
                 reply.run();
@@ -602,8 +622,6 @@ public final class AmqpChannel {
             LOG.error("internal error completing a method on channel {}", number, e);
             connection.closeWithError(AmqpException.connection(io.warren.codec.ReplyCodes.INTERNAL_ERROR, "%s",
                     e.toString()));
-        } finally {
-            suspended = false;
         }
         Frame f;
         try {

@@ -9,12 +9,18 @@ import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.broker.vhost.ReplyToRegistry;
 import io.warren.broker.vhost.VirtualHost;
+import io.warren.codec.Method;
 import io.warren.codec.methods.Exchange;
 import io.warren.codec.methods.Queue;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Executor;
 
-/** exchange.* and queue.* methods of a channel: declaring, binding, purging and deleting. */
+/**
+ * exchange.* and queue.* methods of a channel: declaring, binding, purging and deleting. On a single node a change
+ * is made inline; in a cluster, where it waits for a majority's commit, on the broker's definition-change thread,
+ * the channel pausing meanwhile (its later frames wait, as for a queue's answer) while the event loop goes on.
+ */
 final class TopologyMethods {
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -22,6 +28,8 @@ final class TopologyMethods {
     private final AmqpConnection connection;
     private final VirtualHost vhost;
     private final Access access;
+    /** Null on a single node: changes are made inline. */
+    private final Executor definitionChanges;
     private String lastQueue;
 
     TopologyMethods(AmqpChannel channel, AmqpConnection connection, Access access) {
@@ -29,6 +37,22 @@ final class TopologyMethods {
         this.connection = connection;
         this.vhost = connection.vhost();
         this.access = access;
+        this.definitionChanges = connection.broker().definitionChanges();
+    }
+
+    /** Makes the method's change (which may wait for the cluster) and then sends the reply, if any. */
+    private void change(Method method, Runnable change, Method reply) {
+        if (definitionChanges == null) {
+            change.run();
+            if (reply != null) {
+                channel.send(reply);
+            }
+            return;
+        }
+        channel.callOffLoop(definitionChanges, method, () -> {
+            change.run();
+            return reply == null ? null : () -> channel.send(reply);
+        });
     }
 
     // ---- exchanges ----
@@ -38,20 +62,22 @@ final class TopologyMethods {
         if (!d.passive()) {
             access.configure("exchange", name);
         }
-        vhost.declareExchange(name, d.type(), d.passive(), d.durable(), d.autoDelete(), d.internal(),
-                d.arguments());
-        if (!d.noWait()) {
-            channel.send(new Exchange.DeclareOk());
+        if (d.passive()) {
+            // a read: never waits for the cluster
+            vhost.declareExchange(name, d.type(), true, d.durable(), d.autoDelete(), d.internal(), d.arguments());
+            if (!d.noWait()) {
+                channel.send(new Exchange.DeclareOk());
+            }
+            return;
         }
+        change(d, () -> vhost.declareExchange(name, d.type(), false, d.durable(), d.autoDelete(),
+                d.internal(), d.arguments()), d.noWait() ? null : new Exchange.DeclareOk());
     }
 
     void delete(Exchange.Delete d) {
         String name = Names.strip(d.exchange());
         access.configure("exchange", name);
-        vhost.deleteExchange(name, d.ifUnused());
-        if (!d.noWait()) {
-            channel.send(new Exchange.DeleteOk());
-        }
+        change(d, () -> vhost.deleteExchange(name, d.ifUnused()), d.noWait() ? null : new Exchange.DeleteOk());
     }
 
     void bind(Exchange.Bind b) {
@@ -60,10 +86,8 @@ final class TopologyMethods {
         access.write("exchange", destination.name());
         access.read("exchange", source.name());
         TopicAccess.checkRead(connection, source, b.routingKey());
-        vhost.bind(source.name(), destination, b.routingKey(), b.arguments());
-        if (!b.noWait()) {
-            channel.send(new Exchange.BindOk());
-        }
+        change(b, () -> vhost.bind(source.name(), destination, b.routingKey(), b.arguments()),
+                b.noWait() ? null : new Exchange.BindOk());
     }
 
     void unbind(Exchange.Unbind u) {
@@ -75,13 +99,13 @@ final class TopologyMethods {
         access.read("exchange", sourceName);
         ExchangeEntity destination = vhost.exchange(destinationName);
         ExchangeEntity source = vhost.exchange(sourceName);
+        Exchange.UnbindOk reply = u.noWait() ? null : new Exchange.UnbindOk();
         // as in RabbitMQ, removing what is not there (binding, source or destination) succeeds
         if (destination != null && source != null) {
             TopicAccess.checkRead(connection, source, u.routingKey());
-            vhost.unbind(sourceName, destination, u.routingKey(), u.arguments());
-        }
-        if (!u.noWait()) {
-            channel.send(new Exchange.UnbindOk());
+            change(u, () -> vhost.unbind(sourceName, destination, u.routingKey(), u.arguments()), reply);
+        } else if (reply != null) {
+            channel.send(reply);
         }
     }
 
@@ -99,26 +123,48 @@ final class TopologyMethods {
                     "queue name '%s' contains reserved prefix 'amq.*'", requested);
         }
         String name = requested.isEmpty() && !d.passive() ? "amq.gen-" + randomName() : requested;
-        boolean passive = d.passive();
-        AmqpQueue q;
-        if (passive) {
-            q = vhost.existingQueue(resolve(name));
+        if (d.passive()) {
+            AmqpQueue q = vhost.existingQueue(resolve(name));
             checkExclusive(q);
-        } else {
-            access.configure("queue", name);
-            AmqpQueue existing = vhost.queue(name);
-            if (existing != null) {
-                checkExclusive(existing);
+            declared(q, false, true, d.noWait());
+            return;
+        }
+        access.configure("queue", name);
+        AmqpQueue existing = vhost.queue(name);
+        if (existing != null) {
+            checkExclusive(existing);
+        }
+        if (definitionChanges != null) {
+            channel.callOffLoop(definitionChanges, d, () -> {
+                var result = vhost.declareQueue(name, d.durable(), d.exclusive(), d.autoDelete(), d.arguments(),
+                        connection);
+                return () -> declared(result.queue(), result.created(), false, d.noWait());
+            });
+            return;
+        }
+        var result = vhost.declareQueue(name, d.durable(), d.exclusive(), d.autoDelete(), d.arguments(),
+                connection);
+        declared(result.queue(), result.created(), false, d.noWait());
+    }
+
+    // on the channel's thread
+    private void declared(AmqpQueue q, boolean created, boolean passive, boolean noWait) {
+        if (created && q.exclusive() && !connection.ownExclusiveQueue(q)) {
+            // the connection closed while the declare waited for the cluster: nobody owns the queue
+            Runnable orphaned = () -> {
+                if (vhost.removeQueue(q)) {
+                    q.execute(q::delete);
+                }
+            };
+            if (definitionChanges == null) {
+                orphaned.run();
+            } else {
+                definitionChanges.execute(orphaned);
             }
-            var result = vhost.declareQueue(name, d.durable(), d.exclusive(), d.autoDelete(), d.arguments(),
-                    connection);
-            q = result.queue();
-            if (result.created() && q.exclusive()) {
-                connection.ownExclusiveQueue(q);
-            }
+            return;
         }
         lastQueue = q.name();
-        if (d.noWait()) {
+        if (noWait) {
             return;
         }
         String queueName = q.name();
@@ -153,10 +199,7 @@ final class TopologyMethods {
         access.write("queue", q.name());
         access.read("exchange", x.name());
         TopicAccess.checkRead(connection, x, key);
-        vhost.bind(x.name(), q, key, b.arguments());
-        if (!b.noWait()) {
-            channel.send(new Queue.BindOk());
-        }
+        change(b, () -> vhost.bind(x.name(), q, key, b.arguments()), b.noWait() ? null : new Queue.BindOk());
     }
 
     void unbind(Queue.Unbind u) {
@@ -172,7 +215,8 @@ final class TopologyMethods {
         if (q != null && x != null) {
             checkExclusive(q);
             TopicAccess.checkRead(connection, x, key);
-            vhost.unbind(exchange, q, key, u.arguments());
+            change(u, () -> vhost.unbind(exchange, q, key, u.arguments()), new Queue.UnbindOk());
+            return;
         }
         channel.send(new Queue.UnbindOk());
     }
@@ -209,23 +253,59 @@ final class TopologyMethods {
         boolean ifUnused = d.ifUnused();
         boolean ifEmpty = d.ifEmpty();
         boolean noWait = d.noWait();
+        if (definitionChanges != null) {
+            deleteInCluster(d, q);
+            return;
+        }
         channel.callQueue(q, queue -> {
-            if (ifUnused && queue.consumerCount() > 0) {
-                throw AmqpException.channel(PRECONDITION_FAILED, "queue '%s' in vhost '%s' in use", name,
-                        vhost.name());
-            }
-            if (ifEmpty && queue.readyCount() > 0) {
-                throw AmqpException.channel(PRECONDITION_FAILED, "queue '%s' in vhost '%s' is not empty", name,
-                        vhost.name());
-            }
+            checkDeletable(queue, ifUnused, ifEmpty);
             int count = vhost.removeQueue(queue) ? queue.delete() : 0;
-            return () -> {
-                connection.forgetExclusiveQueue(queue);
-                if (!noWait) {
-                    channel.send(new Queue.DeleteOk(count));
-                }
-            };
+            return () -> deleted(queue, count, noWait);
         });
+    }
+
+    /**
+     * The conditions are checked on the queue's thread, the removal waits for the cluster on the definition-change
+     * thread, then the queue's thread deletes it: a consumer that arrives in between is cancelled with the queue.
+     */
+    private void deleteInCluster(Queue.Delete d, AmqpQueue q) {
+        boolean noWait = d.noWait();
+        channel.callQueue(q, queue -> {
+            checkDeletable(queue, d.ifUnused(), d.ifEmpty());
+            return () -> channel.callOffLoop(definitionChanges, d, () -> {
+                boolean removed = vhost.removeQueue(queue);
+                return () -> {
+                    if (!removed) {
+                        deleted(queue, 0, noWait);
+                        return;
+                    }
+                    channel.callQueue(queue, gone -> {
+                        int count = gone.delete();
+                        return () -> deleted(gone, count, noWait);
+                    });
+                };
+            });
+        });
+    }
+
+    private void checkDeletable(AmqpQueue queue, boolean ifUnused, boolean ifEmpty) {
+        String name = queue.name();
+        if (ifUnused && queue.consumerCount() > 0) {
+            throw AmqpException.channel(PRECONDITION_FAILED, "queue '%s' in vhost '%s' in use", name,
+                    vhost.name());
+        }
+        if (ifEmpty && queue.readyCount() > 0) {
+            throw AmqpException.channel(PRECONDITION_FAILED, "queue '%s' in vhost '%s' is not empty", name,
+                    vhost.name());
+        }
+    }
+
+    // on the channel's thread
+    private void deleted(AmqpQueue queue, int count, boolean noWait) {
+        connection.forgetExclusiveQueue(queue);
+        if (!noWait) {
+            channel.send(new Queue.DeleteOk(count));
+        }
     }
 
     /** The queue a method names; the empty name means the last queue declared on this channel. */

@@ -39,6 +39,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +67,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private final Handshake handshake;
     private final QueueWorkBatch queueWork = new QueueWorkBatch();
     private final List<AmqpQueue> exclusiveQueues = new ArrayList<>();
+    private boolean exclusiveQueuesReleased;
     private final PublisherFlow flow;
     private final AlarmBlock alarmBlock;
     private final ConnectionLog log = new ConnectionLog(this);
@@ -211,8 +213,16 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         queueWork.flush();
     }
 
-    public void ownExclusiveQueue(AmqpQueue q) {
+    /**
+     * The connection will delete the queue when it closes; false if it has closed already (a declare that
+     * finished off the event loop after the connection went), and the caller deletes it.
+     */
+    public boolean ownExclusiveQueue(AmqpQueue q) {
+        if (exclusiveQueuesReleased) {
+            return false;
+        }
         exclusiveQueues.add(q);
+        return true;
     }
 
     public void forgetExclusiveQueue(AmqpQueue q) {
@@ -547,12 +557,24 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             ch.release();
         }
         channels.clear();
-        for (AmqpQueue q : exclusiveQueues) {
+        exclusiveQueuesReleased = true;
+        List<AmqpQueue> owned = List.copyOf(exclusiveQueues);
+        exclusiveQueues.clear();
+        Executor definitionChanges = broker().definitionChanges();
+        if (definitionChanges == null) {
+            deleteExclusive(owned);
+        } else {
+            // not replicated, but the vhost's lock may be held by a change waiting for the cluster
+            definitionChanges.execute(() -> deleteExclusive(owned));
+        }
+    }
+
+    private void deleteExclusive(List<AmqpQueue> owned) {
+        for (AmqpQueue q : owned) {
             if (vhost().removeQueue(q)) {
                 q.execute(q::delete);
             }
         }
-        exclusiveQueues.clear();
     }
 
 }

@@ -29,4 +29,12 @@ public interface DefinitionReplication {
      * all nodes instead, so that a node joining later does not bring back a user deleted from the cluster.
      */
     boolean createsDefaults();
+
+    /**
+     * Whether writing a change waits for other nodes (a majority's commit, up to a timeout), so that it must not
+     * be done on an event loop that serves other connections and queues. A single node writes inline.
+     */
+    default boolean waitsForOthers() {
+        return false;
+    }
 }

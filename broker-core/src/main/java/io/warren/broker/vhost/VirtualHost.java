@@ -29,9 +29,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A virtual host: its exchanges and queues. Definition changes are serialised on this object (they are rare);
@@ -39,10 +42,12 @@ import java.util.function.Supplier;
  * is made, so that a change the journal cannot record does not happen.
  */
 public final class VirtualHost implements DeadLetterRouting {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualHost.class);
     private final String name;
     private final LongConsumer deadLettered;
     private final Supplier<EventExecutor> queueLoops;
     private final DefinitionJournal journal;
+    private final Executor definitionChanges;
     private final QueueStorage storage;
     private final ConcurrentHashMap<String, ExchangeEntity> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AmqpQueue> queues = new ConcurrentHashMap<>();
@@ -55,13 +60,19 @@ public final class VirtualHost implements DeadLetterRouting {
     /** Set once the broker has restored definitions: delayed exchanges declared from then on start at once. */
     private volatile boolean delayedStarted;
 
+    /**
+     * definitionChanges: where a change the vhost makes of itself (an auto-delete queue going) waits for the
+     * journal when that may take long (a cluster's commit); null to make it inline, on the queue's thread.
+     */
     public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal,
-                       QueueStorage storage, LongConsumer deadLettered, ChurnCounters churn) {
+                       Executor definitionChanges, QueueStorage storage, LongConsumer deadLettered,
+                       ChurnCounters churn) {
         this.name = name;
         this.churn = churn;
         this.deadLettered = deadLettered;
         this.queueLoops = queueLoops;
         this.journal = journal;
+        this.definitionChanges = definitionChanges;
         this.storage = storage;
         putBuiltIn("", "direct");
         putBuiltIn("amq.direct", "direct");
@@ -117,19 +128,26 @@ public final class VirtualHost implements DeadLetterRouting {
 
     // ---- exchanges ----
 
-    public synchronized ExchangeEntity declareExchange(String exchange, String type, boolean passive, boolean durable,
-                                                       boolean autoDelete, boolean internal,
-                                                       Map<String, Object> arguments) {
+    // a passive declare only reads, without the lock: a change holding it may be waiting for a cluster's commit
+    public ExchangeEntity declareExchange(String exchange, String type, boolean passive, boolean durable,
+                                          boolean autoDelete, boolean internal, Map<String, Object> arguments) {
         if (exchange.isEmpty()) {
             throw defaultExchangeRefused(); // not even passively, as in RabbitMQ
         }
-        ExchangeEntity existing = exchanges.get(exchange);
         if (passive) {
+            ExchangeEntity existing = exchanges.get(exchange);
             if (existing == null) {
                 throw AmqpException.channel(NOT_FOUND, "no exchange '%s' in vhost '%s'", exchange, name);
             }
             return existing;
         }
+        return declareExchangeLocked(exchange, type, durable, autoDelete, internal, arguments);
+    }
+
+    private synchronized ExchangeEntity declareExchangeLocked(String exchange, String type, boolean durable,
+                                                              boolean autoDelete, boolean internal,
+                                                              Map<String, Object> arguments) {
+        ExchangeEntity existing = exchanges.get(exchange);
         // RabbitMQ's order: the type first, then the name; an existing amq.* exchange is only checked for
         // equivalence like any other, so a mismatch is a 406, not a 403
         ExchangeTypes.validate(type, arguments);
@@ -342,10 +360,25 @@ public final class VirtualHost implements DeadLetterRouting {
         return true;
     }
 
+    // on the queue's thread
     private void autoDeleteQueue(AmqpQueue q) {
-        if (removeQueue(q)) {
-            q.delete();
+        if (definitionChanges == null) {
+            if (removeQueue(q)) {
+                q.delete();
+            }
+            return;
         }
+        // a cluster's commit must not hold the queue's event loop
+        definitionChanges.execute(() -> {
+            try {
+                if (removeQueue(q)) {
+                    q.execute(q::delete);
+                }
+            } catch (RuntimeException e) {
+                // without a majority the queue stays, until its next consumer leaves or it is deleted by hand
+                LOG.warn("{} not auto-deleted: {}", q, e.getMessage());
+            }
+        });
     }
 
     // ---- policies ----
