@@ -29,4 +29,9 @@ public interface DefinitionReplication {
      * all nodes instead, so that a node joining later does not bring back a user deleted from the cluster.
      */
     boolean createsDefaults();
+
+    /** Where durable queues live: here (a single node), or on their home node in a cluster. */
+    default io.warren.broker.queue.QueuePlacement placement() {
+        return io.warren.broker.queue.QueuePlacement.LOCAL;
+    }
 }

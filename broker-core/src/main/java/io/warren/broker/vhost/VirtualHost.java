@@ -18,6 +18,7 @@ import io.warren.broker.queue.DeliveryOrderArguments;
 import io.warren.broker.queue.InvalidQueueArgument;
 import io.warren.broker.queue.QueueDeclaration;
 import io.warren.broker.queue.QueueFactory;
+import io.warren.broker.queue.QueuePlacement;
 import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueStorage;
 import io.warren.broker.queue.QueueType;
@@ -52,11 +53,20 @@ public final class VirtualHost implements DeadLetterRouting {
     private final VhostPolicies policies = new VhostPolicies();
     private final AppliedPolicies appliedPolicies = new AppliedPolicies(policies);
     private final ChurnCounters churn;
+    private final QueuePlacement placement;
     /** Set once the broker has restored definitions: delayed exchanges declared from then on start at once. */
     private volatile boolean delayedStarted;
 
     public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal,
                        QueueStorage storage, LongConsumer deadLettered, ChurnCounters churn) {
+        this(name, queueLoops, journal, storage, deadLettered, churn, QueuePlacement.LOCAL);
+    }
+
+    /** A vhost whose durable queues may live on other nodes of a cluster (placement says which). */
+    public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal,
+                       QueueStorage storage, LongConsumer deadLettered, ChurnCounters churn,
+                       QueuePlacement placement) {
+        this.placement = placement;
         this.name = name;
         this.churn = churn;
         this.deadLettered = deadLettered;
@@ -299,6 +309,10 @@ public final class VirtualHost implements DeadLetterRouting {
             QueueSettings.from(arguments);
             factory = QueueFactories.of(QueueType.of(arguments));
             factory.check(declaration);
+            QueueFactory remote = durable && !exclusive ? placement.remoteFactory(name, queue) : null;
+            if (remote != null) {
+                factory = remote;
+            }
         } catch (InvalidQueueArgument e) {
             throw e.toReply(queue, name);
         }

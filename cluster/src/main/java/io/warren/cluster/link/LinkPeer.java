@@ -1,0 +1,197 @@
+package io.warren.cluster.link;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.warren.broker.message.Message;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's connection to one other node: opened on first use and again after it drops. Frames written while it
+ * connects wait for it; when it cannot be made, or drops, every batch waiting for an answer fails (its publishers
+ * hear a nack: the home node may or may not have the messages).
+ */
+final class LinkPeer {
+    private static final Logger LOG = LoggerFactory.getLogger(LinkPeer.class);
+    private final String node;
+    private final Supplier<InetSocketAddress> address;
+    private final EventLoopGroup group;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Consumer<LinkFrames.Published>> waiting = new ConcurrentHashMap<>();
+    // guarded by this
+    private Channel channel;
+    private ChannelFuture connecting;
+    private List<ByteBuf> held = new ArrayList<>();
+    private boolean closed;
+
+    LinkPeer(String node, Supplier<InetSocketAddress> address, EventLoopGroup group) {
+        this.node = node;
+        this.address = address;
+        this.group = group;
+    }
+
+    /**
+     * Sends a batch for a queue on this node; takes over one reference of each message. answer (or null for none)
+     * runs on the link's thread once the home node has fsynced the batch, or failed to.
+     */
+    void publish(String vhost, String queue, List<Message> messages, Consumer<LinkFrames.Published> answer) {
+        long id = answer == null ? 0 : ids.incrementAndGet();
+        if (answer != null) {
+            waiting.put(id, answer);
+        }
+        ByteBuf frame = LinkFrames.publish(ByteBufAllocator.DEFAULT, id, vhost, queue, messages);
+        send(frame, id);
+    }
+
+    private void send(ByteBuf frame, long id) {
+        Channel ch;
+        synchronized (this) {
+            if (closed) {
+                frame.release();
+                failAll("node '" + node + "' link closed");
+                return;
+            }
+            ch = channel;
+            if (ch == null || !ch.isActive()) {
+                held.add(frame);
+                connect();
+                return;
+            }
+        }
+        // one task per batch; the write and the flush go out together
+        ch.writeAndFlush(frame).addListener(f -> {
+            if (!f.isSuccess()) {
+                fail(id, "the link to node '" + node + "' dropped");
+            }
+        });
+    }
+
+    // under this
+    private void connect() {
+        if (connecting != null) {
+            return;
+        }
+        InetSocketAddress to = address.get();
+        if (to == null) {
+            dropHeld();
+            failAll("node '" + node + "' is not a member of the cluster");
+            return;
+        }
+        connecting = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 3000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
+                                new Answers());
+                    }
+                })
+                .connect(to);
+        connecting.addListener((ChannelFuture f) -> connected(f, to));
+    }
+
+    private void connected(ChannelFuture f, InetSocketAddress to) {
+        List<ByteBuf> out;
+        synchronized (this) {
+            connecting = null;
+            if (!f.isSuccess()) {
+                LOG.debug("cluster link to node {} at {} failed: {}", node, to, f.cause().toString());
+                dropHeld();
+                failAll("node '" + node + "' is down or inaccessible");
+                return;
+            }
+            channel = f.channel();
+            out = held;
+            held = new ArrayList<>();
+        }
+        LOG.info("cluster link to node {} at {} open", node, to);
+        f.channel().closeFuture().addListener(c -> failAll("the link to node '" + node + "' dropped"));
+        // a drop before this is seen by closeFuture, which fails what waits
+        for (ByteBuf b : out) {
+            f.channel().write(b, f.channel().voidPromise());
+        }
+        f.channel().flush();
+    }
+
+    // under this
+    private void dropHeld() {
+        held.forEach(ByteBuf::release);
+        held = new ArrayList<>();
+    }
+
+    private void fail(long id, String why) {
+        Consumer<LinkFrames.Published> a = id == 0 ? null : waiting.remove(id);
+        if (a != null) {
+            a.accept(new LinkFrames.Published(id, LinkFrames.FAILED, new int[0], why));
+        }
+    }
+
+    private void failAll(String why) {
+        for (Long id : List.copyOf(waiting.keySet())) {
+            Consumer<LinkFrames.Published> a = waiting.remove(id);
+            if (a != null) {
+                a.accept(new LinkFrames.Published(id, LinkFrames.FAILED, new int[0], why));
+            }
+        }
+    }
+
+    /** True while the connection to the node is open. */
+    synchronized boolean connected() {
+        return channel != null && channel.isActive();
+    }
+
+    void close() {
+        Channel ch;
+        synchronized (this) {
+            closed = true;
+            ch = channel;
+            dropHeld();
+        }
+        if (ch != null) {
+            ch.close();
+        }
+        failAll("this node is stopping");
+    }
+
+    /** Answers from the home node, matched to their batches. */
+    private final class Answers extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf in) {
+            if (in.readByte() != LinkFrames.PUBLISHED) {
+                ctx.close();
+                return;
+            }
+            LinkFrames.Published p = LinkFrames.readPublished(in);
+            Consumer<LinkFrames.Published> a = waiting.remove(p.id());
+            if (a != null) {
+                a.accept(p);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("cluster link to node {} failed: {}", node, cause.toString());
+            ctx.close();
+        }
+    }
+}
