@@ -21,6 +21,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -159,8 +162,127 @@ class RemoteQueueTest {
             IOException e = assertThrows(IOException.class, () -> b.createChannel().basicConsume("away", true,
                     (tag, d) -> { }, tag -> { }));
             String why = e.getCause().getMessage();
-            assertTrue(why.contains("nodea"), why);
+            assertTrue(why.contains("NOT_FOUND - home node 'nodea' of durable queue 'away' in vhost '/' is down or "
+                    + "inaccessible"), why);
         }
+    }
+
+    @Test
+    void consumingThroughAnotherNodeHonoursPrefetchAndAcksAndKeepsOrder() throws Exception {
+        threeNodes();
+        int count = 300;
+        try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
+            ch.queueDeclare("feed", true, false, false, null);
+            ch.confirmSelect();
+            for (int i = 0; i < count; i++) {
+                ch.basicPublish("", "feed", MessageProperties.PERSISTENT_BASIC, bytes("m" + i));
+            }
+            ch.waitForConfirmsOrDie(30_000);
+        }
+        awaitRemote(1, "feed");
+        AmqpQueue home = cluster.node(0).broker().vhost("/").queue("feed");
+        List<String> first = Collections.synchronizedList(new ArrayList<>());
+        try (Connection b = connect(cluster.node(1).broker())) {
+            Channel ch = b.createChannel();
+            ch.basicQos(10);
+            ch.basicConsume("feed", false, (tag, d) -> first.add(new String(d.getBody(), StandardCharsets.UTF_8)),
+                    tag -> { });
+            // nothing acked yet: the home node holds the rest back, within the consumer's prefetch
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.size() == 10
+                    && home.unackedCountSnapshot() == 10 && home.readyCountSnapshot() == count - 10);
+            for (int i = 0; i < 10; i++) {
+                assertEquals("m" + i, first.get(i));
+            }
+            ch.basicAck(10, true);
+            await().atMost(Duration.ofSeconds(30)).until(() -> home.readyCountSnapshot()
+                    + home.unackedCountSnapshot() == count - 10);
+        } // closed with up to 10 more unacked: they go back to the home queue, in their place
+        List<String> rest = Collections.synchronizedList(new ArrayList<>());
+        try (Connection b = connect(cluster.node(1).broker())) {
+            Channel ch = b.createChannel();
+            ch.basicQos(10);
+            ch.basicConsume("feed", false, (tag, d) -> {
+                rest.add(new String(d.getBody(), StandardCharsets.UTF_8));
+                ch.basicAck(d.getEnvelope().getDeliveryTag(), false);
+            }, tag -> { });
+            await().atMost(Duration.ofSeconds(60)).until(() -> rest.size() >= count - 10);
+        }
+        for (int i = 10; i < count; i++) {
+            assertEquals("m" + i, rest.get(i - 10));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> home.readyCountSnapshot() == 0
+                && home.unackedCountSnapshot() == 0);
+    }
+
+    @Test
+    void aRejectThroughAnotherNodeDeadLettersOnTheHomeAndANackRequeues() throws Exception {
+        threeNodes();
+        try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
+            ch.queueDeclare("dead", true, false, false, null);
+            ch.queueDeclare("judged", true, false, false, Map.of("x-dead-letter-exchange", "",
+                    "x-dead-letter-routing-key", "dead"));
+            ch.confirmSelect();
+            ch.basicPublish("", "judged", MessageProperties.PERSISTENT_BASIC, bytes("again"));
+            ch.basicPublish("", "judged", MessageProperties.PERSISTENT_BASIC, bytes("refused"));
+            ch.waitForConfirmsOrDie(30_000);
+        }
+        awaitRemote(2, "judged");
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        try (Connection c = connect(cluster.node(2).broker())) {
+            Channel ch = c.createChannel();
+            ch.basicConsume("judged", false, (tag, d) -> {
+                String body = new String(d.getBody(), StandardCharsets.UTF_8);
+                seen.add(body + (d.getEnvelope().isRedeliver() ? " (redelivered)" : ""));
+                long t = d.getEnvelope().getDeliveryTag();
+                if (body.equals("refused")) {
+                    ch.basicReject(t, false);
+                } else if (d.getEnvelope().isRedeliver()) {
+                    ch.basicAck(t, false);
+                } else {
+                    ch.basicNack(t, false, true);
+                }
+            }, tag -> { });
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains("again (redelivered)"));
+        }
+        assertTrue(seen.contains("again") && seen.contains("refused"), seen.toString());
+        try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> ch.messageCount("dead") == 1);
+            GetResponse r = ch.basicGet("dead", true);
+            assertEquals("refused", body(r));
+            assertNotNull(r.getProps().getHeaders().get("x-death"), "dead-lettered by the home node");
+            assertEquals(0, ch.messageCount("judged"));
+        }
+    }
+
+    @Test
+    void getPurgeAndDeleteThroughAnotherNode() throws Exception {
+        threeNodes();
+        try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
+            ch.queueDeclare("box", true, false, false, null);
+            ch.confirmSelect();
+            for (int i = 0; i < 5; i++) {
+                ch.basicPublish("", "box", MessageProperties.PERSISTENT_BASIC, bytes("m" + i));
+            }
+            ch.waitForConfirmsOrDie(30_000);
+        }
+        awaitRemote(1, "box");
+        AmqpQueue home = cluster.node(0).broker().vhost("/").queue("box");
+        try (Connection b = connect(cluster.node(1).broker()); Channel ch = b.createChannel()) {
+            GetResponse first = ch.basicGet("box", false);
+            assertEquals("m0", body(first));
+            assertEquals(4, first.getMessageCount());
+            assertFalse(first.getEnvelope().isRedeliver());
+            assertEquals("m1", body(ch.basicGet("box", true)));
+            ch.basicReject(first.getEnvelope().getDeliveryTag(), true);
+            GetResponse again = ch.basicGet("box", true);
+            assertEquals("m0", body(again));
+            assertTrue(again.getEnvelope().isRedeliver());
+            assertEquals(3, ch.queuePurge("box").getMessageCount());
+            assertEquals(null, ch.basicGet("box", true));
+            assertEquals(0, home.readyCountSnapshot() + home.unackedCountSnapshot());
+            ch.queueDelete("box");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(0).broker().vhost("/").queue("box") == null);
     }
 
     private static byte[] bytes(String s) {

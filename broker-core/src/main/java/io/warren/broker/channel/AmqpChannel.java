@@ -35,6 +35,8 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -439,32 +441,42 @@ public final class AmqpChannel {
         access.read("queue", q.name());
         q.checkGet();
         boolean noAck = g.noAck();
-        callQueue(q, queue -> {
-            QueueEntry e = queue.poll(noAck);
-            int remaining = queue.readyCount();
-            return () -> {
-                if (e == null) {
-                    counters.add(ChannelCounters.GET_EMPTY, 1);
-                    send(new Basic.GetEmpty());
-                    return;
-                }
-                if (state != State.OPEN) {
-                    queue.execute(() -> queue.requeueUndelivered(List.of(e), !noAck));
-                    return;
-                }
-                Message m = e.message();
-                long tag = unacked.nextTag();
-                counters.add(noAck ? ChannelCounters.GOT_NO_ACK : ChannelCounters.GOT, 1);
-                connection.output().content(number,
-                        new Basic.GetOk(tag, e.redelivered(), m.exchange(), m.routingKey(), remaining), m);
-                if (noAck) {
-                    m.release();
-                } else {
-                    unacked.add(new UnackedDeliveries.Delivery(tag, e, queue, null));
-                    e.wroteDelivery();
-                }
-            };
-        }, null);
+        callQueueLater(q, (queue, done) -> queue.poll(noAck, new AmqpQueue.GetAnswer() {
+            @Override
+            public void got(QueueEntry e, int remaining) {
+                done.accept(() -> sendGot(queue, noAck, e, remaining));
+            }
+
+            @Override
+            public void failed(AmqpException error) {
+                done.accept(() -> {
+                    throw error;
+                });
+            }
+        }), null);
+    }
+
+    private void sendGot(AmqpQueue queue, boolean noAck, QueueEntry e, int remaining) {
+        if (e == null) {
+            counters.add(ChannelCounters.GET_EMPTY, 1);
+            send(new Basic.GetEmpty());
+            return;
+        }
+        if (state != State.OPEN) {
+            queue.execute(() -> queue.requeueUndelivered(List.of(e), !noAck));
+            return;
+        }
+        Message m = e.message();
+        long tag = unacked.nextTag();
+        counters.add(noAck ? ChannelCounters.GOT_NO_ACK : ChannelCounters.GOT, 1);
+        connection.output().content(number,
+                new Basic.GetOk(tag, e.redelivered(), m.exchange(), m.routingKey(), remaining), m);
+        if (noAck) {
+            m.release();
+        } else {
+            unacked.add(new UnackedDeliveries.Delivery(tag, e, queue, null));
+            e.wroteDelivery();
+        }
     }
 
     private void qos(Basic.Qos q) {
@@ -549,14 +561,22 @@ public final class AmqpChannel {
      * meanwhile. Work may throw an AmqpException, which closes the channel (after onFailure, if given).
      */
     void callQueue(AmqpQueue q, Function<AmqpQueue, Runnable> work, Runnable onFailure) {
+        callQueueLater(q, (queue, done) -> done.accept(work.apply(queue)), onFailure);
+    }
+
+    /**
+     * As {@link #callQueue}, for work that answers later (a queue on another node): it hands its reply to done, once,
+     * from any thread; the channel takes no other frame until then.
+     */
+    void callQueueLater(AmqpQueue q, BiConsumer<AmqpQueue, Consumer<Runnable>> work, Runnable onFailure) {
         connection.flushQueueWork();
         suspended = true;
+        Consumer<Runnable> done = r -> connection.executor().execute(() -> resume(r));
         q.execute(() -> {
-            Runnable reply;
             try {
-                reply = work.apply(q);
+                work.accept(q, done);
             } catch (AmqpException e) {
-                reply = () -> {
+                done.accept(() -> {
                     if (onFailure != null) {
                         onFailure.run();
                     }
@@ -567,19 +587,17 @@ public final class AmqpChannel {
                             closeWithError(e);
                         }
                     }
-                };
+                });
             } catch (RuntimeException e) {
                 LOG.error("internal error in {} on behalf of channel {}", q, number, e);
-                reply = () -> {
+                done.accept(() -> {
                     if (onFailure != null) {
                         onFailure.run();
                     }
                     connection.closeWithError(AmqpException.connection(io.warren.codec.ReplyCodes.INTERNAL_ERROR,
                             "%s", e.toString()));
-                };
+                });
             }
-            Runnable r = reply;
-            connection.executor().execute(() -> resume(r));
         });
     }
 

@@ -188,10 +188,19 @@ final class TopologyMethods {
         AmqpQueue q = queueNamed(p.queue());
         access.read("queue", q.name());
         boolean noWait = p.noWait();
-        channel.callQueue(q, queue -> {
-            int purged = queue.purge();
-            return noWait ? null : () -> channel.send(new Queue.PurgeOk(purged));
-        });
+        channel.callQueueLater(q, (queue, done) -> queue.purge(new AmqpQueue.PurgeAnswer() {
+            @Override
+            public void purged(int count) {
+                done.accept(noWait ? null : () -> channel.send(new Queue.PurgeOk(count)));
+            }
+
+            @Override
+            public void failed(AmqpException error) {
+                done.accept(() -> {
+                    throw error;
+                });
+            }
+        }), null);
     }
 
     void delete(Queue.Delete d) {

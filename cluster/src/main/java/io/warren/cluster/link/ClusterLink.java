@@ -30,6 +30,7 @@ public final class ClusterLink implements AutoCloseable {
             true));
     private final Function<String, InetSocketAddress> addresses;
     private final Map<String, LinkPeer> peers = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong consumerIds = new java.util.concurrent.atomic.AtomicLong();
     private volatile Broker broker;
     private Channel server;
 
@@ -46,7 +47,6 @@ public final class ClusterLink implements AutoCloseable {
     /** Starts listening on the given address, for this broker's queues. */
     public void start(Broker broker, InetSocketAddress listen) throws IOException {
         this.broker = broker;
-        HomeSide home = new HomeSide(() -> this.broker);
         try {
             server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -54,7 +54,7 @@ public final class ClusterLink implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
-                                    home);
+                                    new HomeSession(() -> ClusterLink.this.broker));
                         }
                     })
                     .bind(listen).sync().channel();
@@ -75,6 +75,85 @@ public final class ClusterLink implements AutoCloseable {
                         Consumer<PublishAnswer> answer) {
         peer(node).publish(vhost, queue, messages, answer == null ? null
                 : p -> answer.accept(new PublishAnswer(p.outcome() == LinkFrames.OK, p.refused(), p.error())));
+    }
+
+    /**
+     * Starts a consumer on this node for a queue on another; returns its id (to cancel it by). What the home node
+     * delivers goes to the sink, on the link's thread.
+     */
+    public long consume(String node, String vhost, String queue, String tag, int prefetch, boolean noAck,
+                        ConsumerSink sink) {
+        long id = consumerIds.incrementAndGet();
+        peer(node).consume(id, vhost, queue, tag, prefetch, noAck, sink);
+        return id;
+    }
+
+    /** Acknowledges deliveries the node made (by their ids there). */
+    public void ack(String node, long[] deliveries) {
+        peer(node).settle(LinkFrames.ACK, deliveries);
+    }
+
+    /** Rejects deliveries without requeueing them: the home node dead-letters or drops them. */
+    public void reject(String node, long[] deliveries) {
+        peer(node).settle(LinkFrames.REJECT, deliveries);
+    }
+
+    /** Puts deliveries back in their queue, marked redelivered (they reached a consumer); undelivered: unmarked. */
+    public void requeue(String node, long[] deliveries, boolean undelivered) {
+        peer(node).settle(undelivered ? LinkFrames.UNDELIVERED : LinkFrames.REQUEUE, deliveries);
+    }
+
+    /** Cancels a consumer started with {@link #consume}. */
+    public void cancel(String node, long consumer) {
+        peer(node).cancel(consumer);
+    }
+
+    /** What a get through the link heard: a delivery (null when the queue was empty), or an error. */
+    public record Got(ConsumerSink.Delivery delivery, int remaining, String error) {
+    }
+
+    /** basic.get on a queue on another node; answer runs on the link's thread. */
+    public void get(String node, String vhost, String queue, boolean noAck, Consumer<Got> answer) {
+        peer(node).call(LinkFrames.GET, vhost, queue, noAck, in -> {
+            if (in == null) {
+                answer.accept(new Got(null, 0, unreachable(node)));
+                return;
+            }
+            switch (in.readByte()) {
+                case 0 -> answer.accept(new Got(null, 0, null));
+                case 1 -> {
+                    long delivery = in.readLong();
+                    boolean redelivered = in.readBoolean();
+                    int remaining = in.readInt();
+                    answer.accept(new Got(new ConsumerSink.Delivery(delivery, redelivered,
+                            LinkFrames.readMessage(in)), remaining, null));
+                }
+                default -> answer.accept(new Got(null, 0, LinkFrames.readString(in)));
+            }
+        });
+    }
+
+    /** queue.purge on a queue on another node: answer gets the count, or -1 and the error, on the link's thread. */
+    public void purge(String node, String vhost, String queue, java.util.function.BiConsumer<Integer, String> answer) {
+        peer(node).call(LinkFrames.PURGE, vhost, queue, false, in -> {
+            if (in == null) {
+                answer.accept(-1, unreachable(node));
+            } else if (in.readByte() == 0) {
+                answer.accept(in.readInt(), null);
+            } else {
+                answer.accept(-1, LinkFrames.readString(in));
+            }
+        });
+    }
+
+    private static String unreachable(String node) {
+        return "node '" + node + "' is down or inaccessible";
+    }
+
+    /** True when this node could not reach that node on its last try (it keeps trying every second). */
+    public boolean down(String node) {
+        LinkPeer p = peers.get(node);
+        return p != null && p.down();
     }
 
     /** True while this node's connection to that node is open. */

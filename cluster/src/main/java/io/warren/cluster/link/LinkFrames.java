@@ -2,7 +2,6 @@ package io.warren.cluster.link;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.warren.broker.message.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,6 +18,31 @@ final class LinkFrames {
     /** The answer to a publish once the home node has fsynced what it logged: id, outcome, refused indices. */
     static final byte PUBLISHED = 2;
 
+    /** A consumer on the sending node for a queue on the receiving one: id, vhost, queue, tag, prefetch, no-ack. */
+    static final byte CONSUME = 3;
+    /** Messages for a consumer on the receiving node: consumer id, then per message its delivery id and redelivered. */
+    static final byte DELIVER = 4;
+    /** Deliveries the consumer's node settled: a kind (ACK, REJECT, REQUEUE, UNDELIVERED) and delivery ids. */
+    static final byte SETTLE = 5;
+    /** The consumer's node cancels a consumer: its id. */
+    static final byte CANCEL = 6;
+    /** The home node ended a consumer (its queue went away, or never was there): id and why. */
+    static final byte CANCELLED = 7;
+
+    /** A basic.get for a queue on the receiving node: id, vhost, queue, no-ack. */
+    static final byte GET = 8;
+    /** Its answer: id, then 0 (empty), 1 (a message: delivery id, redelivered, remaining, message) or 2 (error). */
+    static final byte GOT = 9;
+    /** A queue.purge for a queue on the receiving node: id, vhost, queue. */
+    static final byte PURGE = 10;
+    /** Its answer: id, then 0 and the count, or 2 and the error. */
+    static final byte PURGED = 11;
+
+    static final byte ACK = 0;
+    static final byte REJECT = 1;
+    static final byte REQUEUE = 2;
+    static final byte UNDELIVERED = 3;
+
     /** The batch was taken, and its persistent messages are on the home node's disk. */
     static final byte OK = 0;
     /** The home node could not make the batch durable, or has no such queue: the publisher hears a nack. */
@@ -32,43 +56,25 @@ final class LinkFrames {
 
     /** A publish frame; takes over one reference of each message. */
     static ByteBuf publish(ByteBufAllocator alloc, long id, String vhost, String queue, List<Message> messages) {
-        CompositeByteBuf out = alloc.compositeDirectBuffer(2 + messages.size() * 3);
-        ByteBuf head = alloc.directBuffer(64);
-        head.writeInt(0); // length, set below
-        head.writeByte(PUBLISH);
-        head.writeLong(id);
-        writeString(head, vhost);
-        writeString(head, queue);
-        head.writeInt(messages.size());
-        int length = 0;
-        ByteBuf part = head;
+        FrameBuilder f = new FrameBuilder(alloc, PUBLISH, messages.size());
+        f.fields().writeLong(id);
+        writeString(f.fields(), vhost);
+        writeString(f.fields(), queue);
+        f.fields().writeInt(messages.size());
         for (Message m : messages) {
-            writeString(part, m.exchange());
-            writeString(part, m.routingKey());
-            part.writeInt(m.propertyBytes().readableBytes());
-            length += part.readableBytes();
-            out.addComponent(true, part);
-            ByteBuf props = m.propertyBytes().retainedDuplicate();
-            length += props.readableBytes();
-            out.addComponent(true, props);
-            ByteBuf bodyLength = alloc.directBuffer(4).writeInt(m.bodySize());
-            length += 4;
-            out.addComponent(true, bodyLength);
-            ByteBuf body = m.body().retainedDuplicate();
-            length += body.readableBytes();
-            out.addComponent(true, body);
+            f.message(m);
             m.release();
-            part = alloc.directBuffer(64);
         }
-        if (part != head) {
-            part.release();
-        }
-        if (messages.isEmpty()) {
-            length += head.readableBytes();
-            out.addComponent(true, head);
-        }
-        out.setInt(0, length - 4);
-        return out;
+        return f.finish();
+    }
+
+    /** Reads a message written by {@link FrameBuilder#message}: it holds retained slices of the frame. */
+    static Message readMessage(ByteBuf in) {
+        String exchange = readString(in);
+        String key = readString(in);
+        ByteBuf props = in.readRetainedSlice(in.readInt());
+        ByteBuf body = in.readRetainedSlice(in.readInt());
+        return new Message(exchange, key, props, body);
     }
 
     /** A decoded publish: its messages hold retained slices of the frame. */
@@ -83,11 +89,7 @@ final class LinkFrames {
         int count = in.readInt();
         List<Message> messages = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String exchange = readString(in);
-            String key = readString(in);
-            ByteBuf props = in.readRetainedSlice(in.readInt());
-            ByteBuf body = in.readRetainedSlice(in.readInt());
-            messages.add(new Message(exchange, key, props, body));
+            messages.add(readMessage(in));
         }
         return new Publish(id, vhost, queue, messages);
     }
@@ -120,6 +122,116 @@ final class LinkFrames {
             refused[i] = in.readInt();
         }
         return new Published(id, outcome, refused, readString(in));
+    }
+
+    static ByteBuf consume(ByteBufAllocator alloc, long id, String vhost, String queue, String tag, int prefetch,
+                           boolean noAck) {
+        ByteBuf out = alloc.buffer(64);
+        out.writeInt(0);
+        out.writeByte(CONSUME);
+        out.writeLong(id);
+        writeString(out, vhost);
+        writeString(out, queue);
+        writeString(out, tag);
+        out.writeInt(prefetch);
+        out.writeBoolean(noAck);
+        return sized(out);
+    }
+
+    /** A decoded consume. */
+    record Consume(long id, String vhost, String queue, String tag, int prefetch, boolean noAck) {
+    }
+
+    static Consume readConsume(ByteBuf in) {
+        return new Consume(in.readLong(), readString(in), readString(in), readString(in), in.readInt(),
+                in.readBoolean());
+    }
+
+    static ByteBuf settle(ByteBufAllocator alloc, byte kind, long[] deliveries) {
+        ByteBuf out = alloc.buffer(16 + deliveries.length * 8);
+        out.writeInt(0);
+        out.writeByte(SETTLE);
+        out.writeByte(kind);
+        out.writeInt(deliveries.length);
+        for (long d : deliveries) {
+            out.writeLong(d);
+        }
+        return sized(out);
+    }
+
+    /** A cancel (from the consumer's node) or cancelled (from the home node, with why). */
+    static ByteBuf cancel(ByteBufAllocator alloc, byte type, long id, String why) {
+        ByteBuf out = alloc.buffer(32);
+        out.writeInt(0);
+        out.writeByte(type);
+        out.writeLong(id);
+        writeString(out, why == null ? "" : why);
+        return sized(out);
+    }
+
+    /** A get or purge request. */
+    static ByteBuf request(ByteBufAllocator alloc, byte type, long id, String vhost, String queue, boolean noAck) {
+        ByteBuf out = alloc.buffer(64);
+        out.writeInt(0);
+        out.writeByte(type);
+        out.writeLong(id);
+        writeString(out, vhost);
+        writeString(out, queue);
+        out.writeBoolean(noAck);
+        return sized(out);
+    }
+
+    /** A decoded get or purge request. */
+    record Request(long id, String vhost, String queue, boolean noAck) {
+    }
+
+    static Request readRequest(ByteBuf in) {
+        return new Request(in.readLong(), readString(in), readString(in), in.readBoolean());
+    }
+
+    static ByteBuf failed(ByteBufAllocator alloc, byte type, long id, String error) {
+        ByteBuf out = alloc.buffer(32);
+        out.writeInt(0);
+        out.writeByte(type);
+        out.writeLong(id);
+        out.writeByte(2);
+        writeString(out, error);
+        return sized(out);
+    }
+
+    static ByteBuf purged(ByteBufAllocator alloc, long id, int count) {
+        ByteBuf out = alloc.buffer(24);
+        out.writeInt(0);
+        out.writeByte(PURGED);
+        out.writeLong(id);
+        out.writeByte(0);
+        out.writeInt(count);
+        return sized(out);
+    }
+
+    static ByteBuf gotEmpty(ByteBufAllocator alloc, long id) {
+        ByteBuf out = alloc.buffer(24);
+        out.writeInt(0);
+        out.writeByte(GOT);
+        out.writeLong(id);
+        out.writeByte(0);
+        return sized(out);
+    }
+
+    /** A got frame with a message; retains the message's buffers, not the message. */
+    static ByteBuf got(ByteBufAllocator alloc, long id, long delivery, boolean redelivered, int remaining, Message m) {
+        FrameBuilder f = new FrameBuilder(alloc, GOT, 1);
+        f.fields().writeLong(id);
+        f.fields().writeByte(1);
+        f.fields().writeLong(delivery);
+        f.fields().writeBoolean(redelivered);
+        f.fields().writeInt(remaining);
+        f.message(m);
+        return f.finish();
+    }
+
+    private static ByteBuf sized(ByteBuf out) {
+        return out.setInt(0, out.readableBytes() - 4);
     }
 
     static void writeString(ByteBuf out, String s) {

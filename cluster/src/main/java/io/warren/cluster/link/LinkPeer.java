@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -37,11 +38,16 @@ final class LinkPeer {
     private final EventLoopGroup group;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Consumer<LinkFrames.Published>> waiting = new ConcurrentHashMap<>();
+    private final Map<Long, ConsumerSink> sinks = new ConcurrentHashMap<>();
+    // gets and purges waiting for their answer: read from the frame on the link's thread, or given null if it drops
+    private final Map<Long, Consumer<ByteBuf>> calls = new ConcurrentHashMap<>();
     // guarded by this
     private Channel channel;
     private ChannelFuture connecting;
     private List<ByteBuf> held = new ArrayList<>();
     private boolean closed;
+    // set when a connection attempt failed or the connection dropped; while set, a retry runs every second
+    private volatile boolean down;
 
     LinkPeer(String node, Supplier<InetSocketAddress> address, EventLoopGroup group) {
         this.node = node;
@@ -60,6 +66,31 @@ final class LinkPeer {
         }
         ByteBuf frame = LinkFrames.publish(ByteBufAllocator.DEFAULT, id, vhost, queue, messages);
         send(frame, id);
+    }
+
+    /** Registers a consumer on this node for a queue on that one; its deliveries go to the sink. */
+    void consume(long id, String vhost, String queue, String tag, int prefetch, boolean noAck, ConsumerSink sink) {
+        sinks.put(id, sink);
+        send(LinkFrames.consume(ByteBufAllocator.DEFAULT, id, vhost, queue, tag, prefetch, noAck), 0);
+    }
+
+    /** Sends a get or purge; answer reads the reply frame (after its id) on the link's thread, or gets null. */
+    void call(byte type, String vhost, String queue, boolean noAck, Consumer<ByteBuf> answer) {
+        long id = ids.incrementAndGet();
+        calls.put(id, answer);
+        send(LinkFrames.request(ByteBufAllocator.DEFAULT, type, id, vhost, queue, noAck), -id);
+    }
+
+    /** Settles deliveries that node made (ids from its deliver frames). */
+    void settle(byte kind, long[] deliveries) {
+        send(LinkFrames.settle(ByteBufAllocator.DEFAULT, kind, deliveries), 0);
+    }
+
+    /** Cancels a consumer; it delivers nothing more (what it delivered is still to be settled). */
+    void cancel(long id) {
+        if (sinks.remove(id) != null) {
+            send(LinkFrames.cancel(ByteBufAllocator.DEFAULT, LinkFrames.CANCEL, id, null), 0);
+        }
     }
 
     private void send(ByteBuf frame, long id) {
@@ -117,20 +148,52 @@ final class LinkPeer {
             if (!f.isSuccess()) {
                 LOG.debug("cluster link to node {} at {} failed: {}", node, to, f.cause().toString());
                 dropHeld();
-                failAll("node '" + node + "' is down or inaccessible");
+                if (down && !closed) {
+                    retryLater();
+                }
+                dropped("node '" + node + "' is down or inaccessible");
                 return;
             }
             channel = f.channel();
+            down = false;
             out = held;
             held = new ArrayList<>();
         }
         LOG.info("cluster link to node {} at {} open", node, to);
-        f.channel().closeFuture().addListener(c -> failAll("the link to node '" + node + "' dropped"));
+        f.channel().closeFuture().addListener(c -> dropped("the link to node '" + node + "' dropped"));
         // a drop before this is seen by closeFuture, which fails what waits
         for (ByteBuf b : out) {
             f.channel().write(b, f.channel().voidPromise());
         }
         f.channel().flush();
+    }
+
+    private void markDown() {
+        synchronized (this) {
+            if (closed || down) {
+                return;
+            }
+            down = true;
+        }
+        retryLater();
+    }
+
+    private void retryLater() {
+        group.schedule(() -> {
+            synchronized (this) {
+                if (closed || !down) {
+                    return;
+                }
+                if (channel == null || !channel.isActive()) {
+                    connect();
+                }
+            }
+        }, 1, TimeUnit.SECONDS);
+    }
+
+    /** True after a connection attempt failed or the connection dropped, until one succeeds again. */
+    boolean down() {
+        return down;
     }
 
     // under this
@@ -140,13 +203,38 @@ final class LinkPeer {
     }
 
     private void fail(long id, String why) {
+        if (id < 0) {
+            Consumer<ByteBuf> c = calls.remove(-id);
+            if (c != null) {
+                c.accept(null);
+            }
+            return;
+        }
         Consumer<LinkFrames.Published> a = id == 0 ? null : waiting.remove(id);
         if (a != null) {
             a.accept(new LinkFrames.Published(id, LinkFrames.FAILED, new int[0], why));
         }
     }
 
+    // the home node puts back what its consumers here had not settled; they are told they are cancelled
+    private void dropped(String why) {
+        markDown();
+        failAll(why);
+        for (Long id : List.copyOf(sinks.keySet())) {
+            ConsumerSink s = sinks.remove(id);
+            if (s != null) {
+                s.cancelled(why);
+            }
+        }
+    }
+
     private void failAll(String why) {
+        for (Long id : List.copyOf(calls.keySet())) {
+            Consumer<ByteBuf> c = calls.remove(id);
+            if (c != null) {
+                c.accept(null);
+            }
+        }
         for (Long id : List.copyOf(waiting.keySet())) {
             Consumer<LinkFrames.Published> a = waiting.remove(id);
             if (a != null) {
@@ -170,21 +258,62 @@ final class LinkPeer {
         if (ch != null) {
             ch.close();
         }
-        failAll("this node is stopping");
+        dropped("this node is stopping");
     }
 
     /** Answers from the home node, matched to their batches. */
     private final class Answers extends SimpleChannelInboundHandler<ByteBuf> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf in) {
-            if (in.readByte() != LinkFrames.PUBLISHED) {
-                ctx.close();
+            byte type = in.readByte();
+            switch (type) {
+                case LinkFrames.PUBLISHED -> {
+                    LinkFrames.Published p = LinkFrames.readPublished(in);
+                    Consumer<LinkFrames.Published> a = waiting.remove(p.id());
+                    if (a != null) {
+                        a.accept(p);
+                    }
+                }
+                case LinkFrames.DELIVER -> deliver(in);
+                case LinkFrames.GOT, LinkFrames.PURGED -> {
+                    Consumer<ByteBuf> c = calls.remove(in.readLong());
+                    if (c != null) {
+                        c.accept(in);
+                    }
+                }
+                case LinkFrames.CANCELLED -> {
+                    long id = in.readLong();
+                    ConsumerSink s = sinks.remove(id);
+                    if (s != null) {
+                        s.cancelled(LinkFrames.readString(in));
+                    }
+                }
+                default -> {
+                    LOG.warn("cluster link to node {}: unknown frame type {}; closing it", node, type);
+                    ctx.close();
+                }
+            }
+        }
+
+        private void deliver(ByteBuf in) {
+            long id = in.readLong();
+            int n = in.readInt();
+            List<ConsumerSink.Delivery> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                long delivery = in.readLong();
+                boolean redelivered = in.readBoolean();
+                out.add(new ConsumerSink.Delivery(delivery, redelivered, LinkFrames.readMessage(in)));
+            }
+            ConsumerSink s = sinks.get(id);
+            if (s != null) {
+                s.deliver(out);
                 return;
             }
-            LinkFrames.Published p = LinkFrames.readPublished(in);
-            Consumer<LinkFrames.Published> a = waiting.remove(p.id());
-            if (a != null) {
-                a.accept(p);
+            // the consumer was cancelled meanwhile: the home node takes them back, unseen
+            out.forEach(d -> d.message().release());
+            long[] ids = out.stream().mapToLong(ConsumerSink.Delivery::id).filter(d -> d != 0).toArray();
+            if (ids.length > 0) {
+                settle(LinkFrames.UNDELIVERED, ids);
             }
         }
 

@@ -11,6 +11,7 @@ import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.queue.QueueType;
 import io.warren.broker.queue.QueueWork;
 import io.warren.cluster.link.ClusterLink;
+import io.warren.cluster.link.ConsumerSink;
 import io.warren.codec.LongString;
 import io.warren.codec.ReplyCodes;
 import java.io.IOException;
@@ -27,12 +28,14 @@ public final class RemoteQueue extends AmqpQueue {
     private final String home;
     private final ClusterLink link;
     private final boolean rejectsPublishes;
+    private final RemoteConsumers consumers;
     private boolean deleted;
 
     RemoteQueue(QueueDeclaration declaration, String home, ClusterLink link) {
         super(declaration);
         this.home = home;
         this.link = link;
+        this.consumers = new RemoteConsumers(this, home, link);
         Object overflow = declaration.arguments().get("x-overflow");
         this.rejectsPublishes = overflow != null && "reject-publish".equals(overflow.toString())
                 || overflow instanceof LongString l && "reject-publish".equals(l.toString());
@@ -52,6 +55,7 @@ public final class RemoteQueue extends AmqpQueue {
 
     @Override
     public void take(QueueWork work) {
+        settle(work);
         List<Message> messages = work.messages();
         if (messages == null || messages.isEmpty()) {
             return;
@@ -80,6 +84,38 @@ public final class RemoteQueue extends AmqpQueue {
                 }
             }
         });
+    }
+
+    // acks and rejects of what consumers here received go back to the home node, one frame per kind per batch
+    private void settle(QueueWork work) {
+        List<QueueEntry> settled = work.settledEntries();
+        if (settled != null && !settled.isEmpty()) {
+            link.ack(home, idsOf(settled, false)); // the channel let go of acked messages already
+        }
+        List<QueueEntry> rejected = work.takeRejected();
+        if (rejected != null && !rejected.isEmpty()) {
+            link.reject(home, idsOf(rejected, true));
+        }
+    }
+
+    // the home node's delivery ids of entries consumers here had; release: the entries let go of their messages
+    private static long[] idsOf(List<QueueEntry> entries, boolean release) {
+        long[] ids = new long[entries.size()];
+        int n = 0;
+        for (QueueEntry e : entries) {
+            if (release) {
+                e.releaseMessage();
+            }
+            if (e.sequence() != 0) {
+                ids[n++] = e.sequence();
+            }
+        }
+        return n == ids.length ? ids : java.util.Arrays.copyOf(ids, n);
+    }
+
+    @Override
+    public boolean keepsSettledEntries() {
+        return true;
     }
 
     @Override
@@ -121,43 +157,83 @@ public final class RemoteQueue extends AmqpQueue {
         // the home node applies the policy to the queue itself
     }
 
-    // ---- consuming and getting: not through another node yet ----
+    // ---- consuming: registered on the home node, which pushes within the consumer's prefetch ----
 
-    private AmqpException notHere(String what) {
-        return AmqpException.channel(ReplyCodes.PRECONDITION_FAILED, "%s queue '%s' in vhost '%s' through node other "
-                + "than its home is not supported yet: the queue lives on node '%s'; connect to that node", what,
-                name(), vhost(), home);
+    // RabbitMQ's words for a queue whose node is away
+    private void checkHomeUp() {
+        if (link.down(home)) {
+            throw AmqpException.channel(ReplyCodes.NOT_FOUND, "home node '%s' of durable queue '%s' in vhost '%s' is "
+                    + "down or inaccessible", home, name(), vhost());
+        }
     }
 
     @Override
     public void checkConsume(String consumerTag, int consumerPrefetch, int globalPrefetch, boolean noAck,
                              Map<String, Object> consumerArguments) {
-        throw notHere("consuming from");
+        super.checkConsume(consumerTag, consumerPrefetch, globalPrefetch, noAck, consumerArguments);
+        checkHomeUp();
     }
 
     @Override
     public void checkGet() {
-        throw notHere("basic.get from");
+        checkHomeUp();
+    }
+
+    private AmqpException unavailable(String error) {
+        return AmqpException.channel(ReplyCodes.NOT_FOUND, "queue '%s' in vhost '%s' on its home node '%s': %s",
+                name(), vhost(), home, error);
+    }
+
+    @Override
+    public void poll(boolean noAck, GetAnswer answer) {
+        link.get(home, vhost(), name(), noAck, got -> execute(() -> {
+            if (got.error() != null) {
+                answer.failed(unavailable(got.error()));
+            } else if (got.delivery() == null) {
+                answer.got(null, 0);
+            } else {
+                ConsumerSink.Delivery d = got.delivery();
+                answer.got(new QueueEntry(d.message(), d.id(), d.redelivered(), false, QueueEntry.NEVER),
+                        got.remaining());
+            }
+        }));
     }
 
     @Override
     public QueueEntry poll(boolean noAck) {
-        return null;
+        return null; // only through the answering form above
+    }
+
+    @Override
+    public void purge(PurgeAnswer answer) {
+        link.purge(home, vhost(), name(), (count, error) -> execute(() -> {
+            if (error != null) {
+                answer.failed(unavailable(error));
+            } else {
+                answer.purged(count);
+            }
+        }));
     }
 
     @Override
     public void requeue(List<QueueEntry> entries, boolean wereUnacked) {
-        entries.forEach(QueueEntry::releaseMessage);
+        long[] ids = idsOf(entries, true);
+        if (ids.length > 0) {
+            link.requeue(home, ids, false);
+        }
     }
 
     @Override
     public void requeueUndelivered(List<QueueEntry> entries, boolean wereUnacked) {
-        entries.forEach(QueueEntry::releaseMessage);
+        long[] ids = idsOf(entries, true);
+        if (ids.length > 0) {
+            link.requeue(home, ids, true);
+        }
     }
 
     @Override
     public int purge() {
-        return 0;
+        return 0; // only through the answering form above
     }
 
     @Override
@@ -167,20 +243,27 @@ public final class RemoteQueue extends AmqpQueue {
 
     @Override
     public void addConsumer(QueueConsumer consumer) {
-        throw notHere("consuming from");
+        consumers.add(consumer);
+    }
+
+    @Override
+    public void activate(QueueConsumer consumer) {
+        consumers.activate(consumer);
     }
 
     @Override
     public void removeConsumer(QueueConsumer consumer) {
+        consumers.remove(consumer);
     }
 
     @Override
     public void drain() {
+        consumers.drain();
     }
 
     @Override
     public int consumerCount() {
-        return 0;
+        return consumers.count();
     }
 
     @Override
@@ -190,7 +273,7 @@ public final class RemoteQueue extends AmqpQueue {
 
     @Override
     public List<QueueConsumer> consumersOnLoop() {
-        return List.of();
+        return consumers.list();
     }
 
     // ---- life: the home node's queue is the one that lives and dies ----
@@ -202,6 +285,7 @@ public final class RemoteQueue extends AmqpQueue {
     @Override
     public int delete() {
         deleted = true;
+        consumers.deleted();
         return 0;
     }
 
