@@ -147,7 +147,7 @@ class RemoteQueueTest {
     }
 
     @Test
-    void publishesToAQueueWhoseHomeIsDownAreNackedAndConsumingNamesTheNode() throws Exception {
+    void whileTheHomeNodeIsDownPublishesAreNackedAndDeclaresNameItThenItServesAgain() throws Exception {
         threeNodes();
         try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
             ch.queueDeclare("away", true, false, false, null);
@@ -164,6 +164,23 @@ class RemoteQueueTest {
             String why = e.getCause().getMessage();
             assertTrue(why.contains("NOT_FOUND - home node 'nodea' of durable queue 'away' in vhost '/' is down or "
                     + "inaccessible"), why);
+            IOException passive = assertThrows(IOException.class, () -> b.createChannel()
+                    .queueDeclarePassive("away"));
+            assertTrue(passive.getCause().getMessage().contains("home node 'nodea'"), passive.getCause().getMessage());
+        }
+        // back again: the node finds it within a few seconds (it retries every second) and serves the queue
+        cluster.start(0);
+        try (Connection b = connect(cluster.node(1).broker())) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                try (Channel ch = b.createChannel()) {
+                    return ch.queueDeclarePassive("away").getQueue().equals("away");
+                }
+            });
+            Channel ch = b.createChannel();
+            ch.confirmSelect();
+            ch.basicPublish("", "away", MessageProperties.PERSISTENT_BASIC, bytes("back"));
+            ch.waitForConfirmsOrDie(30_000);
+            assertEquals("back", body(ch.basicGet("away", true)));
         }
     }
 
@@ -283,6 +300,45 @@ class RemoteQueueTest {
             ch.queueDelete("box");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(0).broker().vhost("/").queue("box") == null);
+    }
+
+    @Test
+    void publishersPauseWhileTheLinkToTheHomeNodeIsBackedUp() throws Exception {
+        threeNodes();
+        try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
+            ch.queueDeclare("slow", true, false, false, null);
+        }
+        awaitRemote(1, "slow");
+        AmqpQueue home = cluster.node(0).broker().vhost("/").queue("slow");
+        int count = 4000;
+        try (Connection b = connect(cluster.node(1).broker())) {
+            Channel ch = b.createChannel();
+            ch.confirmSelect();
+            // persistent: its confirm comes from the home node, so the link is open once it is here
+            ch.basicPublish("", "slow", MessageProperties.PERSISTENT_BASIC, bytes("opens the link"));
+            ch.waitForConfirmsOrDie(30_000);
+            cluster.node(0).node().link().pauseReading(true);
+            byte[] body = new byte[16 * 1024];
+            Thread publisher = new Thread(() -> {
+                try {
+                    for (int i = 0; i < count; i++) {
+                        ch.basicPublish("", "slow", MessageProperties.BASIC, body);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            publisher.start();
+            // more than the sockets hold: the link backs up and node b stops reading the publisher
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.node(1).broker().connections().stream()
+                    .anyMatch(c -> c.isInFlow()));
+            assertTrue(home.readyCountSnapshot() < count, "the home node took only what it read");
+            cluster.node(0).node().link().pauseReading(false);
+            await().atMost(Duration.ofSeconds(60)).until(() -> home.readyCountSnapshot() == count + 1);
+            publisher.join(30_000);
+            assertFalse(publisher.isAlive());
+            assertTrue(cluster.node(1).broker().connections().stream().noneMatch(c -> c.isInFlow()));
+        }
     }
 
     private static byte[] bytes(String s) {

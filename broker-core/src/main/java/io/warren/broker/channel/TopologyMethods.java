@@ -117,6 +117,7 @@ final class TopologyMethods {
                 connection.ownExclusiveQueue(q);
             }
         }
+        q.checkAvailable();
         lastQueue = q.name();
         if (d.noWait()) {
             return;

@@ -135,6 +135,13 @@ public abstract class AmqpQueue implements Destination {
         DeliveryOrderArguments.checkConsume(consumerArguments, name(), vhost());
     }
 
+    /**
+     * Refuses a declare of the queue (passive or not) when it cannot be used: a queue whose home node is down (an
+     * AmqpException naming the node, as RabbitMQ's 404). On the channel's thread.
+     */
+    public void checkAvailable() {
+    }
+
     /** Refuses a basic.get when this queue's type has none (an AmqpException); on the channel's thread. */
     public void checkGet() {
     }

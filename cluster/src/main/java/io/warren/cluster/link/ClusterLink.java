@@ -32,6 +32,8 @@ public final class ClusterLink implements AutoCloseable {
     private final Map<String, LinkPeer> peers = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong consumerIds = new java.util.concurrent.atomic.AtomicLong();
     private volatile Broker broker;
+    private final io.netty.channel.group.ChannelGroup accepted = new io.netty.channel.group.DefaultChannelGroup(
+            io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private Channel server;
 
     /** addresses: a node's link address from its name (null for a node not in the cluster). */
@@ -53,6 +55,7 @@ public final class ClusterLink implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            accepted.add(ch);
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
                                     new HomeSession(() -> ClusterLink.this.broker));
                         }
@@ -148,6 +151,25 @@ public final class ClusterLink implements AutoCloseable {
 
     private static String unreachable(String node) {
         return "node '" + node + "' is down or inaccessible";
+    }
+
+    /** False while the link to that node has more waiting for its socket than it lets pile up. */
+    public boolean writable(String node) {
+        LinkPeer p = peers.get(node);
+        return p == null || p.writable();
+    }
+
+    /** Runs r, on any thread, once the link to that node is writable (at once if it is). */
+    public void whenWritable(String node, Runnable r) {
+        peer(node).whenWritable(r);
+    }
+
+    /**
+     * Stops (true) or resumes (false) reading what other nodes send this one; their links then fill up and their
+     * publishers to this node's queues pause. For tests now; the home node's own flow control next.
+     */
+    public void pauseReading(boolean pause) {
+        accepted.forEach(ch -> ch.config().setAutoRead(!pause));
     }
 
     /** True when this node could not reach that node on its last try (it keeps trying every second). */

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -42,9 +43,11 @@ final class LinkPeer {
     // gets and purges waiting for their answer: read from the frame on the link's thread, or given null if it drops
     private final Map<Long, Consumer<ByteBuf>> calls = new ConcurrentHashMap<>();
     // guarded by this
-    private Channel channel;
+    private volatile Channel channel;
     private ChannelFuture connecting;
     private List<ByteBuf> held = new ArrayList<>();
+    // run once the connection's outbound buffer drains below its low mark (or the connection goes)
+    private List<Runnable> whenWritable = new ArrayList<>();
     private boolean closed;
     // set when a connection attempt failed or the connection dropped; while set, a retry runs every second
     private volatile boolean down;
@@ -130,6 +133,8 @@ final class LinkPeer {
         connecting = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 3000)
+                // as a client connection's: publishers to the node pause while more than this waits for the socket
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -191,6 +196,34 @@ final class LinkPeer {
         }, 1, TimeUnit.SECONDS);
     }
 
+    /** False while more is waiting for the socket than the link lets pile up (publishers then pause). */
+    boolean writable() {
+        Channel ch = channel;
+        return ch == null || !ch.isActive() || ch.isWritable();
+    }
+
+    /** Runs r (on any thread) once {@link #writable()}, at once if it is. */
+    void whenWritable(Runnable r) {
+        synchronized (this) {
+            whenWritable.add(r);
+        }
+        if (writable()) {
+            runWritable();
+        }
+    }
+
+    private void runWritable() {
+        List<Runnable> run;
+        synchronized (this) {
+            if (whenWritable.isEmpty()) {
+                return;
+            }
+            run = whenWritable;
+            whenWritable = new ArrayList<>();
+        }
+        run.forEach(Runnable::run);
+    }
+
     /** True after a connection attempt failed or the connection dropped, until one succeeds again. */
     boolean down() {
         return down;
@@ -219,6 +252,7 @@ final class LinkPeer {
     // the home node puts back what its consumers here had not settled; they are told they are cancelled
     private void dropped(String why) {
         markDown();
+        runWritable();
         failAll(why);
         for (Long id : List.copyOf(sinks.keySet())) {
             ConsumerSink s = sinks.remove(id);
@@ -293,6 +327,14 @@ final class LinkPeer {
                     ctx.close();
                 }
             }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                runWritable();
+            }
+            ctx.fireChannelWritabilityChanged();
         }
 
         private void deliver(ByteBuf in) {

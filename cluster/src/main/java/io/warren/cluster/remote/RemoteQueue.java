@@ -132,14 +132,15 @@ public final class RemoteQueue extends AmqpQueue {
         return rejectsPublishes;
     }
 
+    /** Publishers pause while the link to the home node has more waiting for its socket than it lets pile up. */
     @Override
     public boolean inFlow() {
-        return false;
+        return !link.writable(home);
     }
 
     @Override
     public void awaitFlowEnd(FlowWaiter waiter) {
-        waiter.flowEnded(this);
+        link.whenWritable(home, () -> execute(() -> waiter.flowEnded(this)));
     }
 
     @Override
@@ -165,6 +166,11 @@ public final class RemoteQueue extends AmqpQueue {
             throw AmqpException.channel(ReplyCodes.NOT_FOUND, "home node '%s' of durable queue '%s' in vhost '%s' is "
                     + "down or inaccessible", home, name(), vhost());
         }
+    }
+
+    @Override
+    public void checkAvailable() {
+        checkHomeUp();
     }
 
     @Override
