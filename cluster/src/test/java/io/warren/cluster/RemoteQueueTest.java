@@ -15,6 +15,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.cluster.remote.RemoteQueue;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -297,6 +299,20 @@ class RemoteQueueTest {
             assertEquals(3, ch.queuePurge("box").getMessageCount());
             assertEquals(null, ch.basicGet("box", true));
             assertEquals(0, home.readyCountSnapshot() + home.unackedCountSnapshot());
+            // the admin API (HTTP's get and purge) on a node other than the home goes through the link too
+            ch.basicPublish("", "box", MessageProperties.PERSISTENT_BASIC, bytes("seen"));
+            ch.basicPublish("", "box", MessageProperties.PERSISTENT_BASIC, bytes("kept"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> home.readyCountSnapshot() == 2);
+            BrokerAdmin admin = new BrokerAdmin(cluster.node(1).broker(), cluster.node(1).node());
+            var looked = admin.messages().get("/", "box", 5, true).get(30, TimeUnit.SECONDS);
+            assertEquals(List.of("seen", "kept"), looked.stream().map(g -> new String(g.body(),
+                    StandardCharsets.UTF_8)).toList());
+            var taken = admin.messages().get("/", "box", 1, false).get(30, TimeUnit.SECONDS);
+            assertEquals("seen", new String(taken.get(0).body(), StandardCharsets.UTF_8));
+            assertTrue(taken.get(0).redelivered(), "put back by the first look");
+            assertEquals(1, admin.messages().purge("/", "box").get(30, TimeUnit.SECONDS));
+            await().atMost(Duration.ofSeconds(30)).until(() -> home.readyCountSnapshot()
+                    + home.unackedCountSnapshot() == 0);
             ch.queueDelete("box");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(0).broker().vhost("/").queue("box") == null);
