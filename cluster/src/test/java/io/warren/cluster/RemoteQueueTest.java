@@ -287,6 +287,9 @@ class RemoteQueueTest {
         awaitRemote(1, "box");
         AmqpQueue home = cluster.node(0).broker().vhost("/").queue("box");
         try (Connection b = connect(cluster.node(1).broker()); Channel ch = b.createChannel()) {
+            // declare-ok counts come from the home node
+            assertEquals(5, ch.queueDeclarePassive("box").getMessageCount());
+            assertEquals(5, ch.queueDeclare("box", true, false, false, null).getMessageCount());
             GetResponse first = ch.basicGet("box", false);
             assertEquals("m0", body(first));
             assertEquals(4, first.getMessageCount());

@@ -123,14 +123,24 @@ final class TopologyMethods {
             return;
         }
         String queueName = q.name();
-        channel.callQueue(q, queue -> {
+        channel.callQueueLater(q, (queue, done) -> {
             if (passive) {
                 queue.touch(); // a passive declare is a use of the queue (x-expires), as RabbitMQ's queue stat
             }
-            int messages = queue.readyCount();
-            int consumers = queue.consumerCount();
-            return () -> channel.send(new Queue.DeclareOk(queueName, messages, consumers));
-        });
+            queue.counts(new AmqpQueue.CountsAnswer() {
+                @Override
+                public void counted(int messages, int consumers) {
+                    done.accept(() -> channel.send(new Queue.DeclareOk(queueName, messages, consumers)));
+                }
+
+                @Override
+                public void failed(AmqpException error) {
+                    done.accept(() -> {
+                        throw error;
+                    });
+                }
+            });
+        }, null);
     }
 
     /**

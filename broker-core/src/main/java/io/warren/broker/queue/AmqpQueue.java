@@ -258,6 +258,19 @@ public abstract class AmqpQueue implements Destination {
         answer.purged(purge());
     }
 
+    /** What queue.declare-ok reports: ready messages and consumers. */
+    public interface CountsAnswer {
+        void counted(int messages, int consumers);
+
+        /** The queue could not answer (its home node is away): the channel is closed with the error. */
+        void failed(io.warren.broker.error.AmqpException error);
+    }
+
+    /** Its ready messages and consumers, answered on the queue's loop (at once, or once its home node answered). */
+    public void counts(CountsAnswer answer) {
+        answer.counted(readyCount(), consumerCount());
+    }
+
     /** Puts unacknowledged entries back in their original place, marked redelivered. */
     public abstract void requeue(List<QueueEntry> entries, boolean wereUnacked);
 

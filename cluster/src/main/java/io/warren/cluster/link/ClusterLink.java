@@ -149,6 +149,23 @@ public final class ClusterLink implements AutoCloseable {
         });
     }
 
+    /** What a count through the link heard: ready messages and consumers, or an error. */
+    public record Counts(int messages, int consumers, String error) {
+    }
+
+    /** A queue's counts on another node (touch: it is a use of the queue); answer runs on the link's thread. */
+    public void counts(String node, String vhost, String queue, boolean touch, Consumer<Counts> answer) {
+        peer(node).call(LinkFrames.COUNT, vhost, queue, touch, in -> {
+            if (in == null) {
+                answer.accept(new Counts(0, 0, unreachable(node)));
+            } else if (in.readByte() == 0) {
+                answer.accept(new Counts(in.readInt(), in.readInt(), null));
+            } else {
+                answer.accept(new Counts(0, 0, LinkFrames.readString(in)));
+            }
+        });
+    }
+
     private static String unreachable(String node) {
         return "node '" + node + "' is down or inaccessible";
     }

@@ -72,6 +72,7 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
             case LinkFrames.CANCEL -> cancel(in.readLong());
             case LinkFrames.GET -> get(LinkFrames.readRequest(in));
             case LinkFrames.PURGE -> purge(LinkFrames.readRequest(in));
+            case LinkFrames.COUNT -> count(LinkFrames.readRequest(in));
             default -> {
                 LOG.warn("cluster link from {}: unknown frame type {}; closing it", channel.remoteAddress(), type);
                 ctx.close();
@@ -208,6 +209,21 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         q.execute(() -> channel.writeAndFlush(LinkFrames.purged(channel.alloc(), r.id(), q.purge())));
+    }
+
+    private void count(LinkFrames.Request r) {
+        AmqpQueue q = localQueue(r.vhost(), r.queue());
+        if (q == null) {
+            channel.writeAndFlush(LinkFrames.failed(channel.alloc(), LinkFrames.COUNTED, r.id(),
+                    missing(r.vhost(), r.queue())));
+            return;
+        }
+        q.execute(() -> {
+            if (r.noAck()) {
+                q.touch(); // a passive declare on the other node is a use of the queue (x-expires)
+            }
+            channel.writeAndFlush(LinkFrames.counted(channel.alloc(), r.id(), q.readyCount(), q.consumerCount()));
+        });
     }
 
     private void cancel(long id) {

@@ -38,6 +38,11 @@ final class LinkFrames {
     /** Its answer: id, then 0 and the count, or 2 and the error. */
     static final byte PURGED = 11;
 
+    /** A queue's counts for queue.declare-ok: id, vhost, queue, whether it is a use of the queue (passive). */
+    static final byte COUNT = 12;
+    /** Its answer: id, then 0, ready messages and consumers, or 2 and the error. */
+    static final byte COUNTED = 13;
+
     static final byte ACK = 0;
     static final byte REJECT = 1;
     static final byte REQUEUE = 2;
@@ -206,6 +211,17 @@ final class LinkFrames {
         out.writeLong(id);
         out.writeByte(0);
         out.writeInt(count);
+        return sized(out);
+    }
+
+    static ByteBuf counted(ByteBufAllocator alloc, long id, int messages, int consumers) {
+        ByteBuf out = alloc.buffer(24);
+        out.writeInt(0);
+        out.writeByte(COUNTED);
+        out.writeLong(id);
+        out.writeByte(0);
+        out.writeInt(messages);
+        out.writeInt(consumers);
         return sized(out);
     }
 

@@ -309,7 +309,7 @@ final class LinkPeer {
                     }
                 }
                 case LinkFrames.DELIVER -> deliver(in);
-                case LinkFrames.GOT, LinkFrames.PURGED -> {
+                case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED -> {
                     Consumer<ByteBuf> c = calls.remove(in.readLong());
                     if (c != null) {
                         c.accept(in);

@@ -211,6 +211,19 @@ public final class RemoteQueue extends AmqpQueue {
     }
 
     @Override
+    public void counts(CountsAnswer answer) {
+        boolean touch = touched;
+        touched = false;
+        link.counts(home, vhost(), name(), touch, c -> execute(() -> {
+            if (c.error() != null) {
+                answer.failed(unavailable(c.error()));
+            } else {
+                answer.counted(c.messages(), c.consumers());
+            }
+        }));
+    }
+
+    @Override
     public void purge(PurgeAnswer answer) {
         link.purge(home, vhost(), name(), (count, error) -> execute(() -> {
             if (error != null) {
@@ -284,8 +297,12 @@ public final class RemoteQueue extends AmqpQueue {
 
     // ---- life: the home node's queue is the one that lives and dies ----
 
+    // a declare touched the proxy just before asking its counts: the home node's queue is touched with them
+    private boolean touched;
+
     @Override
     public void touch() {
+        touched = true;
     }
 
     @Override
