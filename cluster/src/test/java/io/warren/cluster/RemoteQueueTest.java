@@ -360,6 +360,33 @@ class RemoteQueueTest {
         }
     }
 
+    @Test
+    void aHigherPriorityConsumerOnAnotherNodeGetsTheMessagesFirst() throws Exception {
+        threeNodes();
+        List<String> onHome = Collections.synchronizedList(new ArrayList<>());
+        List<String> onOther = Collections.synchronizedList(new ArrayList<>());
+        try (Connection a = connect(cluster.node(0).broker()); Connection b = connect(cluster.node(1).broker())) {
+            Channel ha = a.createChannel();
+            ha.queueDeclare("ranked", true, false, false, null);
+            awaitRemote(1, "ranked");
+            ha.basicQos(100);
+            ha.basicConsume("ranked", false, Map.of("x-priority", 0),
+                    (tag, d) -> onHome.add(new String(d.getBody(), StandardCharsets.UTF_8)), tag -> { });
+            Channel hb = b.createChannel();
+            hb.basicQos(100);
+            hb.basicConsume("ranked", false, Map.of("x-priority", 10),
+                    (tag, d) -> onOther.add(new String(d.getBody(), StandardCharsets.UTF_8)), tag -> { });
+            AmqpQueue home = cluster.node(0).broker().vhost("/").queue("ranked");
+            await().atMost(Duration.ofSeconds(30)).until(() -> home.consumerCountSnapshot() == 2);
+            for (int i = 0; i < 50; i++) {
+                ha.basicPublish("", "ranked", MessageProperties.PERSISTENT_BASIC, bytes("m" + i));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> onOther.size() == 50);
+            assertEquals("m0", onOther.get(0));
+            assertEquals(List.of(), onHome, "the home node's own consumer has the lower priority");
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -85,9 +85,9 @@ public final class ClusterLink implements AutoCloseable {
      * delivers goes to the sink, on the link's thread.
      */
     public long consume(String node, String vhost, String queue, String tag, int prefetch, boolean noAck,
-                        ConsumerSink sink) {
+                        int priority, ConsumerSink sink) {
         long id = consumerIds.incrementAndGet();
-        peer(node).consume(id, vhost, queue, tag, prefetch, noAck, sink);
+        peer(node).consume(id, vhost, queue, tag, prefetch, noAck, priority, sink);
         return id;
     }
 
@@ -205,7 +205,7 @@ public final class ClusterLink implements AutoCloseable {
         return peers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group));
     }
 
-    /** What the home node answered a batch: taken (and fsynced), or failed; indices of messages a full queue refused. */
+    /** What the home node answered a batch: taken and fsynced, or failed; refused: indices of messages a full queue refused. */
     public record PublishAnswer(boolean ok, int[] refused, String error) {
     }
 

@@ -128,7 +128,8 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
         }
         LinkedConsumer target = new LinkedConsumer(c.id(), channel, this);
         // the consumer's own node applies its channel's window; here only the consumer's prefetch counts
-        QueueConsumer consumer = new QueueConsumer(c.tag(), q, target, c.noAck(), false, Map.of(), c.prefetch(),
+        Map<String, Object> arguments = c.priority() == 0 ? Map.of() : Map.of("x-priority", c.priority());
+        QueueConsumer consumer = new QueueConsumer(c.tag(), q, target, c.noAck(), false, arguments, c.prefetch(),
                 new Credit(0));
         consumers.put(c.id(), consumer);
         q.execute(() -> {

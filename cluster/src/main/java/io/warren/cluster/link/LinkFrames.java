@@ -18,7 +18,7 @@ final class LinkFrames {
     /** The answer to a publish once the home node has fsynced what it logged: id, outcome, refused indices. */
     static final byte PUBLISHED = 2;
 
-    /** A consumer on the sending node for a queue on the receiving one: id, vhost, queue, tag, prefetch, no-ack. */
+    /** A consumer on the sending node for a queue on the receiving one: id, vhost, queue, tag, prefetch, no-ack, priority. */
     static final byte CONSUME = 3;
     /** Messages for a consumer on the receiving node: consumer id, then per message its delivery id and redelivered. */
     static final byte DELIVER = 4;
@@ -130,7 +130,7 @@ final class LinkFrames {
     }
 
     static ByteBuf consume(ByteBufAllocator alloc, long id, String vhost, String queue, String tag, int prefetch,
-                           boolean noAck) {
+                           boolean noAck, int priority) {
         ByteBuf out = alloc.buffer(64);
         out.writeInt(0);
         out.writeByte(CONSUME);
@@ -140,16 +140,17 @@ final class LinkFrames {
         writeString(out, tag);
         out.writeInt(prefetch);
         out.writeBoolean(noAck);
+        out.writeInt(priority);
         return sized(out);
     }
 
     /** A decoded consume. */
-    record Consume(long id, String vhost, String queue, String tag, int prefetch, boolean noAck) {
+    record Consume(long id, String vhost, String queue, String tag, int prefetch, boolean noAck, int priority) {
     }
 
     static Consume readConsume(ByteBuf in) {
         return new Consume(in.readLong(), readString(in), readString(in), readString(in), in.readInt(),
-                in.readBoolean());
+                in.readBoolean(), in.readInt());
     }
 
     static ByteBuf settle(ByteBufAllocator alloc, byte kind, long[] deliveries) {

@@ -72,9 +72,10 @@ final class LinkPeer {
     }
 
     /** Registers a consumer on this node for a queue on that one; its deliveries go to the sink. */
-    void consume(long id, String vhost, String queue, String tag, int prefetch, boolean noAck, ConsumerSink sink) {
+    void consume(long id, String vhost, String queue, String tag, int prefetch, boolean noAck, int priority,
+                 ConsumerSink sink) {
         sinks.put(id, sink);
-        send(LinkFrames.consume(ByteBufAllocator.DEFAULT, id, vhost, queue, tag, prefetch, noAck), 0);
+        send(LinkFrames.consume(ByteBufAllocator.DEFAULT, id, vhost, queue, tag, prefetch, noAck, priority), 0);
     }
 
     /** Sends a get or purge; answer reads the reply frame (after its id) on the link's thread, or gets null. */

@@ -46,7 +46,7 @@ final class RemoteConsumers {
             return;
         }
         c.activate();
-        l.id = link.consume(home, queue.vhost(), queue.name(), c.tag(), c.prefetch(), c.noAck(), new ConsumerSink() {
+        ConsumerSink sink = new ConsumerSink() {
             @Override
             public void deliver(List<Delivery> deliveries) {
                 queue.execute(() -> arrived(c, deliveries));
@@ -56,7 +56,8 @@ final class RemoteConsumers {
             public void cancelled(String why) {
                 queue.execute(() -> ended(c));
             }
-        });
+        };
+        l.id = link.consume(home, queue.vhost(), queue.name(), c.tag(), c.prefetch(), c.noAck(), c.priority(), sink);
     }
 
     private void arrived(QueueConsumer c, List<ConsumerSink.Delivery> deliveries) {
