@@ -205,7 +205,7 @@ public final class ClusterLink implements AutoCloseable {
         return peers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group));
     }
 
-    /** What the home node answered a batch: taken and fsynced, or failed; refused: indices of messages a full queue refused. */
+    /** The home node's answer to a batch: ok (taken and fsynced) or not, and which messages a full queue refused. */
     public record PublishAnswer(boolean ok, int[] refused, String error) {
     }
 

@@ -18,7 +18,7 @@ final class LinkFrames {
     /** The answer to a publish once the home node has fsynced what it logged: id, outcome, refused indices. */
     static final byte PUBLISHED = 2;
 
-    /** A consumer on the sending node for a queue on the receiving one: id, vhost, queue, tag, prefetch, no-ack, priority. */
+    /** A consumer here for a queue on the receiving node: id, vhost, queue, tag, prefetch, no-ack, priority. */
     static final byte CONSUME = 3;
     /** Messages for a consumer on the receiving node: consumer id, then per message its delivery id and redelivered. */
     static final byte DELIVER = 4;
