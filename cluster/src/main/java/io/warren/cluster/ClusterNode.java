@@ -14,7 +14,7 @@ import io.warren.cluster.log.DefinitionChange;
 import io.warren.cluster.raft.ChangeCommitter;
 import io.warren.cluster.raft.RaftDefinitionWriter;
 import io.warren.cluster.raft.RaftTuning;
-import io.warren.cluster.remote.RemoteQueueFactory;
+import io.warren.cluster.remote.QueueHomes;
 import io.warren.cluster.state.AppliedState;
 import io.warren.cluster.state.Claims;
 import io.warren.cluster.state.DefinitionStateMachine;
@@ -69,6 +69,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final AppliedState state = new AppliedState();
     private final RaftDefinitionWriter writer;
     private final ClusterLink link = new ClusterLink(this::linkAddress);
+    private final QueueHomes homes;
     private volatile DefinitionStore store;
     private RaftServer server;
     private RaftClient client;
@@ -79,7 +80,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     public ClusterNode(ClusterSettings settings, Path dataDir) {
         this.settings = settings;
         this.raftDir = dataDir.toAbsolutePath().resolve(DIRECTORY);
-        this.writer = new RaftDefinitionWriter(settings.nodeName(), memory);
+        this.homes = new QueueHomes(settings.nodeName(), state::queueNode, state::queuesPerNode, this::memberNames,
+                link);
+        this.writer = new RaftDefinitionWriter(settings.nodeName(), memory, homes::takeChosen);
     }
 
     /** What the broker is made with: its journal writes through the cluster's log, and it makes no defaults. */
@@ -95,11 +98,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
 
             @Override
             public QueuePlacement placement() {
-                return (vhost, queue) -> {
-                    String home = state.queueNode(vhost, queue);
-                    return home == null || home.equals(settings.nodeName()) ? null
-                            : new RemoteQueueFactory(home, link);
-                };
+                return homes;
             }
 
             @Override
@@ -157,6 +156,13 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
         ClusterMember m = ClusterMember.of(node, address);
         return new InetSocketAddress(m.host(), ClusterLink.linkPort(m.port()));
+    }
+
+    private List<String> memberNames() {
+        if (server == null) {
+            return settings.members().stream().map(ClusterMember::name).toList();
+        }
+        return currentPeers().stream().map(p -> p.getId().toString()).toList();
     }
 
     /** This node's message link to the other nodes. */

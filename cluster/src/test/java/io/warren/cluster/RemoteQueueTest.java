@@ -387,6 +387,36 @@ class RemoteQueueTest {
         }
     }
 
+    @Test
+    void balancedQueuesAreHomedOnTheNodesWithFewestQueuesAndServedFromTheDeclaringOne() throws Exception {
+        threeNodes();
+        List<String> homes = new ArrayList<>();
+        try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
+            for (int i = 0; i < 3; i++) {
+                ch.queueDeclare("spread" + i, true, false, false, Map.of("x-queue-leader-locator", "balanced"));
+                homes.add(cluster.node(0).node().queueNode("/", "spread" + i));
+            }
+            assertEquals(List.of("nodea", "nodeb", "nodec"), homes);
+            ch.confirmSelect();
+            for (int i = 0; i < 3; i++) {
+                ch.basicPublish("", "spread" + i, MessageProperties.PERSISTENT_BASIC, bytes("to " + i));
+            }
+            ch.waitForConfirmsOrDie(30_000);
+            for (int i = 0; i < 3; i++) {
+                assertEquals("to " + i, body(ch.basicGet("spread" + i, true)));
+            }
+        }
+        // each queue is a real queue on its home node and a proxy on the declaring one
+        assertFalse(cluster.node(0).broker().vhost("/").queue("spread0") instanceof RemoteQueue);
+        for (int i = 1; i < 3; i++) {
+            int n = i;
+            assertInstanceOf(RemoteQueue.class, cluster.node(0).broker().vhost("/").queue("spread" + i));
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(n).broker().vhost("/")
+                    .queue("spread" + n) != null);
+            assertFalse(cluster.node(i).broker().vhost("/").queue("spread" + i) instanceof RemoteQueue);
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

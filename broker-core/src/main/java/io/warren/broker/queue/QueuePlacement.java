@@ -6,11 +6,12 @@ package io.warren.broker.queue;
  */
 public interface QueuePlacement {
     /** Every queue lives on this node. */
-    QueuePlacement LOCAL = (vhost, queue) -> null;
+    QueuePlacement LOCAL = (vhost, queue, arguments) -> null;
 
     /**
      * The factory that makes a durable, non-exclusive queue that lives on another node (a proxy), or null when the
-     * queue lives on this one. Called by the vhost, under its lock, when the queue is made.
+     * queue lives on this one: a queue known to the cluster lives on its home; a new one here, unless its arguments
+     * (x-queue-leader-locator) place it elsewhere. Called by the vhost, under its lock, when the queue is made.
      */
-    QueueFactory remoteFactory(String vhost, String queue);
+    QueueFactory remoteFactory(String vhost, String queue, java.util.Map<String, Object> arguments);
 }

@@ -309,7 +309,7 @@ public final class VirtualHost implements DeadLetterRouting {
             QueueSettings.from(arguments);
             factory = QueueFactories.of(QueueType.of(arguments));
             factory.check(declaration);
-            QueueFactory remote = durable && !exclusive ? placement.remoteFactory(name, queue) : null;
+            QueueFactory remote = durable && !exclusive ? placement.remoteFactory(name, queue, arguments) : null;
             if (remote != null) {
                 factory = remote;
             }

@@ -14,11 +14,13 @@ import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.queue.QueueWork;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.cluster.remote.RemoteQueue;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,6 +39,11 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     private final Map<Long, Held> unacked = new ConcurrentHashMap<>();
     private final AtomicLong deliveries = new AtomicLong();
     private Channel channel;
+    private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
+    private static final long RETRY_MILLIS = 20;
+    // frames waiting for their queue to appear here, in order (link thread only)
+    private final ArrayDeque<ByteBuf> deferred = new ArrayDeque<>();
+    private long deferredSince;
 
     /** A delivery the other node has not settled yet; consumer is null for a basic.get. */
     private record Held(QueueEntry entry, QueueConsumer consumer, AmqpQueue queue) {
@@ -64,6 +71,58 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf in) {
+        if (!deferred.isEmpty()) {
+            deferred.add(in.retain());
+            return;
+        }
+        if (!ready(in)) {
+            deferredSince = System.nanoTime();
+            deferred.add(in.retain());
+            ctx.executor().schedule(() -> retry(ctx), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        handle(ctx, in);
+    }
+
+    /**
+     * False while the frame names a queue this node does not have in memory yet: a queue declared on another node
+     * with this one as its home is committed once a majority has it, which may be before this node applied it.
+     * The frame and every one after it (their order matters) wait, for at most {@link #GRACE_NANOS}.
+     */
+    private boolean ready(ByteBuf in) {
+        byte type = in.getByte(in.readerIndex());
+        if (type != LinkFrames.PUBLISH && type != LinkFrames.CONSUME && type != LinkFrames.GET
+                && type != LinkFrames.PURGE && type != LinkFrames.COUNT) {
+            return true;
+        }
+        int at = in.readerIndex();
+        in.skipBytes(1 + 8); // type and id: every frame that names a queue starts with vhost and queue next
+        String vhost = LinkFrames.readString(in);
+        String queue = LinkFrames.readString(in);
+        in.readerIndex(at);
+        return localQueue(vhost, queue) != null;
+    }
+
+    private void retry(ChannelHandlerContext ctx) {
+        while (!deferred.isEmpty()) {
+            ByteBuf head = deferred.peek();
+            if (!ready(head) && System.nanoTime() - deferredSince < GRACE_NANOS && ctx.channel().isActive()) {
+                ctx.executor().schedule(() -> retry(ctx), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            deferred.poll();
+            try {
+                if (ctx.channel().isActive()) {
+                    handle(ctx, head); // past the grace, a frame for a queue still missing is answered as such
+                }
+            } finally {
+                head.release();
+            }
+            deferredSince = System.nanoTime();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, ByteBuf in) {
         byte type = in.readByte();
         switch (type) {
             case LinkFrames.PUBLISH -> publish(LinkFrames.readPublish(in));
@@ -237,6 +296,8 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        deferred.forEach(ByteBuf::release);
+        deferred.clear();
         consumers.keySet().forEach(this::cancel);
         Map<AmqpQueue, List<QueueEntry>> byQueue = new IdentityHashMap<>();
         for (Long id : List.copyOf(unacked.keySet())) {
