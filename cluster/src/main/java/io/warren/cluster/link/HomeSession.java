@@ -221,6 +221,7 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
                 QueueWork work = new QueueWork(q.keepsSettledEntries());
                 for (QueueEntry e : entries) {
                     if (kind == LinkFrames.ACK) {
+                        e.releaseMessage(); // as a channel does on ack; a reject hands the message to the queue
                         work.settle(e);
                     } else {
                         work.reject(e);
