@@ -15,10 +15,26 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# a cluster port whose next port is free too: the node's message link listens on its cluster port + 1
+free_port_pair() {
+  python3 -c '
+import socket
+for _ in range(100):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
+    t = socket.socket()
+    try:
+        t.bind(("127.0.0.1", p + 1)); print(p); break
+    except OSError:
+        pass
+    finally:
+        s.close(); t.close()
+'
+}
+
 names=(a b c)
 declare -A amqp http raft
 for n in "${names[@]}"; do
-  amqp[$n]=$(free_port); http[$n]=$(free_port); raft[$n]=$(free_port)
+  amqp[$n]=$(free_port); http[$n]=$(free_port); raft[$n]=$(free_port_pair)
 done
 members="a@127.0.0.1:${raft[a]},b@127.0.0.1:${raft[b]},c@127.0.0.1:${raft[c]}"
 

@@ -48,6 +48,7 @@ public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerConfig config;
+    private final io.warren.broker.queue.QueuePlacement placement;
     private final DurableDefinitions definitions;
     private final UserRegistry users;
     private final RuntimeParameters parameters;
@@ -85,6 +86,7 @@ public final class Broker implements AutoCloseable {
      */
     public Broker(BrokerConfig config, DefinitionReplication replication) {
         this.config = config;
+        this.placement = replication.placement();
         // first: bad certificate files stop the start before any store is opened or thread started
         this.tlsContext = config.tls() == null ? null : ServerTlsContext.load(config.tls());
         // before any thread starts: a store that cannot be opened (another broker has it) fails fast
@@ -282,7 +284,7 @@ public final class Broker implements AutoCloseable {
         return vhosts.computeIfAbsent(name, n -> {
             definitions.journal().vhostAdded(n);
             VirtualHost v = new VirtualHost(n, workerGroup::next, definitions.journal(), definitionChanges,
-                    queueStorage, messageTotals::deadLettered, churn);
+                    queueStorage, messageTotals::deadLettered, churn, placement);
             if (restored) {
                 v.startDelayedExchanges();
             }

@@ -58,6 +58,18 @@ class ClusterCrashTest {
         }
     }
 
+    /** A free port whose next one is free too: a node's message link listens on its cluster port + 1. */
+    private static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
+                return s.getLocalPort();
+            } catch (IOException | IllegalArgumentException e) {
+                // the next port is taken: try another pair
+            }
+        }
+        throw new IOException("no two free ports in a row after 100 attempts");
+    }
+
     private static String name(int i) {
         return "warren@node" + (char) ('a' + i);
     }
@@ -101,7 +113,7 @@ class ClusterCrashTest {
     @Test
     void aNodeKilledWithSigkillAndRestartedCatchesUpWithTheCluster() throws Exception {
         for (int i = 0; i < 3; i++) {
-            clusterPorts[i] = freePort();
+            clusterPorts[i] = freePortPair();
         }
         for (int i = 0; i < 3; i++) {
             start(i);
@@ -142,7 +154,7 @@ class ClusterCrashTest {
 
         // a fourth node, started outside the member list, joins through the CLI (POST /api/cluster/nodes) and
         // receives the topology; then it leaves again (DELETE /api/cluster/nodes/{name})
-        int dCluster = freePort();
+        int dCluster = freePortPair();
         BrokerProcess d = BrokerProcess.start(dir.resolve("node3.log"), "--amqp-port", "0", "--bind", "127.0.0.1",
                 "--http-port", "none", "--data-dir", dir.resolve("data3").toString(), "--node-name", "warren@noded",
                 "--cluster-port", String.valueOf(dCluster), "--cluster-nodes", members());

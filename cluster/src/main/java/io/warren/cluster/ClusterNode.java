@@ -8,10 +8,13 @@ import io.warren.broker.admin.ClusterView;
 import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.durable.DefinitionApplier;
 import io.warren.broker.durable.DefinitionReplication;
+import io.warren.broker.queue.QueuePlacement;
+import io.warren.cluster.link.ClusterLink;
 import io.warren.cluster.log.DefinitionChange;
 import io.warren.cluster.raft.ChangeCommitter;
 import io.warren.cluster.raft.RaftDefinitionWriter;
 import io.warren.cluster.raft.RaftTuning;
+import io.warren.cluster.remote.QueueHomes;
 import io.warren.cluster.state.AppliedState;
 import io.warren.cluster.state.Claims;
 import io.warren.cluster.state.DefinitionStateMachine;
@@ -65,6 +68,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final Claims claims = new Claims();
     private final AppliedState state = new AppliedState();
     private final RaftDefinitionWriter writer;
+    private final ClusterLink link = new ClusterLink(this::linkAddress);
+    private final QueueHomes homes;
     private volatile DefinitionStore store;
     private RaftServer server;
     private RaftClient client;
@@ -75,7 +80,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     public ClusterNode(ClusterSettings settings, Path dataDir) {
         this.settings = settings;
         this.raftDir = dataDir.toAbsolutePath().resolve(DIRECTORY);
-        this.writer = new RaftDefinitionWriter(settings.nodeName(), memory);
+        this.homes = new QueueHomes(settings.nodeName(), state::queueNode, state::queuesPerNode, this::memberNames,
+                link);
+        this.writer = new RaftDefinitionWriter(settings.nodeName(), memory, homes::takeChosen);
     }
 
     /** What the broker is made with: its journal writes through the cluster's log, and it makes no defaults. */
@@ -84,7 +91,14 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             @Override
             public DefinitionWriter writer(DefinitionStore local) {
                 store = local;
+                // before the broker restores its queues: each is made here or as a proxy of its home's
+                state.reset(local.loadAll());
                 return writer;
+            }
+
+            @Override
+            public QueuePlacement placement() {
+                return homes;
             }
 
             @Override
@@ -105,6 +119,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             throw new IllegalStateException("the broker was not made with this node's replication()");
         }
         memory.attach(new DefinitionApplier(broker));
+        link.start(broker, new InetSocketAddress(ClusterLink.linkPort(settings.self().port())));
         Files.createDirectories(raftDir);
         boolean formatted = Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, initialPeers());
@@ -128,6 +143,36 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         if (broker.recovery().firstStart() && broker.config().defaultUser() != null) {
             startBootstrap(broker.config().defaultUser(), broker.config().defaultPass());
         }
+    }
+
+    /** Where another node's message link listens: its cluster host, at its cluster port + 1. */
+    private InetSocketAddress linkAddress(String node) {
+        String address = null;
+        if (server != null) {
+            address = currentPeers().stream().filter(p -> p.getId().toString().equals(node)).findFirst()
+                    .map(RaftPeer::getAddress).orElse(null);
+        }
+        if (address == null) {
+            address = settings.members().stream().filter(m -> m.name().equals(node)).findFirst()
+                    .map(ClusterMember::address).orElse(null);
+        }
+        if (address == null) {
+            return null;
+        }
+        ClusterMember m = ClusterMember.of(node, address);
+        return new InetSocketAddress(m.host(), ClusterLink.linkPort(m.port()));
+    }
+
+    private List<String> memberNames() {
+        if (server == null) {
+            return settings.members().stream().map(ClusterMember::name).toList();
+        }
+        return currentPeers().stream().map(p -> p.getId().toString()).toList();
+    }
+
+    /** This node's message link to the other nodes. */
+    public ClusterLink link() {
+        return link;
     }
 
     private List<RaftPeer> initialPeers() {
@@ -301,6 +346,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        link.close();
         if (bootstrap != null) {
             bootstrap.interrupt();
         }

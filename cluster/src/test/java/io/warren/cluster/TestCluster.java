@@ -43,12 +43,16 @@ final class TestCluster implements AutoCloseable {
         return "node" + (char) ('a' + i);
     }
 
+    /** A free port whose next port is free too: a node's message link listens on its cluster port + 1. */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
+                return s.getLocalPort();
+            } catch (IOException | IllegalArgumentException e) {
+                // the next port is taken: try another pair
+            }
         }
+        throw new IllegalStateException("no two free ports in a row after 100 attempts");
     }
 
     /** Starts every node, each in the initial member list. */

@@ -1,16 +1,13 @@
 package io.warren.broker.admin;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.warren.broker.delayed.DelayHeader;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
-import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.broker.vhost.RoutingScratch;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.codec.BasicProperties;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,32 +63,23 @@ public final class MessageAdmin {
      */
     public CompletableFuture<List<GotMessage>> get(String vhost, String queue, int count, boolean requeue) {
         AmqpQueue q = topology.existingQueue(vhost, queue);
-        return QueueCalls.on(q, mq -> {
-            List<QueueEntry> taken = new ArrayList<>();
-            List<GotMessage> out = new ArrayList<>();
-            QueueEntry e;
-            // taken as unacked: requeued ones keep their log records, the others are finished below
-            while (taken.size() < count && (e = mq.poll(false)) != null) {
-                taken.add(e);
-                Message m = e.message();
-                out.add(new GotMessage(m.exchange(), m.routingKey(), e.redelivered(), mq.readyCount(),
-                        m.properties(), ByteBufUtil.getBytes(m.body(), m.body().readerIndex(), m.bodySize())));
-            }
-            if (requeue) {
-                if (!taken.isEmpty()) {
-                    mq.requeue(taken, true);
-                }
-            } else {
-                mq.finish(taken);
-                taken.forEach(t -> t.message().release());
-            }
-            return out;
-        });
+        return QueueCalls.later(q, (mq, result) -> new AdminGet(mq, count, requeue, result).run());
     }
 
     /** Drops the queue's ready messages; yields how many. */
     public CompletableFuture<Integer> purge(String vhost, String queue) {
-        return QueueCalls.on(topology.existingQueue(vhost, queue), AmqpQueue::purge);
+        return QueueCalls.later(topology.existingQueue(vhost, queue), (mq, result) ->
+                mq.purge(new AmqpQueue.PurgeAnswer() {
+                    @Override
+                    public void purged(int count) {
+                        result.complete(count);
+                    }
+
+                    @Override
+                    public void failed(io.warren.broker.error.AmqpException error) {
+                        result.completeExceptionally(AdminException.from(error));
+                    }
+                }));
     }
 
     /**

@@ -28,4 +28,24 @@ final class QueueCalls {
         }
         return result;
     }
+
+    /** As {@link #on}, for work that completes the result itself, maybe later (a queue on another node). */
+    static <T> CompletableFuture<T> later(AmqpQueue q, java.util.function.BiConsumer<AmqpQueue,
+            CompletableFuture<T>> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            q.execute(() -> {
+                try {
+                    work.accept(q, result);
+                } catch (AmqpException e) {
+                    result.completeExceptionally(AdminException.from(e));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(new AdminException(AdminException.Kind.UNAVAILABLE, e.toString()));
+        }
+        return result;
+    }
 }

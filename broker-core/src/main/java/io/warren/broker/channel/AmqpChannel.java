@@ -36,6 +36,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -441,32 +443,42 @@ public final class AmqpChannel {
         access.read("queue", q.name());
         q.checkGet();
         boolean noAck = g.noAck();
-        callQueue(q, queue -> {
-            QueueEntry e = queue.poll(noAck);
-            int remaining = queue.readyCount();
-            return () -> {
-                if (e == null) {
-                    counters.add(ChannelCounters.GET_EMPTY, 1);
-                    send(new Basic.GetEmpty());
-                    return;
-                }
-                if (state != State.OPEN) {
-                    queue.execute(() -> queue.requeueUndelivered(List.of(e), !noAck));
-                    return;
-                }
-                Message m = e.message();
-                long tag = unacked.nextTag();
-                counters.add(noAck ? ChannelCounters.GOT_NO_ACK : ChannelCounters.GOT, 1);
-                connection.output().content(number,
-                        new Basic.GetOk(tag, e.redelivered(), m.exchange(), m.routingKey(), remaining), m);
-                if (noAck) {
-                    m.release();
-                } else {
-                    unacked.add(new UnackedDeliveries.Delivery(tag, e, queue, null));
-                    e.wroteDelivery();
-                }
-            };
-        }, null);
+        callQueueLater(q, (queue, done) -> queue.poll(noAck, new AmqpQueue.GetAnswer() {
+            @Override
+            public void got(QueueEntry e, int remaining) {
+                done.accept(() -> sendGot(queue, noAck, e, remaining));
+            }
+
+            @Override
+            public void failed(AmqpException error) {
+                done.accept(() -> {
+                    throw error;
+                });
+            }
+        }), null);
+    }
+
+    private void sendGot(AmqpQueue queue, boolean noAck, QueueEntry e, int remaining) {
+        if (e == null) {
+            counters.add(ChannelCounters.GET_EMPTY, 1);
+            send(new Basic.GetEmpty());
+            return;
+        }
+        if (state != State.OPEN) {
+            queue.execute(() -> queue.requeueUndelivered(List.of(e), !noAck));
+            return;
+        }
+        Message m = e.message();
+        long tag = unacked.nextTag();
+        counters.add(noAck ? ChannelCounters.GOT_NO_ACK : ChannelCounters.GOT, 1);
+        connection.output().content(number,
+                new Basic.GetOk(tag, e.redelivered(), m.exchange(), m.routingKey(), remaining), m);
+        if (noAck) {
+            m.release();
+        } else {
+            unacked.add(new UnackedDeliveries.Delivery(tag, e, queue, null));
+            e.wroteDelivery();
+        }
     }
 
     private void qos(Basic.Qos q) {
@@ -551,8 +563,16 @@ public final class AmqpChannel {
      * meanwhile. Work may throw an AmqpException, which closes the channel (after onFailure, if given).
      */
     void callQueue(AmqpQueue q, Function<AmqpQueue, Runnable> work, Runnable onFailure) {
+        callQueueLater(q, (queue, done) -> done.accept(work.apply(queue)), onFailure);
+    }
+
+    /**
+     * As {@link #callQueue}, for work that answers later (a queue on another node): it hands its reply to done, once,
+     * from any thread; the channel takes no other frame until then.
+     */
+    void callQueueLater(AmqpQueue q, BiConsumer<AmqpQueue, Consumer<Runnable>> work, Runnable onFailure) {
         connection.flushQueueWork();
-        call(q::execute, () -> work.apply(q), onFailure, q, null);
+        call(q::execute, done -> work.accept(q, done), onFailure, q, null);
     }
 
     /**
@@ -562,19 +582,19 @@ public final class AmqpChannel {
      */
     void callOffLoop(Executor where, Method method, Supplier<Runnable> work) {
         connection.flushQueueWork();
-        call(where, work, null, "a definition change", method);
+        call(where, done -> done.accept(work.get()), null, "a definition change", method);
     }
 
-    private void call(Executor where, Supplier<Runnable> work, Runnable onFailure, Object onBehalfOf,
+    private void call(Executor where, Consumer<Consumer<Runnable>> work, Runnable onFailure, Object onBehalfOf,
                       Method method) {
         suspended = true;
+        Consumer<Runnable> done = r -> connection.executor().execute(() -> resume(r));
         where.execute(() -> {
-            Runnable reply;
             try {
-                reply = work.get();
+                work.accept(done);
             } catch (AmqpException thrown) {
                 AmqpException e = method == null ? thrown : thrown.causedBy(method.classId(), method.methodId());
-                reply = () -> {
+                done.accept(() -> {
                     if (onFailure != null) {
                         onFailure.run();
                     }
@@ -585,19 +605,17 @@ public final class AmqpChannel {
                             closeWithError(e);
                         }
                     }
-                };
+                });
             } catch (RuntimeException e) {
                 LOG.error("internal error in {} on behalf of channel {}", onBehalfOf, number, e);
-                reply = () -> {
+                done.accept(() -> {
                     if (onFailure != null) {
                         onFailure.run();
                     }
                     connection.closeWithError(AmqpException.connection(io.warren.codec.ReplyCodes.INTERNAL_ERROR,
                             "%s", e.toString()));
-                };
+                });
             }
-            Runnable r = reply;
-            connection.executor().execute(() -> resume(r));
         });
     }
 

@@ -163,19 +163,30 @@ final class TopologyMethods {
             }
             return;
         }
+        q.checkAvailable();
         lastQueue = q.name();
         if (noWait) {
             return;
         }
         String queueName = q.name();
-        channel.callQueue(q, queue -> {
+        channel.callQueueLater(q, (queue, done) -> {
             if (passive) {
                 queue.touch(); // a passive declare is a use of the queue (x-expires), as RabbitMQ's queue stat
             }
-            int messages = queue.readyCount();
-            int consumers = queue.consumerCount();
-            return () -> channel.send(new Queue.DeclareOk(queueName, messages, consumers));
-        });
+            queue.counts(new AmqpQueue.CountsAnswer() {
+                @Override
+                public void counted(int messages, int consumers) {
+                    done.accept(() -> channel.send(new Queue.DeclareOk(queueName, messages, consumers)));
+                }
+
+                @Override
+                public void failed(AmqpException error) {
+                    done.accept(() -> {
+                        throw error;
+                    });
+                }
+            });
+        }, null);
     }
 
     /**
@@ -232,10 +243,19 @@ final class TopologyMethods {
         AmqpQueue q = queueNamed(p.queue());
         access.read("queue", q.name());
         boolean noWait = p.noWait();
-        channel.callQueue(q, queue -> {
-            int purged = queue.purge();
-            return noWait ? null : () -> channel.send(new Queue.PurgeOk(purged));
-        });
+        channel.callQueueLater(q, (queue, done) -> queue.purge(new AmqpQueue.PurgeAnswer() {
+            @Override
+            public void purged(int count) {
+                done.accept(noWait ? null : () -> channel.send(new Queue.PurgeOk(count)));
+            }
+
+            @Override
+            public void failed(AmqpException error) {
+                done.accept(() -> {
+                    throw error;
+                });
+            }
+        }), null);
     }
 
     void delete(Queue.Delete d) {

@@ -20,7 +20,7 @@ final class QueueWorkBatch {
     private QueueWork pendingFor(AmqpQueue q) {
         QueueWork w = pending.get(q);
         if (w == null) {
-            w = new QueueWork(q.deduplicates());
+            w = new QueueWork(q.keepsSettledEntries());
             pending.put(q, w);
             order.add(q);
         }

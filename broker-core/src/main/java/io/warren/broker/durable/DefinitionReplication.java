@@ -37,4 +37,9 @@ public interface DefinitionReplication {
     default boolean waitsForOthers() {
         return false;
     }
+
+    /** Where durable queues live: here (a single node), or on their home node in a cluster. */
+    default io.warren.broker.queue.QueuePlacement placement() {
+        return io.warren.broker.queue.QueuePlacement.LOCAL;
+    }
 }

@@ -135,6 +135,13 @@ public abstract class AmqpQueue implements Destination {
         DeliveryOrderArguments.checkConsume(consumerArguments, name(), vhost());
     }
 
+    /**
+     * Refuses a declare of the queue (passive or not) when it cannot be used: a queue whose home node is down (an
+     * AmqpException naming the node, as RabbitMQ's 404). On the channel's thread.
+     */
+    public void checkAvailable() {
+    }
+
     /** Refuses a basic.get when this queue's type has none (an AmqpException); on the channel's thread. */
     public void checkGet() {
     }
@@ -156,6 +163,14 @@ public abstract class AmqpQueue implements Destination {
 
     /** True when the queue drops messages whose x-deduplication-header value it holds. */
     public abstract boolean deduplicates();
+
+    /**
+     * True when the queue needs every settled entry in its {@link QueueWork} (not only their count): a deduplicating
+     * queue forgets their values, a queue on another node names them to it. Read by connections on their threads.
+     */
+    public boolean keepsSettledEntries() {
+        return deduplicates();
+    }
 
     /** True when only one consumer at a time receives (x-single-active-consumer). */
     public abstract boolean singleActiveConsumer();
@@ -206,11 +221,54 @@ public abstract class AmqpQueue implements Destination {
      * records are acked; their messages now belong to the caller.
      */
     public void finish(List<QueueEntry> entries) {
-        QueueWork work = new QueueWork(deduplicates());
+        QueueWork work = new QueueWork(keepsSettledEntries());
         for (QueueEntry e : entries) {
             work.settle(e);
         }
         take(work);
+    }
+
+    /** What a basic.get hears back: the entry (null when the queue is empty) and how many are left ready. */
+    public interface GetAnswer {
+        void got(QueueEntry entry, int remaining);
+
+        /** The queue could not answer (its home node is away): the channel is closed with the error. */
+        void failed(io.warren.broker.error.AmqpException error);
+    }
+
+    /** What a queue.purge hears back. */
+    public interface PurgeAnswer {
+        void purged(int count);
+
+        /** The queue could not answer (its home node is away): the channel is closed with the error. */
+        void failed(io.warren.broker.error.AmqpException error);
+    }
+
+    /**
+     * basic.get: the next ready message, answered on the queue's loop: at once for a queue here, once its home node
+     * has answered for a queue on another node.
+     */
+    public void poll(boolean noAck, GetAnswer answer) {
+        QueueEntry e = poll(noAck);
+        answer.got(e, readyCount());
+    }
+
+    /** queue.purge: how many ready messages were dropped, answered on the queue's loop (at once, or later). */
+    public void purge(PurgeAnswer answer) {
+        answer.purged(purge());
+    }
+
+    /** What queue.declare-ok reports: ready messages and consumers. */
+    public interface CountsAnswer {
+        void counted(int messages, int consumers);
+
+        /** The queue could not answer (its home node is away): the channel is closed with the error. */
+        void failed(io.warren.broker.error.AmqpException error);
+    }
+
+    /** Its ready messages and consumers, answered on the queue's loop (at once, or once its home node answered). */
+    public void counts(CountsAnswer answer) {
+        answer.counted(readyCount(), consumerCount());
     }
 
     /** Puts unacknowledged entries back in their original place, marked redelivered. */

@@ -100,6 +100,11 @@ public final class QueueConsumer {
         waiting = value;
     }
 
+    /** Its prefetch (basic.qos per consumer): unacked messages it may hold; 0 for no limit (and for no-ack). */
+    public int prefetch() {
+        return creditOnAck ? credit.limit() : 0;
+    }
+
     /** True when credit counts acknowledgements (rather than writes). */
     public boolean creditIsReleasedOnAck() {
         return creditOnAck;

@@ -18,6 +18,7 @@ import io.warren.broker.queue.DeliveryOrderArguments;
 import io.warren.broker.queue.InvalidQueueArgument;
 import io.warren.broker.queue.QueueDeclaration;
 import io.warren.broker.queue.QueueFactory;
+import io.warren.broker.queue.QueuePlacement;
 import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueStorage;
 import io.warren.broker.queue.QueueType;
@@ -57,16 +58,19 @@ public final class VirtualHost implements DeadLetterRouting {
     private final VhostPolicies policies = new VhostPolicies();
     private final AppliedPolicies appliedPolicies = new AppliedPolicies(policies);
     private final ChurnCounters churn;
+    private final QueuePlacement placement;
     /** Set once the broker has restored definitions: delayed exchanges declared from then on start at once. */
     private volatile boolean delayedStarted;
 
     /**
      * definitionChanges: where a change the vhost makes of itself (an auto-delete queue going) waits for the
      * journal when that may take long (a cluster's commit); null to make it inline, on the queue's thread.
+     * placement: where its durable queues live (here, or on other nodes of a cluster).
      */
     public VirtualHost(String name, Supplier<EventExecutor> queueLoops, DefinitionJournal journal,
                        Executor definitionChanges, QueueStorage storage, LongConsumer deadLettered,
-                       ChurnCounters churn) {
+                       ChurnCounters churn, QueuePlacement placement) {
+        this.placement = placement;
         this.name = name;
         this.churn = churn;
         this.deadLettered = deadLettered;
@@ -317,6 +321,10 @@ public final class VirtualHost implements DeadLetterRouting {
             QueueSettings.from(arguments);
             factory = QueueFactories.of(QueueType.of(arguments));
             factory.check(declaration);
+            QueueFactory remote = durable && !exclusive ? placement.remoteFactory(name, queue, arguments) : null;
+            if (remote != null) {
+                factory = remote;
+            }
         } catch (InvalidQueueArgument e) {
             throw e.toReply(queue, name);
         }

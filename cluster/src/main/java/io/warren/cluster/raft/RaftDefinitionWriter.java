@@ -11,17 +11,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * The writer a cluster node's broker journals its definition changes through: each becomes an entry of the
  * cluster's log, stamped with this node and a request number, and the call returns once a majority has committed
  * it. Changes the {@link MemoryApplier} makes (another node's, being applied here) are already in the log and
- * pass through untouched. A queue declared here gets this node as its home.
+ * pass through untouched. A queue declared here gets this node as its home, unless its placement chose another.
  */
 public final class RaftDefinitionWriter extends ChangeRecorder {
     private final String self;
     private final MemoryApplier memory;
     private final AtomicLong requests = new AtomicLong();
+    private final java.util.function.BiFunction<String, String, String> chosenHome;
     private volatile ChangeCommitter committer;
 
-    public RaftDefinitionWriter(String self, MemoryApplier memory) {
+    /** chosenHome: the home placement chose on another node for a queue being declared here (vhost, queue), or null. */
+    public RaftDefinitionWriter(String self, MemoryApplier memory,
+                                java.util.function.BiFunction<String, String, String> chosenHome) {
         this.self = self;
         this.memory = memory;
+        this.chosenHome = chosenHome;
     }
 
     /** From now on changes go to the cluster. */
@@ -39,7 +43,11 @@ public final class RaftDefinitionWriter extends ChangeRecorder {
             throw AmqpException.connection(ReplyCodes.INTERNAL_ERROR, "this node has not joined its cluster yet: "
                     + "definitions cannot change until it has");
         }
-        Object stamped = row instanceof QueueRow q && q.node() == null ? q.withNode(self) : row;
+        Object stamped = row;
+        if (row instanceof QueueRow q && q.node() == null) {
+            String home = chosenHome.apply(q.vhost(), q.name());
+            stamped = q.withNode(home == null ? self : home);
+        }
         c.commit(change(op, self, requests.incrementAndGet(), stamped, keys));
     }
 }

@@ -47,6 +47,17 @@ public final class AppliedState {
         return q == null ? null : q.node();
     }
 
+    /** How many queues each node is home to (nodes with none are absent). */
+    public Map<String, Integer> queuesPerNode() {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        for (QueueRow q : queues.values()) {
+            if (q.node() != null) {
+                out.merge(q.node(), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
     /**
      * The change as it is to be applied (a redeclared queue keeps its first home), or throws {@link Refused} when
      * it does not fit what the log has made so far.

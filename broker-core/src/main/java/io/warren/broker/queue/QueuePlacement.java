@@ -1,0 +1,17 @@
+package io.warren.broker.queue;
+
+/**
+ * Where a durable queue lives. On a single node, here; in a cluster, on its home node: a queue homed on another
+ * node is made on this one as a proxy that forwards to it (the cluster module supplies the factory).
+ */
+public interface QueuePlacement {
+    /** Every queue lives on this node. */
+    QueuePlacement LOCAL = (vhost, queue, arguments) -> null;
+
+    /**
+     * The factory that makes a durable, non-exclusive queue that lives on another node (a proxy), or null when the
+     * queue lives on this one: a queue known to the cluster lives on its home; a new one here, unless its arguments
+     * (x-queue-leader-locator) place it elsewhere. Called by the vhost, under its lock, when the queue is made.
+     */
+    QueueFactory remoteFactory(String vhost, String queue, java.util.Map<String, Object> arguments);
+}

@@ -1,0 +1,220 @@
+package io.warren.cluster.link;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.warren.broker.Broker;
+import io.warren.broker.message.Message;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The node-to-node message link: a listener for the batches other nodes send to this node's queues, and one
+ * connection to each other node for what this node sends to theirs. Its own port (the cluster port + 1), its own
+ * event loop, and Warren's own framing ({@link LinkFrames}): messages never go through the Raft log.
+ */
+public final class ClusterLink implements AutoCloseable {
+    private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("warren-cluster-link",
+            true));
+    private final Function<String, InetSocketAddress> addresses;
+    private final Map<String, LinkPeer> peers = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong consumerIds = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Broker broker;
+    private final io.netty.channel.group.ChannelGroup accepted = new io.netty.channel.group.DefaultChannelGroup(
+            io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private Channel server;
+
+    /** addresses: a node's link address from its name (null for a node not in the cluster). */
+    public ClusterLink(Function<String, InetSocketAddress> addresses) {
+        this.addresses = addresses;
+    }
+
+    /** The link port of a node whose cluster (Raft) traffic is on clusterPort. */
+    public static int linkPort(int clusterPort) {
+        return clusterPort + 1;
+    }
+
+    /** Starts listening on the given address, for this broker's queues. */
+    public void start(Broker broker, InetSocketAddress listen) throws IOException {
+        this.broker = broker;
+        try {
+            server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            accepted.add(ch);
+                            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
+                                    new HomeSession(() -> ClusterLink.this.broker));
+                        }
+                    })
+                    .bind(listen).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening the cluster link on " + listen, e);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot open the cluster link on port " + listen.getPort() + " (the cluster port "
+                    + "+ 1): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends a batch to a queue on another node; takes over one reference of each message. answer (null for none)
+     * runs once the home node has fsynced it or it failed.
+     */
+    public void publish(String node, String vhost, String queue, List<Message> messages,
+                        Consumer<PublishAnswer> answer) {
+        peer(node).publish(vhost, queue, messages, answer == null ? null
+                : p -> answer.accept(new PublishAnswer(p.outcome() == LinkFrames.OK, p.refused(), p.error())));
+    }
+
+    /**
+     * Starts a consumer on this node for a queue on another; returns its id (to cancel it by). What the home node
+     * delivers goes to the sink, on the link's thread.
+     */
+    public long consume(String node, String vhost, String queue, String tag, int prefetch, boolean noAck,
+                        int priority, ConsumerSink sink) {
+        long id = consumerIds.incrementAndGet();
+        peer(node).consume(id, vhost, queue, tag, prefetch, noAck, priority, sink);
+        return id;
+    }
+
+    /** Acknowledges deliveries the node made (by their ids there). */
+    public void ack(String node, long[] deliveries) {
+        peer(node).settle(LinkFrames.ACK, deliveries);
+    }
+
+    /** Rejects deliveries without requeueing them: the home node dead-letters or drops them. */
+    public void reject(String node, long[] deliveries) {
+        peer(node).settle(LinkFrames.REJECT, deliveries);
+    }
+
+    /** Puts deliveries back in their queue, marked redelivered (they reached a consumer); undelivered: unmarked. */
+    public void requeue(String node, long[] deliveries, boolean undelivered) {
+        peer(node).settle(undelivered ? LinkFrames.UNDELIVERED : LinkFrames.REQUEUE, deliveries);
+    }
+
+    /** Cancels a consumer started with {@link #consume}. */
+    public void cancel(String node, long consumer) {
+        peer(node).cancel(consumer);
+    }
+
+    /** What a get through the link heard: a delivery (null when the queue was empty), or an error. */
+    public record Got(ConsumerSink.Delivery delivery, int remaining, String error) {
+    }
+
+    /** basic.get on a queue on another node; answer runs on the link's thread. */
+    public void get(String node, String vhost, String queue, boolean noAck, Consumer<Got> answer) {
+        peer(node).call(LinkFrames.GET, vhost, queue, noAck, in -> {
+            if (in == null) {
+                answer.accept(new Got(null, 0, unreachable(node)));
+                return;
+            }
+            switch (in.readByte()) {
+                case 0 -> answer.accept(new Got(null, 0, null));
+                case 1 -> {
+                    long delivery = in.readLong();
+                    boolean redelivered = in.readBoolean();
+                    int remaining = in.readInt();
+                    answer.accept(new Got(new ConsumerSink.Delivery(delivery, redelivered,
+                            LinkFrames.readMessage(in)), remaining, null));
+                }
+                default -> answer.accept(new Got(null, 0, LinkFrames.readString(in)));
+            }
+        });
+    }
+
+    /** queue.purge on a queue on another node: answer gets the count, or -1 and the error, on the link's thread. */
+    public void purge(String node, String vhost, String queue, java.util.function.BiConsumer<Integer, String> answer) {
+        peer(node).call(LinkFrames.PURGE, vhost, queue, false, in -> {
+            if (in == null) {
+                answer.accept(-1, unreachable(node));
+            } else if (in.readByte() == 0) {
+                answer.accept(in.readInt(), null);
+            } else {
+                answer.accept(-1, LinkFrames.readString(in));
+            }
+        });
+    }
+
+    /** What a count through the link heard: ready messages and consumers, or an error. */
+    public record Counts(int messages, int consumers, String error) {
+    }
+
+    /** A queue's counts on another node (touch: it is a use of the queue); answer runs on the link's thread. */
+    public void counts(String node, String vhost, String queue, boolean touch, Consumer<Counts> answer) {
+        peer(node).call(LinkFrames.COUNT, vhost, queue, touch, in -> {
+            if (in == null) {
+                answer.accept(new Counts(0, 0, unreachable(node)));
+            } else if (in.readByte() == 0) {
+                answer.accept(new Counts(in.readInt(), in.readInt(), null));
+            } else {
+                answer.accept(new Counts(0, 0, LinkFrames.readString(in)));
+            }
+        });
+    }
+
+    private static String unreachable(String node) {
+        return "node '" + node + "' is down or inaccessible";
+    }
+
+    /** False while the link to that node has more waiting for its socket than it lets pile up. */
+    public boolean writable(String node) {
+        LinkPeer p = peers.get(node);
+        return p == null || p.writable();
+    }
+
+    /** Runs r, on any thread, once the link to that node is writable (at once if it is). */
+    public void whenWritable(String node, Runnable r) {
+        peer(node).whenWritable(r);
+    }
+
+    /**
+     * Stops (true) or resumes (false) reading what other nodes send this one; their links then fill up and their
+     * publishers to this node's queues pause. For tests now; the home node's own flow control next.
+     */
+    public void pauseReading(boolean pause) {
+        accepted.forEach(ch -> ch.config().setAutoRead(!pause));
+    }
+
+    /** True when this node could not reach that node on its last try (it keeps trying every second). */
+    public boolean down(String node) {
+        LinkPeer p = peers.get(node);
+        return p != null && p.down();
+    }
+
+    /** True while this node's connection to that node is open. */
+    public boolean connected(String node) {
+        LinkPeer p = peers.get(node);
+        return p != null && p.connected();
+    }
+
+    private LinkPeer peer(String node) {
+        return peers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group));
+    }
+
+    /** The home node's answer to a batch: ok (taken and fsynced) or not, and which messages a full queue refused. */
+    public record PublishAnswer(boolean ok, int[] refused, String error) {
+    }
+
+    @Override
+    public void close() {
+        peers.values().forEach(LinkPeer::close);
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

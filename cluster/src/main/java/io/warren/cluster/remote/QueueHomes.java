@@ -1,0 +1,72 @@
+package io.warren.cluster.remote;
+
+import io.warren.broker.queue.QueueFactory;
+import io.warren.broker.queue.QueuePlacement;
+import io.warren.cluster.link.ClusterLink;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * Which node a durable queue lives on: the home the cluster's log recorded for it; for a new queue, this node, or with
+ * x-queue-leader-locator 'balanced' the reachable node home to the fewest queues (this node first among equals), as
+ * RabbitMQ places queues. A home chosen elsewhere is held here until the declaration is written to the log with it.
+ */
+public final class QueueHomes implements QueuePlacement {
+    public static final String LOCATOR = "x-queue-leader-locator";
+    private final String self;
+    private final BiFunction<String, String, String> recorded;
+    private final Supplier<Map<String, Integer>> queuesPerNode;
+    private final Supplier<Collection<String>> members;
+    private final ClusterLink link;
+    private final Map<String, String> chosen = new ConcurrentHashMap<>();
+
+    /** recorded: a queue's home in the log (vhost, queue), or null; members: the cluster's node names now. */
+    public QueueHomes(String self, BiFunction<String, String, String> recorded,
+                      Supplier<Map<String, Integer>> queuesPerNode, Supplier<Collection<String>> members,
+                      ClusterLink link) {
+        this.self = self;
+        this.recorded = recorded;
+        this.queuesPerNode = queuesPerNode;
+        this.members = members;
+        this.link = link;
+    }
+
+    @Override
+    public QueueFactory remoteFactory(String vhost, String queue, Map<String, Object> arguments) {
+        String home = recorded.apply(vhost, queue);
+        if (home == null) {
+            Object locator = arguments.get(LOCATOR);
+            if (locator == null || !"balanced".equals(locator.toString())) {
+                return null;
+            }
+            home = leastLoaded();
+            if (!home.equals(self)) {
+                chosen.put(key(vhost, queue), home);
+            }
+        }
+        return home.equals(self) ? null : new RemoteQueueFactory(home, link);
+    }
+
+    private String leastLoaded() {
+        Map<String, Integer> counts = queuesPerNode.get();
+        return members.get().stream()
+                .filter(n -> n.equals(self) || !link.down(n))
+                .min(Comparator.<String>comparingInt(n -> counts.getOrDefault(n, 0))
+                        .thenComparing(n -> !n.equals(self))
+                        .thenComparing(Comparator.naturalOrder()))
+                .orElse(self);
+    }
+
+    /** The home chosen for a new queue being declared here, taken once (null: this node). */
+    public String takeChosen(String vhost, String queue) {
+        return chosen.remove(key(vhost, queue));
+    }
+
+    private static String key(String vhost, String queue) {
+        return vhost + "\u0000" + queue;
+    }
+}
