@@ -195,6 +195,14 @@ public final class ClusterLink implements AutoCloseable {
         return p != null && p.down();
     }
 
+    /**
+     * Opens the connection to that node if it is not open, so that {@link #down} tells whether the node can be
+     * reached even when nothing is being sent to it.
+     */
+    public void watch(String node) {
+        peer(node).open();
+    }
+
     /** True while this node's connection to that node is open. */
     public boolean connected(String node) {
         LinkPeer p = peers.get(node);

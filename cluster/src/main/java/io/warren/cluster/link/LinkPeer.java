@@ -278,6 +278,13 @@ final class LinkPeer {
         }
     }
 
+    /** Connects, unless connected, connecting, or waiting to retry after a failure. */
+    synchronized void open() {
+        if (!closed && !down && (channel == null || !channel.isActive())) {
+            connect();
+        }
+    }
+
     /** True while the connection to the node is open. */
     synchronized boolean connected() {
         return channel != null && channel.isActive();

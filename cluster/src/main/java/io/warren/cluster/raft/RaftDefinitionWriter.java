@@ -33,6 +33,23 @@ public final class RaftDefinitionWriter extends ChangeRecorder {
         this.committer = c;
     }
 
+    /** Submits a change of the cluster's transient definitions; returns once committed, or throws. */
+    public void submitTransient(String op, Object row, String... keys) {
+        submit(op, row, keys);
+    }
+
+    /**
+     * Commits a change made on nobody's behalf (request 0): every node, this one included, applies it to its
+     * memory. Throws when no majority commits it in time.
+     */
+    public void commitUnclaimed(String op, Object row, String... keys) {
+        ChangeCommitter c = committer;
+        if (c == null) {
+            throw AmqpException.connection(ReplyCodes.INTERNAL_ERROR, "this node has not joined its cluster yet");
+        }
+        c.commit(change(op, self, 0, row, keys));
+    }
+
     @Override
     protected void submit(String op, Object row, String... keys) {
         if (memory.isApplierThread()) {

@@ -1,0 +1,252 @@
+package io.warren.cluster;
+
+import static io.warren.cluster.DefinitionsReplicationTest.awaitDefaults;
+import static io.warren.cluster.DefinitionsReplicationTest.connect;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.vhost.VirtualHost;
+import io.warren.cluster.remote.RemoteQueue;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transient and exclusive queues, transient exchanges and their bindings are cluster-wide, as in RabbitMQ: seen and
+ * used from every node, hosted on the node that declared them, and gone when that node goes.
+ */
+class TransientQueuesAcrossNodesTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String LOCKED = "RESOURCE_LOCKED - cannot obtain exclusive access to locked queue 'mine' "
+            + "in vhost '/'";
+    @TempDir
+    Path dir;
+    private TestCluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private void threeNodes() {
+        cluster = new TestCluster(dir, 3).startAll();
+        awaitDefaults(cluster, 0, 1, 2);
+    }
+
+    private VirtualHost vhost(int node) {
+        return cluster.node(node).broker().vhost("/");
+    }
+
+    private RemoteQueue awaitRemote(int node, String queue) {
+        await().atMost(WAIT).until(() -> vhost(node).queue(queue) instanceof RemoteQueue);
+        return (RemoteQueue) vhost(node).queue(queue);
+    }
+
+    private void awaitGone(int node, String queue) {
+        await().atMost(WAIT).until(() -> vhost(node).queue(queue) == null);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String body(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** The AMQP error a call gets, as the client reports it. */
+    private static String refusal(Executable call) {
+        IOException e = assertThrows(IOException.class, call);
+        return e.getCause().getMessage();
+    }
+
+    @Test
+    void transientQueueDeclaredOnOneNodeIsSeenPublishedToAndConsumedThroughTheOthers() throws Exception {
+        threeNodes();
+        try (Connection a = connect(cluster.node(0).broker())) {
+            a.createChannel().queueDeclare("temp", false, false, false, null);
+        }
+        assertEquals("nodea", awaitRemote(1, "temp").home());
+        assertEquals("nodea", awaitRemote(2, "temp").home());
+        assertEquals("nodea", cluster.node(1).node().queueNode("/", "temp"));
+        try (Connection b = connect(cluster.node(1).broker()); Connection c = connect(cluster.node(2).broker())) {
+            Channel onB = b.createChannel();
+            assertEquals("temp", onB.queueDeclarePassive("temp").getQueue());
+            BlockingQueue<String> got = new LinkedBlockingQueue<>();
+            onB.basicConsume("temp", true, (tag, d) -> got.add(body(d.getBody())), tag -> { });
+            Channel onC = c.createChannel();
+            onC.confirmSelect();
+            onC.basicPublish("", "temp", null, bytes("through c"));
+            onC.waitForConfirmsOrDie(30_000);
+            assertEquals("through c", got.poll(30, TimeUnit.SECONDS));
+        }
+        // a restart of a node that did not declare it keeps it: the log replays it there
+        cluster.stop(2);
+        cluster.start(2);
+        assertEquals("nodea", awaitRemote(2, "temp").home());
+        assertEquals(false, vhost(2).queue("temp").durable());
+    }
+
+    @Test
+    void transientExchangeDeclaredOnOneNodeRoutesAPublishMadeOnAnother() throws Exception {
+        threeNodes();
+        try (Connection a = connect(cluster.node(0).broker())) {
+            Channel ch = a.createChannel();
+            ch.exchangeDeclare("fleeting", "direct", false);
+            ch.queueDeclare("kept", true, false, false, null);
+            ch.queueBind("kept", "fleeting", "k");
+        }
+        awaitRemote(1, "kept");
+        await().atMost(WAIT).until(() -> vhost(1).exchange("fleeting") != null
+                && !vhost(1).exchange("fleeting").router().isEmpty());
+        try (Connection b = connect(cluster.node(1).broker())) {
+            Channel ch = b.createChannel();
+            ch.confirmSelect();
+            ch.basicPublish("fleeting", "k", null, bytes("routed on b"));
+            ch.waitForConfirmsOrDie(30_000);
+        }
+        try (Connection a = connect(cluster.node(0).broker())) {
+            GetResponse r = a.createChannel().basicGet("kept", true);
+            assertNotNull(r, "the message routed on node b by the transient exchange reached the queue on node a");
+            assertEquals("routed on b", body(r.getBody()));
+        }
+        assertEquals(false, vhost(1).exchange("fleeting").durable());
+    }
+
+    @Test
+    void exclusiveQueueIsListedEverywhereLockedToOtherConnectionsAndGoesWithItsConnection() throws Exception {
+        threeNodes();
+        Connection owner = connect(cluster.node(0).broker());
+        Channel mine = owner.createChannel();
+        mine.queueDeclare("mine", false, true, false, null);
+        RemoteQueue proxy = awaitRemote(1, "mine");
+        assertTrue(proxy.exclusive());
+        awaitRemote(2, "mine");
+        try (Connection b = connect(cluster.node(1).broker()); Connection other = connect(cluster.node(0).broker())) {
+            String why = refusal(() -> b.createChannel().queueDeclarePassive("mine"));
+            assertTrue(why.contains(LOCKED), why);
+            why = refusal(() -> b.createChannel().queueDeclare("mine", false, true, false, null));
+            assertTrue(why.contains(LOCKED), why);
+            why = refusal(() -> b.createChannel().basicConsume("mine", true, (tag, d) -> { }, tag -> { }));
+            assertTrue(why.contains(LOCKED), why);
+            why = refusal(() -> b.createChannel().queuePurge("mine"));
+            assertTrue(why.contains(LOCKED), why);
+            why = refusal(() -> b.createChannel().queueDelete("mine"));
+            assertTrue(why.contains(LOCKED), why);
+            why = refusal(() -> b.createChannel().queueBind("mine", "amq.fanout", ""));
+            assertTrue(why.contains(LOCKED), why);
+            why = refusal(() -> other.createChannel().basicConsume("mine", true, (tag, d) -> { }, tag -> { }));
+            assertTrue(why.contains(LOCKED), why);
+            // publishing to another connection's exclusive queue is allowed, from any node
+            BlockingQueue<String> got = new LinkedBlockingQueue<>();
+            mine.basicConsume("mine", true, (tag, d) -> got.add(body(d.getBody())), tag -> { });
+            Channel onB = b.createChannel();
+            onB.confirmSelect();
+            onB.basicPublish("", "mine", null, bytes("to the owner"));
+            onB.waitForConfirmsOrDie(30_000);
+            assertEquals("to the owner", got.poll(30, TimeUnit.SECONDS));
+        }
+        owner.close();
+        awaitGone(0, "mine");
+        awaitGone(1, "mine");
+        awaitGone(2, "mine");
+    }
+
+    @Test
+    void stoppingTheOwnersNodeDeletesItsExclusiveAndTransientQueuesAndExchangesOnTheOthers() throws Exception {
+        threeNodes();
+        Connection owner = connect(cluster.node(0).broker());
+        Channel ch = owner.createChannel();
+        ch.queueDeclare("mine", false, true, false, null);
+        ch.queueDeclare("temp", false, false, false, null);
+        ch.queueDeclare("kept", true, false, false, null);
+        ch.exchangeDeclare("fleeting", "fanout", false);
+        ch.queueBind("kept", "fleeting", "");
+        for (int i = 1; i <= 2; i++) {
+            awaitRemote(i, "mine");
+            awaitRemote(i, "temp");
+            awaitRemote(i, "kept");
+            int node = i;
+            await().atMost(WAIT).until(() -> vhost(node).exchange("fleeting") != null);
+        }
+        cluster.stop(0);
+        for (int i = 1; i <= 2; i++) {
+            int node = i;
+            awaitGone(node, "mine");
+            awaitGone(node, "temp");
+            await().atMost(WAIT).until(() -> vhost(node).exchange("fleeting") == null);
+            assertTrue(vhost(node).queue("kept") instanceof RemoteQueue, "the durable queue stays, its home down");
+        }
+        // back: its earlier run's transient definitions stay gone there too, its durable queue is back
+        cluster.start(0);
+        cluster.node(0).node().awaitApplied();
+        await().atMost(WAIT).until(() -> vhost(0).queue("kept") != null);
+        assertNull(vhost(0).queue("mine"));
+        assertNull(vhost(0).queue("temp"));
+        assertNull(vhost(0).exchange("fleeting"));
+    }
+
+    @Test
+    void aRestartedNodesEarlierTransientQueuesAreGoneOnEveryNode() throws Exception {
+        threeNodes();
+        try (Connection a = connect(cluster.node(0).broker())) {
+            Channel ch = a.createChannel();
+            ch.queueDeclare("temp", false, false, false, null);
+            ch.exchangeDeclare("fleeting", "topic", false);
+        }
+        awaitRemote(1, "temp");
+        awaitRemote(2, "temp");
+        // restarted at once: whether or not the others noticed it was away, the node drops its earlier run's
+        cluster.stop(0);
+        cluster.start(0);
+        awaitGone(1, "temp");
+        awaitGone(2, "temp");
+        await().atMost(WAIT).until(() -> vhost(1).exchange("fleeting") == null
+                && vhost(2).exchange("fleeting") == null);
+        await().atMost(WAIT).until(() -> {
+            cluster.node(0).node().awaitApplied();
+            return vhost(0).queue("temp") == null && vhost(0).exchange("fleeting") == null;
+        });
+        // and it declares transient queues anew, seen everywhere
+        try (Connection a = connect(cluster.node(0).broker())) {
+            a.createChannel().queueDeclare("temp", false, false, false, null);
+        }
+        awaitRemote(1, "temp");
+        AmqpQueue home = vhost(0).queue("temp");
+        assertTrue(home != null && !(home instanceof RemoteQueue));
+    }
+
+    @Test
+    void anAutoDeleteQueueWhoseOnlyConsumerWasOnALostNodeIsDeleted() throws Exception {
+        threeNodes();
+        try (Connection a = connect(cluster.node(0).broker())) {
+            a.createChannel().queueDeclare("brief", false, false, true, null);
+        }
+        awaitRemote(1, "brief");
+        awaitRemote(2, "brief");
+        Connection b = connect(cluster.node(1).broker());
+        b.createChannel().basicConsume("brief", true, (tag, d) -> { }, tag -> { });
+        await().atMost(WAIT).until(() -> vhost(0).queue("brief").consumerCount() == 1);
+        cluster.stop(1);
+        awaitGone(0, "brief");
+        awaitGone(2, "brief");
+    }
+}
