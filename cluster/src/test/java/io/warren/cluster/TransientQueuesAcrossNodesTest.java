@@ -4,7 +4,6 @@ import static io.warren.cluster.DefinitionsReplicationTest.awaitDefaults;
 import static io.warren.cluster.DefinitionsReplicationTest.connect;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,6 +71,19 @@ class TransientQueuesAcrossNodesTest {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The next message of a queue, got through a node; waited for, since a transient message is confirmed to its
+     * publisher once it is sent to its home node, which may not have it yet.
+     */
+    private String awaitGet(int node, String queue) throws Exception {
+        try (Connection conn = connect(cluster.node(node).broker())) {
+            Channel ch = conn.createChannel();
+            GetResponse[] got = new GetResponse[1];
+            await().atMost(WAIT).until(() -> (got[0] = ch.basicGet(queue, true)) != null);
+            return body(got[0].getBody());
+        }
+    }
+
     /** The AMQP error a call gets, as the client reports it. */
     private static String refusal(Executable call) {
         IOException e = assertThrows(IOException.class, call);
@@ -123,11 +135,7 @@ class TransientQueuesAcrossNodesTest {
             ch.basicPublish("fleeting", "k", null, bytes("routed on b"));
             ch.waitForConfirmsOrDie(30_000);
         }
-        try (Connection a = connect(cluster.node(0).broker())) {
-            GetResponse r = a.createChannel().basicGet("kept", true);
-            assertNotNull(r, "the message routed on node b by the transient exchange reached the queue on node a");
-            assertEquals("routed on b", body(r.getBody()));
-        }
+        assertEquals("routed on b", awaitGet(0, "kept"));
         assertEquals(false, vhost(1).exchange("fleeting").durable());
     }
 
@@ -248,5 +256,53 @@ class TransientQueuesAcrossNodesTest {
         cluster.stop(1);
         awaitGone(0, "brief");
         awaitGone(2, "brief");
+    }
+
+    private void awaitTransientsOn(int node) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> vhost(node) != null
+                && vhost(node).queue("temp") instanceof RemoteQueue && vhost(node).exchange("fleeting") != null
+                && vhost(node).bindings().stream().anyMatch(b -> b.source().equals("fleeting")
+                        && b.destination().name().equals("temp")));
+    }
+
+    @Test
+    void aNodeThatCatchesUpFromASnapshotOrRestartsHasTheOthersTransientDefinitions() throws Exception {
+        cluster = new TestCluster(dir, 3).snapshotEvery(5).startAll();
+        awaitDefaults(cluster, 0, 1, 2);
+        cluster.stop(2);
+        try (Connection a = connect(cluster.node(0).broker())) {
+            Channel ch = a.createChannel();
+            ch.exchangeDeclare("fleeting", "direct", false);
+            ch.queueDeclare("temp", false, false, false, null);
+            ch.queueBind("temp", "fleeting", "k");
+            for (int i = 0; i < 12; i++) {
+                ch.queueDeclare("filler" + i, true, false, false, null); // past a few snapshots: the log is trimmed
+            }
+        }
+        cluster.start(2);
+        awaitTransientsOn(2);
+        cluster.stop(2);
+        cluster.start(2);
+        awaitTransientsOn(2);
+        try (Connection c = connect(cluster.node(2).broker())) {
+            Channel ch = c.createChannel();
+            ch.confirmSelect();
+            ch.basicPublish("fleeting", "k", null, bytes("after the snapshot"));
+            ch.waitForConfirmsOrDie(30_000);
+        }
+        assertEquals("after the snapshot", awaitGet(0, "temp"));
+    }
+
+    @Test
+    void aNodeRemovedFromTheClusterLosesItsTransientQueuesOnTheOthers() throws Exception {
+        threeNodes();
+        try (Connection a = connect(cluster.node(0).broker())) {
+            a.createChannel().queueDeclare("temp", false, false, false, null);
+        }
+        awaitRemote(1, "temp");
+        awaitRemote(2, "temp");
+        cluster.node(1).node().removeNode("nodea");
+        awaitGone(1, "temp");
+        awaitGone(2, "temp");
     }
 }
