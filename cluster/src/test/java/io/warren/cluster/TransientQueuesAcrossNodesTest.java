@@ -305,4 +305,45 @@ class TransientQueuesAcrossNodesTest {
         awaitGone(1, "temp");
         awaitGone(2, "temp");
     }
+
+    @Test
+    void anExclusiveConsumeThroughAnyNodeIsCheckedAgainstEveryNodesConsumers() throws Exception {
+        threeNodes();
+        try (Connection a = connect(cluster.node(0).broker())) {
+            a.createChannel().queueDeclare("shared", true, false, false, null);
+        }
+        awaitRemote(1, "shared");
+        awaitRemote(2, "shared");
+        AmqpQueue home = vhost(0).queue("shared");
+        String inUse = "ACCESS_REFUSED - queue 'shared' in vhost '/' in exclusive use";
+        try (Connection a = connect(cluster.node(0).broker()); Connection b = connect(cluster.node(1).broker());
+             Connection c = connect(cluster.node(2).broker())) {
+            Channel onC = c.createChannel();
+            String plain = onC.basicConsume("shared", true, (tag, d) -> { }, tag -> { });
+            await().atMost(WAIT).until(() -> home.consumerCount() == 1);
+            String why = refusal(() -> b.createChannel().basicConsume("shared", true, "", false, true, null,
+                    (tag, d) -> { }, tag -> { }));
+            assertTrue(why.contains(inUse), why);
+            onC.basicCancel(plain);
+            await().atMost(WAIT).until(() -> home.consumerCount() == 0);
+
+            Channel onB = b.createChannel();
+            BlockingQueue<String> got = new LinkedBlockingQueue<>();
+            String held = onB.basicConsume("shared", true, "", false, true, null,
+                    (tag, d) -> got.add(body(d.getBody())), tag -> { });
+            await().atMost(WAIT).until(home::hasExclusiveConsumer);
+            why = refusal(() -> a.createChannel().basicConsume("shared", true, (tag, d) -> { }, tag -> { }));
+            assertTrue(why.contains(inUse), why);
+            why = refusal(() -> c.createChannel().basicConsume("shared", true, (tag, d) -> { }, tag -> { }));
+            assertTrue(why.contains(inUse), why);
+            assertEquals(1, home.consumerCount());
+            a.createChannel().basicPublish("", "shared", null, bytes("to the exclusive consumer"));
+            assertEquals("to the exclusive consumer", got.poll(30, TimeUnit.SECONDS));
+
+            onB.basicCancel(held);
+            await().atMost(WAIT).until(() -> home.consumerCount() == 0);
+            c.createChannel().basicConsume("shared", true, (tag, d) -> { }, tag -> { });
+            await().atMost(WAIT).until(() -> home.consumerCount() == 1);
+        }
+    }
 }

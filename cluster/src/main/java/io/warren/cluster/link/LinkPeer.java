@@ -317,7 +317,7 @@ final class LinkPeer {
                     }
                 }
                 case LinkFrames.DELIVER -> deliver(in);
-                case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED -> {
+                case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED, LinkFrames.ADMITTED -> {
                     Consumer<ByteBuf> c = calls.remove(in.readLong());
                     if (c != null) {
                         c.accept(in);
