@@ -155,6 +155,8 @@ class TransientQueuesAcrossNodesTest {
             assertTrue(why.contains(LOCKED), why);
             why = refusal(() -> b.createChannel().basicConsume("mine", true, (tag, d) -> { }, tag -> { }));
             assertTrue(why.contains(LOCKED), why);
+            why = refusal(() -> b.createChannel().basicGet("mine", true));
+            assertTrue(why.contains(LOCKED), why);
             why = refusal(() -> b.createChannel().queuePurge("mine"));
             assertTrue(why.contains(LOCKED), why);
             why = refusal(() -> b.createChannel().queueDelete("mine"));
