@@ -69,16 +69,17 @@ public final class TransientApplier {
                     q.execute(q::delete);
                 }
             }
-            case TransientOps.PUT_BINDING -> {
-                BindingRow b = c.row(BindingRow.class);
-                VirtualHost v = vhost(b.vhost());
-                v.bind(b.source(), destination(v, b), b.routingKey(), ArgumentsJson.read(b.argumentsJson()));
-            }
-            case TransientOps.DELETE_BINDING -> {
+            case TransientOps.PUT_BINDING, TransientOps.DELETE_BINDING -> {
                 BindingRow b = c.row(BindingRow.class);
                 VirtualHost v = broker.vhost(b.vhost());
-                if (v != null && v.exchange(b.source()) != null) {
-                    v.unbind(b.source(), destination(v, b), b.routingKey(), ArgumentsJson.read(b.argumentsJson()));
+                Destination d = v == null || v.exchange(b.source()) == null ? null : destination(v, b);
+                if (d == null) {
+                    return; // an end is gone, or is this node's from an earlier run (replayed at start)
+                }
+                if (c.op().equals(TransientOps.PUT_BINDING)) {
+                    v.bind(b.source(), d, b.routingKey(), ArgumentsJson.read(b.argumentsJson()));
+                } else {
+                    v.unbind(b.source(), d, b.routingKey(), ArgumentsJson.read(b.argumentsJson()));
                 }
             }
             default -> {
@@ -96,12 +97,7 @@ public final class TransientApplier {
     }
 
     private static Destination destination(VirtualHost v, BindingRow b) {
-        Destination d = b.destinationType() == BindingRow.DestinationType.QUEUE ? v.queue(b.destination())
+        return b.destinationType() == BindingRow.DestinationType.QUEUE ? v.queue(b.destination())
                 : v.exchange(b.destination());
-        if (d == null) {
-            throw new IllegalStateException(b.destinationType().name().toLowerCase() + " '" + b.destination()
-                    + "' in vhost '" + b.vhost() + "' does not exist here");
-        }
-        return d;
     }
 }
