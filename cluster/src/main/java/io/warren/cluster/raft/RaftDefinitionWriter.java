@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RaftDefinitionWriter extends ChangeRecorder {
     private final String self;
     private final MemoryApplier memory;
-    private final AtomicLong requests = new AtomicLong();
+    // numbered on from the start time: an earlier run's entries replayed at start must not match this run's claims
+    private final AtomicLong requests = new AtomicLong(System.currentTimeMillis() << 16);
     private final java.util.function.BiFunction<String, String, String> chosenHome;
     private volatile ChangeCommitter committer;
 
