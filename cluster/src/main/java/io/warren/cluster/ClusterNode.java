@@ -19,6 +19,9 @@ import io.warren.cluster.state.AppliedState;
 import io.warren.cluster.state.Claims;
 import io.warren.cluster.state.DefinitionStateMachine;
 import io.warren.cluster.state.MemoryApplier;
+import io.warren.cluster.transients.NodeWatch;
+import io.warren.cluster.transients.TransientApplier;
+import io.warren.cluster.transients.TransientWriter;
 import io.warren.store.definitions.DefinitionStore;
 import io.warren.store.definitions.DefinitionWriter;
 import io.warren.store.definitions.GlobalParameterRow;
@@ -70,6 +73,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final RaftDefinitionWriter writer;
     private final ClusterLink link = new ClusterLink(this::linkAddress);
     private final QueueHomes homes;
+    /** This run of the node: its transient definitions belong to it, and go when it does. */
+    private final String incarnation = UUID.randomUUID().toString();
+    private final TransientWriter transients;
+    private NodeWatch watch;
     private volatile DefinitionStore store;
     private RaftServer server;
     private RaftClient client;
@@ -83,6 +90,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         this.homes = new QueueHomes(settings.nodeName(), state::queueNode, state::queuesPerNode, this::memberNames,
                 link);
         this.writer = new RaftDefinitionWriter(settings.nodeName(), memory, homes::takeChosen);
+        this.transients = new TransientWriter(settings.nodeName(), incarnation, writer);
     }
 
     /** What the broker is made with: its journal writes through the cluster's log, and it makes no defaults. */
@@ -99,6 +107,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             @Override
             public QueuePlacement placement() {
                 return homes;
+            }
+
+            @Override
+            public io.warren.broker.durable.DefinitionJournal transients() {
+                return transients;
             }
 
             @Override
@@ -119,6 +132,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             throw new IllegalStateException("the broker was not made with this node's replication()");
         }
         memory.attach(new DefinitionApplier(broker));
+        memory.attach(new TransientApplier(broker, settings.nodeName(), incarnation, homes));
         link.start(broker, new InetSocketAddress(ClusterLink.linkPort(settings.self().port())));
         Files.createDirectories(raftDir);
         boolean formatted = Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));
@@ -136,6 +150,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         client = newClient(group);
         committer = new ChangeCommitter(client, claims, settings.commitTimeout(), this::reachability);
         writer.connect(committer);
+        watch = new NodeWatch(settings.nodeName(), incarnation, state.transients(), link, this::memberNames,
+                writer, transients);
+        watch.start();
         LOG.info("cluster node {} listening for cluster traffic on port {}; members {}{}", settings.nodeName(),
                 settings.port(), settings.members(), settings.initialMember() ? ""
                         : " (this node is not one of them: add it with POST /api/cluster/nodes on a member, or "
@@ -346,6 +363,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (watch != null) {
+            watch.close();
+        }
         link.close();
         if (bootstrap != null) {
             bootstrap.interrupt();

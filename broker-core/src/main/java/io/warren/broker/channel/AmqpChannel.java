@@ -401,24 +401,48 @@ public final class AmqpChannel {
                 prefetch.consumerPrefetch(), prefetch.window());
         consumers.add(consumer);
         boolean nowait = c.noWait();
-        callQueue(q, queue -> {
-            if (queue.isDeleted()) {
-                throw AmqpException.channel(NOT_FOUND, "no queue '%s' in vhost '%s'", queue.name(), queue.vhost());
-            }
-            if (queue.hasExclusiveConsumer() || (consumer.exclusive()
-                    && (queue.consumerCount() > 0 || queue.singleActiveConsumer()))) {
-                throw AmqpException.channel(ACCESS_REFUSED, "queue '%s' in vhost '%s' in exclusive use",
-                        queue.name(), queue.vhost());
-            }
-            queue.addConsumer(consumer);
-            return () -> {
-                if (!nowait) {
-                    send(new Basic.ConsumeOk(tag));
+        callQueueLater(q, (queue, done) -> {
+            checkConsumable(queue, consumer);
+            // a queue on another node asks its home, which sees every node's consumers; a local one answers at once
+            queue.admitConsumer(consumer.exclusive(), refusal -> {
+                AmqpException refused = refusal;
+                if (refused == null) {
+                    try {
+                        checkConsumable(queue, consumer); // again, if the answer came later
+                    } catch (AmqpException e) {
+                        refused = e;
+                    }
                 }
-                // only now: a delivery that overtook consume-ok would be unsolicited to the client
-                queue.execute(() -> queue.activate(consumer));
-            };
+                if (refused != null) {
+                    AmqpException error = refused;
+                    done.accept(() -> {
+                        consumers.remove(tag);
+                        throw error;
+                    });
+                    return;
+                }
+                queue.addConsumer(consumer);
+                done.accept(() -> {
+                    if (!nowait) {
+                        send(new Basic.ConsumeOk(tag));
+                    }
+                    // only now: a delivery that overtook consume-ok would be unsolicited to the client
+                    queue.execute(() -> queue.activate(consumer));
+                });
+            });
         }, () -> consumers.remove(tag));
+    }
+
+    // on the queue's thread
+    private static void checkConsumable(AmqpQueue queue, QueueConsumer consumer) {
+        if (queue.isDeleted()) {
+            throw AmqpException.channel(NOT_FOUND, "no queue '%s' in vhost '%s'", queue.name(), queue.vhost());
+        }
+        if (queue.hasExclusiveConsumer() || (consumer.exclusive()
+                && (queue.consumerCount() > 0 || queue.singleActiveConsumer()))) {
+            throw AmqpException.channel(ACCESS_REFUSED, "queue '%s' in vhost '%s' in exclusive use",
+                    queue.name(), queue.vhost());
+        }
     }
 
     private void cancel(Basic.Cancel c) {

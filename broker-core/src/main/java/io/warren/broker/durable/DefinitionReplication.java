@@ -38,6 +38,15 @@ public interface DefinitionReplication {
         return false;
     }
 
+    /**
+     * Where the definitions that do not survive a restart (transient exchanges and queues, exclusive queues,
+     * bindings with such an end) are reported: nowhere on a single node; to the other nodes in a cluster, where
+     * they are visible too. Same contract as the journal: a call that throws means the change must not happen.
+     */
+    default DefinitionJournal transients() {
+        return DefinitionJournal.NONE;
+    }
+
     /** Where durable queues live: here (a single node), or on their home node in a cluster. */
     default io.warren.broker.queue.QueuePlacement placement() {
         return io.warren.broker.queue.QueuePlacement.LOCAL;

@@ -15,7 +15,7 @@ public final class DurableDefinitions implements AutoCloseable {
 
     private DurableDefinitions(DefinitionStore store, DefinitionReplication replication) {
         this.store = store;
-        this.journal = store == null ? null : new StoreJournal(replication.writer(store));
+        this.journal = store == null ? null : new StoreJournal(replication.writer(store), replication.transients());
     }
 
     /** Opens the store under the data directory; with none (null), definitions live in memory only. */

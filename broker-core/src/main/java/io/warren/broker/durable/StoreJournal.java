@@ -34,11 +34,18 @@ import java.util.Map;
  */
 public final class StoreJournal implements DefinitionJournal {
     private final DefinitionWriter store;
+    private final DefinitionJournal transients;
     private volatile boolean recording;
 
     /** Writes to the store directly, or through a cluster's replicated log. */
     public StoreJournal(DefinitionWriter store) {
+        this(store, DefinitionJournal.NONE);
+    }
+
+    /** transients: told of the exchanges, queues and bindings that do not survive a restart (a cluster's). */
+    public StoreJournal(DefinitionWriter store, DefinitionJournal transients) {
         this.store = store;
+        this.transients = transients;
     }
 
     public void startRecording() {
@@ -104,6 +111,8 @@ public final class StoreJournal implements DefinitionJournal {
         if (recording && survivesRestart(x)) {
             store.putExchange(new ExchangeRow(vhost, x.name(), x.type(), x.autoDelete(), x.internal(),
                     ArgumentsJson.write(x.arguments())));
+        } else if (recording) {
+            transients.exchangeDeclared(vhost, x);
         }
     }
 
@@ -111,6 +120,8 @@ public final class StoreJournal implements DefinitionJournal {
     public void exchangeDeleted(String vhost, ExchangeEntity x) {
         if (recording && survivesRestart(x)) {
             store.deleteExchange(vhost, x.name());
+        } else if (recording) {
+            transients.exchangeDeleted(vhost, x);
         }
     }
 
@@ -118,6 +129,8 @@ public final class StoreJournal implements DefinitionJournal {
     public void queueDeclared(AmqpQueue q) {
         if (recording && survivesRestart(q)) {
             store.putQueue(new QueueRow(q.vhost(), q.name(), q.autoDelete(), ArgumentsJson.write(q.arguments())));
+        } else if (recording) {
+            transients.queueDeclared(q);
         }
     }
 
@@ -125,6 +138,8 @@ public final class StoreJournal implements DefinitionJournal {
     public void queueDeleted(AmqpQueue q) {
         if (recording && survivesRestart(q)) {
             store.deleteQueue(q.vhost(), q.name());
+        } else if (recording) {
+            transients.queueDeleted(q);
         }
     }
 
@@ -133,6 +148,8 @@ public final class StoreJournal implements DefinitionJournal {
                       Map<String, Object> arguments) {
         if (recording && survivesRestart(source) && survivesRestart(destination)) {
             store.putBinding(row(vhost, source, destination, routingKey, arguments));
+        } else if (recording) {
+            transients.bound(vhost, source, destination, routingKey, arguments);
         }
     }
 
@@ -141,6 +158,8 @@ public final class StoreJournal implements DefinitionJournal {
                         Map<String, Object> arguments) {
         if (recording && survivesRestart(source) && survivesRestart(destination)) {
             store.deleteBinding(row(vhost, source, destination, routingKey, arguments));
+        } else if (recording) {
+            transients.unbound(vhost, source, destination, routingKey, arguments);
         }
     }
 
@@ -222,7 +241,8 @@ public final class StoreJournal implements DefinitionJournal {
         }
     }
 
-    private static BindingRow row(String vhost, ExchangeEntity source, Destination destination, String routingKey,
+    /** A binding as a row of the definitions store (its arguments as sorted JSON text). */
+    public static BindingRow row(String vhost, ExchangeEntity source, Destination destination, String routingKey,
                                   Map<String, Object> arguments) {
         BindingRow.DestinationType type = destination instanceof AmqpQueue
                 ? BindingRow.DestinationType.QUEUE : BindingRow.DestinationType.EXCHANGE;

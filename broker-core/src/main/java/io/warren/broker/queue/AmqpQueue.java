@@ -136,6 +136,16 @@ public abstract class AmqpQueue implements Destination {
     }
 
     /**
+     * Whether a consumer may start, as far as consumers elsewhere are concerned: a queue on another node asks its
+     * home, which has every node's consumers. answer gets null (yes) or the refusal, on this queue's thread. A
+     * queue here answers at once: its consumers are all here, and the channel checks them.
+     */
+    public void admitConsumer(boolean exclusive,
+                              java.util.function.Consumer<io.warren.broker.error.AmqpException> answer) {
+        answer.accept(null);
+    }
+
+    /**
      * Refuses a declare of the queue (passive or not) when it cannot be used: a queue whose home node is down (an
      * AmqpException naming the node, as RabbitMQ's 404). On the channel's thread.
      */

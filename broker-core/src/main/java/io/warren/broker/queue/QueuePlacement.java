@@ -14,4 +14,12 @@ public interface QueuePlacement {
      * (x-queue-leader-locator) place it elsewhere. Called by the vhost, under its lock, when the queue is made.
      */
     QueueFactory remoteFactory(String vhost, String queue, java.util.Map<String, Object> arguments);
+
+    /**
+     * For a queue that does not survive a restart (transient or exclusive): the factory of its proxy when the
+     * cluster has it on another node, or null when it is made here. Such a queue is never placed elsewhere.
+     */
+    default QueueFactory recordedElsewhere(String vhost, String queue) {
+        return null;
+    }
 }

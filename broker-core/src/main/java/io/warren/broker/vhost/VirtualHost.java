@@ -321,7 +321,8 @@ public final class VirtualHost implements DeadLetterRouting {
             QueueSettings.from(arguments);
             factory = QueueFactories.of(QueueType.of(arguments));
             factory.check(declaration);
-            QueueFactory remote = durable && !exclusive ? placement.remoteFactory(name, queue, arguments) : null;
+            QueueFactory remote = durable && !exclusive ? placement.remoteFactory(name, queue, arguments)
+                    : placement.recordedElsewhere(name, queue);
             if (remote != null) {
                 factory = remote;
             }

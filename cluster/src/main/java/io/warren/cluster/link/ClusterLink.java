@@ -166,6 +166,23 @@ public final class ClusterLink implements AutoCloseable {
         });
     }
 
+    /**
+     * Asks the home node whether a consumer (exclusive or not) may start on its queue, against every node's
+     * consumers; answer gets 0, or RabbitMQ's reply code (403 in exclusive use, 404 gone or unreachable) and text,
+     * on the link's thread.
+     */
+    public void admitConsumer(String node, String vhost, String queue, boolean exclusive,
+                              java.util.function.BiConsumer<Integer, String> answer) {
+        peer(node).call(LinkFrames.ADMIT, vhost, queue, exclusive, in -> {
+            if (in == null) {
+                answer.accept(404, unreachable(node));
+            } else {
+                int code = in.readShort();
+                answer.accept(code, LinkFrames.readString(in));
+            }
+        });
+    }
+
     private static String unreachable(String node) {
         return "node '" + node + "' is down or inaccessible";
     }
@@ -193,6 +210,14 @@ public final class ClusterLink implements AutoCloseable {
     public boolean down(String node) {
         LinkPeer p = peers.get(node);
         return p != null && p.down();
+    }
+
+    /**
+     * Opens the connection to that node if it is not open, so that {@link #down} tells whether the node can be
+     * reached even when nothing is being sent to it.
+     */
+    public void watch(String node) {
+        peer(node).open();
     }
 
     /** True while this node's connection to that node is open. */

@@ -38,6 +38,7 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     private final Map<Long, QueueConsumer> consumers = new ConcurrentHashMap<>();
     private final Map<Long, Held> unacked = new ConcurrentHashMap<>();
     private final AtomicLong deliveries = new AtomicLong();
+    private final ExclusiveClaims claims = new ExclusiveClaims();
     private Channel channel;
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final long RETRY_MILLIS = 20;
@@ -92,7 +93,7 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     private boolean ready(ByteBuf in) {
         byte type = in.getByte(in.readerIndex());
         if (type != LinkFrames.PUBLISH && type != LinkFrames.CONSUME && type != LinkFrames.GET
-                && type != LinkFrames.PURGE && type != LinkFrames.COUNT) {
+                && type != LinkFrames.PURGE && type != LinkFrames.COUNT && type != LinkFrames.ADMIT) {
             return true;
         }
         int at = in.readerIndex();
@@ -132,6 +133,10 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
             case LinkFrames.GET -> get(LinkFrames.readRequest(in));
             case LinkFrames.PURGE -> purge(LinkFrames.readRequest(in));
             case LinkFrames.COUNT -> count(LinkFrames.readRequest(in));
+            case LinkFrames.ADMIT -> {
+                LinkFrames.Request r = LinkFrames.readRequest(in);
+                claims.admit(channel, localQueue(r.vhost(), r.queue()), r, missing(r.vhost(), r.queue()));
+            }
             default -> {
                 LOG.warn("cluster link from {}: unknown frame type {}; closing it", channel.remoteAddress(), type);
                 ctx.close();
@@ -188,11 +193,15 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
         LinkedConsumer target = new LinkedConsumer(c.id(), channel, this);
         // the consumer's own node applies its channel's window; here only the consumer's prefetch counts
         Map<String, Object> arguments = c.priority() == 0 ? Map.of() : Map.of("x-priority", c.priority());
-        QueueConsumer consumer = new QueueConsumer(c.tag(), q, target, c.noAck(), false, arguments, c.prefetch(),
-                new Credit(0));
+        QueueConsumer placeholder = claims.take(c.vhost(), c.queue()); // an exclusive consumer's, admitted
+        QueueConsumer consumer = new QueueConsumer(c.tag(), q, target, c.noAck(), placeholder != null, arguments,
+                c.prefetch(), new Credit(0));
         consumers.put(c.id(), consumer);
         q.execute(() -> {
             q.addConsumer(consumer);
+            if (placeholder != null) {
+                q.removeConsumer(placeholder);
+            }
             q.activate(consumer);
         });
     }
@@ -299,6 +308,7 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     public void channelInactive(ChannelHandlerContext ctx) {
         deferred.forEach(ByteBuf::release);
         deferred.clear();
+        claims.releaseAll();
         consumers.keySet().forEach(this::cancel);
         Map<AmqpQueue, List<QueueEntry>> byQueue = new IdentityHashMap<>();
         for (Long id : List.copyOf(unacked.keySet())) {

@@ -43,6 +43,11 @@ final class LinkFrames {
     /** Its answer: id, then 0, ready messages and consumers, or 2 and the error. */
     static final byte COUNTED = 13;
 
+    /** May a consumer start on a queue on the receiving node: id, vhost, queue, whether it is exclusive. */
+    static final byte ADMIT = 30;
+    /** Its answer: id, a reply code (0: yes; 403 in exclusive use; 404 no such queue) and the text. */
+    static final byte ADMITTED = 31;
+
     static final byte ACK = 0;
     static final byte REJECT = 1;
     static final byte REQUEUE = 2;
@@ -223,6 +228,16 @@ final class LinkFrames {
         out.writeByte(0);
         out.writeInt(messages);
         out.writeInt(consumers);
+        return sized(out);
+    }
+
+    static ByteBuf admitted(ByteBufAllocator alloc, long id, int code, String text) {
+        ByteBuf out = alloc.buffer(64);
+        out.writeInt(0);
+        out.writeByte(ADMITTED);
+        out.writeLong(id);
+        out.writeShort(code);
+        writeString(out, text);
         return sized(out);
     }
 

@@ -278,6 +278,13 @@ final class LinkPeer {
         }
     }
 
+    /** Connects, unless connected, connecting, or waiting to retry after a failure. */
+    synchronized void open() {
+        if (!closed && !down && (channel == null || !channel.isActive())) {
+            connect();
+        }
+    }
+
     /** True while the connection to the node is open. */
     synchronized boolean connected() {
         return channel != null && channel.isActive();
@@ -310,7 +317,7 @@ final class LinkPeer {
                     }
                 }
                 case LinkFrames.DELIVER -> deliver(in);
-                case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED -> {
+                case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED, LinkFrames.ADMITTED -> {
                     Consumer<ByteBuf> c = calls.remove(in.readLong());
                     if (c != null) {
                         c.accept(in);

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RaftDefinitionWriter extends ChangeRecorder {
     private final String self;
     private final MemoryApplier memory;
-    private final AtomicLong requests = new AtomicLong();
+    // numbered on from the start time: an earlier run's entries replayed at start must not match this run's claims
+    private final AtomicLong requests = new AtomicLong(System.currentTimeMillis() << 16);
     private final java.util.function.BiFunction<String, String, String> chosenHome;
     private volatile ChangeCommitter committer;
 
@@ -31,6 +32,23 @@ public final class RaftDefinitionWriter extends ChangeRecorder {
     /** From now on changes go to the cluster. */
     public void connect(ChangeCommitter c) {
         this.committer = c;
+    }
+
+    /** Submits a change of the cluster's transient definitions; returns once committed, or throws. */
+    public void submitTransient(String op, Object row, String... keys) {
+        submit(op, row, keys);
+    }
+
+    /**
+     * Commits a change made on nobody's behalf (request 0): every node, this one included, applies it to its
+     * memory. Throws when no majority commits it in time.
+     */
+    public void commitUnclaimed(String op, Object row, String... keys) {
+        ChangeCommitter c = committer;
+        if (c == null) {
+            throw AmqpException.connection(ReplyCodes.INTERNAL_ERROR, "this node has not joined its cluster yet");
+        }
+        c.commit(change(op, self, 0, row, keys));
     }
 
     @Override

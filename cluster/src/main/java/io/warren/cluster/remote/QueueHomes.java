@@ -23,6 +23,8 @@ public final class QueueHomes implements QueuePlacement {
     private final Supplier<Collection<String>> members;
     private final ClusterLink link;
     private final Map<String, String> chosen = new ConcurrentHashMap<>();
+    // homes of another node's transient queues being made here from the log right now
+    private final Map<String, String> applying = new ConcurrentHashMap<>();
 
     /** recorded: a queue's home in the log (vhost, queue), or null; members: the cluster's node names now. */
     public QueueHomes(String self, BiFunction<String, String, String> recorded,
@@ -49,6 +51,25 @@ public final class QueueHomes implements QueuePlacement {
             }
         }
         return home.equals(self) ? null : new RemoteQueueFactory(home, link);
+    }
+
+    @Override
+    public QueueFactory recordedElsewhere(String vhost, String queue) {
+        String home = applying.get(key(vhost, queue));
+        if (home == null) {
+            home = recorded.apply(vhost, queue);
+        }
+        return home == null || home.equals(self) ? null : new RemoteQueueFactory(home, link);
+    }
+
+    /** Another node's transient queue is about to be made here from the log: it lives on home. */
+    public void applying(String vhost, String queue, String home) {
+        applying.put(key(vhost, queue), home);
+    }
+
+    /** It is made (or refused). */
+    public void applied(String vhost, String queue) {
+        applying.remove(key(vhost, queue));
     }
 
     private String leastLoaded() {

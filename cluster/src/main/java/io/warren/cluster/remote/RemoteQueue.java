@@ -180,6 +180,14 @@ public final class RemoteQueue extends AmqpQueue {
         checkHomeUp();
     }
 
+    // exclusive consumers are checked against every node's consumers, which the home node has
+    @Override
+    public void admitConsumer(boolean exclusive, java.util.function.Consumer<AmqpException> answer) {
+        link.admitConsumer(home, vhost(), name(), exclusive, (code, text) -> execute(() -> answer.accept(code == 0
+                ? null : code == ReplyCodes.ACCESS_REFUSED ? AmqpException.channel(code, "%s", text)
+                : unavailable(text))));
+    }
+
     @Override
     public void checkGet() {
         checkHomeUp();

@@ -26,9 +26,11 @@ public final class AppliedState {
     private final Set<String> vhosts = ConcurrentHashMap.newKeySet();
     private final Map<String, ExchangeRow> exchanges = new ConcurrentHashMap<>();
     private final Map<String, QueueRow> queues = new ConcurrentHashMap<>();
+    private final TransientState transients = new TransientState(this);
 
     /** Starts over from stored definitions (start-up, an installed snapshot). */
     public void reset(StoredDefinitions stored) {
+        transients.clear();
         vhosts.clear();
         exchanges.clear();
         queues.clear();
@@ -44,7 +46,24 @@ public final class AppliedState {
     /** The node a queue lives on, or null when no such queue is recorded (or it has no home: a single node's). */
     public String queueNode(String vhost, String queue) {
         QueueRow q = queues.get(key(vhost, queue));
-        return q == null ? null : q.node();
+        if (q == null) {
+            var t = transients.queue(vhost, queue);
+            return t == null ? null : t.node();
+        }
+        return q.node();
+    }
+
+    /** The transient exchanges, queues and bindings the log has made so far. */
+    public TransientState transients() {
+        return transients;
+    }
+
+    boolean hasExchange(String vhost, String name) {
+        return exchanges.containsKey(key(vhost, name));
+    }
+
+    boolean hasQueue(String vhost, String name) {
+        return queues.containsKey(key(vhost, name));
     }
 
     /** How many queues each node is home to (nodes with none are absent). */
@@ -68,16 +87,21 @@ public final class AppliedState {
                 ExchangeRow x = c.row(ExchangeRow.class);
                 needVhost(x.vhost(), "exchange '" + x.name() + "'");
                 ExchangeRow old = exchanges.get(key(x.vhost(), x.name()));
-                if (old != null && !old.equals(x)) {
+                if (old != null && !old.equals(x) || transients.hasExchange(x.vhost(), x.name())) {
                     throw refused(ReplyCodes.PRECONDITION_FAILED, "exchange '%s' in vhost '%s' was declared "
                             + "differently on another node at the same time (type %s, arguments %s)", x.name(),
-                            x.vhost(), old.type(), old.argumentsJson());
+                            x.vhost(), old == null ? "transient" : old.type(),
+                            old == null ? "{}" : old.argumentsJson());
                 }
             }
             case "putQueue" -> {
                 QueueRow q = c.row(QueueRow.class);
                 needVhost(q.vhost(), "queue '" + q.name() + "'");
                 QueueRow old = queues.get(key(q.vhost(), q.name()));
+                if (transients.queue(q.vhost(), q.name()) != null) {
+                    throw refused(ReplyCodes.PRECONDITION_FAILED, "queue '%s' in vhost '%s' was declared "
+                            + "differently on another node at the same time (transient)", q.name(), q.vhost());
+                }
                 if (old != null) {
                     if (old.autoDelete() != q.autoDelete() || !old.argumentsJson().equals(q.argumentsJson())) {
                         throw refused(ReplyCodes.PRECONDITION_FAILED, "queue '%s' in vhost '%s' was declared "
@@ -112,7 +136,7 @@ public final class AppliedState {
         return c;
     }
 
-    private void needVhost(String vhost, String what) {
+    void needVhost(String vhost, String what) {
         if (!vhosts.contains(vhost)) {
             throw refused(ReplyCodes.NOT_FOUND, "no vhost '%s' for %s: it was deleted on another node", vhost, what);
         }
@@ -127,23 +151,30 @@ public final class AppliedState {
                 vhosts.remove(c.key(0));
                 exchanges.keySet().removeIf(k -> k.startsWith(prefix));
                 queues.keySet().removeIf(k -> k.startsWith(prefix));
+                transients.vhostGone(c.key(0));
             }
             case "putExchange" -> {
                 ExchangeRow x = c.row(ExchangeRow.class);
                 exchanges.put(key(x.vhost(), x.name()), x);
             }
-            case "deleteExchange" -> exchanges.remove(key(c.key(0), c.key(1)));
+            case "deleteExchange" -> {
+                exchanges.remove(key(c.key(0), c.key(1)));
+                transients.exchangeGone(c.key(0), c.key(1));
+            }
             case "putQueue" -> {
                 QueueRow q = c.row(QueueRow.class);
                 queues.put(key(q.vhost(), q.name()), q);
             }
-            case "deleteQueue" -> queues.remove(key(c.key(0), c.key(1)));
+            case "deleteQueue" -> {
+                queues.remove(key(c.key(0), c.key(1)));
+                transients.queueGone(c.key(0), c.key(1));
+            }
             default -> {
             }
         }
     }
 
-    private static Refused refused(int code, String format, Object... args) {
+    static Refused refused(int code, String format, Object... args) {
         return new Refused(new Refusal(code, String.format(format, args)));
     }
 

@@ -2,6 +2,7 @@ package io.warren.cluster.state;
 
 import io.warren.cluster.log.ChangeReplay;
 import io.warren.cluster.log.DefinitionChange;
+import io.warren.cluster.transients.TransientOps;
 import io.warren.store.definitions.DefinitionStore;
 import io.warren.store.definitions.StoredDefinitions;
 import io.warren.store.definitions.UserRow;
@@ -111,8 +112,9 @@ public final class DefinitionStateMachine extends BaseStateMachine {
         }
         TermIndex at = snapshot.getTermIndex();
         writer.drain();
+        SnapshotFile s = SnapshotFile.read(snapshot.getFile().getPath());
+        List<DefinitionChange> transientsBefore = state.transients().asChanges();
         if (at.getIndex() > mark.index()) {
-            SnapshotFile s = SnapshotFile.read(snapshot.getFile().getPath());
             StoredDefinitions before = store.loadAll();
             store.replaceAll(s.definitions());
             state.reset(s.definitions());
@@ -122,6 +124,9 @@ public final class DefinitionStateMachine extends BaseStateMachine {
             memory.run(() -> memory.resync(before, s.definitions()));
             LOG.info("installed a snapshot of the cluster's definitions at index {}", at.getIndex());
         }
+        // the log is replayed from here on: the transient definitions start from the snapshot's
+        state.transients().load(s.transients());
+        TransientResync.changes(transientsBefore, s.transients()).forEach(memory::apply);
         updateLastAppliedTermIndex(at);
     }
 
@@ -133,7 +138,7 @@ public final class DefinitionStateMachine extends BaseStateMachine {
         }
         writer.drain();
         File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        new SnapshotFile(bootstrapped, store.loadAll()).write(file.toPath());
+        new SnapshotFile(bootstrapped, store.loadAll(), state.transients().asChanges()).write(file.toPath());
         var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         return last.getIndex();
@@ -146,6 +151,7 @@ public final class DefinitionStateMachine extends BaseStateMachine {
         String reply;
         if (at.getIndex() <= storedUpTo) {
             reply = OK; // in the store before this start
+            replayTransient(entry, at);
         } else {
             DefinitionChange change;
             try {
@@ -168,6 +174,9 @@ public final class DefinitionStateMachine extends BaseStateMachine {
         if (DefinitionChange.BOOTSTRAP.equals(c.op())) {
             return bootstrap(c, index);
         }
+        if (TransientOps.is(c)) {
+            return applyTransient(c, index);
+        }
         DefinitionChange checked;
         try {
             checked = state.check(c);
@@ -186,6 +195,53 @@ public final class DefinitionStateMachine extends BaseStateMachine {
             memory.apply(checked);
         }
         return OK;
+    }
+
+    /**
+     * A transient definition: taken into the transient state (never into the store: only the applied mark
+     * moves), and into memory on every node but the origin whose caller does it.
+     */
+    private String applyTransient(DefinitionChange c, long index) {
+        List<DefinitionChange> effects;
+        try {
+            effects = state.transients().apply(c);
+        } catch (AppliedState.Refused e) {
+            writer.write(List.of(), index, bootstrapped);
+            return "refused " + e.refusal().replyCode() + " " + e.refusal().text();
+        } catch (IllegalArgumentException e) {
+            writer.write(List.of(), index, bootstrapped);
+            return "refused 541 " + e.getMessage();
+        }
+        writer.write(List.of(), index, bootstrapped);
+        if (!self.equals(c.origin()) || claims.stateMachineApplies(c.request())) {
+            effects.forEach(memory::apply);
+        }
+        return OK;
+    }
+
+    /**
+     * An entry the store had before this start is replayed for its transient definitions, which only memory
+     * held: they are rebuilt in log order from the latest snapshot on (this node's own from its earlier run
+     * included; they are dropped by the change its {@code NodeWatch} submits once it is up).
+     */
+    private void replayTransient(LogEntryProto entry, TermIndex at) {
+        if (!entry.hasStateMachineLogEntry()) {
+            return;
+        }
+        DefinitionChange c;
+        try {
+            c = DefinitionChange.fromBytes(entry.getStateMachineLogEntry().getLogData().toByteArray());
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (!TransientOps.is(c)) {
+            return;
+        }
+        try {
+            state.transients().apply(c).forEach(memory::apply);
+        } catch (AppliedState.Refused | IllegalArgumentException e) {
+            LOG.debug("replaying log entry {}: {}", at, e.getMessage());
+        }
     }
 
     /**

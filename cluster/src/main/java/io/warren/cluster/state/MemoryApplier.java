@@ -31,6 +31,7 @@ public final class MemoryApplier implements AutoCloseable {
     private final ExecutorService thread;
     private volatile Thread applierThread;
     private volatile DefinitionWriter broker;
+    private volatile io.warren.cluster.transients.TransientApplier transients;
 
     public MemoryApplier() {
         this.thread = Executors.newSingleThreadExecutor(r -> {
@@ -44,6 +45,11 @@ public final class MemoryApplier implements AutoCloseable {
     /** From now on changes go into this broker's memory (before, they only reach the store). */
     public void attach(DefinitionApplier applier) {
         this.broker = applier;
+    }
+
+    /** From now on transient definitions go into memory too. */
+    public void attach(io.warren.cluster.transients.TransientApplier applier) {
+        this.transients = applier;
     }
 
     /** Whether the calling thread is the one applying others' changes. */
@@ -118,6 +124,13 @@ public final class MemoryApplier implements AutoCloseable {
             return;
         }
         try {
+            if (io.warren.cluster.transients.TransientOps.is(c)) {
+                var t = transients;
+                if (t != null) {
+                    t.apply(c);
+                }
+                return;
+            }
             ChangeReplay.apply(c, w);
         } catch (RuntimeException e) {
             // the store has it; memory differs only until the next restart, which restores from the store

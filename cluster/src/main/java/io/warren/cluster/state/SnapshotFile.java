@@ -6,8 +6,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A snapshot of the cluster's definitions: every stored row, as JSON, and whether the defaults were made. */
-public record SnapshotFile(boolean bootstrapped, StoredDefinitions definitions) {
+/**
+ * A snapshot of the cluster's definitions: every stored row, as JSON, whether the defaults were made, and the
+ * transient definitions (as the puts that make them; none in a snapshot written before they were replicated).
+ */
+public record SnapshotFile(boolean bootstrapped, StoredDefinitions definitions,
+                           java.util.List<io.warren.cluster.log.DefinitionChange> transients) {
+    public SnapshotFile {
+        transients = transients == null ? java.util.List.of() : java.util.List.copyOf(transients);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public void write(Path file) throws IOException {
