@@ -43,6 +43,12 @@ final class LinkFrames {
     /** Its answer: id, then 0, ready messages and consumers, or 2 and the error. */
     static final byte COUNTED = 13;
 
+    /**
+     * A node's status report (types 20-29 are node status): its measurements, alarms, counts and the figures of the
+     * queues homed on it; payload as written by io.warren.cluster.status.StatusCodec. No answer.
+     */
+    static final byte STATUS = 20;
+
     static final byte ACK = 0;
     static final byte REJECT = 1;
     static final byte REQUEUE = 2;

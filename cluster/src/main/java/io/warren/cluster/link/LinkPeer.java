@@ -85,6 +85,11 @@ final class LinkPeer {
         send(LinkFrames.request(ByteBufAllocator.DEFAULT, type, id, vhost, queue, noAck), -id);
     }
 
+    /** Sends a frame that wants no answer (a status report); dropped if the node cannot be reached. */
+    void sendOneWay(ByteBuf frame) {
+        send(frame, 0);
+    }
+
     /** Settles deliveries that node made (ids from its deliver frames). */
     void settle(byte kind, long[] deliveries) {
         send(LinkFrames.settle(ByteBufAllocator.DEFAULT, kind, deliveries), 0);
