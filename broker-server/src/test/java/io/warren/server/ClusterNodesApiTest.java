@@ -145,7 +145,7 @@ class ClusterNodesApiTest {
     }
 
     @Test
-    void everyNodeListsEveryMemberWithItsMemoryAndDiskAndAStoppedOneAsNotRunning() throws Exception {
+    void everyNodeListsEveryMemberWithItsMemoryAndDiskAndAStoppedOneAsNotRunningWithItsQueuesDown() throws Exception {
         startCluster();
         await().atMost(WAIT).until(() -> {
             JsonNode list = json(1, "/api/nodes");
@@ -176,8 +176,17 @@ class ClusterNodesApiTest {
         assertTrue(listening.containsAll(List.of(NAMES)), listening.toString());
         assertEquals(3.0, metric(0, "warren_cluster_nodes_running"));
 
+        try (Connection c = connect(2); Channel ch = c.createChannel()) {
+            ch.queueDeclare("on-c", true, false, false, null);
+        }
+        String onC = "/api/queues/%2F/on-c";
+        await().atMost(WAIT).until(() -> get(1, onC).status == 200);
+        assertEquals("running", json(1, onC).path("state").asText());
+
         stopNode(2);
         await().atMost(WAIT).until(() -> !json(1, "/api/nodes/nodec").path("running").asBoolean(true));
+        assertEquals("down", json(1, onC).path("state").asText(), "as RabbitMQ shows a queue whose node is down");
+        assertEquals("nodec", json(1, onC).path("node").asText());
         assertEquals(false, nodeIn(json(0, "/api/nodes"), "nodec").path("running").asBoolean(true));
         await().atMost(WAIT).until(() -> metric(0, "warren_cluster_nodes_running") == 2.0);
     }

@@ -316,6 +316,12 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     }
 
     @Override
+    public boolean running(String node) {
+        ClusterStatus s = status;
+        return node.equals(settings.nodeName()) || s != null && s.running(node);
+    }
+
+    @Override
     public void announceListeners(java.util.function.Supplier<List<ListenerView>> listeners) {
         announced = listeners;
         StatusReporter r = reporter;

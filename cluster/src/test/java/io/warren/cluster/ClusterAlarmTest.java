@@ -101,6 +101,8 @@ class ClusterAlarmTest {
         try (Connection c = connect(cluster.node(2).broker()); Channel ch = c.createChannel()) {
             c.addBlockedListener(notices);
             memoryAlarm(cluster.node(0), true);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    cluster.node(2).broker().alarms().blocking().contains(Resource.MEMORY));
             publish(ch);
             await().atMost(Duration.ofSeconds(30)).until(() -> notices.blocked.get() == 1);
             cluster.stop(0); // as RabbitMQ drops the alarms of a node that went down

@@ -37,6 +37,11 @@ public interface ClusterView {
         return List.of();
     }
 
+    /** Whether a member is running as far as this node knows: itself always, others while they report. */
+    default boolean running(String node) {
+        return node.equals(nodeName());
+    }
+
     /**
      * The listeners this node tells the other members of (the management API's and the AMQP ones), read each time
      * it reports; until this is called it announces its AMQP listeners only. A node not in a cluster ignores it.

@@ -107,6 +107,12 @@ public final class ClusterStatus {
         b.alarms().setRemote(union);
     }
 
+    /** Whether another member has reported within {@link #STALE_MILLIS}. */
+    public boolean running(String node) {
+        Heard h = heard.get(node);
+        return h != null && h.ageMillis() <= STALE_MILLIS;
+    }
+
     /** Every other member, as its last report showed it (zeros and not running when never heard from). */
     public List<NodeStatusView> views() {
         List<NodeStatusView> out = new ArrayList<>();
