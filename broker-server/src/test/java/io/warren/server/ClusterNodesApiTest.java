@@ -12,6 +12,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
 import io.warren.broker.BrokerConfig;
 import io.warren.broker.admin.BrokerAdmin;
+import io.warren.broker.alarm.MemoryWatermark;
 import io.warren.cluster.ClusterMember;
 import io.warren.cluster.ClusterSettings;
 import io.warren.cluster.ClusteredBroker;
@@ -175,6 +176,18 @@ class ClusterNodesApiTest {
         overview.path("listeners").forEach(l -> listening.add(l.path("node").asText()));
         assertTrue(listening.containsAll(List.of(NAMES)), listening.toString());
         assertEquals(3.0, metric(0, "warren_cluster_nodes_running"));
+
+        // an alarm on node a shows on every node, and fails the cluster-wide health check there
+        nodes[0].broker().alarms().setMemoryHighWatermark(MemoryWatermark.relative(0));
+        await().atMost(WAIT).until(() -> get(2, "/api/health/checks/alarms").status == 503);
+        JsonNode failed = get(2, "/api/health/checks/alarms").json();
+        assertEquals("nodea", failed.path("alarms").get(0).path("node").asText(), failed.toString());
+        assertEquals("memory", failed.path("alarms").get(0).path("resource").asText());
+        assertEquals(200, get(2, "/api/health/checks/local-alarms").status);
+        assertTrue(json(2, "/api/nodes/nodea").path("mem_alarm").asBoolean());
+        assertEquals("nodea", json(1, "/api/overview").path("alarms").get(0).path("node").asText());
+        nodes[0].broker().alarms().setMemoryHighWatermark(MemoryWatermark.relative(1.0));
+        await().atMost(WAIT).until(() -> get(2, "/api/health/checks/alarms").status == 200);
 
         try (Connection c = connect(2); Channel ch = c.createChannel()) {
             ch.queueDeclare("on-c", true, false, false, null);

@@ -94,6 +94,24 @@ class ClusterAlarmTest {
     }
 
     @Test
+    void diskAlarmOnOneNodeBlocksPublishersOnAnotherAsLowOnDisk() throws Exception {
+        cluster = new TestCluster(dir, 3).startAll();
+        awaitDefaults(cluster, 0, 1, 2);
+        Notices notices = new Notices();
+        try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
+            a.addBlockedListener(notices);
+            cluster.node(1).broker().alarms().setDiskFreeLimit(Long.MAX_VALUE); // no disk has that much free
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    cluster.node(0).broker().alarms().blocking().contains(Resource.DISK));
+            publish(ch);
+            await().atMost(Duration.ofSeconds(30)).until(() -> notices.blocked.get() == 1);
+            assertEquals("low on disk", notices.reason.get());
+            cluster.node(1).broker().alarms().setDiskFreeLimit(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> notices.unblocked.get() == 1);
+        }
+    }
+
+    @Test
     void alarmsOfANodeThatStopsReportingNoLongerBlockTheOthers() throws Exception {
         cluster = new TestCluster(dir, 3).startAll();
         awaitDefaults(cluster, 0, 1, 2);
