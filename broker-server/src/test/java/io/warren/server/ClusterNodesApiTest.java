@@ -235,6 +235,9 @@ class ClusterNodesApiTest {
         await().atMost(WAIT).until(() -> json(1, "/api/overview").path("queue_totals").path("messages_ready")
                 .asInt() == 7);
         assertEquals(1, json(1, "/api/overview").path("object_totals").path("queues").asInt());
+        // and the messages published through node c, in its message_stats
+        await().atMost(WAIT).until(() -> json(1, "/api/overview").path("message_stats").path("publish").asInt() == 7);
+        assertEquals(7, json(1, "/api/overview").path("message_stats").path("confirm").asInt());
         // a consumer on node b counts on every node
         try (Connection c = connect(1); Channel ch = c.createChannel()) {
             ch.basicConsume("orders", false, (tag, m) -> { }, tag -> { });

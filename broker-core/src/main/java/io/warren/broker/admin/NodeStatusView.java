@@ -11,11 +11,13 @@ import java.util.List;
  * @param alarms        the resource alarms in effect on it ("memory", "disk")
  * @param fdUsed        open file descriptors (-1 when it cannot tell)
  * @param queues        queues that live on it
+ * @param totals        its message totals since it started (kept at their last value while it is silent)
  */
 public record NodeStatusView(String name, boolean running, long sinceMillis, long uptimeMillis, long memUsed,
                              long memLimit, long diskFree, long diskFreeLimit, List<String> alarms, long fdUsed,
                              long fdTotal, int processors, int connections, int channels, int consumers, int queues,
-                             String version, String javaVersion, List<ListenerView> listeners) {
+                             String version, String javaVersion, List<ListenerView> listeners,
+                             MessageTotalsView totals) {
     public NodeStatusView {
         alarms = List.copyOf(alarms);
         listeners = List.copyOf(listeners);

@@ -2,6 +2,7 @@ package io.warren.cluster.status;
 
 import io.netty.buffer.ByteBuf;
 import io.warren.broker.Broker;
+import io.warren.broker.admin.MessageTotalsView;
 import io.warren.broker.admin.NodeStatusView;
 import io.warren.broker.alarm.Resource;
 import io.warren.broker.queue.AmqpQueue;
@@ -123,7 +124,7 @@ public final class ClusterStatus {
             Heard h = heard.get(n);
             if (h == null) {
                 out.add(new NodeStatusView(n, false, -1, 0, 0, 0, -1, 0, List.of(), -1, -1, 0, 0, 0, 0, 0, "", "",
-                        List.of()));
+                        List.of(), MessageTotalsView.ZERO));
                 continue;
             }
             NodeStatus s = h.status();
@@ -132,7 +133,7 @@ public final class ClusterStatus {
             out.add(new NodeStatusView(n, running, age, running ? s.uptimeMillis() + age : 0, s.memUsed(),
                     s.memLimit(), s.diskFree(), s.diskFreeLimit(), s.alarms().stream().map(Resource::label).sorted()
                     .toList(), s.fdUsed(), s.fdTotal(), s.processors(), s.connections(), s.channels(), s.consumers(),
-                    s.queueCount(), s.version(), s.javaVersion(), s.listeners()));
+                    s.queueCount(), s.version(), s.javaVersion(), s.listeners(), s.totals()));
         }
         return out;
     }

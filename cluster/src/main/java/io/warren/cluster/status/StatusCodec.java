@@ -3,6 +3,7 @@ package io.warren.cluster.status;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.warren.broker.admin.ListenerView;
+import io.warren.broker.admin.MessageTotalsView;
 import io.warren.broker.alarm.Resource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,6 +48,11 @@ public final class StatusCodec {
             string(out, l.protocol());
             string(out, l.ipAddress());
             out.writeInt(l.port());
+        }
+        MessageTotalsView t = s.totals();
+        for (long v : new long[] {t.published(), t.confirmed(), t.returned(), t.delivered(), t.deliveredNoAck(),
+                t.got(), t.gotNoAck(), t.acked(), t.redelivered(), t.rejected(), t.deadLettered()}) {
+            out.writeLong(v);
         }
         out.writeBoolean(s.fullQueues());
         out.writeInt(s.queues().size());
@@ -99,6 +105,9 @@ public final class StatusCodec {
         for (int i = 0; i < n; i++) {
             listeners.add(new ListenerView(string(in), string(in), in.readInt()));
         }
+        MessageTotalsView totals = new MessageTotalsView(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                in.readLong());
         boolean full = in.readBoolean();
         int q = in.readInt();
         List<QueueFigures> queues = new ArrayList<>(Math.min(q, 100_000));
@@ -107,8 +116,8 @@ public final class StatusCodec {
                     in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong()));
         }
         return new NodeStatus(name, uptime, memUsed, memLimit, diskFree, diskFreeLimit, alarms, fdUsed, fdTotal,
-                processors, connections, channels, consumers, queueCount, version, javaVersion, listeners, full,
-                queues);
+                processors, connections, channels, consumers, queueCount, version, javaVersion, listeners, totals,
+                full, queues);
     }
 
     private static void string(ByteBuf out, String s) {

@@ -62,7 +62,7 @@ public final class StatusReporter implements AutoCloseable {
                           ClusterStatus heard) {
         this.self = self;
         this.broker = broker;
-        this.admin = new BrokerAdmin(broker, ClusterView.singleNode(self)); // only its connection counts are read
+        this.admin = new BrokerAdmin(broker, ClusterView.singleNode(self)); // only its connection counts and totals are read
         this.link = link;
         this.members = members;
         this.heard = heard;
@@ -77,8 +77,10 @@ public final class StatusReporter implements AutoCloseable {
     public void start() {
         timer.scheduleWithFixedDelay(this::tick, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
         broker.alarms().onChange(() -> {
-            if (!timer.isShutdown()) {
+            try {
                 timer.execute(this::report);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the node is closing: no more reports
             }
         });
     }
@@ -144,7 +146,7 @@ public final class StatusReporter implements AutoCloseable {
         return new NodeStatus(self, ManagementFactory.getRuntimeMXBean().getUptime(), a.memoryUsed(),
                 a.memoryLimit(), a.diskFree(), a.diskFreeLimit(), broker.alarms().active(), fdUsed, fdTotal,
                 Runtime.getRuntime().availableProcessors(), counts.connections(), counts.channels(), consumers, queueCount,
-                WarrenVersion.get(), System.getProperty("java.version"), listeners.get(), full, queues);
+                WarrenVersion.get(), System.getProperty("java.version"), listeners.get(), admin.totals(), full, queues);
     }
 
     private List<ListenerView> amqpListeners() {

@@ -84,7 +84,7 @@ final class OverviewHandler {
         out.put("enable_queue_totals", false);
         // broker-wide rates are shown to those who may see the whole broker; others see their vhosts' depths only
         if (global) {
-            out.put("message_stats", MessageStatsJson.of(admin.totals(), ctx.rates(), "overview."));
+            out.put("message_stats", MessageStatsJson.of(admin.clusterTotals(), ctx.rates(), "overview."));
         } else {
             out.put("message_stats", Map.of());
         }

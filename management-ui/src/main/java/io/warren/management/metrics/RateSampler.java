@@ -32,7 +32,8 @@ public final class RateSampler {
     public synchronized void sample() {
         long now = System.nanoTime();
         Map<String, Long> current = new HashMap<>();
-        putTotals(current, "overview.", admin.totals());
+        // in a cluster the overview's rates are the whole cluster's, as its counts are
+        putTotals(current, "overview.", admin.clusterTotals());
         long ready = 0;
         long unacked = 0;
         long generation = ++sampleCount;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.warren.broker.admin.ClusterNodeView;
 import io.warren.broker.admin.ClusterView;
 import io.warren.broker.admin.ListenerView;
+import io.warren.broker.admin.MessageTotalsView;
 import io.warren.broker.admin.NodeStatusView;
 import io.warren.management.RunningManagement;
 import java.util.List;
@@ -52,9 +53,9 @@ class ConsoleClusterBrowserTest {
         public List<NodeStatusView> otherNodes() {
             return List.of(new NodeStatusView("nodeb", true, 300, 3_723_000, 300L << 20, 1L << 30, 50L << 30,
                             50L << 20, List.of("memory"), 80, 1024, 2, 3, 4, 5, 6, "1.2.3", "17.0.9",
-                            List.of(new ListenerView("amqp", "127.0.0.1", 5999))),
+                            List.of(new ListenerView("amqp", "127.0.0.1", 5999)), MessageTotalsView.ZERO),
                     new NodeStatusView("nodec", false, 9_000, 0, 0, 0, -1, 0, List.of(), -1, -1, 0, 0, 0, 0, 0, "",
-                            "", List.of()));
+                            "", List.of(), MessageTotalsView.ZERO));
         }
 
         @Override
