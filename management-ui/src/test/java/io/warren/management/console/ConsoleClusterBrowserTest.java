@@ -1,7 +1,6 @@
 package io.warren.management.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.warren.broker.admin.ClusterNodeView;
 import io.warren.broker.admin.ClusterView;
@@ -10,13 +9,14 @@ import io.warren.broker.admin.MessageTotalsView;
 import io.warren.broker.admin.NodeStatusView;
 import io.warren.management.RunningManagement;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.StaleElementReferenceException;
 
 /**
  * The console of a node in a three-node cluster (the other two as this node's status reports show them: one
@@ -91,37 +91,35 @@ class ConsoleClusterBrowserTest {
         console.freshLogin();
     }
 
-    private static String row(String node) {
-        return console.visible(By.cssSelector("#nodes-table tr[data-name='" + node + "']")).getText();
-    }
-
     @Test
     void theOverviewListsEveryNodeWithItsStateAndAlarms() {
-        console.visible(By.cssSelector("#overview-nodes #nodes-table"));
-        assertTrue(row(SELF).contains("running"), row(SELF));
-        String b = row("nodeb");
-        assertTrue(b.contains("running") && b.contains("300.0 MiB of 1.0 GiB") && b.contains("1h 2m")
-                && b.endsWith("memory"), b);
-        assertTrue(row("nodec").contains("stopped"), row("nodec"));
-        assertTrue(console.driver.findElement(By.id("tile-alarms")).getText().contains("memory on nodeb"));
+        By row = By.cssSelector("#overview-nodes #nodes-table tr[data-name='" + SELF + "']");
+        shows(row, r -> r.contains("running"));
+        shows(By.cssSelector("#overview-nodes #nodes-table tr[data-name='nodeb']"), b -> b.contains("running")
+                && b.contains("300.0 MiB of 1.0 GiB") && b.contains("1h 2m") && b.endsWith("memory"));
+        shows(By.cssSelector("#overview-nodes #nodes-table tr[data-name='nodec']"), c -> c.contains("stopped"));
+        shows(By.id("tile-alarms"), a -> a.contains("memory on nodeb"));
+    }
+
+    /** Waits until the element's text passes the check; the page re-renders as it refreshes, so reads retry. */
+    private static void shows(By by, Predicate<String> check) {
+        console.wait.ignoring(StaleElementReferenceException.class)
+                .until(d -> check.test(d.findElement(by).getText()));
     }
 
     @Test
     void theNodePageListsTheMembersAndShowsAnotherNodeFromItsReport() {
         console.go("#/node");
-        console.wait.until(d -> d.findElement(By.id("node-name")).getText().equals(SELF));
+        shows(By.id("node-name"), SELF::equals);
         assertEquals(3, console.driver.findElements(By.cssSelector("#nodes-table tbody tr")).size());
-        WebElement link = console.driver.findElement(By.cssSelector("#nodes-table tr[data-name='nodeb'] a"));
-        link.click();
-        console.wait.until(d -> d.findElement(By.id("node-name")).getText().equals("nodeb"));
-        String memory = console.driver.findElement(By.id("node-mem")).getText();
-        assertTrue(memory.startsWith("300.0 MiB of 1.0 GiB") && memory.contains("ALARM"), memory);
-        assertEquals("1.2.3", console.driver.findElement(By.id("node-version")).getText());
-        assertTrue(console.driver.findElement(By.cssSelector("#listeners-table tr[data-name='amqp']")).getText()
-                .endsWith("5999"));
+        console.driver.findElement(By.cssSelector("#nodes-table tr[data-name='nodeb'] a")).click();
+        shows(By.id("node-name"), "nodeb"::equals);
+        shows(By.id("node-mem"), m -> m.startsWith("300.0 MiB of 1.0 GiB") && m.contains("ALARM"));
+        shows(By.id("node-version"), "1.2.3"::equals);
+        shows(By.cssSelector("#listeners-table tr[data-name='amqp']"), l -> l.endsWith("5999"));
 
         console.go("#/node/nodec");
-        console.wait.until(d -> d.findElement(By.id("node-name")).getText().equals("nodec"));
-        assertTrue(console.driver.findElement(By.cssSelector("#view h1")).getText().endsWith("stopped"));
+        shows(By.id("node-name"), "nodec"::equals);
+        shows(By.cssSelector("#view h1"), h -> h.endsWith("stopped"));
     }
 }
