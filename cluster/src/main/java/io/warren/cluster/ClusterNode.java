@@ -5,6 +5,8 @@ import io.warren.broker.admin.AdminException;
 import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.admin.ClusterNodeView;
 import io.warren.broker.admin.ClusterView;
+import io.warren.broker.admin.ListenerView;
+import io.warren.broker.admin.NodeStatusView;
 import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.durable.DefinitionApplier;
 import io.warren.broker.durable.DefinitionReplication;
@@ -22,6 +24,8 @@ import io.warren.cluster.state.MemoryApplier;
 import io.warren.cluster.transients.NodeWatch;
 import io.warren.cluster.transients.TransientApplier;
 import io.warren.cluster.transients.TransientWriter;
+import io.warren.cluster.status.ClusterStatus;
+import io.warren.cluster.status.StatusReporter;
 import io.warren.store.definitions.DefinitionStore;
 import io.warren.store.definitions.DefinitionWriter;
 import io.warren.store.definitions.GlobalParameterRow;
@@ -83,6 +87,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private ChangeCommitter committer;
     private Thread bootstrap;
     private volatile boolean closed;
+    // the other members' status reports, and this node's own to them
+    private volatile ClusterStatus status;
+    private volatile StatusReporter reporter;
+    private volatile java.util.function.Supplier<List<ListenerView>> announced;
 
     public ClusterNode(ClusterSettings settings, Path dataDir) {
         this.settings = settings;
@@ -157,9 +165,22 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 settings.port(), settings.members(), settings.initialMember() ? ""
                         : " (this node is not one of them: add it with POST /api/cluster/nodes on a member, or "
                         + "'java -jar warren.jar cluster join')");
+        startStatus(broker);
         if (broker.recovery().firstStart() && broker.config().defaultUser() != null) {
             startBootstrap(broker.config().defaultUser(), broker.config().defaultPass());
         }
+    }
+
+    private void startStatus(Broker broker) {
+        ClusterStatus heard = new ClusterStatus(settings.nodeName(), () -> broker, this::memberNames);
+        link.onStatus(heard::received);
+        StatusReporter r = new StatusReporter(settings.nodeName(), broker, link, this::memberNames, heard);
+        if (announced != null) {
+            r.announceListeners(announced);
+        }
+        status = heard;
+        reporter = r;
+        r.start();
     }
 
     /** Where another node's message link listens: its cluster host, at its cluster port + 1. */
@@ -306,6 +327,27 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     }
 
     @Override
+    public List<NodeStatusView> otherNodes() {
+        ClusterStatus s = status;
+        return s == null ? List.of() : s.views();
+    }
+
+    @Override
+    public boolean running(String node) {
+        ClusterStatus s = status;
+        return node.equals(settings.nodeName()) || s != null && s.running(node);
+    }
+
+    @Override
+    public void announceListeners(java.util.function.Supplier<List<ListenerView>> listeners) {
+        announced = listeners;
+        StatusReporter r = reporter;
+        if (r != null) {
+            r.announceListeners(listeners);
+        }
+    }
+
+    @Override
     public String queueNode(String vhost, String queue) {
         String home = state.queueNode(vhost, queue);
         return home == null ? settings.nodeName() : home;
@@ -365,6 +407,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         closed = true;
         if (watch != null) {
             watch.close();
+        }
+        if (reporter != null) {
+            reporter.close();
         }
         link.close();
         if (bootstrap != null) {

@@ -30,6 +30,7 @@ public final class RunningManagement implements BeforeAllCallback, AfterAllCallb
     private BrokerAdmin admin;
     private boolean metricsAuth;
     private boolean prometheus;
+    private io.warren.broker.admin.ClusterView cluster;
     private final HttpLimits limits;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -59,9 +60,15 @@ public final class RunningManagement implements BeforeAllCallback, AfterAllCallb
         return this;
     }
 
+    /** The management server will see the broker as this node of a cluster (e.g. a stand-in with other members). */
+    public RunningManagement withCluster(io.warren.broker.admin.ClusterView view) {
+        cluster = view;
+        return this;
+    }
+
     public RunningManagement start() throws InterruptedException {
         broker = RunningBroker.start();
-        admin = new BrokerAdmin(broker.broker());
+        admin = cluster == null ? new BrokerAdmin(broker.broker()) : new BrokerAdmin(broker.broker(), cluster);
         server = new ManagementServer(admin, "127.0.0.1", 0, limits).metricsAuth(metricsAuth)
                 .prometheusPort(prometheus ? 0 : -1).start();
         return this;

@@ -126,6 +126,18 @@ public final class BrokerAdmin {
                 s[ChannelCounters.REDELIVERED], s[ChannelCounters.REJECTED], t.deadLettered());
     }
 
+    /**
+     * The message totals of the whole cluster: this node's and every other member's as last reported (a member gone
+     * silent keeps its last totals, so the sum never drops while it is away). A single node: {@link #totals()}.
+     */
+    public MessageTotalsView clusterTotals() {
+        MessageTotalsView sum = totals();
+        for (NodeStatusView n : cluster.otherNodes()) {
+            sum = sum.plus(n.totals());
+        }
+        return sum;
+    }
+
     /** Churn, publish outcomes and the counts beside {@link #totals()}; cheap: no queue is visited. */
     public BrokerCountersView counters() {
         MessageTotals t = broker.messageTotals();

@@ -1,6 +1,7 @@
 package io.warren.broker.admin;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What tools see of the cluster this node belongs to, and the membership changes they may ask for. A broker
@@ -27,6 +28,26 @@ public interface ClusterView {
 
     /** Removes a node from the cluster; returns once a majority has agreed. */
     void removeNode(String name);
+
+    /**
+     * Every other member as its last status report showed it, a member not heard from for a few seconds as not
+     * running. A node not in a cluster has none.
+     */
+    default List<NodeStatusView> otherNodes() {
+        return List.of();
+    }
+
+    /** Whether a member is running as far as this node knows: itself always, others while they report. */
+    default boolean running(String node) {
+        return node.equals(nodeName());
+    }
+
+    /**
+     * The listeners this node tells the other members of (the management API's and the AMQP ones), read each time
+     * it reports; until this is called it announces its AMQP listeners only. A node not in a cluster ignores it.
+     */
+    default void announceListeners(Supplier<List<ListenerView>> listeners) {
+    }
 
     /** A node not in a cluster: itself its only member. */
     static ClusterView singleNode(String nodeName) {

@@ -137,13 +137,40 @@ public final class TopologyAdmin {
         }
     }
 
-    /** The vhost's queue count and summed depths, read from each queue's published counts (no view per queue). */
+    /**
+     * Hands every queue that lives on this node to the action (in a cluster, not the proxies of queues homed
+     * elsewhere): for per-node metrics, which each node exports for its own queues.
+     */
+    public void forEachLocalQueue(String vhost, Consumer<QueueView> action) {
+        for (AmqpQueue q : vhost(vhost).queues()) {
+            if (!q.remote()) {
+                action.accept(view(q));
+            }
+        }
+    }
+
+    /**
+     * The vhost's queue count and summed depths, read from each queue's published counts (no view per queue). In a
+     * cluster a queue homed on another node counts with its home node's last reported figures.
+     */
     public QueueTotalsView queueTotals(String vhost) {
+        return totals(vhost, false);
+    }
+
+    /** As {@link #queueTotals}, over the queues that live on this node only (per-node metrics). */
+    public QueueTotalsView localQueueTotals(String vhost) {
+        return totals(vhost, true);
+    }
+
+    private QueueTotalsView totals(String vhost, boolean localOnly) {
         int count = 0;
         long ready = 0;
         long unacked = 0;
         long consumers = 0;
         for (AmqpQueue q : vhost(vhost).queues()) {
+            if (localOnly && q.remote()) {
+                continue;
+            }
             count++;
             ready += q.readyCountSnapshot();
             unacked += q.unackedCountSnapshot();

@@ -35,6 +35,9 @@ public final class ResourceAlarms implements AutoCloseable {
     });
     // read on every published content frame: an immutable snapshot behind a volatile, swapped on change
     private volatile Set<Resource> active = Set.of();
+    // in a cluster: the alarms in effect on the other nodes; publishers here are blocked by those too
+    private volatile Set<Resource> remote = Set.of();
+    private volatile Set<Resource> blocking = Set.of();
     private volatile boolean memoryPressure;
 
     public ResourceAlarms(MemoryWatermark memoryHighWatermark, Path dataDir, long diskFreeLimit) {
@@ -51,14 +54,60 @@ public final class ResourceAlarms implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::checkDisk, DISK_INTERVAL_MS, DISK_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Runs the listener (on the alarm thread, or the caller's when a limit changes) whenever the alarms change. */
+    /**
+     * Runs the listener (on the alarm thread, or the caller's when a limit changes or other nodes' alarms arrive)
+     * whenever this node's alarms or the alarms blocking its publishers change.
+     */
     public void onChange(Runnable listener) {
         listeners.add(listener);
     }
 
-    /** The alarms on now; empty when all is well. */
+    /** This node's alarms on now; empty when all is well. */
     public Set<Resource> active() {
         return active;
+    }
+
+    /**
+     * The alarms that block publishers on this node: its own and, in a cluster, those in effect on any other node
+     * (as RabbitMQ, which blocks publishers on every node while any node has an alarm).
+     */
+    public Set<Resource> blocking() {
+        return blocking;
+    }
+
+    /**
+     * In a cluster: the alarms now in effect on the other nodes (empty when none). Listeners hear of it when it
+     * changes what blocks publishers here.
+     */
+    public synchronized void setRemote(Set<Resource> alarms) {
+        Set<Resource> next = alarms.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(alarms));
+        if (next.equals(remote)) {
+            return;
+        }
+        remote = next;
+        if (recomputeBlocking()) {
+            LOG.info("resource alarms on other nodes of the cluster: {}; publishers here are {}",
+                    next.isEmpty() ? "none" : next.stream().map(Resource::label).toList(),
+                    blocking.isEmpty() ? "no longer blocked" : "blocked until they clear");
+            listeners.forEach(Runnable::run);
+        }
+    }
+
+    // under this; true when the union changed
+    private boolean recomputeBlocking() {
+        Set<Resource> union;
+        if (remote.isEmpty()) {
+            union = active;
+        } else if (active.isEmpty()) {
+            union = remote;
+        } else {
+            EnumSet<Resource> both = EnumSet.copyOf(active);
+            both.addAll(remote);
+            union = Collections.unmodifiableSet(both);
+        }
+        boolean changed = !union.equals(blocking);
+        blocking = union;
+        return changed;
     }
 
     /**
@@ -124,6 +173,7 @@ public final class ResourceAlarms implements AutoCloseable {
             next.remove(r);
         }
         active = Collections.unmodifiableSet(next);
+        recomputeBlocking();
         log(r, on);
         for (Runnable l : listeners) {
             l.run();

@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * What the resource alarms do to one connection, following RabbitMQ: a connection that publishes while an alarm
  * is on stops being read (its client hears connection.blocked if it announced the capability); connections
- * that only consume carry on. When every alarm has cleared, reading resumes and the client hears
+ * that only consume carry on. In a cluster an alarm on any node counts (see {@link ResourceAlarms#blocking()}).
+ * When every alarm has cleared, reading resumes and the client hears
  * connection.unblocked. Connection-thread state.
  */
 final class AlarmBlock {
@@ -36,7 +37,7 @@ final class AlarmBlock {
         if (blocked) {
             return;
         }
-        Set<Resource> active = alarms.active();
+        Set<Resource> active = alarms.blocking();
         if (active.isEmpty()) {
             return;
         }
@@ -53,7 +54,7 @@ final class AlarmBlock {
      * second connection.blocked, and connections not yet blocked are blocked when they next publish.
      */
     void alarmsChanged() {
-        if (!blocked || !alarms.active().isEmpty()) {
+        if (!blocked || !alarms.blocking().isEmpty()) {
             return;
         }
         blocked = false;

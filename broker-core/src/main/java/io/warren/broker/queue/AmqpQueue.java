@@ -111,6 +111,14 @@ public abstract class AmqpQueue implements Destination {
         return status.readyBytes();
     }
 
+    /**
+     * True for a proxy of a queue that lives on another node of a cluster: its snapshots are the home node's figures
+     * as last reported, and per-node metrics leave it out. Any thread.
+     */
+    public boolean remote() {
+        return false;
+    }
+
     /** A stream's segments, offsets and consumers' positions; null for a queue that is not a stream. Any thread. */
     public StreamStatus streamStatus() {
         return null;

@@ -1,6 +1,9 @@
 package io.warren.cluster.link;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -35,6 +38,7 @@ public final class ClusterLink implements AutoCloseable {
     private final io.netty.channel.group.ChannelGroup accepted = new io.netty.channel.group.DefaultChannelGroup(
             io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private Channel server;
+    private volatile Consumer<ByteBuf> statusHandler = b -> { };
 
     /** addresses: a node's link address from its name (null for a node not in the cluster). */
     public ClusterLink(Function<String, InetSocketAddress> addresses) {
@@ -57,6 +61,7 @@ public final class ClusterLink implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             accepted.add(ch);
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
+                                    new StatusInbound(() -> statusHandler),
                                     new HomeSession(() -> ClusterLink.this.broker));
                         }
                     })
@@ -185,6 +190,24 @@ public final class ClusterLink implements AutoCloseable {
 
     private static String unreachable(String node) {
         return "node '" + node + "' is down or inaccessible";
+    }
+
+    /**
+     * Where status reports from other nodes go: the handler reads the payload on the link's thread (and must not
+     * keep it: it is released after).
+     */
+    public void onStatus(Consumer<ByteBuf> handler) {
+        statusHandler = handler;
+    }
+
+    /** Sends this node's status report to another node; takes over the payload. Dropped when it cannot go. */
+    public void sendStatus(String node, ByteBuf payload) {
+        ByteBuf header = ByteBufAllocator.DEFAULT.buffer(5);
+        header.writeInt(1 + payload.readableBytes());
+        header.writeByte(LinkFrames.STATUS);
+        CompositeByteBuf frame = ByteBufAllocator.DEFAULT.compositeBuffer(2);
+        frame.addComponents(true, header, payload);
+        peer(node).sendOneWay(frame);
     }
 
     /** False while the link to that node has more waiting for its socket than it lets pile up. */

@@ -47,6 +47,11 @@ final class LinkFrames {
     static final byte ADMIT = 30;
     /** Its answer: id, a reply code (0: yes; 403 in exclusive use; 404 no such queue) and the text. */
     static final byte ADMITTED = 31;
+    /**
+     * A node's status report (types 20-29 are node status): its measurements, alarms, counts and the figures of the
+     * queues homed on it; payload as written by io.warren.cluster.status.StatusCodec. No answer.
+     */
+    static final byte STATUS = 20;
 
     static final byte ACK = 0;
     static final byte REJECT = 1;

@@ -51,6 +51,8 @@ final class LinkPeer {
     private boolean closed;
     // set when a connection attempt failed or the connection dropped; while set, a retry runs every second
     private volatile boolean down;
+    // under this: the attempt in progress was made for status reports only (see sendOneWay)
+    private boolean quietAttempt;
 
     LinkPeer(String node, Supplier<InetSocketAddress> address, EventLoopGroup group) {
         this.node = node;
@@ -85,6 +87,30 @@ final class LinkPeer {
         send(LinkFrames.request(ByteBufAllocator.DEFAULT, type, id, vhost, queue, noAck), -id);
     }
 
+    /**
+     * Sends a status report; dropped if the node cannot be reached. An attempt to connect made for reports only
+     * does not mark the node down when it fails (a node not started yet is no reason to refuse its queues, as
+     * before reports existed); any other frame sent meanwhile makes it an ordinary attempt. While the node is
+     * down, reports wait for the retry loop to reconnect rather than start attempts of their own.
+     */
+    void sendOneWay(ByteBuf frame) {
+        synchronized (this) {
+            if (!closed && (channel == null || !channel.isActive())) {
+                if (down) {
+                    frame.release();
+                    return;
+                }
+                held.add(frame);
+                if (connecting == null) {
+                    quietAttempt = true;
+                    connect();
+                }
+                return;
+            }
+        }
+        send(frame, 0);
+    }
+
     /** Settles deliveries that node made (ids from its deliver frames). */
     void settle(byte kind, long[] deliveries) {
         send(LinkFrames.settle(ByteBufAllocator.DEFAULT, kind, deliveries), 0);
@@ -108,6 +134,7 @@ final class LinkPeer {
             ch = channel;
             if (ch == null || !ch.isActive()) {
                 held.add(frame);
+                quietAttempt = false;
                 connect();
                 return;
             }
@@ -151,6 +178,12 @@ final class LinkPeer {
         List<ByteBuf> out;
         synchronized (this) {
             connecting = null;
+            if (!f.isSuccess() && quietAttempt && !down) {
+                quietAttempt = false;
+                dropHeld(); // status reports only: they are dropped, the node is not marked down
+                return;
+            }
+            quietAttempt = false;
             if (!f.isSuccess()) {
                 LOG.debug("cluster link to node {} at {} failed: {}", node, to, f.cause().toString());
                 dropHeld();

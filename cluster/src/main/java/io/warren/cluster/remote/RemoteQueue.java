@@ -46,6 +46,12 @@ public final class RemoteQueue extends AmqpQueue {
         return home;
     }
 
+    /** Its snapshots are written by the home node's status reports (io.warren.cluster.status), not here. */
+    @Override
+    public boolean remote() {
+        return true;
+    }
+
     @Override
     public QueueType type() {
         return QueueType.of(arguments());

@@ -2,6 +2,8 @@ package io.warren.management.api;
 
 import io.warren.broker.admin.AdminException;
 import io.warren.broker.admin.BrokerAdmin;
+import io.warren.broker.admin.ListenerView;
+import io.warren.broker.admin.NodeStatusView;
 import io.warren.management.http.ApiException;
 import io.warren.management.json.ConnectionJson;
 import io.warren.management.json.QueueJson;
@@ -45,8 +47,10 @@ public final class ApiContext {
         this.httpsPort = httpsPort;
         this.auth = new Authorizer(admin.access());
         this.rates = rates;
-        this.queueJson = new QueueJson(rates, admin.cluster()::queueNode);
+        this.queueJson = new QueueJson(rates, admin.cluster()::queueNode, admin.cluster()::running);
         this.connectionJson = new ConnectionJson(rates, admin.nodeName());
+        // in a cluster the other nodes list this node's listeners, the management API's among them
+        admin.cluster().announceListeners(this::localListeners);
     }
 
     public BrokerAdmin admin() {
@@ -71,7 +75,22 @@ public final class ApiContext {
 
     /** This node's listeners in RabbitMQ's shape: node, protocol, ip_address, port (closed ones left out). */
     public List<Map<String, Object>> listeners() {
-        List<Map<String, Object>> out = new ArrayList<>();
+        return localListeners().stream().map(l -> listenerJson(admin.nodeName(), l)).toList();
+    }
+
+    /** This node's listeners, then those of the other members running now (a single node: its own). */
+    public List<Map<String, Object>> clusterListeners() {
+        List<Map<String, Object>> out = new ArrayList<>(listeners());
+        for (NodeStatusView n : admin.cluster().otherNodes()) {
+            if (n.running()) {
+                n.listeners().forEach(l -> out.add(listenerJson(n.name(), l)));
+            }
+        }
+        return out;
+    }
+
+    private List<ListenerView> localListeners() {
+        List<ListenerView> out = new ArrayList<>();
         listener(out, "amqp", admin.bindAddress(), admin.amqpPort());
         listener(out, "amqp/ssl", admin.bindAddress(), admin.amqpsPort());
         listener(out, "http", httpAddress, httpPort.getAsInt());
@@ -79,16 +98,19 @@ public final class ApiContext {
         return out;
     }
 
-    private void listener(List<Map<String, Object>> out, String protocol, String address, int port) {
-        if (port < 0) {
-            return;
+    private static void listener(List<ListenerView> out, String protocol, String address, int port) {
+        if (port >= 0) {
+            out.add(new ListenerView(protocol, address, port));
         }
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("node", admin.nodeName());
-        l.put("protocol", protocol);
-        l.put("ip_address", address);
-        l.put("port", port);
-        out.add(l);
+    }
+
+    static Map<String, Object> listenerJson(String node, ListenerView l) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("node", node);
+        out.put("protocol", l.protocol());
+        out.put("ip_address", l.ipAddress());
+        out.put("port", l.port());
+        return out;
     }
 
     /** Waits for work handed to a queue's thread; its refusal becomes the matching HTTP error. */

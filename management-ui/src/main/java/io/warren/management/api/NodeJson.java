@@ -3,6 +3,7 @@ package io.warren.management.api;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.warren.broker.admin.AlarmView;
 import io.warren.broker.admin.BrokerAdmin;
+import io.warren.broker.admin.NodeStatusView;
 import io.warren.broker.alarm.AlarmStatus;
 import io.warren.management.json.ExchangeTypesJson;
 import io.warren.management.metrics.ProcessMemory;
@@ -68,6 +69,49 @@ final class NodeJson {
         out.put("data_dir", admin.dataDir().toAbsolutePath().toString());
         out.put("exchange_types", ExchangeTypesJson.of(admin.topology().exchangeTypes()));
         out.put("listeners", ctx.listeners());
+        return out;
+    }
+
+    /**
+     * Another member of the cluster, from its last status report: the same names for what it reports; what only
+     * the node itself could tell (heap, RSS, OS, data directory) is left out. A member not running shows its name,
+     * type and running false, as RabbitMQ shows a stopped node.
+     */
+    static Map<String, Object> of(ApiContext ctx, NodeStatusView n) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", n.name());
+        out.put("type", "disc");
+        out.put("running", n.running());
+        if (!n.running()) {
+            out.put("being_drained", false);
+            out.put("partitions", List.of());
+            return out;
+        }
+        out.put("mem_used", n.memUsed());
+        out.put("mem_limit", n.memLimit());
+        out.put("mem_alarm", n.alarms().contains("memory"));
+        out.put("disk_free", n.diskFree());
+        out.put("disk_free_limit", n.diskFreeLimit());
+        out.put("disk_free_alarm", n.alarms().contains("disk"));
+        if (n.fdUsed() >= 0) {
+            out.put("fd_used", n.fdUsed());
+            out.put("fd_total", n.fdTotal());
+        }
+        out.put("sockets_used", n.connections());
+        out.put("processors", n.processors());
+        out.put("uptime", n.uptimeMillis());
+        out.put("rates_mode", "basic");
+        out.put("being_drained", false);
+        out.put("partitions", List.of());
+        out.put("product_name", "Warren");
+        out.put("product_version", n.version());
+        out.put("rabbitmq_version", OverviewHandler.RABBITMQ_API_VERSION);
+        out.put("java_version", n.javaVersion());
+        // definitions, and so exchange types, are the same on every node
+        out.put("exchange_types", ExchangeTypesJson.of(ctx.admin().topology().exchangeTypes()));
+        out.put("listeners", n.listeners().stream().map(l -> ApiContext.listenerJson(n.name(), l)).toList());
+        // Warren's own: how long ago its last report came
+        out.put("status_age_ms", n.sinceMillis());
         return out;
     }
 }

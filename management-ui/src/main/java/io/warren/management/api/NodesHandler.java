@@ -4,9 +4,16 @@ import io.warren.management.http.ApiException;
 import io.warren.management.http.ApiRequest;
 import io.warren.management.http.ApiResponse;
 import io.warren.management.http.Router;
+import io.warren.broker.admin.NodeStatusView;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
-/** GET /api/nodes and /api/nodes/{name}: the one node Warren is, for monitoring users as in RabbitMQ. */
+/**
+ * GET /api/nodes and /api/nodes/{name}, for monitoring users as in RabbitMQ: this node, measured now, then in a
+ * cluster every other member as its last status report showed it (running false when it has gone silent).
+ */
 final class NodesHandler {
     private final ApiContext ctx;
 
@@ -21,15 +28,30 @@ final class NodesHandler {
 
     private ApiResponse list(ApiRequest req) {
         Authorizer.requireMonitor(req.user());
-        return ApiResponse.ok(List.of(NodeJson.of(ctx)));
+        List<Map<String, Object>> out = new ArrayList<>();
+        out.add(NodeJson.of(ctx));
+        ctx.admin().cluster().otherNodes().stream().sorted(Comparator.comparing(NodeStatusView::name))
+                .forEach(n -> out.add(NodeJson.of(ctx, n)));
+        return ApiResponse.ok(out);
     }
 
     private ApiResponse get(ApiRequest req) {
         Authorizer.requireMonitor(req.user());
-        if (!ctx.admin().nodeName().equals(req.param("name"))) {
-            throw ApiException.notFound("no node '" + req.param("name") + "' (this one is '"
-                    + ctx.admin().nodeName() + "')");
+        String name = req.param("name");
+        if (ctx.admin().nodeName().equals(name)) {
+            return ApiResponse.ok(NodeJson.of(ctx));
         }
-        return ApiResponse.ok(NodeJson.of(ctx));
+        List<NodeStatusView> others = ctx.admin().cluster().otherNodes();
+        for (NodeStatusView n : others) {
+            if (n.name().equals(name)) {
+                return ApiResponse.ok(NodeJson.of(ctx, n));
+            }
+        }
+        if (others.isEmpty()) {
+            throw ApiException.notFound("no node '" + name + "' (this one is '" + ctx.admin().nodeName() + "')");
+        }
+        List<String> names = new ArrayList<>(List.of(ctx.admin().nodeName()));
+        others.forEach(n -> names.add(n.name()));
+        throw ApiException.notFound("no node '" + name + "' in the cluster (members: " + names + ")");
     }
 }

@@ -2,6 +2,7 @@ package io.warren.management.api;
 
 import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.admin.ConnectionView;
+import io.warren.broker.admin.NodeStatusView;
 import io.warren.broker.admin.QueueTotalsView;
 import io.warren.broker.admin.UserView;
 import io.warren.management.http.ApiRequest;
@@ -10,6 +11,7 @@ import io.warren.management.http.Router;
 import io.warren.management.json.ExchangeTypesJson;
 import io.warren.management.json.MessageStatsJson;
 import io.warren.management.json.Stats;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,16 @@ final class OverviewHandler {
             }
         }
         boolean global = Authorizer.isMonitor(u);
+        List<NodeStatusView> others = admin.cluster().otherNodes();
+        if (global) {
+            // in a cluster the other nodes' connections count too (each node reports its own)
+            for (NodeStatusView n : others) {
+                if (n.running()) {
+                    connections += n.connections();
+                    channels += n.channels();
+                }
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("management_version", RABBITMQ_API_VERSION);
         out.put("rates_mode", "basic");
@@ -66,13 +78,13 @@ final class OverviewHandler {
         out.put("product_version", PRODUCT_VERSION);
         out.put("product_name", "Warren");
         out.put("rabbitmq_version", RABBITMQ_API_VERSION);
-        out.put("cluster_name", admin.nodeName());
+        out.put("cluster_name", admin.cluster().clustered() ? clusterName(admin) : admin.nodeName());
         out.put("node", admin.nodeName());
         out.put("disable_stats", false);
         out.put("enable_queue_totals", false);
         // broker-wide rates are shown to those who may see the whole broker; others see their vhosts' depths only
         if (global) {
-            out.put("message_stats", MessageStatsJson.of(admin.totals(), ctx.rates(), "overview."));
+            out.put("message_stats", MessageStatsJson.of(admin.clusterTotals(), ctx.rates(), "overview."));
         } else {
             out.put("message_stats", Map.of());
         }
@@ -85,10 +97,33 @@ final class OverviewHandler {
         out.put("queue_totals", totals);
         out.put("object_totals", Map.of("connections", connections, "channels", channels, "exchanges", exchanges,
                 "queues", queues, "consumers", consumers));
-        out.put("listeners", ctx.listeners());
-        out.put("alarms", admin.alarms().stream().map(a -> Map.of("resource", a.resource(), "node", a.node()))
-                .toList());
+        out.put("listeners", ctx.clusterListeners());
+        out.put("alarms", alarms(ctx));
         return ApiResponse.ok(out);
+    }
+
+    /**
+     * The cluster's name on every node alike: the cluster_name parameter when set, else the first member's name
+     * (RabbitMQ names a cluster after a node of it).
+     */
+    private static String clusterName(BrokerAdmin admin) {
+        String name = admin.clusterName();
+        if (!name.equals(admin.nodeName())) {
+            return name;
+        }
+        return admin.cluster().nodes().stream().map(n -> n.name()).sorted().findFirst().orElse(name);
+    }
+
+    /** The alarms in effect on this node and, in a cluster, on the other running members. */
+    static List<Map<String, Object>> alarms(ApiContext ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        ctx.admin().alarms().forEach(a -> out.add(Map.of("resource", a.resource(), "node", a.node())));
+        for (NodeStatusView n : ctx.admin().cluster().otherNodes()) {
+            if (n.running()) {
+                n.alarms().forEach(a -> out.add(Map.of("resource", a, "node", n.name())));
+            }
+        }
+        return out;
     }
 
     private ApiResponse whoami(ApiRequest req) {

@@ -9,16 +9,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /** Queues in the shape of RabbitMQ's /api/queues. */
 public final class QueueJson {
     private final RateSampler rates;
     private final BiFunction<String, String, String> node;
+    private final Predicate<String> running;
 
-    /** node: the node a queue (vhost, name) lives on. */
-    public QueueJson(RateSampler rates, BiFunction<String, String, String> node) {
+    /** node: the node a queue (vhost, name) lives on; running: whether a node is up (its queues then are too). */
+    public QueueJson(RateSampler rates, BiFunction<String, String, String> node, Predicate<String> running) {
         this.rates = rates;
         this.node = node;
+        this.running = running;
     }
 
     public Map<String, Object> summary(QueueView q) {
@@ -31,8 +34,10 @@ public final class QueueJson {
         out.put("exclusive", q.exclusive());
         out.put("arguments", AmqpValues.toJson(q.arguments()));
         out.put("type", q.type());
-        out.put("node", node.apply(q.vhost(), q.name()));
-        out.put("state", "running");
+        String home = node.apply(q.vhost(), q.name());
+        out.put("node", home);
+        // as RabbitMQ: a queue whose node is down is "down" (its figures are the last its node reported)
+        out.put("state", running.test(home) ? "running" : "down");
         // RabbitMQ's '' ("none") shows as null, on which rabbitmqadmin's table output crashes (against RabbitMQ
         // too); RabbitMQ leaves such fields out where it formats basic queue info and exchanges, so does Warren
         if (q.policy() != null) {

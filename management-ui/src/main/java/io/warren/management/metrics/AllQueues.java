@@ -6,7 +6,7 @@ import io.warren.broker.admin.QueueView;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Every queue of every vhost, for the per-object scrapes. */
+/** Every queue of every vhost that lives on this node (each node exports its own), for the per-object scrapes. */
 public final class AllQueues {
     private AllQueues() {
     }
@@ -16,7 +16,7 @@ public final class AllQueues {
         List<QueueView> queues = new ArrayList<>();
         for (String v : admin.access().vhosts()) {
             try {
-                admin.topology().forEachQueue(v, queues::add);
+                admin.topology().forEachLocalQueue(v, queues::add);
             } catch (AdminException e) {
                 // the vhost went away since it was listed
             }

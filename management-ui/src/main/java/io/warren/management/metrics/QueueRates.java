@@ -24,6 +24,7 @@ public final class QueueRates {
     private final float[] rates = new float[COUNT];
     private boolean sampled;
     long generation;
+    boolean local = true;
 
     /** The rate of one of the constants above. */
     public double rate(int what) {

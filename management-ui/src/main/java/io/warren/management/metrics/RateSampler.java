@@ -32,11 +32,13 @@ public final class RateSampler {
     public synchronized void sample() {
         long now = System.nanoTime();
         Map<String, Long> current = new HashMap<>();
-        putTotals(current, "overview.", admin.totals());
+        // in a cluster the overview's rates are the whole cluster's, as its counts are
+        putTotals(current, "overview.", admin.clusterTotals());
         long ready = 0;
         long unacked = 0;
         long generation = ++sampleCount;
         double seconds = (now - previousNanos) / 1e9;
+        boolean clustered = admin.cluster().clustered();
         for (String vhost : admin.access().vhosts()) {
             long[] depth = new long[2];
             try {
@@ -44,6 +46,8 @@ public final class RateSampler {
                     QueueRates r = queues.computeIfAbsent(key(q.vhost(), q.name()), k -> new QueueRates());
                     r.update(q, seconds);
                     r.generation = generation;
+                    // in a cluster a queue homed elsewhere shows its home's rates here, but node metrics leave it out
+                    r.local = !clustered || admin.nodeName().equals(admin.cluster().queueNode(q.vhost(), q.name()));
                     depth[0] += q.ready();
                     depth[1] += q.unacked();
                 });
@@ -61,7 +65,7 @@ public final class RateSampler {
         }
         queues.values().removeIf(r -> r.generation != generation);
         QueueRates sum = new QueueRates();
-        queues.values().forEach(sum::add);
+        queues.values().stream().filter(r -> r.local).forEach(sum::add);
         allQueues = sum;
         current.put("overview.messages", ready + unacked);
         current.put("overview.messages_ready", ready);
@@ -115,7 +119,7 @@ public final class RateSampler {
         return r == null ? QueueRates.NONE : r;
     }
 
-    /** Every queue's rates added up, as of the last sample. */
+    /** The rates of every queue that lives on this node added up, as of the last sample. */
     public QueueRates allQueues() {
         return allQueues;
     }

@@ -67,6 +67,10 @@ public final class WarrenMetrics {
         gauge("warren.queue.deliver.rate", "messages per second delivered or got from queues",
                 s -> s.rates.rate(QueueRates.DELIVER_GET));
         gauge("warren.queue.ack.rate", "acks per second on queues", s -> s.rates.rate(QueueRates.ACK));
+        gauge("warren.cluster.nodes", "members of the cluster (1 for a node not in a cluster)",
+                s -> 1 + admin.cluster().otherNodes().size());
+        gauge("warren.cluster.nodes.running", "members of the cluster running: this one and those heard from lately",
+                s -> 1 + admin.cluster().otherNodes().stream().filter(n -> n.running()).count());
         alarmGauge = MultiGauge.builder("warren.alarm").description("1 for each resource alarm in effect")
                 .register(registry);
         Gauge.builder("warren.process.resident.memory", ProcessMemory::residentBytes).baseUnit("bytes")
@@ -124,7 +128,7 @@ public final class WarrenMetrics {
         long consumers = 0;
         for (String v : admin.access().vhosts()) {
             try {
-                QueueTotalsView t = admin.topology().queueTotals(v);
+                QueueTotalsView t = admin.topology().localQueueTotals(v);
                 count += t.queues();
                 ready += t.ready();
                 unacked += t.unacked();

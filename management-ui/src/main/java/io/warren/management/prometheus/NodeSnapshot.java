@@ -27,7 +27,7 @@ record NodeSnapshot(MessageTotalsView totals, BrokerCountersView counters, Conne
         long consumers = 0;
         for (String v : admin.access().vhosts()) {
             try {
-                var t = admin.topology().queueTotals(v);
+                var t = admin.topology().localQueueTotals(v);
                 queues += t.queues();
                 ready += t.ready();
                 unacked += t.unacked();

@@ -1,13 +1,35 @@
-/* Node: this broker's memory, disk, file descriptors, uptime, versions and listeners, from GET /api/nodes. */
+/* Node: a node's memory, disk, file descriptors, uptime, versions and listeners, from GET /api/nodes; in a
+   cluster, every member first (the answering node, then the others from their last status reports). */
 'use strict';
+
+/** The cluster's members as a table: name (to its page), state, memory, disk, uptime, alarms. */
+function nodesTable(nodes) {
+  const alarms = n => [n.mem_alarm ? 'memory' : '', n.disk_free_alarm ? 'disk' : ''].filter(a => a).join(', ') || 'none';
+  return table('nodes-table', [
+    { title: 'Name', html: n => `<a href="#/node/${enc(n.name)}">${esc(n.name)}</a>` },
+    { title: 'State', value: n => n.running ? 'running' : 'stopped' },
+    { title: 'Memory', value: n => n.running ? `${bytes(n.mem_used)} of ${bytes(n.mem_limit)}` : '' },
+    { title: 'Disk free', value: n => n.running ? `${bytes(n.disk_free)} (limit ${bytes(n.disk_free_limit)})` : '' },
+    { title: 'Uptime', value: n => n.running ? duration(n.uptime) : '' },
+    { title: 'Alarms', value: n => n.running ? alarms(n) : '' },
+  ], nodes);
+}
 
 async function viewNode(name) {
   const render = async () => {
-    const node = name ? await api('GET', '/nodes/' + enc(name)) : (await api('GET', '/nodes'))[0];
+    const nodes = await api('GET', '/nodes');
+    const node = name ? (nodes.find(n => n.name === name) || await api('GET', '/nodes/' + enc(name))) : nodes[0];
+    const members = nodes.length > 1 ? '<h2>Cluster nodes</h2>' + nodesTable(nodes) : '';
+    if (!node.running) {
+      $('#view').innerHTML = `<h1>Node <span id="node-name">${esc(node.name)}</span> <span class="muted">stopped</span></h1>
+        <p class="muted">Not heard from for a few seconds: its figures are unknown until it reports again.</p>` + members;
+      return;
+    }
     const tile = (id, value, label, alarm) =>
       `<div class="tile${alarm ? ' alarm' : ''}" id="${id}"><b>${esc(value)}</b><span>${esc(label)}</span></div>`;
     const gauge = (used, limit) => limit > 0 ? `<div class="gauge"><i style="width:${Math.min(100, 100 * used / limit).toFixed(1)}%"></i></div>` : '';
-    $('#view').innerHTML = `<h1>Node <span id="node-name">${esc(node.name)}</span> <span class="muted">${node.running ? 'running' : 'stopped'}</span></h1>
+    $('#view').innerHTML = `<h1>Node <span id="node-name">${esc(node.name)}</span> <span class="muted">running</span></h1>
+      ${members}
       <div class="tiles">
         ${tile('node-mem', `${bytes(node.mem_used)} of ${bytes(node.mem_limit)}`, 'memory used / high watermark' + (node.mem_alarm ? ': ALARM' : ''), node.mem_alarm)}
         ${tile('node-heap', `${bytes(node.heap_used)} of ${bytes(node.heap_max)}`, 'Java heap used / max')}

@@ -5,6 +5,7 @@ async function viewOverview() {
   const view = $('#view');
   view.innerHTML = `<h1>Overview</h1>
     <div class="tiles" id="tiles"></div>
+    <div id="overview-nodes"></div>
     ${rateChartsHtml('chart')}`;
   const charts = rateCharts('chart');
   const tick = async () => {
@@ -17,7 +18,12 @@ async function viewOverview() {
       tile('tile-messages', q.messages ?? 0, 'messages queued') + tile('tile-connections', t.connections ?? 0, 'connections') +
       tile('tile-channels', t.channels ?? 0, 'channels') + tile('tile-queues', t.queues ?? 0, 'queues') +
       tile('tile-consumers', t.consumers ?? 0, 'consumers') +
-      tile('tile-alarms', (o.alarms || []).length ? o.alarms.map(a => a.resource).join(', ') : 'none', 'alarms');
+      tile('tile-alarms', (o.alarms || []).length ? o.alarms.map(a => a.resource + ' on ' + a.node).join(', ') : 'none', 'alarms');
+    // the cluster's members, for those who may read /api/nodes (a single node shows no table)
+    if (state.user.tags.some(t => t === 'administrator' || t === 'monitoring')) {
+      const nodes = await api('GET', '/nodes');
+      $('#overview-nodes').innerHTML = nodes.length > 1 ? '<h2>Nodes</h2>' + nodesTable(nodes) : '';
+    }
   };
   await tick();
   refreshEvery(2000, tick);
