@@ -401,7 +401,7 @@ public final class AmqpChannel {
                 prefetch.consumerPrefetch(), prefetch.window());
         consumers.add(consumer);
         boolean nowait = c.noWait();
-        callQueue(q, queue -> {
+        callQueueLater(q, (queue, done) -> {
             if (queue.isDeleted()) {
                 throw AmqpException.channel(NOT_FOUND, "no queue '%s' in vhost '%s'", queue.name(), queue.vhost());
             }
@@ -410,14 +410,27 @@ public final class AmqpChannel {
                 throw AmqpException.channel(ACCESS_REFUSED, "queue '%s' in vhost '%s' in exclusive use",
                         queue.name(), queue.vhost());
             }
-            queue.addConsumer(consumer);
-            return () -> {
-                if (!nowait) {
-                    send(new Basic.ConsumeOk(tag));
+            // a queue on another node answers once its home node has checked the consumer against all nodes'
+            queue.addConsumer(consumer, new AmqpQueue.ConsumeAnswer() {
+                @Override
+                public void added() {
+                    done.accept(() -> {
+                        if (!nowait) {
+                            send(new Basic.ConsumeOk(tag));
+                        }
+                        // only now: a delivery that overtook consume-ok would be unsolicited to the client
+                        queue.execute(() -> queue.activate(consumer));
+                    });
                 }
-                // only now: a delivery that overtook consume-ok would be unsolicited to the client
-                queue.execute(() -> queue.activate(consumer));
-            };
+
+                @Override
+                public void failed(AmqpException error) {
+                    done.accept(() -> {
+                        consumers.remove(tag);
+                        throw error;
+                    });
+                }
+            });
         }, () -> consumers.remove(tag));
     }
 

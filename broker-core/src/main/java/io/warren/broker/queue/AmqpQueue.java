@@ -290,6 +290,23 @@ public abstract class AmqpQueue implements Destination {
      */
     public abstract void addConsumer(QueueConsumer consumer);
 
+    /** What adding a consumer hears back: added (consume-ok may go), or refused. */
+    public interface ConsumeAnswer {
+        void added();
+
+        /** The consumer was refused (a queue in exclusive use on another node, its home away): the channel's error. */
+        void failed(io.warren.broker.error.AmqpException error);
+    }
+
+    /**
+     * Adds a consumer as {@link #addConsumer(QueueConsumer)}, answered on the queue's loop: at once for a queue here;
+     * for a queue on another node once its home node has checked it against every node's consumers and taken it.
+     */
+    public void addConsumer(QueueConsumer consumer, ConsumeAnswer answer) {
+        addConsumer(consumer);
+        answer.added();
+    }
+
     /** Lets a consumer added earlier take messages, and delivers to it. */
     public void activate(QueueConsumer consumer) {
         consumer.activate();

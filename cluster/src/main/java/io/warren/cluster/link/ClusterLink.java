@@ -91,6 +91,17 @@ public final class ClusterLink implements AutoCloseable {
         return id;
     }
 
+    /**
+     * As {@link #consume}, passing every argument of the client's basic.consume and its exclusive flag: the home node
+     * checks exclusive use against all nodes' consumers and answers through {@link ConsumerSink#consumed}.
+     */
+    public long consume(String node, String vhost, String queue, String tag, int prefetch, boolean noAck,
+                        boolean exclusive, Map<String, Object> arguments, ConsumerSink sink) {
+        long id = consumerIds.incrementAndGet();
+        peer(node).consumeArgs(id, vhost, queue, tag, prefetch, noAck, exclusive, arguments, sink);
+        return id;
+    }
+
     /** Acknowledges deliveries the node made (by their ids there). */
     public void ack(String node, long[] deliveries) {
         peer(node).settle(LinkFrames.ACK, deliveries);

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.warren.broker.Broker;
+import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.Credit;
@@ -14,6 +15,7 @@ import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.queue.QueueWork;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.cluster.remote.RemoteQueue;
+import io.warren.codec.ReplyCodes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -92,7 +94,7 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     private boolean ready(ByteBuf in) {
         byte type = in.getByte(in.readerIndex());
         if (type != LinkFrames.PUBLISH && type != LinkFrames.CONSUME && type != LinkFrames.GET
-                && type != LinkFrames.PURGE && type != LinkFrames.COUNT) {
+                && type != LinkFrames.PURGE && type != LinkFrames.COUNT && type != LinkFrames.CONSUME_ARGS) {
             return true;
         }
         int at = in.readerIndex();
@@ -127,6 +129,7 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
         switch (type) {
             case LinkFrames.PUBLISH -> publish(LinkFrames.readPublish(in));
             case LinkFrames.CONSUME -> consume(LinkFrames.readConsume(in));
+            case LinkFrames.CONSUME_ARGS -> consume(LinkFrames.readConsumeArgs(in));
             case LinkFrames.SETTLE -> settle(in);
             case LinkFrames.CANCEL -> cancel(in.readLong());
             case LinkFrames.GET -> get(LinkFrames.readRequest(in));
@@ -194,6 +197,42 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
         q.execute(() -> {
             q.addConsumer(consumer);
             q.activate(consumer);
+        });
+    }
+
+    /**
+     * A consumer with every argument of its basic.consume, checked here as a channel here checks one (exclusive use
+     * against every node's consumers of the queue), and answered before it takes anything.
+     */
+    private void consume(LinkFrames.ConsumeArgs c) {
+        AmqpQueue q = localQueue(c.vhost(), c.queue());
+        if (q == null) {
+            channel.writeAndFlush(LinkFrames.consumed(channel.alloc(), c.id(), ReplyCodes.NOT_FOUND,
+                    missing(c.vhost(), c.queue())));
+            return;
+        }
+        LinkedConsumer target = new LinkedConsumer(c.id(), channel, this);
+        // the consumer's own node applies its channel's window; here only the consumer's prefetch counts
+        QueueConsumer consumer = new QueueConsumer(c.tag(), q, target, c.noAck(), c.exclusive(), c.arguments(),
+                c.prefetch(), new Credit(0));
+        consumers.put(c.id(), consumer); // before the queue has it: a cancel right behind finds it
+        q.execute(() -> {
+            AmqpException refused = ConsumeChecks.refusal(q, consumer);
+            if (refused == null) {
+                try {
+                    q.addConsumer(consumer);
+                } catch (AmqpException e) {
+                    refused = e;
+                }
+            }
+            if (refused != null) {
+                consumers.remove(c.id());
+                channel.writeAndFlush(LinkFrames.consumed(channel.alloc(), c.id(), refused.replyCode(),
+                        refused.replyText()));
+                return;
+            }
+            channel.writeAndFlush(LinkFrames.consumed(channel.alloc(), c.id(), 0, null));
+            q.activate(consumer); // the other node holds what arrives until its client has consume-ok
         });
     }
 

@@ -3,9 +3,11 @@ package io.warren.cluster.link;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.warren.broker.message.Message;
+import io.warren.codec.FieldTables;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The link's frames: a 4-byte length, a type byte and the payload. A publish carries a batch of messages for one
@@ -42,6 +44,12 @@ final class LinkFrames {
     static final byte COUNT = 12;
     /** Its answer: id, then 0, ready messages and consumers, or 2 and the error. */
     static final byte COUNTED = 13;
+
+    // 40-49: consumers with all their basic.consume details, answered (this branch's range of type codes)
+    /** A consumer here for a queue on the receiving node: id, vhost, queue, tag, prefetch, no-ack, exclusive, args. */
+    static final byte CONSUME_ARGS = 40;
+    /** The home node's answer to it: id, reply code (0: taken) and text. */
+    static final byte CONSUMED = 41;
 
     static final byte ACK = 0;
     static final byte REJECT = 1;
@@ -151,6 +159,44 @@ final class LinkFrames {
     static Consume readConsume(ByteBuf in) {
         return new Consume(in.readLong(), readString(in), readString(in), readString(in), in.readInt(),
                 in.readBoolean(), in.readInt());
+    }
+
+    /** A consume with every argument of the client's basic.consume; the home node answers with CONSUMED. */
+    static ByteBuf consumeArgs(ByteBufAllocator alloc, long id, String vhost, String queue, String tag, int prefetch,
+                               boolean noAck, boolean exclusive, Map<String, Object> arguments) {
+        ByteBuf out = alloc.buffer(128);
+        out.writeInt(0);
+        out.writeByte(CONSUME_ARGS);
+        out.writeLong(id);
+        writeString(out, vhost);
+        writeString(out, queue);
+        writeString(out, tag);
+        out.writeInt(prefetch);
+        out.writeBoolean(noAck);
+        out.writeBoolean(exclusive);
+        FieldTables.write(out, arguments);
+        return sized(out);
+    }
+
+    /** A decoded consume with arguments. */
+    record ConsumeArgs(long id, String vhost, String queue, String tag, int prefetch, boolean noAck,
+                       boolean exclusive, Map<String, Object> arguments) {
+    }
+
+    static ConsumeArgs readConsumeArgs(ByteBuf in) {
+        return new ConsumeArgs(in.readLong(), readString(in), readString(in), readString(in), in.readInt(),
+                in.readBoolean(), in.readBoolean(), FieldTables.read(in));
+    }
+
+    /** The answer to a consume with arguments: code 0 when the consumer was taken, else the AMQP reply code. */
+    static ByteBuf consumed(ByteBufAllocator alloc, long id, int code, String text) {
+        ByteBuf out = alloc.buffer(64);
+        out.writeInt(0);
+        out.writeByte(CONSUMED);
+        out.writeLong(id);
+        out.writeShort(code);
+        writeString(out, text == null ? "" : text);
+        return sized(out);
     }
 
     static ByteBuf settle(ByteBufAllocator alloc, byte kind, long[] deliveries) {

@@ -78,6 +78,14 @@ final class LinkPeer {
         send(LinkFrames.consume(ByteBufAllocator.DEFAULT, id, vhost, queue, tag, prefetch, noAck, priority), 0);
     }
 
+    /** As {@link #consume}, with every argument of the consume; the sink hears the home node's answer first. */
+    void consumeArgs(long id, String vhost, String queue, String tag, int prefetch, boolean noAck, boolean exclusive,
+                     Map<String, Object> arguments, ConsumerSink sink) {
+        sinks.put(id, sink);
+        send(LinkFrames.consumeArgs(ByteBufAllocator.DEFAULT, id, vhost, queue, tag, prefetch, noAck, exclusive,
+                arguments), 0);
+    }
+
     /** Sends a get or purge; answer reads the reply frame (after its id) on the link's thread, or gets null. */
     void call(byte type, String vhost, String queue, boolean noAck, Consumer<ByteBuf> answer) {
         long id = ids.incrementAndGet();
@@ -314,6 +322,14 @@ final class LinkPeer {
                     Consumer<ByteBuf> c = calls.remove(in.readLong());
                     if (c != null) {
                         c.accept(in);
+                    }
+                }
+                case LinkFrames.CONSUMED -> {
+                    long id = in.readLong();
+                    int code = in.readUnsignedShort();
+                    ConsumerSink s = code == 0 ? sinks.get(id) : sinks.remove(id);
+                    if (s != null) {
+                        s.consumed(code, LinkFrames.readString(in));
                     }
                 }
                 case LinkFrames.CANCELLED -> {

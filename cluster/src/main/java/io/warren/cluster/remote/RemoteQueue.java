@@ -10,11 +10,13 @@ import io.warren.broker.queue.QueueDeclaration;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.queue.QueueType;
 import io.warren.broker.queue.QueueWork;
+import io.warren.broker.queue.stream.StreamConsumeRules;
 import io.warren.cluster.link.ClusterLink;
 import io.warren.cluster.link.ConsumerSink;
 import io.warren.codec.LongString;
 import io.warren.codec.ReplyCodes;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -143,6 +145,12 @@ public final class RemoteQueue extends AmqpQueue {
         link.whenWritable(home, () -> execute(() -> waiter.flowEnded(this)));
     }
 
+    /** A stream on its home node writes every message to disk: a confirm waits for it, persistent or not. */
+    @Override
+    public boolean storesEveryMessage() {
+        return type() == QueueType.STREAM;
+    }
+
     @Override
     public boolean deduplicates() {
         return false;
@@ -176,12 +184,21 @@ public final class RemoteQueue extends AmqpQueue {
     @Override
     public void checkConsume(String consumerTag, int consumerPrefetch, int globalPrefetch, boolean noAck,
                              Map<String, Object> consumerArguments) {
-        super.checkConsume(consumerTag, consumerPrefetch, globalPrefetch, noAck, consumerArguments);
+        if (type() == QueueType.STREAM) {
+            // a stream's rules, here where the client is (the home node reads the offset again where the log is)
+            StreamConsumeRules.checkConsume(name(), vhost(), consumerTag, consumerPrefetch, globalPrefetch, noAck,
+                    consumerArguments, arguments(), Clock.systemUTC());
+        } else {
+            super.checkConsume(consumerTag, consumerPrefetch, globalPrefetch, noAck, consumerArguments);
+        }
         checkHomeUp();
     }
 
     @Override
     public void checkGet() {
+        if (type() == QueueType.STREAM) {
+            throw StreamConsumeRules.refuseGet(name(), vhost());
+        }
         checkHomeUp();
     }
 
@@ -225,6 +242,10 @@ public final class RemoteQueue extends AmqpQueue {
 
     @Override
     public void purge(PurgeAnswer answer) {
+        if (type() == QueueType.STREAM) {
+            answer.failed(StreamConsumeRules.refusePurge(name(), vhost())); // as on its home node
+            return;
+        }
         link.purge(home, vhost(), name(), (count, error) -> execute(() -> {
             if (error != null) {
                 answer.failed(unavailable(error));
@@ -266,6 +287,11 @@ public final class RemoteQueue extends AmqpQueue {
     }
 
     @Override
+    public void addConsumer(QueueConsumer consumer, ConsumeAnswer answer) {
+        consumers.add(consumer, answer);
+    }
+
+    @Override
     public void activate(QueueConsumer consumer) {
         consumers.activate(consumer);
     }
@@ -287,7 +313,7 @@ public final class RemoteQueue extends AmqpQueue {
 
     @Override
     public boolean hasExclusiveConsumer() {
-        return false;
+        return consumers.hasExclusive(); // the home node checks every other node's consumers
     }
 
     @Override
