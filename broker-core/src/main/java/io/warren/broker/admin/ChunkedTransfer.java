@@ -1,5 +1,6 @@
 package io.warren.broker.admin;
 
+import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueEntry;
@@ -12,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Moves ready messages out of a queue to other queues in chunks, so a backlog paged out to disk is never pulled
+ * Moves ready messages out of a queue to other queues in chunks (taken through the answering get, so the source may be
+ * a queue on another node), so a backlog paged out to disk is never pulled
  * into memory whole. A chunk goes to its targets in order; the source lets go of a message's log record only once
  * its target has written it (a crash in between leaves it in both queues, never in neither), and takes the next
  * chunk only when the last one is settled. A target that refuses (deleted meanwhile) gets nothing more: what it
@@ -30,6 +32,11 @@ final class ChunkedTransfer {
     private int left;
     private int unsettledGroups;
     private boolean refused;
+    // the chunk being taken, on the source's thread
+    private List<QueueEntry> taken;
+    private boolean empty;
+    private boolean inPoll;
+    private boolean answered;
 
     /**
      * route names each message's target, or returns null (or the source) for a message that stays: it goes to
@@ -45,10 +52,23 @@ final class ChunkedTransfer {
                                                   Function<QueueEntry, AmqpQueue> route) {
         ChunkedTransfer t = new ChunkedTransfer(source, max, route);
         QueueCalls.on(source, q -> {
-            if (t.remaining <= 0) {
-                t.remaining = q.readyCount();
+            if (t.remaining > 0) {
+                t.nextChunk();
+                return null;
             }
-            t.nextChunk();
+            // how many are ready: at once for a queue here, from its home node for a queue on another
+            q.counts(new AmqpQueue.CountsAnswer() {
+                @Override
+                public void counted(int messages, int consumers) {
+                    t.remaining = messages;
+                    t.nextChunk();
+                }
+
+                @Override
+                public void failed(AmqpException error) {
+                    t.result.completeExceptionally(AdminException.from(error));
+                }
+            });
             return null;
         }).whenComplete((v, e) -> {
             if (e != null) {
@@ -58,13 +78,55 @@ final class ChunkedTransfer {
         return t.result;
     }
 
-    // on the source's thread
+    // on the source's thread: takes the chunk one message at a time, each answered at once by a queue here and
+    // later by one on another node (a loop rather than recursion while the answers come at once)
     private void nextChunk() {
-        List<QueueEntry> taken = new ArrayList<>();
-        QueueEntry e;
-        while (!refused && taken.size() < Math.min(CHUNK, remaining) && (e = source.poll(false)) != null) {
-            taken.add(e);
+        taken = new ArrayList<>();
+        empty = false;
+        takeMore();
+    }
+
+    private void takeMore() {
+        while (true) {
+            if (empty || refused || taken.size() >= Math.min(CHUNK, remaining)) {
+                handOut();
+                return;
+            }
+            answered = false;
+            inPoll = true;
+            source.poll(false, taker);
+            inPoll = false;
+            if (!answered) {
+                return; // the answer carries on from there
+            }
         }
+    }
+
+    private final AmqpQueue.GetAnswer taker = new AmqpQueue.GetAnswer() {
+        @Override
+        public void got(QueueEntry e, int ready) {
+            answered = true;
+            if (e == null) {
+                empty = true;
+            } else {
+                taken.add(e);
+            }
+            if (!inPoll) {
+                takeMore();
+            }
+        }
+
+        @Override
+        public void failed(AmqpException error) {
+            answered = true;
+            if (!taken.isEmpty()) {
+                source.requeueUndelivered(taken, true);
+            }
+            result.completeExceptionally(AdminException.from(error));
+        }
+    };
+
+    private void handOut() {
         if (taken.isEmpty()) {
             result.complete(new RedriveResult(moved, movedTo, left));
             return;
