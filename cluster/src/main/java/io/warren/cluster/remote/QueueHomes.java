@@ -5,6 +5,7 @@ import io.warren.broker.queue.QueuePlacement;
 import io.warren.cluster.link.ClusterLink;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -40,7 +41,8 @@ public final class QueueHomes implements QueuePlacement {
         String home = recorded.apply(vhost, queue);
         if (home == null) {
             Object locator = arguments.get(LOCATOR);
-            if (locator == null || !"balanced".equals(locator.toString())) {
+            // RabbitMQ 4 treats the older random and least-leaders as balanced
+            if (locator == null || !List.of("balanced", "least-leaders", "random").contains(locator.toString())) {
                 return null;
             }
             home = leastLoaded();
