@@ -19,8 +19,13 @@ public record ClusterOptions(String nodeName, ClusterSettings settings) {
         String name = blankIsNone(merged.remove("node-name"));
         String portText = blankIsNone(merged.remove("cluster-port"));
         String nodesText = blankIsNone(merged.remove("cluster-nodes"));
+        String linkPortText = blankIsNone(merged.remove("cluster-link-port"));
         String nodeName = name == null || name.isBlank() ? BrokerAdmin.defaultNodeName() : name.strip();
         if (portText == null && nodesText == null) {
+            if (linkPortText != null) {
+                throw new IllegalArgumentException("cluster-link-port is only for a node in a cluster: give "
+                        + "cluster-port or cluster-nodes too");
+            }
             return new ClusterOptions(nodeName, null);
         }
         List<ClusterMember> members = nodesText == null ? List.of() : ClusterMember.parseList(nodesText);
@@ -47,7 +52,16 @@ public record ClusterOptions(String nodeName, ClusterSettings settings) {
             // a cluster of one that others can join later
             members = List.of(new ClusterMember(nodeName, host(bindAddress), port));
         }
-        return new ClusterOptions(nodeName, ClusterSettings.of(nodeName, host(bindAddress), port, members));
+        int linkPort = 0;
+        if (linkPortText != null) {
+            linkPort = ServerOptions.port(linkPortText, 0, "cluster-link-port");
+            if (linkPort <= 0 || linkPort == port) {
+                throw new IllegalArgumentException("cluster-link-port must be a port between 1 and 65535 other "
+                        + "than cluster-port (" + port + "), got " + linkPortText);
+            }
+        }
+        return new ClusterOptions(nodeName, ClusterSettings.of(nodeName, host(bindAddress), port, members)
+                .withLinkPort(linkPort));
     }
 
     private static String blankIsNone(String v) {

@@ -70,10 +70,12 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
               --http-body-budget SIZE      request body bytes buffered at once over all HTTP connections
                                   (default 128MiB; 503 past it)
               --node-name NAME    this node's name (default warren@ and the host name)
-              --cluster-port N    port of this node's cluster (Raft) traffic; messages between nodes use
-                                  the next port (N + 1); with it, or with --cluster-nodes, the node runs
-                                  in a cluster (default: none, a single node without a Raft log, exactly
-                                  as without these options)
+              --cluster-port N    port of this node's cluster (Raft) traffic; with it, or with --cluster-nodes,
+                                  the node runs in a cluster (default: none, a single node without a Raft
+                                  log, exactly as without these options)
+              --cluster-link-port N
+                                  port of the messages between nodes (default: the cluster port + 1);
+                                  other nodes ask this node for it over its cluster port
               --cluster-nodes name@host:port,...
                                   the cluster's initial members; a node not among them starts empty and
                                   waits to be added (POST /api/cluster/nodes, or warren.jar cluster join)

@@ -70,6 +70,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final RaftDefinitionWriter writer;
     private final ClusterLink link = new ClusterLink(this::linkAddress);
     private final QueueHomes homes;
+    private final LinkPorts linkPorts = new LinkPorts();
     private volatile DefinitionStore store;
     private RaftServer server;
     private RaftClient client;
@@ -119,12 +120,13 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             throw new IllegalStateException("the broker was not made with this node's replication()");
         }
         memory.attach(new DefinitionApplier(broker));
-        link.start(broker, new InetSocketAddress(ClusterLink.linkPort(settings.self().port())));
+        link.start(broker, new InetSocketAddress(settings.effectiveLinkPort()));
         Files.createDirectories(raftDir);
         boolean formatted = Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, initialPeers());
         DefinitionStateMachine sm = new DefinitionStateMachine(settings.nodeName(), store, state, memory, claims,
                 raftDir);
+        sm.linkPort(settings.effectiveLinkPort());
         server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(settings.nodeName()))
                 .setGroup(group)
@@ -136,6 +138,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         client = newClient(group);
         committer = new ChangeCommitter(client, claims, settings.commitTimeout(), this::reachability);
         writer.connect(committer);
+        linkPorts.start(group);
+        settings.members().stream().map(ClusterMember::name).filter(n -> !n.equals(settings.nodeName()))
+                .forEach(linkPorts::ask); // known, as a rule, before the first message goes
         LOG.info("cluster node {} listening for cluster traffic on port {}; members {}{}", settings.nodeName(),
                 settings.port(), settings.members(), settings.initialMember() ? ""
                         : " (this node is not one of them: add it with POST /api/cluster/nodes on a member, or "
@@ -145,7 +150,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
     }
 
-    /** Where another node's message link listens: its cluster host, at its cluster port + 1. */
+    /**
+     * Where another node's message link listens: its cluster host, at the port it answered (see {@link LinkPorts}),
+     * or its cluster port + 1 until it has.
+     */
     private InetSocketAddress linkAddress(String node) {
         String address = null;
         if (server != null) {
@@ -160,7 +168,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             return null;
         }
         ClusterMember m = ClusterMember.of(node, address);
-        return new InetSocketAddress(m.host(), ClusterLink.linkPort(m.port()));
+        if (node.equals(settings.nodeName())) {
+            return new InetSocketAddress(m.host(), settings.effectiveLinkPort());
+        }
+        Integer asked = linkPorts.port(node);
+        return new InetSocketAddress(m.host(), asked != null ? asked : ClusterLink.linkPort(m.port()));
     }
 
     private List<String> memberNames() {
@@ -346,6 +358,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        linkPorts.close();
         link.close();
         if (bootstrap != null) {
             bootstrap.interrupt();

@@ -16,10 +16,11 @@ import java.util.List;
  *                        twice this); long enough for GC pauses on a busy machine
  * @param segmentBytes    size at which the Raft log rolls to a new segment; only whole segments behind a snapshot
  *                        are trimmed
+ * @param linkPort        the port of this node's message link (0: the cluster port + 1)
  */
 public record ClusterSettings(String nodeName, String host, int port, List<ClusterMember> members,
                               Duration commitTimeout, long snapshotEvery, Duration electionTimeout,
-                              long segmentBytes) {
+                              long segmentBytes, int linkPort) {
     public ClusterSettings {
         members = List.copyOf(members);
     }
@@ -27,21 +28,33 @@ public record ClusterSettings(String nodeName, String host, int port, List<Clust
     /** A node with the given name and cluster port, and default timeouts. */
     public static ClusterSettings of(String nodeName, String host, int port, List<ClusterMember> members) {
         return new ClusterSettings(nodeName, host, port, members, Duration.ofSeconds(5), 1000, Duration.ofSeconds(1),
-                1024 * 1024);
+                1024 * 1024, 0);
     }
 
     public ClusterSettings withCommitTimeout(Duration d) {
-        return new ClusterSettings(nodeName, host, port, members, d, snapshotEvery, electionTimeout, segmentBytes);
+        return new ClusterSettings(nodeName, host, port, members, d, snapshotEvery, electionTimeout, segmentBytes,
+                linkPort);
     }
 
     public ClusterSettings withSnapshotEvery(long entries) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, entries, electionTimeout,
-                segmentBytes);
+                segmentBytes, linkPort);
     }
 
     public ClusterSettings withSegmentBytes(long bytes) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
-                bytes);
+                bytes, linkPort);
+    }
+
+    /** The same, with the message link on this port (0: the cluster port + 1). */
+    public ClusterSettings withLinkPort(int p) {
+        return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
+                segmentBytes, p);
+    }
+
+    /** The port this node's message link listens on. */
+    public int effectiveLinkPort() {
+        return linkPort > 0 ? linkPort : port + 1;
     }
 
     /** This node as a member: its entry in the list, or its name at host:port when it is not listed. */

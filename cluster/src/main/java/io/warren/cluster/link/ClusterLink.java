@@ -70,6 +70,12 @@ public final class ClusterLink implements AutoCloseable {
         }
     }
 
+    /** The port this node's link listens on (0 before it starts). */
+    public int port() {
+        Channel s = server;
+        return s == null ? 0 : ((InetSocketAddress) s.localAddress()).getPort();
+    }
+
     /**
      * Sends a batch to a queue on another node; takes over one reference of each message. answer (null for none)
      * runs once the home node has fsynced it or it failed.
