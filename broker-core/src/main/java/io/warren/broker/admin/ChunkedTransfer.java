@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Moves ready messages out of a queue to other queues in chunks (taken through the answering get, so the source may be
- * a queue on another node), so a backlog paged out to disk is never pulled
+ * Moves ready messages out of a queue to other queues in chunks (taken through the answering {@link
+ * AmqpQueue#takeReady}, so the source may be a queue on another node), so a backlog paged out to disk is never pulled
  * into memory whole. A chunk goes to its targets in order; the source lets go of a message's log record only once
  * its target has written it (a crash in between leaves it in both queues, never in neither), and takes the next
  * chunk only when the last one is settled. A target that refuses (deleted meanwhile) gets nothing more: what it
@@ -32,11 +32,6 @@ final class ChunkedTransfer {
     private int left;
     private int unsettledGroups;
     private boolean refused;
-    // the chunk being taken, on the source's thread
-    private List<QueueEntry> taken;
-    private boolean empty;
-    private boolean inPoll;
-    private boolean answered;
 
     /**
      * route names each message's target, or returns null (or the source) for a message that stays: it goes to
@@ -78,55 +73,26 @@ final class ChunkedTransfer {
         return t.result;
     }
 
-    // on the source's thread: takes the chunk one message at a time, each answered at once by a queue here and
-    // later by one on another node (a loop rather than recursion while the answers come at once)
+    // on the source's thread: the chunk is taken at once from a queue here, in one round trip from one elsewhere
     private void nextChunk() {
-        taken = new ArrayList<>();
-        empty = false;
-        takeMore();
+        if (refused || remaining <= 0) {
+            handOut(List.of());
+            return;
+        }
+        source.takeReady(Math.min(CHUNK, remaining), new AmqpQueue.TakeAnswer() {
+            @Override
+            public void took(List<QueueEntry> entries) {
+                handOut(entries);
+            }
+
+            @Override
+            public void failed(AmqpException error) {
+                result.completeExceptionally(AdminException.from(error));
+            }
+        });
     }
 
-    private void takeMore() {
-        while (true) {
-            if (empty || refused || taken.size() >= Math.min(CHUNK, remaining)) {
-                handOut();
-                return;
-            }
-            answered = false;
-            inPoll = true;
-            source.poll(false, taker);
-            inPoll = false;
-            if (!answered) {
-                return; // the answer carries on from there
-            }
-        }
-    }
-
-    private final AmqpQueue.GetAnswer taker = new AmqpQueue.GetAnswer() {
-        @Override
-        public void got(QueueEntry e, int ready) {
-            answered = true;
-            if (e == null) {
-                empty = true;
-            } else {
-                taken.add(e);
-            }
-            if (!inPoll) {
-                takeMore();
-            }
-        }
-
-        @Override
-        public void failed(AmqpException error) {
-            answered = true;
-            if (!taken.isEmpty()) {
-                source.requeueUndelivered(taken, true);
-            }
-            result.completeExceptionally(AdminException.from(error));
-        }
-    };
-
-    private void handOut() {
+    private void handOut(List<QueueEntry> taken) {
         if (taken.isEmpty()) {
             result.complete(new RedriveResult(moved, movedTo, left));
             return;

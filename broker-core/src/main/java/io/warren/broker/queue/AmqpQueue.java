@@ -253,6 +253,29 @@ public abstract class AmqpQueue implements Destination {
         answer.got(e, readyCount());
     }
 
+    /** What taking several ready messages at once hears back (see {@link #takeReady}). */
+    public interface TakeAnswer {
+        /** The entries taken (none when the queue had no ready message), in the queue's order. */
+        void took(List<QueueEntry> entries);
+
+        /** The queue could not answer (its home node is away). */
+        void failed(io.warren.broker.error.AmqpException error);
+    }
+
+    /**
+     * Up to max ready messages, in order, taken as by {@link #poll(boolean) poll(false)} (for a transfer that
+     * {@link #finish}es or requeues them), answered on the queue's loop: at once for a queue here, in one round trip
+     * for a queue on another node.
+     */
+    public void takeReady(int max, TakeAnswer answer) {
+        List<QueueEntry> taken = new java.util.ArrayList<>();
+        QueueEntry e;
+        while (taken.size() < max && (e = poll(false)) != null) {
+            taken.add(e);
+        }
+        answer.took(taken);
+    }
+
     /** queue.purge: how many ready messages were dropped, answered on the queue's loop (at once, or later). */
     public void purge(PurgeAnswer answer) {
         answer.purged(purge());

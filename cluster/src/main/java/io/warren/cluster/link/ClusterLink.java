@@ -153,6 +153,30 @@ public final class ClusterLink implements AutoCloseable {
         });
     }
 
+    /** What a take through the link heard: the messages taken (each to settle by its id there), or an error. */
+    public record Taken(List<ConsumerSink.Delivery> deliveries, String error) {
+    }
+
+    /** Up to max ready messages of a queue on another node, taken as unacked; answer runs on the link's thread. */
+    public void take(String node, String vhost, String queue, int max, Consumer<Taken> answer) {
+        peer(node).take(vhost, queue, max, in -> {
+            if (in == null) {
+                answer.accept(new Taken(List.of(), unreachable(node)));
+            } else if (in.readByte() == 0) {
+                int n = in.readInt();
+                List<ConsumerSink.Delivery> out = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    long delivery = in.readLong();
+                    boolean redelivered = in.readBoolean();
+                    out.add(new ConsumerSink.Delivery(delivery, redelivered, LinkFrames.readMessage(in)));
+                }
+                answer.accept(new Taken(out, null));
+            } else {
+                answer.accept(new Taken(List.of(), LinkFrames.readString(in)));
+            }
+        });
+    }
+
     /** queue.purge on a queue on another node: answer gets the count, or -1 and the error, on the link's thread. */
     public void purge(String node, String vhost, String queue, java.util.function.BiConsumer<Integer, String> answer) {
         peer(node).call(LinkFrames.PURGE, vhost, queue, false, in -> {

@@ -94,7 +94,8 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     private boolean ready(ByteBuf in) {
         byte type = in.getByte(in.readerIndex());
         if (type != LinkFrames.PUBLISH && type != LinkFrames.CONSUME && type != LinkFrames.GET
-                && type != LinkFrames.PURGE && type != LinkFrames.COUNT && type != LinkFrames.CONSUME_ARGS) {
+                && type != LinkFrames.PURGE && type != LinkFrames.COUNT && type != LinkFrames.CONSUME_ARGS
+                && type != LinkFrames.TAKE) {
             return true;
         }
         int at = in.readerIndex();
@@ -130,6 +131,7 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
             case LinkFrames.PUBLISH -> publish(LinkFrames.readPublish(in));
             case LinkFrames.CONSUME -> consume(LinkFrames.readConsume(in));
             case LinkFrames.CONSUME_ARGS -> consume(LinkFrames.readConsumeArgs(in));
+            case LinkFrames.TAKE -> take(LinkFrames.readTake(in));
             case LinkFrames.SETTLE -> settle(in);
             case LinkFrames.CANCEL -> cancel(in.readLong());
             case LinkFrames.GET -> get(LinkFrames.readRequest(in));
@@ -223,6 +225,10 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
                     q.addConsumer(consumer);
                 } catch (AmqpException e) {
                     refused = e;
+                } catch (RuntimeException e) {
+                    // the other node's channel waits for an answer: it must get one
+                    LOG.warn("{}: cannot take a consumer from {}: {}", q, channel.remoteAddress(), e.toString());
+                    refused = AmqpException.connection(ReplyCodes.INTERNAL_ERROR, "%s", e.toString());
                 }
             }
             if (refused != null) {
@@ -298,6 +304,45 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
             } else {
                 e.wroteDelivery();
             }
+        });
+    }
+
+    // up to max ready messages in one frame, each unacked here until the other node settles it (a move)
+    private void take(LinkFrames.Take t) {
+        AmqpQueue q = localQueue(t.vhost(), t.queue());
+        if (q == null) {
+            channel.writeAndFlush(LinkFrames.failed(channel.alloc(), LinkFrames.TAKEN, t.id(),
+                    missing(t.vhost(), t.queue())));
+            return;
+        }
+        q.execute(() -> {
+            List<QueueEntry> taken = new ArrayList<>();
+            try {
+                QueueEntry e;
+                while (taken.size() < t.max() && (e = q.poll(false)) != null) {
+                    taken.add(e);
+                }
+            } catch (AmqpException refused) { // a stream has no such thing
+                if (!taken.isEmpty()) {
+                    q.requeueUndelivered(taken, true);
+                }
+                channel.writeAndFlush(LinkFrames.failed(channel.alloc(), LinkFrames.TAKEN, t.id(),
+                        refused.replyText()));
+                return;
+            }
+            FrameBuilder f = new FrameBuilder(channel.alloc(), LinkFrames.TAKEN, taken.size());
+            f.fields().writeLong(t.id());
+            f.fields().writeByte(0);
+            f.fields().writeInt(taken.size());
+            for (QueueEntry entry : taken) {
+                long delivery = deliveries.incrementAndGet();
+                unacked.put(delivery, new Held(entry, null, q));
+                f.fields().writeLong(delivery);
+                f.fields().writeBoolean(entry.redelivered());
+                f.message(entry.message());
+                entry.wroteDelivery();
+            }
+            channel.writeAndFlush(f.finish());
         });
     }
 

@@ -50,6 +50,10 @@ final class LinkFrames {
     static final byte CONSUME_ARGS = 40;
     /** The home node's answer to it: id, reply code (0: taken) and text. */
     static final byte CONSUMED = 41;
+    /** Up to max ready messages of a queue on the receiving node, taken as unacked (a move): id, vhost, queue, max. */
+    static final byte TAKE = 42;
+    /** Its answer: id, then 0 and the count and per message its delivery id, redelivered and the message; or 2. */
+    static final byte TAKEN = 43;
 
     static final byte ACK = 0;
     static final byte REJECT = 1;
@@ -197,6 +201,25 @@ final class LinkFrames {
         out.writeShort(code);
         writeString(out, text == null ? "" : text);
         return sized(out);
+    }
+
+    static ByteBuf take(ByteBufAllocator alloc, long id, String vhost, String queue, int max) {
+        ByteBuf out = alloc.buffer(64);
+        out.writeInt(0);
+        out.writeByte(TAKE);
+        out.writeLong(id);
+        writeString(out, vhost);
+        writeString(out, queue);
+        out.writeInt(max);
+        return sized(out);
+    }
+
+    /** A decoded take. */
+    record Take(long id, String vhost, String queue, int max) {
+    }
+
+    static Take readTake(ByteBuf in) {
+        return new Take(in.readLong(), readString(in), readString(in), in.readInt());
     }
 
     static ByteBuf settle(ByteBufAllocator alloc, byte kind, long[] deliveries) {

@@ -93,6 +93,13 @@ final class LinkPeer {
         send(LinkFrames.request(ByteBufAllocator.DEFAULT, type, id, vhost, queue, noAck), -id);
     }
 
+    /** Asks for up to max ready messages; answer reads the reply (after its id) on the link's thread, or gets null. */
+    void take(String vhost, String queue, int max, Consumer<ByteBuf> answer) {
+        long id = ids.incrementAndGet();
+        calls.put(id, answer);
+        send(LinkFrames.take(ByteBufAllocator.DEFAULT, id, vhost, queue, max), -id);
+    }
+
     /** Settles deliveries that node made (ids from its deliver frames). */
     void settle(byte kind, long[] deliveries) {
         send(LinkFrames.settle(ByteBufAllocator.DEFAULT, kind, deliveries), 0);
@@ -318,7 +325,7 @@ final class LinkPeer {
                     }
                 }
                 case LinkFrames.DELIVER -> deliver(in);
-                case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED -> {
+                case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED, LinkFrames.TAKEN -> {
                     Consumer<ByteBuf> c = calls.remove(in.readLong());
                     if (c != null) {
                         c.accept(in);

@@ -223,6 +223,21 @@ public final class RemoteQueue extends AmqpQueue {
     }
 
     @Override
+    public void takeReady(int max, TakeAnswer answer) {
+        link.take(home, vhost(), name(), max, taken -> execute(() -> {
+            if (taken.error() != null) {
+                answer.failed(unavailable(taken.error()));
+                return;
+            }
+            List<QueueEntry> entries = new java.util.ArrayList<>(taken.deliveries().size());
+            for (ConsumerSink.Delivery d : taken.deliveries()) {
+                entries.add(new QueueEntry(d.message(), d.id(), d.redelivered(), false, QueueEntry.NEVER));
+            }
+            answer.took(entries);
+        }));
+    }
+
+    @Override
     public QueueEntry poll(boolean noAck) {
         return null; // only through the answering form above
     }
