@@ -24,6 +24,14 @@ public final class QueueHomes implements QueuePlacement {
     private final Supplier<Collection<String>> members;
     private final ClusterLink link;
     private final Map<String, String> chosen = new ConcurrentHashMap<>();
+    // balanced choices made here that this node's record of the log does not show yet: a declare answers once a
+    // majority has committed it, which can be before this node applied it, and the next choice must count it
+    private final Map<String, Placed> placedHere = new ConcurrentHashMap<>();
+
+    private record Placed(String vhost, String queue, String node, long at) {
+    }
+
+    private static final long PLACED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /** recorded: a queue's home in the log (vhost, queue), or null; members: the cluster's node names now. */
     public QueueHomes(String self, BiFunction<String, String, String> recorded,
@@ -46,6 +54,7 @@ public final class QueueHomes implements QueuePlacement {
                 return null;
             }
             home = leastLoaded();
+            placedHere.put(key(vhost, queue), new Placed(vhost, queue, home, System.nanoTime()));
             if (!home.equals(self)) {
                 chosen.put(key(vhost, queue), home);
             }
@@ -54,7 +63,11 @@ public final class QueueHomes implements QueuePlacement {
     }
 
     private String leastLoaded() {
-        Map<String, Integer> counts = queuesPerNode.get();
+        Map<String, Integer> counts = new java.util.HashMap<>(queuesPerNode.get());
+        long now = System.nanoTime();
+        placedHere.values().removeIf(p -> recorded.apply(p.vhost(), p.queue()) != null
+                || now - p.at() > PLACED_NANOS); // recorded now, or its declare never made it
+        placedHere.values().forEach(p -> counts.merge(p.node(), 1, Integer::sum));
         return members.get().stream()
                 .filter(n -> n.equals(self) || !link.down(n))
                 .min(Comparator.<String>comparingInt(n -> counts.getOrDefault(n, 0))
