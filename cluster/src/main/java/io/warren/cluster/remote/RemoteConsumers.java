@@ -96,7 +96,8 @@ final class RemoteConsumers {
         l.waiting.forEach(QueueEntry::releaseMessage);
         String prefix = ReplyCodes.name(code) + " - "; // the home node's text already names its code
         String detail = text.startsWith(prefix) ? text.substring(prefix.length()) : text;
-        a.failed(code >= 500 ? AmqpException.connection(code, "%s", detail) : AmqpException.channel(code, "%s", detail));
+        a.failed(code >= 500 ? AmqpException.connection(code, "%s", detail)
+                : AmqpException.channel(code, "%s", detail));
     }
 
     /** Its consume-ok is on the wire: it takes what the home node sent it. */
