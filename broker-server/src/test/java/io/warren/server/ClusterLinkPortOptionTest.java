@@ -23,7 +23,7 @@ class ClusterLinkPortOptionTest {
     void aLinkPortWithoutAClusterOrOnTheClusterPortIsRefused() {
         IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
                 () -> ServerOptions.parse(new String[] {"--cluster-link-port", "7500"}));
-        assertTrue(alone.getMessage().contains("cluster-link-port is only for a node in a cluster"),
+        assertTrue(alone.getMessage().contains("cluster-link-port and cluster-link-tls are only for a node in a"),
                 alone.getMessage());
         IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
                 () -> ServerOptions.parse(new String[] {"--node-name", "a", "--cluster-port", "7100",
@@ -33,5 +33,21 @@ class ClusterLinkPortOptionTest {
                 () -> ServerOptions.parse(new String[] {"--node-name", "a", "--cluster-port", "7100",
                         "--cluster-link-port", "70000"}));
         assertTrue(bad.getMessage().contains("cluster-link-port must be between 0 and 65535"), bad.getMessage());
+    }
+
+    @Test
+    void linkTlsUsesTheNodesCertificateAndNeedsACaBundle() {
+        var s = ServerOptions.parse(new String[] {"--node-name", "a", "--cluster-port", "7100", "--tls-cert",
+                "node.pem", "--tls-key", "node.key", "--tls-ca", "ca.pem", "--cluster-link-tls", "true"})
+                .cluster().settings();
+        assertEquals(java.nio.file.Path.of("node.pem"), s.linkTls().certChain());
+        assertEquals(java.nio.file.Path.of("ca.pem"), s.linkTls().ca());
+        assertEquals(null, ServerOptions.parse(new String[] {"--node-name", "a", "--cluster-port", "7100"})
+                .cluster().settings().linkTls());
+        IllegalArgumentException noCa = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--node-name", "a", "--cluster-port", "7100", "--tls-cert",
+                        "node.pem", "--tls-key", "node.key", "--cluster-link-tls", "true"}));
+        assertTrue(noCa.getMessage().contains("cluster-link-tls needs tls-cert, tls-key and tls-ca"),
+                noCa.getMessage());
     }
 }

@@ -9,7 +9,9 @@ import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.durable.DefinitionApplier;
 import io.warren.broker.durable.DefinitionReplication;
 import io.warren.broker.queue.QueuePlacement;
+import io.warren.broker.tls.TlsSettings;
 import io.warren.cluster.link.ClusterLink;
+import io.warren.cluster.link.LinkTls;
 import io.warren.cluster.log.DefinitionChange;
 import io.warren.cluster.raft.ChangeCommitter;
 import io.warren.cluster.raft.RaftDefinitionWriter;
@@ -120,6 +122,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             throw new IllegalStateException("the broker was not made with this node's replication()");
         }
         memory.attach(new DefinitionApplier(broker));
+        if (settings.linkTls() != null) {
+            TlsSettings t = settings.linkTls();
+            link.useTls(LinkTls.of(t.certChain(), t.key(), t.ca()));
+        }
         link.start(broker, new InetSocketAddress(settings.effectiveLinkPort()));
         Files.createDirectories(raftDir);
         boolean formatted = Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));

@@ -35,6 +35,8 @@ public final class ClusterLink implements AutoCloseable {
     private final io.netty.channel.group.ChannelGroup accepted = new io.netty.channel.group.DefaultChannelGroup(
             io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private Channel server;
+    // null: plain TCP
+    private volatile LinkTls tls;
 
     /** addresses: a node's link address from its name (null for a node not in the cluster). */
     public ClusterLink(Function<String, InetSocketAddress> addresses) {
@@ -44,6 +46,11 @@ public final class ClusterLink implements AutoCloseable {
     /** The link port of a node whose cluster (Raft) traffic is on clusterPort. */
     public static int linkPort(int clusterPort) {
         return clusterPort + 1;
+    }
+
+    /** Runs the link over TLS (set before {@link #start}, and before the first message to another node). */
+    public void useTls(LinkTls linkTls) {
+        this.tls = linkTls;
     }
 
     /** Starts listening on the given address, for this broker's queues. */
@@ -56,6 +63,10 @@ public final class ClusterLink implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             accepted.add(ch);
+                            LinkTls t = tls;
+                            if (t != null) {
+                                ch.pipeline().addLast(t.serverHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
                                     new HomeSession(() -> ClusterLink.this.broker));
                         }
@@ -243,7 +254,7 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     private LinkPeer peer(String node) {
-        return peers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group));
+        return peers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group, () -> tls));
     }
 
     /** The home node's answer to a batch: ok (taken and fsynced) or not, and which messages a full queue refused. */

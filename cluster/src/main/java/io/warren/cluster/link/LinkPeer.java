@@ -52,10 +52,13 @@ final class LinkPeer {
     // set when a connection attempt failed or the connection dropped; while set, a retry runs every second
     private volatile boolean down;
 
-    LinkPeer(String node, Supplier<InetSocketAddress> address, EventLoopGroup group) {
+    private final Supplier<LinkTls> tls;
+
+    LinkPeer(String node, Supplier<InetSocketAddress> address, EventLoopGroup group, Supplier<LinkTls> tls) {
         this.node = node;
         this.address = address;
         this.group = group;
+        this.tls = tls;
     }
 
     /**
@@ -154,6 +157,10 @@ final class LinkPeer {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        LinkTls t = tls.get();
+                        if (t != null) {
+                            ch.pipeline().addLast(t.clientHandler(ch.alloc(), to));
+                        }
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
                                 new Answers());
                     }
