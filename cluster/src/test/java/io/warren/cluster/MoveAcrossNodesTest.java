@@ -114,4 +114,15 @@ class MoveAcrossNodesTest {
         assertHolds(1, "work", 0, 5);
         assertHolds(1, "parked", 0, 0);
     }
+
+    @Test
+    void aMoveToAQueueWhoseHomeIsDownLeavesEveryMessageInTheSource() throws Exception {
+        declareOn(0, "kept", null); // homed on a
+        declareOn(2, "gone", null); // homed on c, which stops
+        publish(0, "kept", 50);
+        cluster.stop(2);
+        // the target's home never has them on disk: the source lets go of none
+        assertEquals(0, admin(1).messages().move("/", "kept", "gone", 0).get(60, TimeUnit.SECONDS));
+        assertHolds(0, "kept", 0, 50);
+    }
 }

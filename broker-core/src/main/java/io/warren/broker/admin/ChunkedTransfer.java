@@ -121,10 +121,8 @@ final class ChunkedTransfer {
         for (QueueEntry entry : entries) {
             messages.add(entry.message());
         }
-        Runnable offer = () -> {
-            boolean took = target.offer(messages);
-            source.execute(() -> settle(target, entries, took));
-        };
+        // a target on another node answers once its home node has the messages on disk
+        Runnable offer = () -> target.offer(messages, took -> source.execute(() -> settle(target, entries, took)));
         if (target == source) {
             offer.run();
         } else {

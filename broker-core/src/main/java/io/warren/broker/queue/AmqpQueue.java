@@ -204,6 +204,14 @@ public abstract class AmqpQueue implements Destination {
      */
     public abstract boolean offer(List<Message> messages);
 
+    /**
+     * As {@link #offer(List)}, answered once the queue has the messages: at once for a queue here (on its loop), once
+     * its home node has them on disk for a queue on another node (on any thread). took false: the caller keeps them.
+     */
+    public void offer(List<Message> messages, java.util.function.Consumer<Boolean> took) {
+        took.accept(offer(messages));
+    }
+
     /** Takes over one reference of each message (messages the broker itself moves or publishes). */
     public void enqueueAll(List<Message> messages) {
         QueueWork work = new QueueWork();

@@ -129,6 +129,22 @@ public final class RemoteQueue extends AmqpQueue {
         return true;
     }
 
+    /** Taken once the home node has the messages on disk; a failure leaves them with the caller. */
+    @Override
+    public void offer(List<Message> messages, java.util.function.Consumer<Boolean> took) {
+        if (deleted) {
+            took.accept(false);
+            return;
+        }
+        messages.forEach(Message::retain); // the caller's references stay until the home node answered
+        link.publish(home, vhost(), name(), messages, answer -> {
+            if (answer.ok()) {
+                messages.forEach(Message::release); // taken over, as a queue here takes them
+            }
+            took.accept(answer.ok());
+        });
+    }
+
     @Override
     public boolean rejectsPublishes() {
         return rejectsPublishes;
