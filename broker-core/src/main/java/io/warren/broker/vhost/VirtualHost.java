@@ -10,6 +10,7 @@ import io.warren.broker.delayed.DelayedExchangeType;
 import io.warren.broker.delayed.DelayedMessages;
 import io.warren.broker.durable.DefinitionJournal;
 import io.warren.broker.error.AmqpException;
+import io.warren.broker.policy.EffectiveArguments;
 import io.warren.broker.policy.Policy;
 import io.warren.broker.policy.VhostPolicies;
 import io.warren.broker.queue.AmqpQueue;
@@ -322,7 +323,8 @@ public final class VirtualHost implements DeadLetterRouting {
             factory = QueueFactories.of(QueueType.of(arguments));
             factory.check(declaration);
             QueueFactory remote = durable && !exclusive ? placement.remoteFactory(name, queue,
-                    withPolicyLocator(queue, arguments)) : null;
+                    EffectiveArguments.forPlacement(arguments, QueueType.of(arguments) == QueueType.STREAM
+                            ? policies.forStream(queue) : policies.forQueue(queue))) : null;
             if (remote != null) {
                 factory = remote;
             }
@@ -337,25 +339,6 @@ public final class VirtualHost implements DeadLetterRouting {
         churn.queueCreated();
         // every queue is bound to the default exchange under its own name; routing does that by lookup
         return new QueueDeclareResult(q, true);
-    }
-
-    /**
-     * The arguments a new queue is placed by: as RabbitMQ, a policy's queue-leader-locator applies when the queue
-     * has no x-queue-leader-locator of its own (the queue's arguments themselves are not changed).
-     */
-    private Map<String, Object> withPolicyLocator(String queue, Map<String, Object> arguments) {
-        if (arguments != null && arguments.get("x-queue-leader-locator") != null) {
-            return arguments;
-        }
-        Policy p = QueueType.of(arguments) == QueueType.STREAM ? policies.forStream(queue)
-                : policies.forQueue(queue);
-        Object locator = p == null ? null : p.definition().get("queue-leader-locator");
-        if (locator == null) {
-            return arguments;
-        }
-        Map<String, Object> placed = new java.util.LinkedHashMap<>(arguments == null ? Map.of() : arguments);
-        placed.put("x-queue-leader-locator", locator.toString());
-        return placed;
     }
 
     /** RabbitMQ's refusal for a queue that is exclusive to another connection (or not exclusive at all). */
