@@ -1,6 +1,7 @@
 package io.warren.server;
 
 import io.warren.broker.admin.BrokerAdmin;
+import io.warren.broker.tls.TlsSettings;
 import io.warren.cluster.ClusterMember;
 import io.warren.cluster.ClusterSettings;
 import java.util.List;
@@ -16,11 +17,30 @@ import java.util.Map;
 public record ClusterOptions(String nodeName, ClusterSettings settings) {
     /** Takes the cluster keys out of the merged flags and config file; throws IllegalArgumentException on bad ones. */
     static ClusterOptions take(Map<String, String> merged, String bindAddress) {
+        return take(merged, bindAddress, null);
+    }
+
+    /**
+     * As {@link #take(Map, String)}, with the node's TLS settings (or null), which cluster-link-tls puts on the link
+     * between nodes.
+     */
+    static ClusterOptions take(Map<String, String> merged, String bindAddress, TlsSettings tls) {
         String name = blankIsNone(merged.remove("node-name"));
         String portText = blankIsNone(merged.remove("cluster-port"));
         String nodesText = blankIsNone(merged.remove("cluster-nodes"));
+        String linkPortText = blankIsNone(merged.remove("cluster-link-port"));
+        String linkTlsText = blankIsNone(merged.remove("cluster-link-tls"));
+        boolean linkTls = linkTlsText != null && ServerOptions.bool(linkTlsText, false, "cluster-link-tls");
+        if (linkTls && (tls == null || tls.ca() == null)) {
+            throw new IllegalArgumentException("cluster-link-tls needs tls-cert, tls-key and tls-ca: each node shows "
+                    + "its certificate to the others and checks theirs against the CA bundle");
+        }
         String nodeName = name == null || name.isBlank() ? BrokerAdmin.defaultNodeName() : name.strip();
         if (portText == null && nodesText == null) {
+            if (linkPortText != null || linkTls) {
+                throw new IllegalArgumentException("cluster-link-port and cluster-link-tls are only for a node in a "
+                        + "cluster: give cluster-port or cluster-nodes too");
+            }
             return new ClusterOptions(nodeName, null);
         }
         List<ClusterMember> members = nodesText == null ? List.of() : ClusterMember.parseList(nodesText);
@@ -47,7 +67,16 @@ public record ClusterOptions(String nodeName, ClusterSettings settings) {
             // a cluster of one that others can join later
             members = List.of(new ClusterMember(nodeName, host(bindAddress), port));
         }
-        return new ClusterOptions(nodeName, ClusterSettings.of(nodeName, host(bindAddress), port, members));
+        int linkPort = 0;
+        if (linkPortText != null) {
+            linkPort = ServerOptions.port(linkPortText, 0, "cluster-link-port");
+            if (linkPort <= 0 || linkPort == port) {
+                throw new IllegalArgumentException("cluster-link-port must be a port between 1 and 65535 other "
+                        + "than cluster-port (" + port + "), got " + linkPortText);
+            }
+        }
+        return new ClusterOptions(nodeName, ClusterSettings.of(nodeName, host(bindAddress), port, members)
+                .withLinkPort(linkPort).withLinkTls(linkTls ? tls : null));
     }
 
     private static String blankIsNone(String v) {

@@ -70,10 +70,15 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
               --http-body-budget SIZE      request body bytes buffered at once over all HTTP connections
                                   (default 128MiB; 503 past it)
               --node-name NAME    this node's name (default warren@ and the host name)
-              --cluster-port N    port of this node's cluster (Raft) traffic; messages between nodes use
-                                  the next port (N + 1); with it, or with --cluster-nodes, the node runs
-                                  in a cluster (default: none, a single node without a Raft log, exactly
-                                  as without these options)
+              --cluster-port N    port of this node's cluster (Raft) traffic; with it, or with --cluster-nodes,
+                                  the node runs in a cluster (default: none, a single node without a Raft
+                                  log, exactly as without these options)
+              --cluster-link-port N
+                                  port of the messages between nodes (default: the cluster port + 1);
+                                  other nodes ask this node for it over its cluster port
+              --cluster-link-tls true|false
+                                  the link between nodes over TLS, both ways: each node shows its
+                                  --tls-cert and checks the others' against --tls-ca (default false)
               --cluster-nodes name@host:port,...
                                   the cluster's initial members; a node not among them starts empty and
                                   waits to be added (POST /api/cluster/nodes, or warren.jar cluster join)
@@ -176,6 +181,7 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
             throw new UsageException("unknown option(s): " + unknown);
         }
         merged.remove("config");
+        TlsOptions tls = TlsOptions.take(merged);
         ServerOptions o = new ServerOptions(
                 port(merged.remove("amqp-port"), 5672, "amqp-port"),
                 port(merged.remove("http-port"), 15672, "http-port"),
@@ -189,10 +195,10 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 storeSettings(merged),
                 bool(merged.remove("metrics-auth"), false, "metrics-auth"),
                 httpLimits(merged),
-                TlsOptions.take(merged),
+                tls,
                 LogOptions.take(merged),
                 port(merged.remove("prometheus-port"), 15692, "prometheus-port"),
-                ClusterOptions.take(merged, merged.getOrDefault("bind", "0.0.0.0")));
+                ClusterOptions.take(merged, merged.getOrDefault("bind", "0.0.0.0"), tls.settings()));
         merged.remove("data-dir");
         merged.remove("definitions");
         merged.remove("bind");
@@ -288,7 +294,7 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
         }
     }
 
-    private static boolean bool(String v, boolean dflt, String name) {
+    static boolean bool(String v, boolean dflt, String name) {
         if (v == null) {
             return dflt;
         }

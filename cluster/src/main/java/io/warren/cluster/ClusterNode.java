@@ -11,7 +11,9 @@ import io.warren.broker.auth.PasswordHash;
 import io.warren.broker.durable.DefinitionApplier;
 import io.warren.broker.durable.DefinitionReplication;
 import io.warren.broker.queue.QueuePlacement;
+import io.warren.broker.tls.TlsSettings;
 import io.warren.cluster.link.ClusterLink;
+import io.warren.cluster.link.LinkTls;
 import io.warren.cluster.log.DefinitionChange;
 import io.warren.cluster.raft.ChangeCommitter;
 import io.warren.cluster.raft.RaftDefinitionWriter;
@@ -81,6 +83,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final String incarnation = UUID.randomUUID().toString();
     private final TransientWriter transients;
     private NodeWatch watch;
+    private final LinkPorts linkPorts = new LinkPorts();
     private volatile DefinitionStore store;
     private RaftServer server;
     private RaftClient client;
@@ -141,12 +144,17 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
         memory.attach(new DefinitionApplier(broker));
         memory.attach(new TransientApplier(broker, settings.nodeName(), incarnation, homes));
-        link.start(broker, new InetSocketAddress(ClusterLink.linkPort(settings.self().port())));
+        if (settings.linkTls() != null) {
+            TlsSettings t = settings.linkTls();
+            link.useTls(LinkTls.of(t.certChain(), t.key(), t.ca()));
+        }
+        link.start(broker, new InetSocketAddress(settings.effectiveLinkPort()));
         Files.createDirectories(raftDir);
         boolean formatted = Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, initialPeers());
         DefinitionStateMachine sm = new DefinitionStateMachine(settings.nodeName(), store, state, memory, claims,
                 raftDir);
+        sm.linkPort(settings.effectiveLinkPort());
         server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(settings.nodeName()))
                 .setGroup(group)
@@ -161,6 +169,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         watch = new NodeWatch(settings.nodeName(), incarnation, state.transients(), link, this::memberNames,
                 writer, transients);
         watch.start();
+        linkPorts.start(group);
+        settings.members().stream().map(ClusterMember::name).filter(n -> !n.equals(settings.nodeName()))
+                .forEach(linkPorts::ask); // known, as a rule, before the first message goes
         LOG.info("cluster node {} listening for cluster traffic on port {}; members {}{}", settings.nodeName(),
                 settings.port(), settings.members(), settings.initialMember() ? ""
                         : " (this node is not one of them: add it with POST /api/cluster/nodes on a member, or "
@@ -183,7 +194,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         r.start();
     }
 
-    /** Where another node's message link listens: its cluster host, at its cluster port + 1. */
+    /**
+     * Where another node's message link listens: its cluster host, at the port it answered (see {@link LinkPorts}),
+     * or its cluster port + 1 until it has.
+     */
     private InetSocketAddress linkAddress(String node) {
         String address = null;
         if (server != null) {
@@ -198,7 +212,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             return null;
         }
         ClusterMember m = ClusterMember.of(node, address);
-        return new InetSocketAddress(m.host(), ClusterLink.linkPort(m.port()));
+        if (node.equals(settings.nodeName())) {
+            return new InetSocketAddress(m.host(), settings.effectiveLinkPort());
+        }
+        Integer asked = linkPorts.port(node);
+        return new InetSocketAddress(m.host(), asked != null ? asked : ClusterLink.linkPort(m.port()));
     }
 
     private List<String> memberNames() {
@@ -411,6 +429,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         if (reporter != null) {
             reporter.close();
         }
+        linkPorts.close();
         link.close();
         if (bootstrap != null) {
             bootstrap.interrupt();

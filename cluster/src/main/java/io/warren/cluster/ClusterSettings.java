@@ -1,5 +1,6 @@
 package io.warren.cluster;
 
+import io.warren.broker.tls.TlsSettings;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,32 +17,56 @@ import java.util.List;
  *                        twice this); long enough for GC pauses on a busy machine
  * @param segmentBytes    size at which the Raft log rolls to a new segment; only whole segments behind a snapshot
  *                        are trimmed
+ * @param linkPort        the port of this node's message link (0: the cluster port + 1)
+ * @param linkTls         the certificate, key and CA bundle of the link's TLS, or null for plain TCP
  */
 public record ClusterSettings(String nodeName, String host, int port, List<ClusterMember> members,
                               Duration commitTimeout, long snapshotEvery, Duration electionTimeout,
-                              long segmentBytes) {
+                              long segmentBytes, int linkPort, TlsSettings linkTls) {
     public ClusterSettings {
         members = List.copyOf(members);
+        if (linkTls != null && linkTls.ca() == null) {
+            throw new IllegalArgumentException("TLS for the cluster link needs a CA bundle to check the other "
+                    + "nodes' certificates against");
+        }
     }
 
     /** A node with the given name and cluster port, and default timeouts. */
     public static ClusterSettings of(String nodeName, String host, int port, List<ClusterMember> members) {
         return new ClusterSettings(nodeName, host, port, members, Duration.ofSeconds(5), 1000, Duration.ofSeconds(1),
-                1024 * 1024);
+                1024 * 1024, 0, null);
     }
 
     public ClusterSettings withCommitTimeout(Duration d) {
-        return new ClusterSettings(nodeName, host, port, members, d, snapshotEvery, electionTimeout, segmentBytes);
+        return new ClusterSettings(nodeName, host, port, members, d, snapshotEvery, electionTimeout, segmentBytes,
+                linkPort, linkTls);
     }
 
     public ClusterSettings withSnapshotEvery(long entries) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, entries, electionTimeout,
-                segmentBytes);
+                segmentBytes, linkPort, linkTls);
     }
 
     public ClusterSettings withSegmentBytes(long bytes) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
-                bytes);
+                bytes, linkPort, linkTls);
+    }
+
+    /** The same, with the message link on this port (0: the cluster port + 1). */
+    public ClusterSettings withLinkPort(int p) {
+        return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
+                segmentBytes, p, linkTls);
+    }
+
+    /** The same, with the message link over TLS with these files (null: plain TCP); needs a CA bundle. */
+    public ClusterSettings withLinkTls(TlsSettings t) {
+        return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
+                segmentBytes, linkPort, t);
+    }
+
+    /** The port this node's message link listens on. */
+    public int effectiveLinkPort() {
+        return linkPort > 0 ? linkPort : port + 1;
     }
 
     /** This node as a member: its entry in the list, or its name at host:port when it is not listed. */

@@ -17,6 +17,8 @@ final class TestCluster implements AutoCloseable {
     private long snapshotEvery = 1000;
     private long segmentBytes = 1024 * 1024;
     private Duration commitTimeout = Duration.ofSeconds(5);
+    private final java.util.Map<Integer, Integer> linkPorts = new java.util.HashMap<>();
+    private io.warren.broker.tls.TlsSettings linkTls;
 
     TestCluster(Path dir, int size) {
         this.dir = dir;
@@ -36,6 +38,18 @@ final class TestCluster implements AutoCloseable {
     /** How long a change waits for a majority before it is refused. */
     TestCluster commitTimeout(Duration timeout) {
         this.commitTimeout = timeout;
+        return this;
+    }
+
+    /** Node i's message link on its own port rather than its cluster port + 1. */
+    TestCluster linkPort(int i, int port) {
+        linkPorts.put(i, port);
+        return this;
+    }
+
+    /** Every node's link over TLS with these files. */
+    TestCluster linkTls(io.warren.broker.tls.TlsSettings tls) {
+        this.linkTls = tls;
         return this;
     }
 
@@ -74,7 +88,8 @@ final class TestCluster implements AutoCloseable {
                 .withDataDir(dir.resolve(m.name()));
         ClusterSettings s = ClusterSettings.of(m.name(), m.host(), m.port(), initial)
                 .withCommitTimeout(commitTimeout).withSnapshotEvery(snapshotEvery)
-                .withSegmentBytes(segmentBytes);
+                .withSegmentBytes(segmentBytes).withLinkPort(linkPorts.getOrDefault(i, 0))
+                .withLinkTls(linkTls);
         try {
             ClusteredBroker b = ClusteredBroker.open(config, s);
             b.broker().start();

@@ -1,5 +1,6 @@
 package io.warren.broker.admin;
 
+import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueEntry;
@@ -12,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Moves ready messages out of a queue to other queues in chunks, so a backlog paged out to disk is never pulled
+ * Moves ready messages out of a queue to other queues in chunks (taken through the answering {@link
+ * AmqpQueue#takeReady}, so the source may be a queue on another node), so a backlog paged out to disk is never pulled
  * into memory whole. A chunk goes to its targets in order; the source lets go of a message's log record only once
  * its target has written it (a crash in between leaves it in both queues, never in neither), and takes the next
  * chunk only when the last one is settled. A target that refuses (deleted meanwhile) gets nothing more: what it
@@ -45,10 +47,23 @@ final class ChunkedTransfer {
                                                   Function<QueueEntry, AmqpQueue> route) {
         ChunkedTransfer t = new ChunkedTransfer(source, max, route);
         QueueCalls.on(source, q -> {
-            if (t.remaining <= 0) {
-                t.remaining = q.readyCount();
+            if (t.remaining > 0) {
+                t.nextChunk();
+                return null;
             }
-            t.nextChunk();
+            // how many are ready: at once for a queue here, from its home node for a queue on another
+            q.counts(new AmqpQueue.CountsAnswer() {
+                @Override
+                public void counted(int messages, int consumers) {
+                    t.remaining = messages;
+                    t.nextChunk();
+                }
+
+                @Override
+                public void failed(AmqpException error) {
+                    t.result.completeExceptionally(AdminException.from(error));
+                }
+            });
             return null;
         }).whenComplete((v, e) -> {
             if (e != null) {
@@ -58,13 +73,26 @@ final class ChunkedTransfer {
         return t.result;
     }
 
-    // on the source's thread
+    // on the source's thread: the chunk is taken at once from a queue here, in one round trip from one elsewhere
     private void nextChunk() {
-        List<QueueEntry> taken = new ArrayList<>();
-        QueueEntry e;
-        while (!refused && taken.size() < Math.min(CHUNK, remaining) && (e = source.poll(false)) != null) {
-            taken.add(e);
+        if (refused || remaining <= 0) {
+            handOut(List.of());
+            return;
         }
+        source.takeReady(Math.min(CHUNK, remaining), new AmqpQueue.TakeAnswer() {
+            @Override
+            public void took(List<QueueEntry> entries) {
+                handOut(entries);
+            }
+
+            @Override
+            public void failed(AmqpException error) {
+                result.completeExceptionally(AdminException.from(error));
+            }
+        });
+    }
+
+    private void handOut(List<QueueEntry> taken) {
         if (taken.isEmpty()) {
             result.complete(new RedriveResult(moved, movedTo, left));
             return;
@@ -93,10 +121,8 @@ final class ChunkedTransfer {
         for (QueueEntry entry : entries) {
             messages.add(entry.message());
         }
-        Runnable offer = () -> {
-            boolean took = target.offer(messages);
-            source.execute(() -> settle(target, entries, took));
-        };
+        // a target on another node answers once its home node has the messages on disk
+        Runnable offer = () -> target.offer(messages, took -> source.execute(() -> settle(target, entries, took)));
         if (target == source) {
             offer.run();
         } else {

@@ -13,6 +13,7 @@ import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.ConsumeChecks;
 import io.warren.broker.queue.Credit;
 import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueConsumer;
@@ -402,47 +403,32 @@ public final class AmqpChannel {
         consumers.add(consumer);
         boolean nowait = c.noWait();
         callQueueLater(q, (queue, done) -> {
-            checkConsumable(queue, consumer);
-            // a queue on another node asks its home, which sees every node's consumers; a local one answers at once
-            queue.admitConsumer(consumer.exclusive(), refusal -> {
-                AmqpException refused = refusal;
-                if (refused == null) {
-                    try {
-                        checkConsumable(queue, consumer); // again, if the answer came later
-                    } catch (AmqpException e) {
-                        refused = e;
-                    }
+            AmqpException refused = ConsumeChecks.refusal(queue, consumer);
+            if (refused != null) {
+                throw refused;
+            }
+            // a queue on another node answers once its home node has checked the consumer against all nodes'
+            queue.addConsumer(consumer, new AmqpQueue.ConsumeAnswer() {
+                @Override
+                public void added() {
+                    done.accept(() -> {
+                        if (!nowait) {
+                            send(new Basic.ConsumeOk(tag));
+                        }
+                        // only now: a delivery that overtook consume-ok would be unsolicited to the client
+                        queue.execute(() -> queue.activate(consumer));
+                    });
                 }
-                if (refused != null) {
-                    AmqpException error = refused;
+
+                @Override
+                public void failed(AmqpException error) {
                     done.accept(() -> {
                         consumers.remove(tag);
                         throw error;
                     });
-                    return;
                 }
-                queue.addConsumer(consumer);
-                done.accept(() -> {
-                    if (!nowait) {
-                        send(new Basic.ConsumeOk(tag));
-                    }
-                    // only now: a delivery that overtook consume-ok would be unsolicited to the client
-                    queue.execute(() -> queue.activate(consumer));
-                });
             });
         }, () -> consumers.remove(tag));
-    }
-
-    // on the queue's thread
-    private static void checkConsumable(AmqpQueue queue, QueueConsumer consumer) {
-        if (queue.isDeleted()) {
-            throw AmqpException.channel(NOT_FOUND, "no queue '%s' in vhost '%s'", queue.name(), queue.vhost());
-        }
-        if (queue.hasExclusiveConsumer() || (consumer.exclusive()
-                && (queue.consumerCount() > 0 || queue.singleActiveConsumer()))) {
-            throw AmqpException.channel(ACCESS_REFUSED, "queue '%s' in vhost '%s' in exclusive use",
-                    queue.name(), queue.vhost());
-        }
     }
 
     private void cancel(Basic.Cancel c) {

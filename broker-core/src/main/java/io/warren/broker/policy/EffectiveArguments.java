@@ -47,6 +47,24 @@ public final class EffectiveArguments {
     }
 
     /**
+     * The arguments a new queue is placed by (on a cluster node): as RabbitMQ, the policy's queue-leader-locator
+     * applies when the queue has no x-queue-leader-locator of its own. Only placement reads it; the queue's own
+     * arguments are not changed.
+     */
+    public static Map<String, Object> forPlacement(Map<String, Object> arguments, Policy policy) {
+        if (arguments != null && arguments.get("x-queue-leader-locator") != null) {
+            return arguments;
+        }
+        Object locator = policy == null ? null : policy.definition().get("queue-leader-locator");
+        if (locator == null) {
+            return arguments;
+        }
+        Map<String, Object> placed = new LinkedHashMap<>(arguments == null ? Map.of() : arguments);
+        placed.put("x-queue-leader-locator", locator.toString());
+        return placed;
+    }
+
+    /**
      * The alternate exchange of an exchange with these arguments under this policy (which may be null): the
      * exchange's own argument wins, as in RabbitMQ; null when neither names one.
      */

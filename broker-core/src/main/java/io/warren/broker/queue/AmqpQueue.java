@@ -144,16 +144,6 @@ public abstract class AmqpQueue implements Destination {
     }
 
     /**
-     * Whether a consumer may start, as far as consumers elsewhere are concerned: a queue on another node asks its
-     * home, which has every node's consumers. answer gets null (yes) or the refusal, on this queue's thread. A
-     * queue here answers at once: its consumers are all here, and the channel checks them.
-     */
-    public void admitConsumer(boolean exclusive,
-                              java.util.function.Consumer<io.warren.broker.error.AmqpException> answer) {
-        answer.accept(null);
-    }
-
-    /**
      * Refuses a declare of the queue (passive or not) when it cannot be used: a queue whose home node is down (an
      * AmqpException naming the node, as RabbitMQ's 404). On the channel's thread.
      */
@@ -222,6 +212,14 @@ public abstract class AmqpQueue implements Destination {
      */
     public abstract boolean offer(List<Message> messages);
 
+    /**
+     * As {@link #offer(List)}, answered once the queue has the messages: at once for a queue here (on its loop), once
+     * its home node has them on disk for a queue on another node (on any thread). took false: the caller keeps them.
+     */
+    public void offer(List<Message> messages, java.util.function.Consumer<Boolean> took) {
+        took.accept(offer(messages));
+    }
+
     /** Takes over one reference of each message (messages the broker itself moves or publishes). */
     public void enqueueAll(List<Message> messages) {
         QueueWork work = new QueueWork();
@@ -271,6 +269,29 @@ public abstract class AmqpQueue implements Destination {
         answer.got(e, readyCount());
     }
 
+    /** What taking several ready messages at once hears back (see {@link #takeReady}). */
+    public interface TakeAnswer {
+        /** The entries taken (none when the queue had no ready message), in the queue's order. */
+        void took(List<QueueEntry> entries);
+
+        /** The queue could not answer (its home node is away). */
+        void failed(io.warren.broker.error.AmqpException error);
+    }
+
+    /**
+     * Up to max ready messages, in order, taken as by {@link #poll(boolean) poll(false)} (for a transfer that
+     * {@link #finish}es or requeues them), answered on the queue's loop: at once for a queue here, in one round trip
+     * for a queue on another node.
+     */
+    public void takeReady(int max, TakeAnswer answer) {
+        List<QueueEntry> taken = new java.util.ArrayList<>();
+        QueueEntry e;
+        while (taken.size() < max && (e = poll(false)) != null) {
+            taken.add(e);
+        }
+        answer.took(taken);
+    }
+
     /** queue.purge: how many ready messages were dropped, answered on the queue's loop (at once, or later). */
     public void purge(PurgeAnswer answer) {
         answer.purged(purge());
@@ -307,6 +328,23 @@ public abstract class AmqpQueue implements Destination {
      * {@link #activate}, because a delivery that overtook consume-ok would be refused by the client.
      */
     public abstract void addConsumer(QueueConsumer consumer);
+
+    /** What adding a consumer hears back: added (consume-ok may go), or refused. */
+    public interface ConsumeAnswer {
+        void added();
+
+        /** The consumer was refused (a queue in exclusive use on another node, its home away): the channel's error. */
+        void failed(io.warren.broker.error.AmqpException error);
+    }
+
+    /**
+     * Adds a consumer as {@link #addConsumer(QueueConsumer)}, answered on the queue's loop: at once for a queue here;
+     * for a queue on another node once its home node has checked it against every node's consumers and taken it.
+     */
+    public void addConsumer(QueueConsumer consumer, ConsumeAnswer answer) {
+        addConsumer(consumer);
+        answer.added();
+    }
 
     /** Lets a consumer added earlier take messages, and delivers to it. */
     public void activate(QueueConsumer consumer) {

@@ -10,6 +10,7 @@ import io.warren.broker.delayed.DelayedExchangeType;
 import io.warren.broker.delayed.DelayedMessages;
 import io.warren.broker.durable.DefinitionJournal;
 import io.warren.broker.error.AmqpException;
+import io.warren.broker.policy.EffectiveArguments;
 import io.warren.broker.policy.Policy;
 import io.warren.broker.policy.VhostPolicies;
 import io.warren.broker.queue.AmqpQueue;
@@ -321,7 +322,9 @@ public final class VirtualHost implements DeadLetterRouting {
             QueueSettings.from(arguments);
             factory = QueueFactories.of(QueueType.of(arguments));
             factory.check(declaration);
-            QueueFactory remote = durable && !exclusive ? placement.remoteFactory(name, queue, arguments)
+            QueueFactory remote = durable && !exclusive ? placement.remoteFactory(name, queue,
+                    EffectiveArguments.forPlacement(arguments, QueueType.of(arguments) == QueueType.STREAM
+                            ? policies.forStream(queue) : policies.forQueue(queue)))
                     : placement.recordedElsewhere(name, queue);
             if (remote != null) {
                 factory = remote;

@@ -39,6 +39,8 @@ public final class ClusterLink implements AutoCloseable {
             io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private Channel server;
     private volatile Consumer<ByteBuf> statusHandler = b -> { };
+    // null: plain TCP
+    private volatile LinkTls tls;
 
     /** addresses: a node's link address from its name (null for a node not in the cluster). */
     public ClusterLink(Function<String, InetSocketAddress> addresses) {
@@ -48,6 +50,11 @@ public final class ClusterLink implements AutoCloseable {
     /** The link port of a node whose cluster (Raft) traffic is on clusterPort. */
     public static int linkPort(int clusterPort) {
         return clusterPort + 1;
+    }
+
+    /** Runs the link over TLS (set before {@link #start}, and before the first message to another node). */
+    public void useTls(LinkTls linkTls) {
+        this.tls = linkTls;
     }
 
     /** Starts listening on the given address, for this broker's queues. */
@@ -60,6 +67,10 @@ public final class ClusterLink implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             accepted.add(ch);
+                            LinkTls t = tls;
+                            if (t != null) {
+                                ch.pipeline().addLast(t.serverHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
                                     new StatusInbound(() -> statusHandler),
                                     new HomeSession(() -> ClusterLink.this.broker));
@@ -73,6 +84,12 @@ public final class ClusterLink implements AutoCloseable {
             throw new IOException("cannot open the cluster link on port " + listen.getPort() + " (the cluster port "
                     + "+ 1): " + e.getMessage(), e);
         }
+    }
+
+    /** The port this node's link listens on (0 before it starts). */
+    public int port() {
+        Channel s = server;
+        return s == null ? 0 : ((InetSocketAddress) s.localAddress()).getPort();
     }
 
     /**
@@ -93,6 +110,17 @@ public final class ClusterLink implements AutoCloseable {
                         int priority, ConsumerSink sink) {
         long id = consumerIds.incrementAndGet();
         peer(node).consume(id, vhost, queue, tag, prefetch, noAck, priority, sink);
+        return id;
+    }
+
+    /**
+     * As {@link #consume}, passing every argument of the client's basic.consume and its exclusive flag: the home node
+     * checks exclusive use against all nodes' consumers and answers through {@link ConsumerSink#consumed}.
+     */
+    public long consume(String node, String vhost, String queue, String tag, int prefetch, boolean noAck,
+                        boolean exclusive, Map<String, Object> arguments, ConsumerSink sink) {
+        long id = consumerIds.incrementAndGet();
+        peer(node).consumeArgs(id, vhost, queue, tag, prefetch, noAck, exclusive, arguments, sink);
         return id;
     }
 
@@ -141,6 +169,30 @@ public final class ClusterLink implements AutoCloseable {
         });
     }
 
+    /** What a take through the link heard: the messages taken (each to settle by its id there), or an error. */
+    public record Taken(List<ConsumerSink.Delivery> deliveries, String error) {
+    }
+
+    /** Up to max ready messages of a queue on another node, taken as unacked; answer runs on the link's thread. */
+    public void take(String node, String vhost, String queue, int max, Consumer<Taken> answer) {
+        peer(node).take(vhost, queue, max, in -> {
+            if (in == null) {
+                answer.accept(new Taken(List.of(), unreachable(node)));
+            } else if (in.readByte() == 0) {
+                int n = in.readInt();
+                List<ConsumerSink.Delivery> out = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    long delivery = in.readLong();
+                    boolean redelivered = in.readBoolean();
+                    out.add(new ConsumerSink.Delivery(delivery, redelivered, LinkFrames.readMessage(in)));
+                }
+                answer.accept(new Taken(out, null));
+            } else {
+                answer.accept(new Taken(List.of(), LinkFrames.readString(in)));
+            }
+        });
+    }
+
     /** queue.purge on a queue on another node: answer gets the count, or -1 and the error, on the link's thread. */
     public void purge(String node, String vhost, String queue, java.util.function.BiConsumer<Integer, String> answer) {
         peer(node).call(LinkFrames.PURGE, vhost, queue, false, in -> {
@@ -167,23 +219,6 @@ public final class ClusterLink implements AutoCloseable {
                 answer.accept(new Counts(in.readInt(), in.readInt(), null));
             } else {
                 answer.accept(new Counts(0, 0, LinkFrames.readString(in)));
-            }
-        });
-    }
-
-    /**
-     * Asks the home node whether a consumer (exclusive or not) may start on its queue, against every node's
-     * consumers; answer gets 0, or RabbitMQ's reply code (403 in exclusive use, 404 gone or unreachable) and text,
-     * on the link's thread.
-     */
-    public void admitConsumer(String node, String vhost, String queue, boolean exclusive,
-                              java.util.function.BiConsumer<Integer, String> answer) {
-        peer(node).call(LinkFrames.ADMIT, vhost, queue, exclusive, in -> {
-            if (in == null) {
-                answer.accept(404, unreachable(node));
-            } else {
-                int code = in.readShort();
-                answer.accept(code, LinkFrames.readString(in));
             }
         });
     }
@@ -250,7 +285,7 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     private LinkPeer peer(String node) {
-        return peers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group));
+        return peers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group, () -> tls));
     }
 
     /** The home node's answer to a batch: ok (taken and fsynced) or not, and which messages a full queue refused. */

@@ -12,6 +12,13 @@ public interface ConsumerSink {
     /** Messages for the consumer, in the queue's order; each message's one reference is the sink's. */
     void deliver(List<Delivery> deliveries);
 
+    /**
+     * The home node's answer to a consumer started with its arguments: code 0 when it took it, else the AMQP reply
+     * code and text of its refusal (the consumer is then gone). Called once, before any delivery.
+     */
+    default void consumed(int code, String text) {
+    }
+
     /** The home node ended the consumer, or the link to it dropped (what it delivered goes back to its queue). */
     void cancelled(String why);
 }

@@ -5,8 +5,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.warren.broker.Broker;
+import io.warren.broker.error.AmqpException;
 import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.ConsumeChecks;
 import io.warren.broker.queue.Credit;
 import io.warren.broker.queue.PublishBarrier;
 import io.warren.broker.queue.QueueConsumer;
@@ -14,6 +16,7 @@ import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.queue.QueueWork;
 import io.warren.broker.vhost.VirtualHost;
 import io.warren.cluster.remote.RemoteQueue;
+import io.warren.codec.ReplyCodes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -38,7 +41,6 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     private final Map<Long, QueueConsumer> consumers = new ConcurrentHashMap<>();
     private final Map<Long, Held> unacked = new ConcurrentHashMap<>();
     private final AtomicLong deliveries = new AtomicLong();
-    private final ExclusiveClaims claims = new ExclusiveClaims();
     private Channel channel;
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final long RETRY_MILLIS = 20;
@@ -93,7 +95,8 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     private boolean ready(ByteBuf in) {
         byte type = in.getByte(in.readerIndex());
         if (type != LinkFrames.PUBLISH && type != LinkFrames.CONSUME && type != LinkFrames.GET
-                && type != LinkFrames.PURGE && type != LinkFrames.COUNT && type != LinkFrames.ADMIT) {
+                && type != LinkFrames.PURGE && type != LinkFrames.COUNT && type != LinkFrames.CONSUME_ARGS
+                && type != LinkFrames.TAKE) {
             return true;
         }
         int at = in.readerIndex();
@@ -128,15 +131,13 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
         switch (type) {
             case LinkFrames.PUBLISH -> publish(LinkFrames.readPublish(in));
             case LinkFrames.CONSUME -> consume(LinkFrames.readConsume(in));
+            case LinkFrames.CONSUME_ARGS -> consume(LinkFrames.readConsumeArgs(in));
+            case LinkFrames.TAKE -> take(LinkFrames.readTake(in));
             case LinkFrames.SETTLE -> settle(in);
             case LinkFrames.CANCEL -> cancel(in.readLong());
             case LinkFrames.GET -> get(LinkFrames.readRequest(in));
             case LinkFrames.PURGE -> purge(LinkFrames.readRequest(in));
             case LinkFrames.COUNT -> count(LinkFrames.readRequest(in));
-            case LinkFrames.ADMIT -> {
-                LinkFrames.Request r = LinkFrames.readRequest(in);
-                claims.admit(channel, localQueue(r.vhost(), r.queue()), r, missing(r.vhost(), r.queue()));
-            }
             default -> {
                 LOG.warn("cluster link from {}: unknown frame type {}; closing it", channel.remoteAddress(), type);
                 ctx.close();
@@ -193,16 +194,52 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
         LinkedConsumer target = new LinkedConsumer(c.id(), channel, this);
         // the consumer's own node applies its channel's window; here only the consumer's prefetch counts
         Map<String, Object> arguments = c.priority() == 0 ? Map.of() : Map.of("x-priority", c.priority());
-        QueueConsumer placeholder = claims.take(c.vhost(), c.queue()); // an exclusive consumer's, admitted
-        QueueConsumer consumer = new QueueConsumer(c.tag(), q, target, c.noAck(), placeholder != null, arguments,
-                c.prefetch(), new Credit(0));
+        QueueConsumer consumer = new QueueConsumer(c.tag(), q, target, c.noAck(), false, arguments, c.prefetch(),
+                new Credit(0));
         consumers.put(c.id(), consumer);
         q.execute(() -> {
             q.addConsumer(consumer);
-            if (placeholder != null) {
-                q.removeConsumer(placeholder);
-            }
             q.activate(consumer);
+        });
+    }
+
+    /**
+     * A consumer with every argument of its basic.consume, checked here as a channel here checks one (exclusive use
+     * against every node's consumers of the queue), and answered before it takes anything.
+     */
+    private void consume(LinkFrames.ConsumeArgs c) {
+        AmqpQueue q = localQueue(c.vhost(), c.queue());
+        if (q == null) {
+            channel.writeAndFlush(LinkFrames.consumed(channel.alloc(), c.id(), ReplyCodes.NOT_FOUND,
+                    missing(c.vhost(), c.queue())));
+            return;
+        }
+        LinkedConsumer target = new LinkedConsumer(c.id(), channel, this);
+        // the consumer's own node applies its channel's window; here only the consumer's prefetch counts
+        QueueConsumer consumer = new QueueConsumer(c.tag(), q, target, c.noAck(), c.exclusive(), c.arguments(),
+                c.prefetch(), new Credit(0));
+        consumers.put(c.id(), consumer); // before the queue has it: a cancel right behind finds it
+        q.execute(() -> {
+            AmqpException refused = ConsumeChecks.refusal(q, consumer);
+            if (refused == null) {
+                try {
+                    q.addConsumer(consumer);
+                } catch (AmqpException e) {
+                    refused = e;
+                } catch (RuntimeException e) {
+                    // the other node's channel waits for an answer: it must get one
+                    LOG.warn("{}: cannot take a consumer from {}: {}", q, channel.remoteAddress(), e.toString());
+                    refused = AmqpException.connection(ReplyCodes.INTERNAL_ERROR, "%s", e.toString());
+                }
+            }
+            if (refused != null) {
+                consumers.remove(c.id());
+                channel.writeAndFlush(LinkFrames.consumed(channel.alloc(), c.id(), refused.replyCode(),
+                        refused.replyText()));
+                return;
+            }
+            channel.writeAndFlush(LinkFrames.consumed(channel.alloc(), c.id(), 0, null));
+            q.activate(consumer); // the other node holds what arrives until its client has consume-ok
         });
     }
 
@@ -271,6 +308,45 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
         });
     }
 
+    // up to max ready messages in one frame, each unacked here until the other node settles it (a move)
+    private void take(LinkFrames.Take t) {
+        AmqpQueue q = localQueue(t.vhost(), t.queue());
+        if (q == null) {
+            channel.writeAndFlush(LinkFrames.failed(channel.alloc(), LinkFrames.TAKEN, t.id(),
+                    missing(t.vhost(), t.queue())));
+            return;
+        }
+        q.execute(() -> {
+            List<QueueEntry> taken = new ArrayList<>();
+            try {
+                QueueEntry e;
+                while (taken.size() < t.max() && (e = q.poll(false)) != null) {
+                    taken.add(e);
+                }
+            } catch (AmqpException refused) { // a stream has no such thing
+                if (!taken.isEmpty()) {
+                    q.requeueUndelivered(taken, true);
+                }
+                channel.writeAndFlush(LinkFrames.failed(channel.alloc(), LinkFrames.TAKEN, t.id(),
+                        refused.replyText()));
+                return;
+            }
+            FrameBuilder f = new FrameBuilder(channel.alloc(), LinkFrames.TAKEN, taken.size());
+            f.fields().writeLong(t.id());
+            f.fields().writeByte(0);
+            f.fields().writeInt(taken.size());
+            for (QueueEntry entry : taken) {
+                long delivery = deliveries.incrementAndGet();
+                unacked.put(delivery, new Held(entry, null, q));
+                f.fields().writeLong(delivery);
+                f.fields().writeBoolean(entry.redelivered());
+                f.message(entry.message());
+                entry.wroteDelivery();
+            }
+            channel.writeAndFlush(f.finish());
+        });
+    }
+
     private void purge(LinkFrames.Request r) {
         AmqpQueue q = localQueue(r.vhost(), r.queue());
         if (q == null) {
@@ -308,7 +384,6 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     public void channelInactive(ChannelHandlerContext ctx) {
         deferred.forEach(ByteBuf::release);
         deferred.clear();
-        claims.releaseAll();
         consumers.keySet().forEach(this::cancel);
         Map<AmqpQueue, List<QueueEntry>> byQueue = new IdentityHashMap<>();
         for (Long id : List.copyOf(unacked.keySet())) {

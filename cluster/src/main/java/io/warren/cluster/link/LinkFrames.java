@@ -3,9 +3,11 @@ package io.warren.cluster.link;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.warren.broker.message.Message;
+import io.warren.codec.FieldTables;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The link's frames: a 4-byte length, a type byte and the payload. A publish carries a batch of messages for one
@@ -43,15 +45,20 @@ final class LinkFrames {
     /** Its answer: id, then 0, ready messages and consumers, or 2 and the error. */
     static final byte COUNTED = 13;
 
-    /** May a consumer start on a queue on the receiving node: id, vhost, queue, whether it is exclusive. */
-    static final byte ADMIT = 30;
-    /** Its answer: id, a reply code (0: yes; 403 in exclusive use; 404 no such queue) and the text. */
-    static final byte ADMITTED = 31;
     /**
      * A node's status report (types 20-29 are node status): its measurements, alarms, counts and the figures of the
      * queues homed on it; payload as written by io.warren.cluster.status.StatusCodec. No answer.
      */
     static final byte STATUS = 20;
+    // 40-49: consumers with all their basic.consume details, answered (this branch's range of type codes)
+    /** A consumer here for a queue on the receiving node: id, vhost, queue, tag, prefetch, no-ack, exclusive, args. */
+    static final byte CONSUME_ARGS = 40;
+    /** The home node's answer to it: id, reply code (0: taken) and text. */
+    static final byte CONSUMED = 41;
+    /** Up to max ready messages of a queue on the receiving node, taken as unacked (a move): id, vhost, queue, max. */
+    static final byte TAKE = 42;
+    /** Its answer: id, then 0 and the count and per message its delivery id, redelivered and the message; or 2. */
+    static final byte TAKEN = 43;
 
     static final byte ACK = 0;
     static final byte REJECT = 1;
@@ -163,6 +170,63 @@ final class LinkFrames {
                 in.readBoolean(), in.readInt());
     }
 
+    /** A consume with every argument of the client's basic.consume; the home node answers with CONSUMED. */
+    static ByteBuf consumeArgs(ByteBufAllocator alloc, long id, String vhost, String queue, String tag, int prefetch,
+                               boolean noAck, boolean exclusive, Map<String, Object> arguments) {
+        ByteBuf out = alloc.buffer(128);
+        out.writeInt(0);
+        out.writeByte(CONSUME_ARGS);
+        out.writeLong(id);
+        writeString(out, vhost);
+        writeString(out, queue);
+        writeString(out, tag);
+        out.writeInt(prefetch);
+        out.writeBoolean(noAck);
+        out.writeBoolean(exclusive);
+        FieldTables.write(out, arguments);
+        return sized(out);
+    }
+
+    /** A decoded consume with arguments. */
+    record ConsumeArgs(long id, String vhost, String queue, String tag, int prefetch, boolean noAck,
+                       boolean exclusive, Map<String, Object> arguments) {
+    }
+
+    static ConsumeArgs readConsumeArgs(ByteBuf in) {
+        return new ConsumeArgs(in.readLong(), readString(in), readString(in), readString(in), in.readInt(),
+                in.readBoolean(), in.readBoolean(), FieldTables.read(in));
+    }
+
+    /** The answer to a consume with arguments: code 0 when the consumer was taken, else the AMQP reply code. */
+    static ByteBuf consumed(ByteBufAllocator alloc, long id, int code, String text) {
+        ByteBuf out = alloc.buffer(64);
+        out.writeInt(0);
+        out.writeByte(CONSUMED);
+        out.writeLong(id);
+        out.writeShort(code);
+        writeString(out, text == null ? "" : text);
+        return sized(out);
+    }
+
+    static ByteBuf take(ByteBufAllocator alloc, long id, String vhost, String queue, int max) {
+        ByteBuf out = alloc.buffer(64);
+        out.writeInt(0);
+        out.writeByte(TAKE);
+        out.writeLong(id);
+        writeString(out, vhost);
+        writeString(out, queue);
+        out.writeInt(max);
+        return sized(out);
+    }
+
+    /** A decoded take. */
+    record Take(long id, String vhost, String queue, int max) {
+    }
+
+    static Take readTake(ByteBuf in) {
+        return new Take(in.readLong(), readString(in), readString(in), in.readInt());
+    }
+
     static ByteBuf settle(ByteBufAllocator alloc, byte kind, long[] deliveries) {
         ByteBuf out = alloc.buffer(16 + deliveries.length * 8);
         out.writeInt(0);
@@ -233,16 +297,6 @@ final class LinkFrames {
         out.writeByte(0);
         out.writeInt(messages);
         out.writeInt(consumers);
-        return sized(out);
-    }
-
-    static ByteBuf admitted(ByteBufAllocator alloc, long id, int code, String text) {
-        ByteBuf out = alloc.buffer(64);
-        out.writeInt(0);
-        out.writeByte(ADMITTED);
-        out.writeLong(id);
-        out.writeShort(code);
-        writeString(out, text);
         return sized(out);
     }
 

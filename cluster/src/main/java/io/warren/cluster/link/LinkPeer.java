@@ -54,10 +54,13 @@ final class LinkPeer {
     // under this: the attempt in progress was made for status reports only (see sendOneWay)
     private boolean quietAttempt;
 
-    LinkPeer(String node, Supplier<InetSocketAddress> address, EventLoopGroup group) {
+    private final Supplier<LinkTls> tls;
+
+    LinkPeer(String node, Supplier<InetSocketAddress> address, EventLoopGroup group, Supplier<LinkTls> tls) {
         this.node = node;
         this.address = address;
         this.group = group;
+        this.tls = tls;
     }
 
     /**
@@ -78,6 +81,14 @@ final class LinkPeer {
                  ConsumerSink sink) {
         sinks.put(id, sink);
         send(LinkFrames.consume(ByteBufAllocator.DEFAULT, id, vhost, queue, tag, prefetch, noAck, priority), 0);
+    }
+
+    /** As {@link #consume}, with every argument of the consume; the sink hears the home node's answer first. */
+    void consumeArgs(long id, String vhost, String queue, String tag, int prefetch, boolean noAck, boolean exclusive,
+                     Map<String, Object> arguments, ConsumerSink sink) {
+        sinks.put(id, sink);
+        send(LinkFrames.consumeArgs(ByteBufAllocator.DEFAULT, id, vhost, queue, tag, prefetch, noAck, exclusive,
+                arguments), 0);
     }
 
     /** Sends a get or purge; answer reads the reply frame (after its id) on the link's thread, or gets null. */
@@ -109,6 +120,13 @@ final class LinkPeer {
             }
         }
         send(frame, 0);
+    }
+
+    /** Asks for up to max ready messages; answer reads the reply (after its id) on the link's thread, or gets null. */
+    void take(String vhost, String queue, int max, Consumer<ByteBuf> answer) {
+        long id = ids.incrementAndGet();
+        calls.put(id, answer);
+        send(LinkFrames.take(ByteBufAllocator.DEFAULT, id, vhost, queue, max), -id);
     }
 
     /** Settles deliveries that node made (ids from its deliver frames). */
@@ -166,6 +184,10 @@ final class LinkPeer {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        LinkTls t = tls.get();
+                        if (t != null) {
+                            ch.pipeline().addLast(t.clientHandler(ch.alloc(), to));
+                        }
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
                                 new Answers());
                     }
@@ -350,10 +372,18 @@ final class LinkPeer {
                     }
                 }
                 case LinkFrames.DELIVER -> deliver(in);
-                case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED, LinkFrames.ADMITTED -> {
+                case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED, LinkFrames.TAKEN -> {
                     Consumer<ByteBuf> c = calls.remove(in.readLong());
                     if (c != null) {
                         c.accept(in);
+                    }
+                }
+                case LinkFrames.CONSUMED -> {
+                    long id = in.readLong();
+                    int code = in.readUnsignedShort();
+                    ConsumerSink s = code == 0 ? sinks.get(id) : sinks.remove(id);
+                    if (s != null) {
+                        s.consumed(code, LinkFrames.readString(in));
                     }
                 }
                 case LinkFrames.CANCELLED -> {

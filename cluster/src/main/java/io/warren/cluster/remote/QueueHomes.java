@@ -5,6 +5,7 @@ import io.warren.broker.queue.QueuePlacement;
 import io.warren.cluster.link.ClusterLink;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -25,6 +26,14 @@ public final class QueueHomes implements QueuePlacement {
     private final Map<String, String> chosen = new ConcurrentHashMap<>();
     // homes of another node's transient queues being made here from the log right now
     private final Map<String, String> applying = new ConcurrentHashMap<>();
+    // balanced choices made here that this node's record of the log does not show yet: a declare answers once a
+    // majority has committed it, which can be before this node applied it, and the next choice must count it
+    private final Map<String, Placed> placedHere = new ConcurrentHashMap<>();
+
+    private record Placed(String vhost, String queue, String node, long at) {
+    }
+
+    private static final long PLACED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /** recorded: a queue's home in the log (vhost, queue), or null; members: the cluster's node names now. */
     public QueueHomes(String self, BiFunction<String, String, String> recorded,
@@ -42,10 +51,12 @@ public final class QueueHomes implements QueuePlacement {
         String home = recorded.apply(vhost, queue);
         if (home == null) {
             Object locator = arguments.get(LOCATOR);
-            if (locator == null || !"balanced".equals(locator.toString())) {
+            // RabbitMQ 4 treats the older random and least-leaders as balanced
+            if (locator == null || !List.of("balanced", "least-leaders", "random").contains(locator.toString())) {
                 return null;
             }
             home = leastLoaded();
+            placedHere.put(key(vhost, queue), new Placed(vhost, queue, home, System.nanoTime()));
             if (!home.equals(self)) {
                 chosen.put(key(vhost, queue), home);
             }
@@ -73,7 +84,11 @@ public final class QueueHomes implements QueuePlacement {
     }
 
     private String leastLoaded() {
-        Map<String, Integer> counts = queuesPerNode.get();
+        Map<String, Integer> counts = new java.util.HashMap<>(queuesPerNode.get());
+        long now = System.nanoTime();
+        placedHere.values().removeIf(p -> recorded.apply(p.vhost(), p.queue()) != null
+                || now - p.at() > PLACED_NANOS); // recorded now, or its declare never made it
+        placedHere.values().forEach(p -> counts.merge(p.node(), 1, Integer::sum));
         return members.get().stream()
                 .filter(n -> n.equals(self) || !link.down(n))
                 .min(Comparator.<String>comparingInt(n -> counts.getOrDefault(n, 0))

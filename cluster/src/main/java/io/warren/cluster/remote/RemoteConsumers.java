@@ -1,10 +1,12 @@
 package io.warren.cluster.remote;
 
+import io.warren.broker.error.AmqpException;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.cluster.link.ClusterLink;
 import io.warren.cluster.link.ConsumerSink;
+import io.warren.codec.ReplyCodes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,9 +25,10 @@ final class RemoteConsumers {
     private final ClusterLink link;
     private final Map<QueueConsumer, Linked> consumers = new LinkedHashMap<>();
 
-    /** One consumer: its id on the link, and what arrived for it that its channel has no room for yet. */
+    /** One consumer: its id on the link, its answer until the home node gave one, and what waits for room. */
     private static final class Linked {
         long id;
+        AmqpQueue.ConsumeAnswer answer;
         final ArrayDeque<QueueEntry> waiting = new ArrayDeque<>();
     }
 
@@ -36,16 +39,27 @@ final class RemoteConsumers {
     }
 
     void add(QueueConsumer c) {
-        consumers.put(c, new Linked());
+        add(c, new AmqpQueue.ConsumeAnswer() {
+            @Override
+            public void added() {
+            }
+
+            @Override
+            public void failed(AmqpException error) {
+                c.target().cancelledByServer(c);
+            }
+        });
     }
 
-    /** Its consume-ok is on the wire: the home node may start delivering. */
-    void activate(QueueConsumer c) {
-        Linked l = consumers.get(c);
-        if (l == null) {
-            return;
-        }
-        c.activate();
+    /**
+     * Registers the consumer on the home node with every argument of its basic.consume; answer hears, on the
+     * proxy's loop, whether the home node took it (it checks exclusive use against every node's consumers). What
+     * the home node sends before the consumer is activated here waits for it.
+     */
+    void add(QueueConsumer c, AmqpQueue.ConsumeAnswer answer) {
+        Linked l = new Linked();
+        l.answer = answer;
+        consumers.put(c, l);
         ConsumerSink sink = new ConsumerSink() {
             @Override
             public void deliver(List<Delivery> deliveries) {
@@ -53,11 +67,57 @@ final class RemoteConsumers {
             }
 
             @Override
+            public void consumed(int code, String text) {
+                queue.execute(() -> answered(c, code, text));
+            }
+
+            @Override
             public void cancelled(String why) {
                 queue.execute(() -> ended(c));
             }
         };
-        l.id = link.consume(home, queue.vhost(), queue.name(), c.tag(), c.prefetch(), c.noAck(), c.priority(), sink);
+        Map<String, Object> arguments = c.arguments() == null ? Map.of() : c.arguments();
+        l.id = link.consume(home, queue.vhost(), queue.name(), c.tag(), c.prefetch(), c.noAck(), c.exclusive(),
+                arguments, sink);
+    }
+
+    private void answered(QueueConsumer c, int code, String text) {
+        Linked l = consumers.get(c);
+        if (l == null || l.answer == null) {
+            return;
+        }
+        AmqpQueue.ConsumeAnswer a = l.answer;
+        l.answer = null;
+        if (code == 0) {
+            a.added();
+            return;
+        }
+        consumers.remove(c);
+        l.waiting.forEach(QueueEntry::releaseMessage);
+        String prefix = ReplyCodes.name(code) + " - "; // the home node's text already names its code
+        String detail = text.startsWith(prefix) ? text.substring(prefix.length()) : text;
+        a.failed(code >= 500 ? AmqpException.connection(code, "%s", detail)
+                : AmqpException.channel(code, "%s", detail));
+    }
+
+    /** Its consume-ok is on the wire: it takes what the home node sent it. */
+    void activate(QueueConsumer c) {
+        Linked l = consumers.get(c);
+        if (l == null) {
+            return;
+        }
+        c.activate();
+        push(c, l);
+    }
+
+    /** True when a consumer here holds the queue in exclusive use. */
+    boolean hasExclusive() {
+        for (QueueConsumer c : consumers.keySet()) {
+            if (c.exclusive()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void arrived(QueueConsumer c, List<ConsumerSink.Delivery> deliveries) {
@@ -98,10 +158,19 @@ final class RemoteConsumers {
     /** The home node ended the consumer (its queue deleted) or the link dropped: the channel is told. */
     private void ended(QueueConsumer c) {
         Linked l = consumers.remove(c);
-        if (l != null) {
-            l.waiting.forEach(QueueEntry::releaseMessage);
-            c.target().cancelledByServer(c);
+        if (l == null) {
+            return;
         }
+        l.waiting.forEach(QueueEntry::releaseMessage);
+        if (l.answer != null) {
+            // the link dropped before the home node answered: the consume fails as one on a node that is down
+            AmqpQueue.ConsumeAnswer a = l.answer;
+            l.answer = null;
+            a.failed(AmqpException.channel(ReplyCodes.NOT_FOUND, "home node '%s' of durable queue '%s' in vhost "
+                    + "'%s' is down or inaccessible", home, queue.name(), queue.vhost()));
+            return;
+        }
+        c.target().cancelledByServer(c);
     }
 
     void remove(QueueConsumer c) {

@@ -10,11 +10,13 @@ import io.warren.broker.queue.QueueDeclaration;
 import io.warren.broker.queue.QueueEntry;
 import io.warren.broker.queue.QueueType;
 import io.warren.broker.queue.QueueWork;
+import io.warren.broker.queue.stream.StreamConsumeRules;
 import io.warren.cluster.link.ClusterLink;
 import io.warren.cluster.link.ConsumerSink;
 import io.warren.codec.LongString;
 import io.warren.codec.ReplyCodes;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -133,6 +135,22 @@ public final class RemoteQueue extends AmqpQueue {
         return true;
     }
 
+    /** Taken once the home node has the messages on disk; a failure leaves them with the caller. */
+    @Override
+    public void offer(List<Message> messages, java.util.function.Consumer<Boolean> took) {
+        if (deleted) {
+            took.accept(false);
+            return;
+        }
+        messages.forEach(Message::retain); // the caller's references stay until the home node answered
+        link.publish(home, vhost(), name(), messages, answer -> {
+            if (answer.ok()) {
+                messages.forEach(Message::release); // taken over, as a queue here takes them
+            }
+            took.accept(answer.ok());
+        });
+    }
+
     @Override
     public boolean rejectsPublishes() {
         return rejectsPublishes;
@@ -147,6 +165,12 @@ public final class RemoteQueue extends AmqpQueue {
     @Override
     public void awaitFlowEnd(FlowWaiter waiter) {
         link.whenWritable(home, () -> execute(() -> waiter.flowEnded(this)));
+    }
+
+    /** A stream on its home node writes every message to disk: a confirm waits for it, persistent or not. */
+    @Override
+    public boolean storesEveryMessage() {
+        return type() == QueueType.STREAM;
     }
 
     @Override
@@ -182,20 +206,21 @@ public final class RemoteQueue extends AmqpQueue {
     @Override
     public void checkConsume(String consumerTag, int consumerPrefetch, int globalPrefetch, boolean noAck,
                              Map<String, Object> consumerArguments) {
-        super.checkConsume(consumerTag, consumerPrefetch, globalPrefetch, noAck, consumerArguments);
+        if (type() == QueueType.STREAM) {
+            // a stream's rules, here where the client is (the home node reads the offset again where the log is)
+            StreamConsumeRules.checkConsume(name(), vhost(), consumerTag, consumerPrefetch, globalPrefetch, noAck,
+                    consumerArguments, arguments(), Clock.systemUTC());
+        } else {
+            super.checkConsume(consumerTag, consumerPrefetch, globalPrefetch, noAck, consumerArguments);
+        }
         checkHomeUp();
-    }
-
-    // exclusive consumers are checked against every node's consumers, which the home node has
-    @Override
-    public void admitConsumer(boolean exclusive, java.util.function.Consumer<AmqpException> answer) {
-        link.admitConsumer(home, vhost(), name(), exclusive, (code, text) -> execute(() -> answer.accept(code == 0
-                ? null : code == ReplyCodes.ACCESS_REFUSED ? AmqpException.channel(code, "%s", text)
-                : unavailable(text))));
     }
 
     @Override
     public void checkGet() {
+        if (type() == QueueType.STREAM) {
+            throw StreamConsumeRules.refuseGet(name(), vhost());
+        }
         checkHomeUp();
     }
 
@@ -220,6 +245,21 @@ public final class RemoteQueue extends AmqpQueue {
     }
 
     @Override
+    public void takeReady(int max, TakeAnswer answer) {
+        link.take(home, vhost(), name(), max, taken -> execute(() -> {
+            if (taken.error() != null) {
+                answer.failed(unavailable(taken.error()));
+                return;
+            }
+            List<QueueEntry> entries = new java.util.ArrayList<>(taken.deliveries().size());
+            for (ConsumerSink.Delivery d : taken.deliveries()) {
+                entries.add(new QueueEntry(d.message(), d.id(), d.redelivered(), false, QueueEntry.NEVER));
+            }
+            answer.took(entries);
+        }));
+    }
+
+    @Override
     public QueueEntry poll(boolean noAck) {
         return null; // only through the answering form above
     }
@@ -239,6 +279,10 @@ public final class RemoteQueue extends AmqpQueue {
 
     @Override
     public void purge(PurgeAnswer answer) {
+        if (type() == QueueType.STREAM) {
+            answer.failed(StreamConsumeRules.refusePurge(name(), vhost())); // as on its home node
+            return;
+        }
         link.purge(home, vhost(), name(), (count, error) -> execute(() -> {
             if (error != null) {
                 answer.failed(unavailable(error));
@@ -280,6 +324,11 @@ public final class RemoteQueue extends AmqpQueue {
     }
 
     @Override
+    public void addConsumer(QueueConsumer consumer, ConsumeAnswer answer) {
+        consumers.add(consumer, answer);
+    }
+
+    @Override
     public void activate(QueueConsumer consumer) {
         consumers.activate(consumer);
     }
@@ -301,7 +350,7 @@ public final class RemoteQueue extends AmqpQueue {
 
     @Override
     public boolean hasExclusiveConsumer() {
-        return false;
+        return consumers.hasExclusive(); // the home node checks every other node's consumers
     }
 
     @Override

@@ -57,6 +57,23 @@ public final class DefinitionStateMachine extends BaseStateMachine {
     /** Whether the log has made the cluster's defaults (checked in log order, so the same on every node). */
     private boolean bootstrapped;
 
+    /** What another node asks this one directly (a stale read addressed to it): the port of its message link. */
+    public static final String LINK_PORT_QUERY = "warren-link-port";
+    private volatile int linkPort;
+
+    /** The port this node's message link listens on, told to nodes that ask ({@link #LINK_PORT_QUERY}). */
+    public void linkPort(int port) {
+        this.linkPort = port;
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        if (LINK_PORT_QUERY.equals(request.getContent().toStringUtf8()) && linkPort > 0) {
+            return CompletableFuture.completedFuture(Message.valueOf(Integer.toString(linkPort)));
+        }
+        return super.query(request);
+    }
+
     public DefinitionStateMachine(String self, DefinitionStore store, AppliedState state, MemoryApplier memory,
                                   Claims claims, Path markDir) {
         this.self = self;
