@@ -48,10 +48,11 @@ public final class CommandCodec {
 
     public static byte[] encode(CommandBatch batch) {
         Map<String, Integer> strings = new LinkedHashMap<>();
+        long[] lastTime = {0};
         BinaryWriter body = new BinaryWriter(32 * batch.commands().size());
         body.writeVarLong(batch.commands().size());
         for (Command c : batch.commands()) {
-            write(c, body, strings);
+            write(c, body, strings, lastTime);
         }
         byte[] commands = body.toByteArray();
         BinaryWriter out = new BinaryWriter(commands.length + 16 * strings.size() + 8);
@@ -85,9 +86,10 @@ public final class CommandCodec {
         }
         int count = in.readCount();
         List<Command> commands = new ArrayList<>(count);
+        long[] lastTime = {0};
         for (int i = 0; i < count; i++) {
             try {
-                commands.add(read(in, strings));
+                commands.add(read(in, strings, lastTime));
             } catch (CorruptStateException e) {
                 throw e;
             } catch (IllegalArgumentException e) {
@@ -100,7 +102,8 @@ public final class CommandCodec {
         return new CommandBatch(commands);
     }
 
-    private static void write(Command c, BinaryWriter out, Map<String, Integer> strings) {
+    // times are written as the difference from the batch's previous time: the commands of one entry share one
+    private static void write(Command c, BinaryWriter out, Map<String, Integer> strings, long[] lastTime) {
         if (c instanceof AttachQueue a) {
             out.writeByte(ATTACH);
             queue(out, strings, a.queue());
@@ -124,7 +127,8 @@ public final class CommandCodec {
             out.writeVarLong(e.size());
             out.writeSignedVarLong(e.priority());
             out.writeSignedVarLong(e.ttl());
-            out.writeSignedVarLong(e.time());
+            out.writeSignedVarLong(e.time() - lastTime[0]);
+            lastTime[0] = e.time();
         } else if (c instanceof Checkout k) {
             out.writeByte(CHECKOUT);
             queue(out, strings, k.queue());
@@ -163,7 +167,8 @@ public final class CommandCodec {
             queue(out, strings, k.queue());
         } else if (c instanceof Tick t) {
             out.writeByte(TICK);
-            out.writeSignedVarLong(t.time());
+            out.writeSignedVarLong(t.time() - lastTime[0]);
+            lastTime[0] = t.time();
         } else if (c instanceof NodeDown d) {
             out.writeByte(NODE_DOWN);
             string(out, strings, d.node());
@@ -176,14 +181,15 @@ public final class CommandCodec {
         }
     }
 
-    private static Command read(BinaryReader in, List<String> s) {
+    private static Command read(BinaryReader in, List<String> s, long[] lastTime) {
         int tag = in.readByte();
         return switch (tag) {
             case ATTACH -> new AttachQueue(queue(in, s), in.readSignedVarLong(), readConfig(in));
             case CONFIGURE -> new ConfigureQueue(queue(in, s), in.readSignedVarLong(), readConfig(in));
             case DETACH -> new DetachQueue(queue(in, s), in.readSignedVarLong());
             case ENQUEUE -> new Enqueue(new Origin(string(in, s), in.readSignedVarLong()), in.readSignedVarLong(),
-                    queue(in, s), in.readVarLong(), in.readInt(), in.readSignedVarLong(), in.readSignedVarLong());
+                    queue(in, s), in.readVarLong(), in.readInt(), in.readSignedVarLong(),
+                    lastTime[0] += in.readSignedVarLong());
             case CHECKOUT -> {
                 QueueKey q = queue(in, s);
                 ConsumerKey k = consumer(in, s);
@@ -198,7 +204,7 @@ public final class CommandCodec {
             case DISCARD -> new Discard(queue(in, s), consumer(in, s), ids(in));
             case DEQUEUE -> new Dequeue(queue(in, s), consumer(in, s), in.readBoolean());
             case PURGE -> new Purge(queue(in, s));
-            case TICK -> new Tick(in.readSignedVarLong());
+            case TICK -> new Tick(lastTime[0] += in.readSignedVarLong());
             case NODE_DOWN -> new NodeDown(string(in, s));
             case DEAD_LETTER_SETTLE -> new DeadLetterSettle(queue(in, s), ids(in));
             default -> throw in.corrupt("unknown command tag " + tag);
