@@ -94,6 +94,18 @@ final class ConsumerSlots {
         }
     }
 
+    /** As {@link #stop} for several consumers together: at most one hand-over. */
+    void stopAll(QueueKey queue, List<ConsumerState> stopped, boolean singleActive, List<Effect> effects) {
+        boolean activeLost = false;
+        for (ConsumerState c : stopped) {
+            activeLost |= c.status == Status.ACTIVE;
+            c.status = Status.CANCELLED;
+        }
+        if (singleActive && activeLost) {
+            promote(queue, effects);
+        }
+    }
+
     /** Forgets a consumer that no longer holds anything. */
     void removeIfFinished(ConsumerState c) {
         if (c.finished()) {

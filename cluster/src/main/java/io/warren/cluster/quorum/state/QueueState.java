@@ -160,12 +160,12 @@ final class QueueState {
             return;
         }
         for (ConsumerState s : lost) {
-            boolean receiving = s.status == Status.ACTIVE || s.status == Status.WAITING;
-            consumers.stop(key, s, config.singleActiveConsumer(), fx);
-            if (receiving) {
+            if (s.status == Status.ACTIVE || s.status == Status.WAITING) {
                 fx.add(new Effect.ConsumerCancelled(key, s.key, "node down"));
             }
         }
+        // all at once, so that single active consumer hands over to a consumer on a node that is still there
+        consumers.stopAll(key, lost, config.singleActiveConsumer(), fx);
         for (ConsumerState s : lost) {
             returnAll(s, fx);
             consumers.remove(s);

@@ -113,6 +113,20 @@ class ConsumerChoiceTest {
     }
 
     @Test
+    void whenTheActiveConsumersNodeGoesAConsumerOnANodeStillThereTakesOver() {
+        f.attach(SAC);
+        f.consume(consumerOn("b", 1), 0);
+        f.consume(consumerOn("b", 2), 0, 9);
+        f.consume(consumerOn("c", 1), 0);
+        f.publish(1);
+        List<Effect> fx = f.state.apply(new Command.NodeDown("b"));
+        assertEquals(List.of(new Effect.ConsumerCancelled(Q, consumerOn("b", 1), "node down"),
+                new Effect.ConsumerCancelled(Q, consumerOn("b", 2), "node down"),
+                new Effect.ConsumerActivity(Q, consumerOn("c", 1), true),
+                new Effect.Deliver(Q, consumerOn("c", 1), 1, true, 1)), fx);
+    }
+
+    @Test
     void aNodesGetterHoldingAMessageLosesItWhenTheNodeGoes() {
         f.attach(QueueConfig.DEFAULT);
         f.publish(1);
