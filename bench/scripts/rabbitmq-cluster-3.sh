@@ -9,6 +9,8 @@
 #
 # A classic queue lives on the node it is declared on (the default queue-leader-locator, client-local), so
 # declaring it through node 1 and connecting clients to node 2 makes every message cross Erlang distribution.
+# "stop" stops the nodes only: Erlang's port mapper (epmd), which the first node starts if none runs, stays up for
+# any other Erlang node of the machine (stop it with `epmd -kill` once nothing uses it).
 set -euo pipefail
 
 cmd=${1:-} dir=${2:-}
