@@ -11,9 +11,9 @@
 #
 # The queue's home: before each run the queue is deleted and declared again, durable, through the home node
 # (io.warren.bench.cluster.BenchQueue), and PerfTest gets -p (--predeclared) to use it as it is. A queue lives on the
-# node it is declared on (Warren, RabbitMQ's client-local locator). In Warren only a durable queue has a home that
-# other nodes reach (a transient queue stays on its node), so the transient scenario's queue is durable here while
-# its messages stay transient; the same on every setup and both brokers.
+# node it is declared on (Warren, RabbitMQ's client-local locator). The transient scenario's queue is durable here
+# too (written when only durable queues had a home other nodes reach), while its messages stay transient; the same
+# on every setup and both brokers.
 #
 # Every broker gets its own free ports and directory under /tmp; all of them are stopped on exit, Ctrl-C included.
 # Build first: mvn -q -o -pl broker-server,bench -am package -DskipTests
