@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * rabbit_quorum_queue"), then the properties (auto-delete, exclusive, non-durable).
  *
  * <p>As in RabbitMQ, x-overflow {@code reject-publish-dlx} is accepted with a warning and acts as
- * {@code drop-head}, x-max-in-memory-length and -bytes are accepted and do nothing, and arguments no queue type
- * knows are left alone.
+ * {@code drop-head}, x-max-in-memory-length and -bytes are accepted (and do nothing in Warren), and arguments no
+ * queue type knows are left alone.
  */
 public final class QuorumDeclareRules {
     /** The queue type's name in RabbitMQ's texts. */
