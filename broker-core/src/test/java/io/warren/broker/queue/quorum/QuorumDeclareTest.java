@@ -281,6 +281,34 @@ class QuorumDeclareTest {
                 "invalid arg 'x-max-priority' for queue '" + q + "' in vhost '/' of queue type rabbit_quorum_queue");
     }
 
+    @Test
+    void aQuorumQueueTakesQuorumPoliciesCombinedByRabbitMqsQuorumRulesAndNotClassicOnes() throws Exception {
+        String q = unique("votes");
+        engineConn.createChannel().queueDeclare(q, true, false, false, quorum("x-overflow", "drop-head",
+                "x-delivery-limit", 5, "x-dead-letter-exchange", "own-dlx", "x-max-length", 50));
+        String quorumPolicy = unique("qq");
+        String classicPolicy = unique("cq");
+        PolicyFixture.set(withEngine, "/", quorumPolicy, "^" + q + "$", "quorum_queues", 0, Map.of(
+                "overflow", "reject-publish", "delivery-limit", 3, "dead-letter-exchange", "policy-dlx",
+                "max-length", 80, "message-ttl", 60_000, "queue-mode", "lazy"));
+        PolicyFixture.set(withEngine, "/", classicPolicy, "^" + q + "$", "classic_queues", 10,
+                Map.of("message-ttl", 1));
+        try {
+            AmqpQueue queue = PolicyFixture.awaitApplied(withEngine, "/", q);
+            Map<String, Object> effective = queue.effectiveArguments();
+            assertEquals(quorumPolicy, queue.policyName(), "the classic_queues policy does not fit it");
+            assertEquals("reject-publish", effective.get("x-overflow").toString(), "the policy's overflow wins");
+            assertEquals(3, effective.get("x-delivery-limit"), "the lower delivery limit wins");
+            assertEquals("own-dlx", effective.get("x-dead-letter-exchange").toString(), "the argument's DLX wins");
+            assertEquals(50, effective.get("x-max-length"), "the lower length limit wins");
+            assertEquals(60_000, effective.get("x-message-ttl"), "what only the policy sets counts");
+            assertNull(effective.get("x-queue-mode"), "queue-mode does not apply to quorum queues");
+        } finally {
+            PolicyFixture.clear(withEngine, "/", quorumPolicy);
+            PolicyFixture.clear(withEngine, "/", classicPolicy);
+        }
+    }
+
     /** A placement like the cluster's will be: no remote homes, and a quorum factory (here, classic queues). */
     private static final class StandInEngine implements DefinitionReplication {
         @Override
