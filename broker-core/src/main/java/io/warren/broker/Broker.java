@@ -268,6 +268,11 @@ public final class Broker implements AutoCloseable {
     }
 
     /** Vhost limits, vhost metadata, and the runtime and global parameters kept for RabbitMQ's tools. */
+    /** Where this broker's durable queues live, and what makes its quorum queues (see QueuePlacement). */
+    public io.warren.broker.queue.QueuePlacement placement() {
+        return placement;
+    }
+
     public RuntimeParameters parameters() {
         return parameters;
     }

@@ -3,6 +3,7 @@ package io.warren.broker;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.warren.broker.durable.DefinitionReplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ public final class RunningBroker
         AfterEachCallback {
     private final BrokerConfig config;
     private final Path dataDir;
+    private final DefinitionReplication replication;
     private Path temporaryDataDir;
     private final List<Connection> classConnections = new CopyOnWriteArrayList<>();
     private final List<Connection> testConnections = new CopyOnWriteArrayList<>();
@@ -44,8 +46,13 @@ public final class RunningBroker
     private volatile boolean settingUpClass;
 
     private RunningBroker(BrokerConfig config, Path dataDir) {
+        this(config, dataDir, DefinitionReplication.LOCAL);
+    }
+
+    private RunningBroker(BrokerConfig config, Path dataDir, DefinitionReplication replication) {
         this.config = config;
         this.dataDir = dataDir;
+        this.replication = replication;
     }
 
     /** An extension that runs a broker with the default configuration for the lifetime of a test class. */
@@ -56,6 +63,14 @@ public final class RunningBroker
     /** An extension that runs a broker with this configuration for the lifetime of a test class. */
     public static RunningBroker perClass(BrokerConfig config) {
         return new RunningBroker(config, null);
+    }
+
+    /**
+     * An extension that runs a broker whose definitions go through this replication, for the lifetime of a test
+     * class: a stand-in for what the cluster module plugs in (its placement, its quorum queues).
+     */
+    public static RunningBroker perClass(BrokerConfig config, DefinitionReplication replication) {
+        return new RunningBroker(config, null, replication);
     }
 
     public static RunningBroker start() {
@@ -93,7 +108,7 @@ public final class RunningBroker
                 c = c.withTls(0, c.tls());
             }
             try {
-                broker = new Broker(c).start();
+                broker = new Broker(c, replication).start();
             } catch (RuntimeException | InterruptedException e) {
                 if (temporaryDataDir != null) {
                     deleteTree(temporaryDataDir);

@@ -6,6 +6,7 @@ import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
 import io.warren.broker.connection.AmqpConnection;
 import io.warren.broker.error.AmqpException;
 import io.warren.broker.queue.AmqpQueue;
+import io.warren.broker.queue.quorum.QuorumDeclareRules;
 import io.warren.broker.vhost.ExchangeEntity;
 import io.warren.broker.vhost.ReplyToRegistry;
 import io.warren.broker.vhost.VirtualHost;
@@ -121,6 +122,11 @@ final class TopologyMethods {
             // only the broker names queues amq.*, even when redeclaring a server-named one (as RabbitMQ)
             throw AmqpException.channel(io.warren.codec.ReplyCodes.ACCESS_REFUSED,
                     "queue name '%s' contains reserved prefix 'amq.*'", requested);
+        }
+        if (requested.isEmpty() && !d.passive() && QuorumDeclareRules.isQuorum(d.arguments())) {
+            // a quorum queue outlives its connection: a generated name nobody kept would lose it (as RabbitMQ)
+            QuorumDeclareRules.check(requested, vhost.name(), d.durable(), d.exclusive(), d.autoDelete(),
+                    d.arguments());
         }
         String name = requested.isEmpty() && !d.passive() ? "amq.gen-" + randomName() : requested;
         if (d.passive()) {

@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.Broker;
 import io.warren.broker.auth.TopicPermission;
 import io.warren.broker.definitions.DefinitionsLoader.DefinitionsException;
+import io.warren.broker.error.AmqpException;
 import io.warren.broker.limits.Limits;
 import io.warren.broker.params.Parameter;
 import io.warren.broker.params.RuntimeParameters;
 import io.warren.broker.params.VhostMetadata;
+import io.warren.broker.queue.InvalidQueueArgument;
+import io.warren.broker.queue.QueueDeclaration;
+import io.warren.broker.queue.QueuePlacement;
+import io.warren.broker.queue.quorum.QuorumDeclareRules;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.PatternSyntaxException;
@@ -21,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * The parts of a RabbitMQ 3.12 export beside the topology: vhost metadata, user limits, topic permissions, runtime
  * and global parameters, and queue types. What Warren can honour it applies (vhost and user limits, topic
  * permissions); the rest it keeps, stores and exports again, and says so in one warning, so nothing is dropped
- * silently. Quorum and stream queues are refused before anything is applied: making them classic would quietly
- * change what the file asked for.
+ * silently. A quorum queue the node would refuse is refused before anything is applied: making it classic would
+ * quietly change what the file asked for.
  */
 final class DefinitionSettings {
     private static final Logger LOG = LoggerFactory.getLogger(DefinitionsLoader.class);
@@ -39,19 +45,35 @@ final class DefinitionSettings {
         this.broker = broker;
     }
 
-    /** Refuses, before anything is applied, queues of a type Warren does not have. */
-    static void checkQueueTypes(List<JsonNode> queues) {
+    /**
+     * Refuses, before anything is applied, a quorum queue the node would refuse: one RabbitMQ 4 refuses (its texts,
+     * from the same rules a queue.declare goes through), or any while the node has nothing that makes them.
+     */
+    static void checkQueueTypes(List<JsonNode> queues, QueuePlacement placement) {
         for (JsonNode q : queues) {
-            JsonNode type = q.path("arguments").path("x-queue-type");
-            if (type.isMissingNode() || type.isNull() || "classic".equals(type.asText())
-                    || "stream".equals(type.asText())) {
+            Map<String, Object> arguments = DefinitionsLoader.table(q.path("arguments"));
+            if (!QuorumDeclareRules.isQuorum(arguments)) {
                 continue;
             }
-            throw new DefinitionsException("queue '" + q.path("name").asText() + "' in vhost '"
-                    + q.path("vhost").asText("/") + "' has x-queue-type '" + type.asText() + "': Warren has only "
-                    + "classic queues and streams, so the definitions were not imported; declare it with x-queue-type 'classic' "
-                    + "(or without x-queue-type) to import it");
+            String name = q.path("name").asText();
+            String vhost = q.path("vhost").asText("/");
+            boolean durable = q.path("durable").asBoolean(true);
+            boolean autoDelete = q.path("auto_delete").asBoolean(false);
+            try {
+                QuorumDeclareRules.check(name, vhost, durable, false, autoDelete, arguments);
+                placement.quorumQueues().check(new QueueDeclaration(name, vhost, durable, false, autoDelete,
+                        arguments, null, null, null, null, null));
+            } catch (InvalidQueueArgument e) {
+                throw refused(name, e.toReply(name, vhost));
+            } catch (AmqpException e) {
+                throw refused(name, e);
+            }
         }
+    }
+
+    private static DefinitionsException refused(String queue, AmqpException e) {
+        return new DefinitionsException("queue '" + queue + "': " + e.replyText() + "; the definitions were not "
+                + "imported");
     }
 
     /** The description, tags and default queue type of a vhost entry (3.11+ puts them under "metadata" too). */

@@ -67,7 +67,7 @@ public final class DefinitionsLoader {
             throw new DefinitionsException("definitions must be a JSON object");
         }
         DefinitionSettings settings = new DefinitionSettings(broker);
-        DefinitionSettings.checkQueueTypes(array(root, "queues"));
+        DefinitionSettings.checkQueueTypes(array(root, "queues"), broker.placement());
         int vhosts = 0;
         for (JsonNode v : array(root, "vhosts")) {
             String name = rule(() -> DefinitionRules.vhostName(text(v, "name", "vhost")), "vhost");

@@ -1,9 +1,8 @@
 package io.warren.broker.policy;
 
 /**
- * What kind of entity a policy applies to, with RabbitMQ's labels. Warren's queues are all classic queues, so
- * {@code quorum_queues} and {@code streams} are accepted (definitions from RabbitMQ load unchanged) but match
- * nothing.
+ * What kind of entity a policy applies to, with RabbitMQ's labels: {@code classic_queues}, {@code quorum_queues}
+ * and {@code streams} each fit their own queue type only, {@code queues} and {@code all} every queue.
  */
 public enum ApplyTo {
     ALL("all"),
@@ -46,6 +45,11 @@ public enum ApplyTo {
     /** Whether a policy with this apply-to may apply to a stream. */
     public boolean fitsStreams() {
         return this == ALL || this == QUEUES || this == STREAMS;
+    }
+
+    /** Whether a policy with this apply-to may apply to a quorum queue. */
+    public boolean fitsQuorumQueues() {
+        return this == ALL || this == QUEUES || this == QUORUM_QUEUES;
     }
 
     public boolean fitsExchanges() {

@@ -20,6 +20,11 @@ public final class EffectiveArguments {
     private static final Set<String> LOWER_WINS = Set.of("message-ttl", "expires", "max-length", "max-length-bytes",
             "delivery-limit");
 
+    /** The policy keys that apply to a quorum queue (the rest are unsupported there, as in RabbitMQ). */
+    private static final Set<String> QUORUM_KEYS = Set.of("message-ttl", "expires", "max-length",
+            "max-length-bytes", "delivery-limit", "dead-letter-exchange", "dead-letter-routing-key",
+            "dead-letter-strategy", "overflow");
+
     private EffectiveArguments() {
     }
 
@@ -44,6 +49,44 @@ public final class EffectiveArguments {
             }
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * A quorum queue's arguments as the policy (which may be null) completes them, by RabbitMQ 4's rules for quorum
+     * queues (rabbit_quorum_queue's policy config): where only one of policy and argument is set, that one counts;
+     * where both are, the lower limit wins (message-ttl, expires, max-length, max-length-bytes), the policy's
+     * overflow wins, the argument's dead-letter exchange, routing key and strategy win, and for delivery-limit the
+     * lower wins unless one is negative (no limit), when the higher does. Other policy keys do not apply to quorum
+     * queues (queue-mode, queue-version and the like are unsupported there).
+     */
+    public static Map<String, Object> forQuorumQueue(Map<String, Object> arguments, Policy policy) {
+        Map<String, Object> out = new LinkedHashMap<>(arguments == null ? Map.of() : arguments);
+        if (policy != null) {
+            for (Map.Entry<String, Object> e : policy.definition().entrySet()) {
+                String key = e.getKey();
+                if (!QUORUM_KEYS.contains(key)) {
+                    continue;
+                }
+                String argument = "x-" + key;
+                Object own = out.get(argument);
+                Object fromPolicy = amqpValue(e.getValue());
+                if (own == null || key.equals("overflow")) {
+                    out.put(argument, fromPolicy);
+                } else if (LOWER_WINS.contains(key) && own instanceof Number a && fromPolicy instanceof Number p
+                        && policyLimitWins(key, a.longValue(), p.longValue())) {
+                    out.put(argument, fromPolicy);
+                }
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    // a negative delivery limit is none: then the higher of the two wins, as in rabbit_quorum_queue
+    private static boolean policyLimitWins(String key, long argument, long policy) {
+        if (key.equals("delivery-limit") && (argument < 0 || policy < 0)) {
+            return policy > argument;
+        }
+        return policy < argument;
     }
 
     /**

@@ -93,6 +93,10 @@ public final class Policy {
         return applyTo.fitsQueues() && matchesName(queue);
     }
 
+    public boolean matchesQuorumQueue(String queue) {
+        return applyTo.fitsQuorumQueues() && matchesName(queue);
+    }
+
     public boolean matchesStream(String stream) {
         return applyTo.fitsStreams() && matchesName(stream);
     }

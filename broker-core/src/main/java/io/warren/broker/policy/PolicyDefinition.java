@@ -49,7 +49,8 @@ public final class PolicyDefinition {
         rule("queue-leader-locator", oneOf("client-local", "balanced", "random", "least-leaders"),
                 "a valid queue leader locator value");
         rule("initial-cluster-size", v -> isIntegerAtLeast(v, 0), "a valid cluster size");
-        rule("target-group-size", v -> isIntegerAtLeast(v, 0), "a valid target group size");
+        // rabbit_quorum_queue's own validator: a positive integer
+        rule("target-group-size", v -> isIntegerAtLeast(v, 1), "a valid qq target count value");
         rule("federation-upstream", PolicyDefinition::isString, "a valid federation upstream name");
         rule("federation-upstream-set", PolicyDefinition::isString, "a valid federation upstream set name");
         // classic mirroring, removed in RabbitMQ 4.0 but in many 3.x exports; meaningless on one node

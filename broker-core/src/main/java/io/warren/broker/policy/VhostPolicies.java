@@ -71,6 +71,16 @@ public final class VhostPolicies {
         return null;
     }
 
+    /** The policy that applies to the quorum queue of this name, or null. */
+    public Policy forQuorumQueue(String queue) {
+        for (Policy p : policies) {
+            if (p.matchesQuorumQueue(queue)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /** The policy that applies to the stream of this name, or null. */
     public Policy forStream(String stream) {
         for (Policy p : policies) {

@@ -5,6 +5,7 @@ import io.warren.broker.policy.Policy;
 import io.warren.broker.policy.VhostPolicies;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueType;
+import io.warren.broker.queue.quorum.QuorumDeclareRules;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -57,9 +58,17 @@ final class AppliedPolicies {
         }
     }
 
-    // apply-to "streams" fits streams only, "classic_queues" classic queues only
+    // apply-to "streams" fits streams only, "quorum_queues" quorum queues only, "classic_queues" classic queues only
     private Policy policyFor(AmqpQueue q) {
-        return q.type() == QueueType.STREAM ? policies.forStream(q.name()) : policies.forQueue(q.name());
+        if (q.type() == QueueType.STREAM) {
+            return policies.forStream(q.name());
+        }
+        return isQuorum(q) ? policies.forQuorumQueue(q.name()) : policies.forQueue(q.name());
+    }
+
+    // by its declared x-queue-type: whatever object the quorum factory made, it was declared a quorum queue
+    private static boolean isQuorum(AmqpQueue q) {
+        return q.type() == QueueType.QUORUM || QuorumDeclareRules.isQuorum(q.arguments());
     }
 
     private void give(AmqpQueue q, Policy p) {
@@ -69,7 +78,8 @@ final class AppliedPolicies {
             queuePolicies.put(q, p);
         }
         String name = p == null ? null : p.name();
-        Map<String, Object> effective = EffectiveArguments.forQueue(q.arguments(), p);
+        Map<String, Object> effective = isQuorum(q) ? EffectiveArguments.forQuorumQueue(q.arguments(), p)
+                : EffectiveArguments.forQueue(q.arguments(), p);
         q.policyDefinition(p == null ? null : p.definition());
         q.applyPolicy(name, effective);
     }

@@ -1,27 +1,27 @@
 package io.warren.broker.vhost;
 
 import io.warren.broker.queue.QueueFactory;
+import io.warren.broker.queue.QueuePlacement;
 import io.warren.broker.queue.QueueType;
 import io.warren.broker.queue.classic.ClassicQueueFactory;
 import io.warren.broker.queue.stream.StreamQueueFactory;
-import java.util.EnumMap;
-import java.util.Map;
 
-/** The one place that knows how each queue type is made: the factory x-queue-type selects. */
+/**
+ * The one place that knows how each queue type is made: the factory x-queue-type selects. Quorum queues are made
+ * by whatever the node's placement supplies (a cluster's quorum engine), or refused.
+ */
 final class QueueFactories {
-    private static final Map<QueueType, QueueFactory> FACTORIES = new EnumMap<>(QueueType.class);
-
-    static {
-        FACTORIES.put(QueueType.CLASSIC, new ClassicQueueFactory());
-        FACTORIES.put(QueueType.STREAM, new StreamQueueFactory());
-        FACTORIES.put(QueueType.QUORUM, QueueFactory.unavailable("quorum queues need a cluster, which Warren "
-                + "does not have yet; declare the queue without x-queue-type, or with 'classic'"));
-    }
+    private static final QueueFactory CLASSIC = new ClassicQueueFactory();
+    private static final QueueFactory STREAM = new StreamQueueFactory();
 
     private QueueFactories() {
     }
 
-    static QueueFactory of(QueueType type) {
-        return FACTORIES.get(type);
+    static QueueFactory of(QueueType type, QueuePlacement placement) {
+        return switch (type) {
+            case CLASSIC -> CLASSIC;
+            case STREAM -> STREAM;
+            case QUORUM -> placement.quorumQueues();
+        };
     }
 }

@@ -23,6 +23,7 @@ import io.warren.broker.queue.QueuePlacement;
 import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueStorage;
 import io.warren.broker.queue.QueueType;
+import io.warren.broker.queue.quorum.QuorumDeclareRules;
 import io.warren.broker.stats.ChurnCounters;
 import io.warren.routing.Binding;
 import io.warren.routing.RoutingProperties;
@@ -295,6 +296,10 @@ public final class VirtualHost implements DeadLetterRouting {
                                                         Object owner) {
         // as in RabbitMQ, arguments are checked before an existing queue is compared with them
         DeliveryOrderArguments.checkDeclare(arguments, queue, name);
+        boolean quorum = QuorumDeclareRules.isQuorum(arguments);
+        if (quorum) {
+            QuorumDeclareRules.checkArguments(queue, name, arguments);
+        }
         churn.queueDeclared();
         AmqpQueue existing = queues.get(queue);
         if (existing != null) {
@@ -304,8 +309,10 @@ public final class VirtualHost implements DeadLetterRouting {
             }
             checkQueueEquivalent("durable", existing.durable(), durable, queue);
             checkQueueEquivalent("auto_delete", existing.autoDelete(), autoDelete, queue);
+            // a quorum queue's redeclaration repeats the arguments quorum queues take, as RabbitMQ compares them
             Arguments.Difference diff = Arguments.firstDifference(arguments, existing.arguments(),
-                    Arguments.QUEUE_EQUIVALENCE);
+                    QuorumDeclareRules.isQuorum(existing.arguments()) ? QuorumDeclareRules.EQUIVALENCE
+                            : Arguments.QUEUE_EQUIVALENCE);
             if (diff != null) {
                 throw inequivalent(diff, "queue", queue);
             }
@@ -318,14 +325,25 @@ public final class VirtualHost implements DeadLetterRouting {
         QueueDeclaration declaration = new QueueDeclaration(queue, name, durable, exclusive, autoDelete, arguments,
                 exclusive ? owner : null, queueLoops.get(), this::autoDeleteQueue, storage, this);
         QueueFactory factory;
+        if (quorum) {
+            // the arguments were checked above; a quorum queue has members, not a home node to place it on
+            QuorumDeclareRules.checkProperties(queue, name, durable, exclusive, autoDelete);
+        }
         try {
-            QueueSettings.from(arguments);
-            factory = QueueFactories.of(QueueType.of(arguments));
+            QueueType type = QueueType.of(arguments);
+            if (!quorum) {
+                QueueSettings.from(arguments);
+            }
+            factory = QueueFactories.of(type, placement);
             factory.check(declaration);
-            QueueFactory remote = durable && !exclusive ? placement.remoteFactory(name, queue,
-                    EffectiveArguments.forPlacement(arguments, QueueType.of(arguments) == QueueType.STREAM
-                            ? policies.forStream(queue) : policies.forQueue(queue)))
-                    : placement.recordedElsewhere(name, queue);
+            // a quorum queue is made by the quorum factory wherever it is declared
+            QueueFactory remote = null;
+            if (!quorum && durable && !exclusive) {
+                remote = placement.remoteFactory(name, queue, EffectiveArguments.forPlacement(arguments,
+                        type == QueueType.STREAM ? policies.forStream(queue) : policies.forQueue(queue)));
+            } else if (!quorum) {
+                remote = placement.recordedElsewhere(name, queue);
+            }
             if (remote != null) {
                 factory = remote;
             }

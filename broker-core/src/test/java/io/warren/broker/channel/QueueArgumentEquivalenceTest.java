@@ -127,9 +127,9 @@ class QueueArgumentEquivalenceTest {
     }
 
     @Test
-    void quorumQueuesAreRefusedNamingTheMissingClusterInsteadOfBecomingClassic() throws Exception {
-        assertRefused("quorum", "quorum queues need a cluster, which Warren does not have yet; declare the "
-                + "queue without x-queue-type, or with 'classic'");
+    void quorumQueuesAreRefusedAsNotSupportedYetInsteadOfBecomingClassic() throws Exception {
+        assertRefused("quorum", "quorum queues are not supported by Warren yet; declare the queue as classic (see "
+                + "docs/quorum.md)");
     }
 
     @Test

@@ -269,11 +269,34 @@ class DefinitionsLoaderTest {
                 {"vhosts": [{"name": "never-made"}],
                  "queues": [{"name": "votes", "vhost": "/", "durable": true, "auto_delete": false,
                              "arguments": {"x-queue-type": "quorum"}}]}""");
-        assertEquals("queue 'votes' in vhost '/' has x-queue-type 'quorum': Warren has only classic queues and "
-                + "streams, so the "
-                + "definitions were not imported; declare it with x-queue-type 'classic' (or without x-queue-type) to "
-                + "import it", e.getMessage());
+        assertEquals("queue 'votes': PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue 'votes' in vhost '/': "
+                + "\"quorum queues are not supported by Warren yet; declare the queue as classic (see "
+                + "docs/quorum.md)\"; the definitions were not imported", e.getMessage());
         assertNull(broker.broker().vhost("never-made"), "nothing of the refused file was applied");
+    }
+
+    @Test
+    void aQuorumQueueWithArgumentsRabbitMqRefusesGetsItsTextBeforeAnythingIsApplied() {
+        DefinitionsException e = loadFailure("""
+                {"vhosts": [{"name": "never-made"}],
+                 "queues": [{"name": "votes", "vhost": "/", "durable": true, "auto_delete": false,
+                             "arguments": {"x-queue-type": "quorum", "x-max-priority": 10}},
+                            {"name": "ballots", "vhost": "/", "durable": true, "auto_delete": false,
+                             "arguments": {"x-queue-type": "quorum", "x-dead-letter-strategy": "twice"}}]}""");
+        assertEquals("queue 'votes': PRECONDITION_FAILED - invalid arg 'x-max-priority' for queue 'votes' in vhost "
+                + "'/' of queue type rabbit_quorum_queue; the definitions were not imported", e.getMessage());
+        assertNull(broker.broker().vhost("never-made"), "nothing of the refused file was applied");
+        DefinitionsException strategy = loadFailure("""
+                {"queues": [{"name": "ballots", "vhost": "/", "durable": true, "auto_delete": true,
+                             "arguments": {"x-queue-type": "quorum", "x-dead-letter-strategy": "twice"}}]}""");
+        assertEquals("queue 'ballots': PRECONDITION_FAILED - invalid arg 'x-dead-letter-strategy' for queue "
+                + "'ballots' in vhost '/': invalid_dlx_strategy; the definitions were not imported",
+                strategy.getMessage());
+        DefinitionsException autoDelete = loadFailure("""
+                {"queues": [{"name": "ballots", "vhost": "/", "durable": true, "auto_delete": true,
+                             "arguments": {"x-queue-type": "quorum"}}]}""");
+        assertEquals("queue 'ballots': PRECONDITION_FAILED - invalid property 'auto-delete' for queue 'ballots' in "
+                + "vhost '/'; the definitions were not imported", autoDelete.getMessage());
     }
 
     @Test

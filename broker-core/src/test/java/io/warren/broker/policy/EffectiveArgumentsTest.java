@@ -69,4 +69,33 @@ class EffectiveArgumentsTest {
         assertEquals("own", EffectiveArguments.alternateExchange(Map.of("alternate-exchange", LongString.of("own")), p));
         assertNull(EffectiveArguments.alternateExchange(Map.of(), null));
     }
+
+    @Test
+    void forAQuorumQueueAPolicyDeliveryLimitOfNoneLosesToAnyLimitAndTheHigherWins() {
+        assertEquals(5, EffectiveArguments.forQuorumQueue(Map.of("x-delivery-limit", -1),
+                policy(Map.of("delivery-limit", 5))).get("x-delivery-limit"));
+        assertEquals(2, EffectiveArguments.forQuorumQueue(Map.of("x-delivery-limit", 2),
+                policy(Map.of("delivery-limit", 7))).get("x-delivery-limit"));
+        assertEquals(20, EffectiveArguments.forQuorumQueue(Map.of(),
+                policy(Map.of("delivery-limit", 20))).get("x-delivery-limit"));
+    }
+
+    @Test
+    void forAQuorumQueueThePolicysOverflowWinsAndTheArgumentsDeadLetteringWins() {
+        Map<String, Object> e = EffectiveArguments.forQuorumQueue(Map.of("x-overflow", LongString.of("drop-head"),
+                "x-dead-letter-strategy", LongString.of("at-most-once"), "x-dead-letter-routing-key",
+                LongString.of("own")), policy(Map.of("overflow", "reject-publish", "dead-letter-strategy",
+                "at-least-once", "dead-letter-routing-key", "theirs", "dead-letter-exchange", "dlx")));
+        assertEquals(LongString.of("reject-publish"), e.get("x-overflow"));
+        assertEquals(LongString.of("at-most-once"), e.get("x-dead-letter-strategy"));
+        assertEquals(LongString.of("own"), e.get("x-dead-letter-routing-key"));
+        assertEquals(LongString.of("dlx"), e.get("x-dead-letter-exchange"));
+    }
+
+    @Test
+    void forAQuorumQueueClassicOnlyPolicyKeysDoNotApply() {
+        Map<String, Object> e = EffectiveArguments.forQuorumQueue(Map.of(), policy(Map.of("queue-mode", "lazy",
+                "queue-version", 2, "max-length", 10)));
+        assertEquals(Map.of("x-max-length", 10), e);
+    }
 }

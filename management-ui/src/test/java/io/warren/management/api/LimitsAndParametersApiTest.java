@@ -157,7 +157,17 @@ class LimitsAndParametersApiTest {
         var r = mgmt.post("/api/definitions", "{\"queues\":[{\"name\":\"votes\",\"vhost\":\"/\",\"durable\":true,"
                 + "\"arguments\":{\"x-queue-type\":\"quorum\"}}]}");
         assertEquals(400, r.status());
-        assertTrue(r.body().contains("x-queue-type 'quorum': Warren has only classic queues"), r.body());
+        assertTrue(r.body().contains("quorum queues are not supported by Warren yet"), r.body());
+        assertEquals(404, mgmt.get("/api/queues/" + enc("/") + "/votes").status());
+    }
+
+    @Test
+    void aQuorumQueueWithAnArgumentRabbitMqRefusesGetsItsTextInTheImportsRefusal() {
+        var r = mgmt.post("/api/definitions", "{\"queues\":[{\"name\":\"votes\",\"vhost\":\"/\",\"durable\":true,"
+                + "\"arguments\":{\"x-queue-type\":\"quorum\",\"x-queue-mode\":\"lazy\"}}]}");
+        assertEquals(400, r.status());
+        assertTrue(r.body().contains("invalid arg 'x-queue-mode' for queue 'votes' in vhost '/' of queue type "
+                + "rabbit_quorum_queue"), r.body());
         assertEquals(404, mgmt.get("/api/queues/" + enc("/") + "/votes").status());
     }
 
