@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.awaitility.Awaitility.await;
 
@@ -80,6 +81,17 @@ class ShardStateMachineTest {
                     "n" + i + " after the acks");
         }
         assertEquals(10, delivered(leader).size());
+
+        // basic.get without ack: the leader puts the body in the reply, then every replica lets it go
+        ShardReply got = submit(CommandBatch.of(new Command.Dequeue(Q, new ConsumerKey("node-b", 3, 1), true)),
+                List.of());
+        Effect.Dequeued dequeued = (Effect.Dequeued) got.effects().get(0);
+        assertEquals(11, dequeued.msgId());
+        assertEquals(body(11, 200), got.dequeuedBody(11));
+        awaitAlike();
+        for (int i = 0; i < 3; i++) {
+            assertNull(group.machine(i).bodies().read(Q, 11), "body 11 on n" + i + " after the get");
+        }
     }
 
     @Test
