@@ -15,7 +15,10 @@ public interface ShardEffects {
     /** Effects of the entry at this log index. The bodies they need must be read before returning (see Bodies). */
     void applied(long index, List<Effect> effects, Bodies bodies);
 
-    /** This replica became the leader and has applied its term's first entry: deliveries are now its job. */
+    /**
+     * This replica became the leader and has applied its term's first entry: deliveries are now its job. Called on
+     * a Ratis thread, not the apply thread (so is {@link #notLeader}).
+     */
     default void leaderReady() {
     }
 
