@@ -218,6 +218,17 @@ final class QueueState {
         fx.add(new Effect.QueueRemoved(key));
     }
 
+    /** The msgIds the queue still holds (ready, checked out, dead letters owed), ascending. */
+    long[] liveMsgIds() {
+        java.util.ArrayList<Long> ids = new java.util.ArrayList<>();
+        ready.forEach(m -> ids.add(m.msgId));
+        for (ConsumerState s : consumers.all()) {
+            ids.addAll(s.checkedOut.keySet());
+        }
+        ids.addAll(deadLetters.keySet());
+        return ids.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
     QueueCounts counts() {
         long unacked = 0;
         long unackedBytes = 0;

@@ -191,6 +191,21 @@ public final class ShardState {
         return c == null ? List.of() : List.copyOf(c.checkedOut.keySet());
     }
 
+    /**
+     * The msgIds whose bodies the queue still needs (ready, checked out, dead letters owed), ascending; empty when
+     * the shard has no such queue. For the body store's reconciliation with a snapshot.
+     */
+    public long[] liveMsgIds(QueueKey queue) {
+        QueueState q = queues.get(queue);
+        return q == null ? new long[0] : q.liveMsgIds();
+    }
+
+    /** The msgId the queue's next enqueue will get (every id below it has been given out), or 1 when absent. */
+    public long nextMsgId(QueueKey queue) {
+        QueueState q = queues.get(queue);
+        return q == null ? 1 : q.nextMsgId;
+    }
+
     /** Origins remembered for de-duplication. */
     Map<Origin, OriginSeen> origins() {
         return origins;

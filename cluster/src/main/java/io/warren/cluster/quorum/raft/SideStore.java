@@ -1,0 +1,241 @@
+package io.warren.cluster.quorum.raft;
+
+import io.warren.cluster.quorum.state.QueueKey;
+import io.warren.cluster.quorum.state.ShardState;
+import io.warren.store.DurabilityListener;
+import io.warren.store.MessageStore;
+import io.warren.store.QueueLog;
+import io.warren.store.StoreSettings;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shard replica's message bodies, kept beside its Raft log so the log can be purged behind a snapshot while a
+ * backlog larger than memory stays on disk. A {@link MessageStore} of its own with one {@link QueueLog} per queue,
+ * keyed by msgId (the log's sequence number): storing a body again (an entry replayed after a restart) does
+ * nothing, releasing one twice is harmless. Records are fsynced lazily by the store's group commit, never on the
+ * confirm path (the Raft log makes a confirm durable), and before each snapshot. Single writer: the division's
+ * apply thread; readers from other threads take the same lock.
+ */
+public final class SideStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SideStore.class);
+    /** Bodies are written twice per replica (Raft log, here): sync here rarely and in large groups. */
+    static final StoreSettings SETTINGS = new StoreSettings(16L * 1024 * 1024, 200_000, 16L * 1024 * 1024, 0.25);
+
+    private final Path dir;
+    private final MessageStore store;
+    private final Map<QueueKey, QueueLog> logs = new HashMap<>();
+    /** Logs appended to since the last flush. */
+    private final java.util.Set<QueueLog> dirty = new java.util.HashSet<>();
+
+    private SideStore(Path dir, MessageStore store) {
+        this.dir = dir;
+        this.store = store;
+    }
+
+    /** Opens (creating if needed) the body store in the directory. */
+    public static SideStore open(Path dir) throws IOException {
+        return new SideStore(dir, MessageStore.open(dir, SETTINGS));
+    }
+
+    /** Stores the body under msgId, unless it is there already (the entry was applied before a restart). */
+    public synchronized void store(QueueKey queue, long msgId, ByteBuffer body) throws IOException {
+        QueueLog log = log(queue);
+        if (msgId <= log.lastSeq()) {
+            return;
+        }
+        log.append(msgId, true, body);
+        dirty.add(log);
+    }
+
+    /** Writes out (no fsync) the bodies stored since the last flush, so the buffers given need not be kept. */
+    public synchronized void flush() throws IOException {
+        for (QueueLog log : dirty) {
+            log.flush();
+        }
+        dirty.clear();
+    }
+
+    /** The body is no longer needed. */
+    public synchronized void release(QueueKey queue, long msgId) throws IOException {
+        log(queue).ack(msgId);
+    }
+
+    /** The queue is gone: all of its bodies go. */
+    public synchronized void remove(QueueKey queue) throws IOException {
+        QueueLog log = logs.remove(queue);
+        if (log != null) {
+            dirty.remove(log);
+            log.delete();
+        } else if (store.logNames().contains(logName(queue))) {
+            store.deleteLog(logName(queue));
+        }
+    }
+
+    /** The body stored under msgId, or null when there is none (never stored, or released). */
+    public synchronized ByteBuffer read(QueueKey queue, long msgId) throws IOException {
+        ByteBuffer[] found = new ByteBuffer[1];
+        log(queue).read(msgId, 1, Long.MAX_VALUE, (seq, persistent, delivered, payload) -> {
+            if (seq == msgId) {
+                found[0] = payload;
+            }
+        });
+        return found[0];
+    }
+
+    /** The msgIds of the bodies stored for the queue, ascending. */
+    public synchronized long[] storedIds(QueueKey queue) throws IOException {
+        return storedIds(log(queue));
+    }
+
+    /** Waits until every body stored so far is on disk (before a snapshot that counts on them). */
+    public synchronized void sync() throws IOException {
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (QueueLog log : logs.values()) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            log.whenDurable(new DurabilityListener() {
+                @Override
+                public void durable() {
+                    done.complete(null);
+                }
+
+                @Override
+                public void failed(IOException cause) {
+                    done.completeExceptionally(cause);
+                }
+            });
+            waits.add(done);
+        }
+        try {
+            CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for the bodies in " + dir + " to reach the disk", e);
+        } catch (ExecutionException e) {
+            throw new IOException("the bodies in " + dir + " could not be fsynced", e.getCause());
+        }
+    }
+
+    /**
+     * Brings the store in line with a state loaded from a snapshot, before the log after it is replayed. A queue
+     * the state does not have loses its bodies (replaying the log brings back any queue attached after the
+     * snapshot, with its bodies). A body below the queue's next msgId that the state no longer holds goes (its
+     * release was lost, e.g. an ack-file entry never synced). Bodies at or above the next msgId stay: they were
+     * stored after the snapshot and the replay finds them. Bodies the state holds but the store lacks are returned:
+     * released after the snapshot (the replay releases them again), or lost, which only the end of the replay
+     * tells apart.
+     */
+    public synchronized Reconciliation reconcile(ShardState state) throws IOException {
+        int logsDeleted = 0;
+        long released = 0;
+        Map<QueueKey, long[]> missing = new HashMap<>();
+        for (String name : store.logNames()) {
+            QueueKey queue = queueKey(name);
+            if (queue == null || !state.queueKeys().contains(queue)) {
+                QueueLog open = queue == null ? null : logs.remove(queue);
+                if (open != null) {
+                    dirty.remove(open);
+                    open.delete();
+                } else {
+                    store.deleteLog(name);
+                }
+                logsDeleted++;
+                LOG.info("{}: deleted the bodies of {}, which the shard no longer has", dir,
+                        queue == null ? "log '" + name + "'" : queue);
+            }
+        }
+        for (QueueKey queue : state.queueKeys()) {
+            long[] live = state.liveMsgIds(queue);
+            long next = state.nextMsgId(queue);
+            QueueLog log = log(queue);
+            long[] stored = storedIds(log);
+            for (long id : stored) {
+                if (id < next && Arrays.binarySearch(live, id) < 0) {
+                    log.ack(id);
+                    released++;
+                }
+            }
+            long[] lacking = Arrays.stream(live).filter(id -> Arrays.binarySearch(stored, id) < 0).toArray();
+            if (lacking.length > 0) {
+                missing.put(queue, lacking);
+                LOG.info("{}: {} bodies of {} that the snapshot holds are not stored (msgIds {}); the log after the "
+                        + "snapshot must release them", dir, lacking.length, queue, summary(lacking));
+            }
+            log.flush();
+        }
+        return new Reconciliation(logsDeleted, released, Map.copyOf(missing));
+    }
+
+    /**
+     * What {@link #reconcile} did: logs deleted, bodies released, and per queue the msgIds the snapshot holds that
+     * the store lacks (ascending).
+     */
+    public record Reconciliation(int logsDeleted, long bodiesReleased, Map<QueueKey, long[]> lacking) {
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        logs.clear();
+        dirty.clear();
+        store.close(); // closes the open logs, flushing them
+    }
+
+    private long[] storedIds(QueueLog log) throws IOException {
+        List<Long> ids = new ArrayList<>();
+        long[] from = {0};
+        while (log.read(from[0], 4096, 16L * 1024 * 1024, (seq, persistent, delivered, payload) -> {
+            ids.add(seq);
+            from[0] = seq + 1;
+        }) > 0) {
+            // the next chunk
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private QueueLog log(QueueKey queue) throws IOException {
+        QueueLog log = logs.get(queue);
+        if (log == null) {
+            log = store.log(logName(queue));
+            logs.put(queue, log);
+        }
+        return log;
+    }
+
+    /** A queue's log name: the vhost's length first, so any vhost and name map back unambiguously. */
+    static String logName(QueueKey q) {
+        return q.vhost().length() + ":" + q.vhost() + q.name();
+    }
+
+    static QueueKey queueKey(String logName) {
+        int colon = logName.indexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(logName.substring(0, colon));
+            if (n < 0 || colon + 1 + n > logName.length()) {
+                return null;
+            }
+            return new QueueKey(logName.substring(colon + 1, colon + 1 + n), logName.substring(colon + 1 + n));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static String summary(long[] ids) {
+        if (ids.length <= 10) {
+            return Arrays.toString(ids);
+        }
+        return Arrays.toString(Arrays.copyOf(ids, 10)).replace("]", ", ... and " + (ids.length - 10) + " more]");
+    }
+}
