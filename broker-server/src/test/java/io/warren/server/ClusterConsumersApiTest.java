@@ -15,6 +15,7 @@ import io.warren.cluster.ClusterMember;
 import io.warren.cluster.ClusterSettings;
 import io.warren.cluster.ClusteredBroker;
 import io.warren.management.ManagementServer;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,10 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,8 +154,8 @@ class ClusterConsumersApiTest {
 
     /** RabbitMQ's own rabbitmqadmin (when on the PATH) lists both consumers through a node that is not the home. */
     private void rabbitmqadminOnNodeCListsBoth() throws Exception {
-        java.util.Optional<Path> tool = java.util.stream.Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
-                .map(d -> Path.of(d, "rabbitmqadmin")).filter(java.nio.file.Files::isRegularFile).findFirst();
+        Optional<Path> tool = Stream.of(System.getenv("PATH").split(File.pathSeparator))
+                .map(d -> Path.of(d, "rabbitmqadmin")).filter(Files::isRegularFile).findFirst();
         if (tool.isEmpty()) {
             return; // not installed here: the HTTP checks above cover the listing
         }
@@ -157,7 +163,7 @@ class ClusterConsumersApiTest {
                 String.valueOf(http[2].port()), "-u", "guest", "-p", "guest", "-f", "tsv", "list", "consumers",
                 "queue.name", "consumer_tag", "channel_details.node").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("q\ton-b\tnodeb") && out.contains("q\ton-c\tnodec"), out);
     }
@@ -174,7 +180,7 @@ class ClusterConsumersApiTest {
 
         for (int n = 0; n < 3; n++) {
             int node = n;
-            await().atMost(WAIT).until(() -> queueConsumers(node).keySet().equals(java.util.Set.of("on-b", "on-c"))
+            await().atMost(WAIT).until(() -> queueConsumers(node).keySet().equals(Set.of("on-b", "on-c"))
                     && json(node, QUEUE).path("consumers").asInt() == 2);
             Map<String, JsonNode> listed = queueConsumers(node);
             JsonNode b = listed.get("on-b");
@@ -197,7 +203,7 @@ class ClusterConsumersApiTest {
         }
         for (String path : List.of("/api/consumers", "/api/consumers/%2F")) {
             Map<String, JsonNode> all = byTag(json(0, path));
-            assertEquals(java.util.Set.of("on-b", "on-c"), all.keySet(), path);
+            assertEquals(Set.of("on-b", "on-c"), all.keySet(), path);
             assertEquals("nodec", all.get("on-c").path("channel_details").path("node").asText());
         }
         rabbitmqadminOnNodeCListsBoth();
@@ -210,9 +216,9 @@ class ClusterConsumersApiTest {
         stopNode(2);
         for (int n = 0; n < 2; n++) {
             int node = n;
-            await().atMost(WAIT).until(() -> queueConsumers(node).keySet().equals(java.util.Set.of("on-a", "on-b"))
+            await().atMost(WAIT).until(() -> queueConsumers(node).keySet().equals(Set.of("on-a", "on-b"))
                     && json(node, QUEUE).path("consumers").asInt() == 2
-                    && byTag(json(node, "/api/consumers")).keySet().equals(java.util.Set.of("on-a", "on-b")));
+                    && byTag(json(node, "/api/consumers")).keySet().equals(Set.of("on-a", "on-b")));
         }
     }
 }
