@@ -94,6 +94,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private volatile ClusterStatus status;
     private volatile StatusReporter reporter;
     private volatile java.util.function.Supplier<List<ListenerView>> announced;
+    // the consumers of the other members' connections, for the management API's listings
+    private final io.warren.cluster.status.OtherNodesConsumers otherConsumers;
 
     public ClusterNode(ClusterSettings settings, Path dataDir) {
         this.settings = settings;
@@ -102,6 +104,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 link);
         this.writer = new RaftDefinitionWriter(settings.nodeName(), memory, homes::takeChosen);
         this.transients = new TransientWriter(settings.nodeName(), incarnation, writer);
+        this.otherConsumers = new io.warren.cluster.status.OtherNodesConsumers(settings.nodeName(), link,
+                this::memberNames, this::running);
     }
 
     /** What the broker is made with: its journal writes through the cluster's log, and it makes no defaults. */
@@ -148,6 +152,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             TlsSettings t = settings.linkTls();
             link.useTls(LinkTls.of(t.certChain(), t.key(), t.ca()));
         }
+        io.warren.broker.admin.ConnectionAdmin connections = new BrokerAdmin(broker, this).connections();
+        link.onConsumersAsked((vhost, queue) -> connections.consumers(settings.nodeName(), vhost, queue));
         link.start(broker, new InetSocketAddress(settings.effectiveLinkPort()));
         Files.createDirectories(raftDir);
         boolean formatted = Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));
@@ -354,6 +360,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     public boolean running(String node) {
         ClusterStatus s = status;
         return node.equals(settings.nodeName()) || s != null && s.running(node);
+    }
+
+    @Override
+    public List<io.warren.broker.admin.NodeConsumerView> otherNodesConsumers(String vhost, String queue) {
+        return otherConsumers.list(vhost, queue);
     }
 
     @Override

@@ -49,6 +49,15 @@ public interface ClusterView {
     default void announceListeners(Supplier<List<ListenerView>> listeners) {
     }
 
+    /**
+     * The consumers whose clients are connected to the other running members: of one queue (vhost and queue given),
+     * of one vhost (queue null) or of every vhost (both null), asked of those members now. A member that does not
+     * answer within about 2 seconds is left out. A node not in a cluster has none.
+     */
+    default List<NodeConsumerView> otherNodesConsumers(String vhost, String queue) {
+        return List.of();
+    }
+
     /** A node not in a cluster: itself its only member. */
     static ClusterView singleNode(String nodeName) {
         return new ClusterView() {

@@ -66,6 +66,24 @@ public final class ConnectionAdmin {
     }
 
     /**
+     * The consumers of this node's connections, as of {@link #connections()}: of one queue (vhost and queue given),
+     * of one vhost (queue null) or all (both null), each with this node's name and its client's address.
+     */
+    public List<NodeConsumerView> consumers(String node, String vhost, String queue) {
+        List<NodeConsumerView> out = new ArrayList<>();
+        for (ConnectionView c : connections()) {
+            for (ChannelView ch : c.channels()) {
+                for (ConsumerView cv : ch.consumers()) {
+                    if ((vhost == null || cv.vhost().equals(vhost)) && (queue == null || cv.queue().equals(queue))) {
+                        out.add(new NodeConsumerView(node, c.peerHost(), c.peerPort(), cv));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * How many connections (handshake done) and channels are open, read without visiting any connection's thread:
      * counts racing a connection's own changes may be a moment old, which a metric allows.
      */

@@ -39,6 +39,11 @@ public final class ClusterLink implements AutoCloseable {
             io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private Channel server;
     private volatile Consumer<ByteBuf> statusHandler = b -> { };
+    private volatile ConsumersInbound.Lister consumerLister = (vhost, queue) -> List.of();
+    // lists this node's consumers for other nodes (it visits every connection's thread): a thread only while asked
+    private final java.util.concurrent.ThreadPoolExecutor listings = new java.util.concurrent.ThreadPoolExecutor(0, 1,
+            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(64),
+            new DefaultThreadFactory("warren-cluster-consumers", true));
     // null: plain TCP
     private volatile LinkTls tls;
 
@@ -73,6 +78,7 @@ public final class ClusterLink implements AutoCloseable {
                             }
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
                                     new StatusInbound(() -> statusHandler),
+                                    new ConsumersInbound(() -> consumerLister, listings),
                                     new HomeSession(() -> ClusterLink.this.broker));
                         }
                     })
@@ -223,6 +229,25 @@ public final class ClusterLink implements AutoCloseable {
         });
     }
 
+    /**
+     * How this node lists the consumers of its connections when another node asks (of one queue, of one vhost when
+     * queue is null, or all when both are).
+     */
+    public void onConsumersAsked(java.util.function.BiFunction<String, String,
+            List<io.warren.broker.admin.NodeConsumerView>> lister) {
+        consumerLister = lister::apply;
+    }
+
+    /**
+     * Asks another node for the consumers of its connections (of one queue, of one vhost when queue is null, or all
+     * when both are); answer gets them on the link's thread, or null when the link dropped first.
+     */
+    public void consumers(String node, String vhost, String queue,
+                          Consumer<List<io.warren.broker.admin.NodeConsumerView>> answer) {
+        peer(node).ask(id -> ConsumerListFrames.query(ByteBufAllocator.DEFAULT, id, vhost, queue),
+                in -> answer.accept(in == null ? null : ConsumerListFrames.readList(in)));
+    }
+
     private static String unreachable(String node) {
         return "node '" + node + "' is down or inaccessible";
     }
@@ -298,6 +323,7 @@ public final class ClusterLink implements AutoCloseable {
         if (server != null) {
             server.close().syncUninterruptibly();
         }
+        listings.shutdownNow();
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -60,6 +60,12 @@ final class LinkFrames {
     /** Its answer: id, then 0 and the count and per message its delivery id, redelivered and the message; or 2. */
     static final byte TAKEN = 43;
 
+    // 50-59: the management API's listings of every node's consumers (ConsumerListFrames has their payloads)
+    /** Which consumers of the receiving node's connections are wanted: id, vhost and queue (each optional). */
+    static final byte CONSUMERS = 50;
+    /** Its answer: id, count, per consumer its node, client address and ConsumerView fields. */
+    static final byte CONSUMER_LIST = 51;
+
     static final byte ACK = 0;
     static final byte REJECT = 1;
     static final byte REQUEUE = 2;

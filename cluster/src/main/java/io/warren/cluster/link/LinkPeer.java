@@ -122,6 +122,13 @@ final class LinkPeer {
         send(frame, 0);
     }
 
+    /** Sends a request made with a new id; answer reads the reply (after its id) on the link's thread, or gets null. */
+    void ask(java.util.function.LongFunction<ByteBuf> request, Consumer<ByteBuf> answer) {
+        long id = ids.incrementAndGet();
+        calls.put(id, answer);
+        send(request.apply(id), -id);
+    }
+
     /** Asks for up to max ready messages; answer reads the reply (after its id) on the link's thread, or gets null. */
     void take(String vhost, String queue, int max, Consumer<ByteBuf> answer) {
         long id = ids.incrementAndGet();
@@ -372,7 +379,8 @@ final class LinkPeer {
                     }
                 }
                 case LinkFrames.DELIVER -> deliver(in);
-                case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED, LinkFrames.TAKEN -> {
+                case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED, LinkFrames.TAKEN,
+                        LinkFrames.CONSUMER_LIST -> {
                     Consumer<ByteBuf> c = calls.remove(in.readLong());
                     if (c != null) {
                         c.accept(in);

@@ -2,6 +2,7 @@ package io.warren.management.api;
 
 import io.warren.broker.admin.ChannelView;
 import io.warren.broker.admin.ConnectionView;
+import io.warren.broker.admin.NodeConsumerView;
 import io.warren.broker.admin.UserView;
 import io.warren.management.http.ApiException;
 import io.warren.management.http.ApiRequest;
@@ -109,16 +110,13 @@ final class ConnectionsHandler {
                 .orElseThrow(() -> ApiException.notFound("no channel '" + req.param("name") + "'")));
     }
 
+    // every node's consumers, as RabbitMQ lists them (the other nodes asked now, see ClusterView)
     private List<Map<String, Object>> consumers(UserView u, String vhost) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (ConnectionView c : ctx.admin().connections().connections()) {
-            for (ChannelView ch : c.channels()) {
-                ch.consumers().stream()
-                        .filter(cv -> (vhost == null || cv.vhost().equals(vhost)) && ctx.auth().canSee(u, cv.vhost()))
-                        .forEach(cv -> out.add(ConnectionJson.consumer(cv)));
-            }
-        }
-        return out;
+        List<NodeConsumerView> all = new ArrayList<>(ctx.admin().connections().consumers(ctx.admin().nodeName(),
+                vhost, null));
+        all.addAll(ctx.admin().cluster().otherNodesConsumers(vhost, null));
+        return all.stream().filter(cv -> ctx.auth().canSee(u, cv.consumer().vhost()))
+                .map(ConnectionJson::consumer).toList();
     }
 
     private ApiResponse consumers(ApiRequest req) {

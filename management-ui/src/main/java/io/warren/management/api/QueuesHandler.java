@@ -2,8 +2,7 @@ package io.warren.management.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.admin.AccessAdmin.Access;
-import io.warren.broker.admin.ConnectionView;
-import io.warren.broker.admin.ConsumerView;
+import io.warren.broker.admin.NodeConsumerView;
 import io.warren.broker.admin.QueueView;
 import io.warren.management.http.ApiException;
 import io.warren.management.http.ApiRequest;
@@ -59,12 +58,10 @@ final class QueuesHandler {
         String v = req.param("vhost");
         ctx.auth().requireVisible(req.user(), v);
         QueueView q = existing(ctx, v, req.param("name"));
-        List<ConsumerView> consumers = new ArrayList<>();
-        for (ConnectionView c : ctx.admin().connections().connections()) {
-            c.channels().forEach(ch -> ch.consumers().stream()
-                    .filter(cv -> cv.vhost().equals(v) && cv.queue().equals(q.name()))
-                    .forEach(consumers::add));
-        }
+        // as RabbitMQ: the consumers of every node, whichever node is asked
+        List<NodeConsumerView> consumers = new ArrayList<>(ctx.admin().connections().consumers(
+                ctx.admin().nodeName(), v, q.name()));
+        consumers.addAll(ctx.admin().cluster().otherNodesConsumers(v, q.name()));
         return ApiResponse.ok(ctx.queueJson().detail(q, consumers));
     }
 

@@ -3,6 +3,7 @@ package io.warren.management.json;
 import io.warren.broker.admin.ChannelView;
 import io.warren.broker.admin.ConnectionView;
 import io.warren.broker.admin.ConsumerView;
+import io.warren.broker.admin.NodeConsumerView;
 import io.warren.broker.queue.StreamConsumerStatus;
 import io.warren.broker.tls.TlsSessionInfo;
 import io.warren.management.metrics.RateSampler;
@@ -68,7 +69,10 @@ public final class ConnectionJson {
         out.put("message_stats", MessageStatsJson.of(ch.totals(), rates, RateSampler.channelKey(ch.name())));
         return out;
     }
-    public static Map<String, Object> consumer(ConsumerView c) {
+
+    /** A consumer as RabbitMQ lists it, its channel_details naming the node and address of its client. */
+    public static Map<String, Object> consumer(NodeConsumerView where) {
+        ConsumerView c = where.consumer();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("consumer_tag", c.tag());
         out.put("queue", Map.of("name", c.queue(), "vhost", c.vhost()));
@@ -78,8 +82,15 @@ public final class ConnectionJson {
         out.put("active", c.active());
         out.put("activity_status", c.activityStatus());
         out.put("arguments", AmqpValues.toJson(c.arguments()));
-        out.put("channel_details", Map.of("connection_name", c.connectionName(), "number", c.channelNumber(),
-                "name", c.connectionName() + " (" + c.channelNumber() + ")", "user", c.user()));
+        Map<String, Object> channel = new LinkedHashMap<>();
+        channel.put("connection_name", c.connectionName());
+        channel.put("name", c.connectionName() + " (" + c.channelNumber() + ")");
+        channel.put("node", where.node());
+        channel.put("number", c.channelNumber());
+        channel.put("peer_host", where.peerHost());
+        channel.put("peer_port", where.peerPort());
+        channel.put("user", c.user());
+        out.put("channel_details", channel);
         if (c.stream() != null) {
             streamPosition(out, c.stream());
         }

@@ -1,6 +1,6 @@
 package io.warren.management.json;
 
-import io.warren.broker.admin.ConsumerView;
+import io.warren.broker.admin.NodeConsumerView;
 import io.warren.broker.admin.QueueView;
 import io.warren.broker.queue.StreamStatus;
 import io.warren.management.metrics.QueueRates;
@@ -73,8 +73,8 @@ public final class QueueJson {
         out.put("next_offset", s.lastOffset() + 1);
     }
 
-    /** One queue with its consumers, as GET /api/queues/vhost/name gives it. */
-    public Map<String, Object> detail(QueueView q, List<ConsumerView> consumers) {
+    /** One queue with its consumers (on every node), as GET /api/queues/vhost/name gives it. */
+    public Map<String, Object> detail(QueueView q, List<NodeConsumerView> consumers) {
         Map<String, Object> out = summary(q);
         out.put("consumer_details", consumers.stream().map(ConnectionJson::consumer).toList());
         return out;

@@ -1,0 +1,224 @@
+package io.warren.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.warren.broker.BrokerConfig;
+import io.warren.broker.admin.BrokerAdmin;
+import io.warren.cluster.ClusterMember;
+import io.warren.cluster.ClusterSettings;
+import io.warren.cluster.ClusteredBroker;
+import io.warren.management.ManagementServer;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three cluster nodes in this JVM, each with its management API: a queue's consumer_details and /api/consumers
+ * list the consumers of every node, whichever node is asked, as RabbitMQ's do.
+ */
+class ClusterConsumersApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String[] NAMES = {"nodea", "nodeb", "nodec"};
+    private static final String QUEUE = "/api/queues/%2F/q";
+
+    @TempDir
+    Path dir;
+    private final List<ClusterMember> members = new ArrayList<>();
+    private final ClusteredBroker[] nodes = new ClusteredBroker[3];
+    private final ManagementServer[] http = new ManagementServer[3];
+    private final List<Connection> clients = new ArrayList<>();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @AfterEach
+    void stop() {
+        for (Connection c : clients) {
+            try {
+                c.abort();
+            } catch (RuntimeException e) {
+                // its node is gone already
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            stopNode(i);
+        }
+    }
+
+    /** A free port whose next port is free too: a node's message link listens on its cluster port + 1. */
+    private static int freePortPair() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
+                return s.getLocalPort();
+            } catch (IOException | IllegalArgumentException e) {
+                // the next port is taken: try another pair
+            }
+        }
+        throw new IllegalStateException("no two free ports in a row after 100 attempts");
+    }
+
+    private void startCluster() throws Exception {
+        for (String name : NAMES) {
+            members.add(new ClusterMember(name, "127.0.0.1", freePortPair()));
+        }
+        for (int i = 0; i < 3; i++) {
+            ClusterMember m = members.get(i);
+            BrokerConfig config = BrokerConfig.defaults().withAmqpPort(0).withBindAddress("127.0.0.1")
+                    .withDataDir(dir.resolve(m.name()));
+            nodes[i] = ClusteredBroker.open(config, ClusterSettings.of(m.name(), m.host(), m.port(), members));
+            nodes[i].broker().start();
+            http[i] = new ManagementServer(new BrokerAdmin(nodes[i].broker(), nodes[i].node()), "127.0.0.1", 0)
+                    .start();
+        }
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(n, "/api/whoami").status == 200);
+        }
+    }
+
+    private void stopNode(int i) {
+        if (http[i] != null) {
+            http[i].close();
+            http[i] = null;
+        }
+        if (nodes[i] != null) {
+            nodes[i].close();
+            nodes[i] = null;
+        }
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    private Answer get(int node, String path) throws IOException, InterruptedException {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http[node].port() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "guest:guest".getBytes(StandardCharsets.UTF_8))).GET().build();
+        HttpResponse<String> a = client.send(r, HttpResponse.BodyHandlers.ofString());
+        return new Answer(a.statusCode(), a.body());
+    }
+
+    private JsonNode json(int node, String path) throws IOException, InterruptedException {
+        Answer a = get(node, path);
+        assertEquals(200, a.status, path + ": " + a.body);
+        return JSON.readTree(a.body);
+    }
+
+    private Channel channel(int node) throws Exception {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost("127.0.0.1");
+        f.setPort(nodes[node].broker().port());
+        f.setAutomaticRecoveryEnabled(false);
+        Connection c = f.newConnection("client-of-" + NAMES[node]);
+        clients.add(c);
+        return c.createChannel();
+    }
+
+    /** The consumers in a listing by tag. */
+    private static Map<String, JsonNode> byTag(JsonNode consumers) {
+        Map<String, JsonNode> out = new HashMap<>();
+        consumers.forEach(c -> out.put(c.path("consumer_tag").asText(), c));
+        return out;
+    }
+
+    private Map<String, JsonNode> queueConsumers(int node) throws Exception {
+        return byTag(json(node, QUEUE).path("consumer_details"));
+    }
+
+    /** RabbitMQ's own rabbitmqadmin (when on the PATH) lists both consumers through a node that is not the home. */
+    private void rabbitmqadminOnNodeCListsBoth() throws Exception {
+        Optional<Path> tool = Stream.of(System.getenv("PATH").split(File.pathSeparator))
+                .map(d -> Path.of(d, "rabbitmqadmin")).filter(Files::isRegularFile).findFirst();
+        if (tool.isEmpty()) {
+            return; // not installed here: the HTTP checks above cover the listing
+        }
+        Process p = new ProcessBuilder("python3", tool.get().toString(), "-H", "127.0.0.1", "-P",
+                String.valueOf(http[2].port()), "-u", "guest", "-p", "guest", "-f", "tsv", "list", "consumers",
+                "queue.name", "consumer_tag", "channel_details.node").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("q\ton-b\tnodeb") && out.contains("q\ton-c\tnodec"), out);
+    }
+
+    @Test
+    void everyNodeListsTheConsumersOfEveryNodeWithTheirNodeAndAStoppedNodesGo() throws Exception {
+        startCluster();
+        channel(0).queueDeclare("q", true, false, false, null);
+        Channel onB = channel(1);
+        onB.basicQos(7);
+        onB.basicConsume("q", false, "on-b", false, false, Map.of("x-priority", 5), (t, m) -> { }, t -> { });
+        Channel onC = channel(2);
+        onC.basicConsume("q", true, "on-c", (t, m) -> { }, t -> { });
+
+        for (int n = 0; n < 3; n++) {
+            int node = n;
+            await().atMost(WAIT).until(() -> queueConsumers(node).keySet().equals(Set.of("on-b", "on-c"))
+                    && json(node, QUEUE).path("consumers").asInt() == 2);
+            Map<String, JsonNode> listed = queueConsumers(node);
+            JsonNode b = listed.get("on-b");
+            assertEquals("nodeb", b.path("channel_details").path("node").asText(), b.toString());
+            assertTrue(b.path("channel_details").path("connection_name").asText().contains("127.0.0.1"),
+                    b.toString());
+            assertEquals("guest", b.path("channel_details").path("user").asText());
+            assertEquals("127.0.0.1", b.path("channel_details").path("peer_host").asText());
+            assertTrue(b.path("channel_details").path("peer_port").asInt() > 0, b.toString());
+            assertEquals(true, b.path("ack_required").asBoolean());
+            assertEquals(7, b.path("prefetch_count").asInt());
+            assertEquals(5, b.path("arguments").path("x-priority").asInt(), b.toString());
+            assertEquals(true, b.path("active").asBoolean());
+            assertEquals("up", b.path("activity_status").asText());
+            assertEquals("q", b.path("queue").path("name").asText());
+            JsonNode c = listed.get("on-c");
+            assertEquals("nodec", c.path("channel_details").path("node").asText(), c.toString());
+            assertEquals(false, c.path("ack_required").asBoolean());
+            assertEquals(false, c.path("exclusive").asBoolean());
+        }
+        for (String path : List.of("/api/consumers", "/api/consumers/%2F")) {
+            Map<String, JsonNode> all = byTag(json(0, path));
+            assertEquals(Set.of("on-b", "on-c"), all.keySet(), path);
+            assertEquals("nodec", all.get("on-c").path("channel_details").path("node").asText());
+        }
+        rabbitmqadminOnNodeCListsBoth();
+        // a consumer on the home node is listed with the others, as its own
+        channel(0).basicConsume("q", true, "on-a", (t, m) -> { }, t -> { });
+        await().atMost(WAIT).until(() -> byTag(json(1, "/api/consumers")).size() == 3);
+        assertEquals("nodea", byTag(json(1, "/api/consumers")).get("on-a").path("channel_details").path("node")
+                .asText());
+
+        stopNode(2);
+        for (int n = 0; n < 2; n++) {
+            int node = n;
+            await().atMost(WAIT).until(() -> queueConsumers(node).keySet().equals(Set.of("on-a", "on-b"))
+                    && json(node, QUEUE).path("consumers").asInt() == 2
+                    && byTag(json(node, "/api/consumers")).keySet().equals(Set.of("on-a", "on-b")));
+        }
+    }
+}
