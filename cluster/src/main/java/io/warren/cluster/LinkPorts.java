@@ -29,13 +29,25 @@ final class LinkPorts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LinkPorts.class);
     private final Map<String, Integer> known = new ConcurrentHashMap<>();
     private final Set<String> asking = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService asker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "warren-cluster-link-ports");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService asker;
+    private final String query;
     private volatile RaftClient client;
     private volatile boolean closed;
+
+    /** Asks for the message link's port. */
+    LinkPorts() {
+        this(DefinitionStateMachine.LINK_PORT_QUERY, "warren-cluster-link-ports");
+    }
+
+    /** Asks with another query (e.g. {@link DefinitionStateMachine#QUORUM_PORT_QUERY}) on a thread of this name. */
+    LinkPorts(String query, String threadName) {
+        this.query = query;
+        this.asker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     /** Starts asking through a client of the group (with few retries: a node that does not answer is asked later). */
     void start(RaftGroup group) {
@@ -66,7 +78,7 @@ final class LinkPorts implements AutoCloseable {
     private void askNow(String node) {
         boolean answered = false;
         try {
-            RaftClientReply reply = client.io().sendStaleRead(Message.valueOf(DefinitionStateMachine.LINK_PORT_QUERY),
+            RaftClientReply reply = client.io().sendStaleRead(Message.valueOf(query),
                     0, RaftPeerId.valueOf(node));
             if (reply.isSuccess()) {
                 known.put(node, Integer.parseInt(reply.getMessage().getContent().toStringUtf8()));

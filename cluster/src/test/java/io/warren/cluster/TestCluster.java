@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Real nodes in this JVM, each a broker on its own AMQP port, cluster port and data directory. */
-final class TestCluster implements AutoCloseable {
+public final class TestCluster implements AutoCloseable {
     private final Path dir;
     private final List<ClusterMember> members = new ArrayList<>();
     private final List<ClusteredBroker> nodes = new ArrayList<>();
@@ -20,7 +20,7 @@ final class TestCluster implements AutoCloseable {
     private final java.util.Map<Integer, Integer> linkPorts = new java.util.HashMap<>();
     private io.warren.broker.tls.TlsSettings linkTls;
 
-    TestCluster(Path dir, int size) {
+    public TestCluster(Path dir, int size) {
         this.dir = dir;
         for (int i = 0; i < size; i++) {
             members.add(new ClusterMember(name(i), "127.0.0.1", freePort()));
@@ -57,27 +57,31 @@ final class TestCluster implements AutoCloseable {
         return "node" + (char) ('a' + i);
     }
 
-    /** A free port whose next port is free too: a node's message link listens on its cluster port + 1. */
+    /**
+     * A free port whose next two ports are free too: a node's message link listens on its cluster port + 1, its
+     * quorum server on + 2.
+     */
     static int freePort() {
         for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
+            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1);
+                 ServerSocket quorum = new ServerSocket(s.getLocalPort() + 2)) {
                 return s.getLocalPort();
             } catch (IOException | IllegalArgumentException e) {
                 // the next port is taken: try another pair
             }
         }
-        throw new IllegalStateException("no two free ports in a row after 100 attempts");
+        throw new IllegalStateException("no three free ports in a row after 100 attempts");
     }
 
     /** Starts every node, each in the initial member list. */
-    TestCluster startAll() {
+    public TestCluster startAll() {
         for (int i = 0; i < members.size(); i++) {
             start(i);
         }
         return this;
     }
 
-    ClusteredBroker start(int i) {
+    public ClusteredBroker start(int i) {
         return start(i, members);
     }
 
@@ -110,7 +114,7 @@ final class TestCluster implements AutoCloseable {
         return members.size() - 1;
     }
 
-    ClusterMember member(int i) {
+    public ClusterMember member(int i) {
         return members.get(i);
     }
 
@@ -118,11 +122,11 @@ final class TestCluster implements AutoCloseable {
         return List.copyOf(members.subList(0, count));
     }
 
-    ClusteredBroker node(int i) {
+    public ClusteredBroker node(int i) {
         return nodes.get(i);
     }
 
-    void stop(int i) {
+    public void stop(int i) {
         ClusteredBroker b = nodes.set(i, null);
         if (b != null) {
             b.close();
