@@ -29,8 +29,8 @@ public final class AppliedState {
     private final TransientState transients = new TransientState(this);
     /**
      * The global parameter that holds the cluster's quorum-queue shard catalogue (JSON). Written once, when the
-     * cluster forms: the first put in the log takes effect, a later put with another value and any delete are
-     * refused alike on every node.
+     * cluster forms: the first put in the log takes effect, a later put keeps it (as a redeclared queue keeps its
+     * first home), and a delete is refused alike on every node.
      */
     public static final String QUORUM_SHARDS = "warren_quorum_shards";
     private volatile String quorumShards;
@@ -154,8 +154,8 @@ public final class AppliedState {
                 var g = c.row(io.warren.store.definitions.GlobalParameterRow.class);
                 String had = quorumShards;
                 if (g.name().equals(QUORUM_SHARDS) && had != null && !had.equals(g.valueJson())) {
-                    throw refused(ReplyCodes.PRECONDITION_FAILED, "global parameter '%s' is set once, when the "
-                            + "cluster forms, and is set already", QUORUM_SHARDS);
+                    // another node's plan, or a definitions import from another cluster: the first one stays
+                    return c.withRow(new io.warren.store.definitions.GlobalParameterRow(QUORUM_SHARDS, had));
                 }
             }
             case "deleteGlobalParameter" -> {

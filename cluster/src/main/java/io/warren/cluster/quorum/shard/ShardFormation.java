@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Forms the cluster's shard catalogue: while the definitions log has none, each initial member asks the others for
  * their quorum port, plans the catalogue over the initial members and submits it as the global parameter
- * {@link AppliedState#QUORUM_SHARDS}. The first in the log takes effect and later ones are refused alike
- * everywhere, as the cluster's defaults are. A member that has not answered within {@link #ASK_FOR} is assumed
+ * {@link AppliedState#QUORUM_SHARDS}. The first in the log takes effect and later ones change nothing, as with
+ * the cluster's defaults. A member that has not answered within {@link #ASK_FOR} is assumed
  * to listen on its cluster port + 2.
  */
 public final class ShardFormation {
