@@ -241,11 +241,14 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             return; // a node added after the cluster formed: no shard until it is grown into some
         }
         if (shardOpener == null) {
-            shardOpener = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            var pool = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "warren-quorum-open");
                 t.setDaemon(true);
                 return t;
             });
+            pool.setKeepAliveTime(10, TimeUnit.SECONDS); // shards open once: the thread does not stay
+            pool.allowCoreThreadTimeOut(true);
+            shardOpener = pool;
         }
         shardOpener.execute(() -> openShards(catalog));
     }

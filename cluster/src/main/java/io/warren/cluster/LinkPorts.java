@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
@@ -42,11 +41,15 @@ final class LinkPorts implements AutoCloseable {
     /** Asks with another query (e.g. {@link DefinitionStateMachine#QUORUM_PORT_QUERY}) on a thread of this name. */
     LinkPorts(String query, String threadName) {
         this.query = query;
-        this.asker = Executors.newSingleThreadScheduledExecutor(r -> {
+        var pool = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
+        // every node answers within seconds of the cluster forming: no thread idles for the rest of the run
+        pool.setKeepAliveTime(10, TimeUnit.SECONDS);
+        pool.allowCoreThreadTimeOut(true);
+        this.asker = pool;
     }
 
     /** Starts asking through a client of the group (with few retries: a node that does not answer is asked later). */

@@ -86,7 +86,7 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /** Starts node i (new, or again on its data) with the given initial member list. */
-    ClusteredBroker start(int i, List<ClusterMember> initial) {
+    public ClusteredBroker start(int i, List<ClusterMember> initial) {
         ClusterMember m = members.get(i);
         BrokerConfig config = BrokerConfig.defaults().withAmqpPort(0).withBindAddress("127.0.0.1")
                 .withDataDir(dir.resolve(m.name()));
@@ -108,7 +108,7 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /** A new node, not among the initial members: it waits to be added. */
-    int addMember() {
+    public int addMember() {
         members.add(new ClusterMember(name(members.size()), "127.0.0.1", freePort()));
         nodes.add(null);
         return members.size() - 1;
@@ -118,7 +118,7 @@ public final class TestCluster implements AutoCloseable {
         return members.get(i);
     }
 
-    List<ClusterMember> members(int count) {
+    public List<ClusterMember> members(int count) {
         return List.copyOf(members.subList(0, count));
     }
 

@@ -75,7 +75,13 @@ public final class QuorumServer implements AutoCloseable {
                 .setStateMachineRegistry(machines::apply)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
-        s.start();
+        try {
+            s.start();
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw new IOException("cannot start the quorum server of node " + nodeName + " on port " + port
+                    + " (quorum-port; is it in use?): " + e.getMessage(), e);
+        }
         server = s;
         LOG.info("quorum server of node {} listening on port {}; shards open: {}", nodeName, port, groupIds().size());
     }

@@ -87,7 +87,10 @@ public final class ShardFormation {
                     commit.accept(new DefinitionChange("putGlobalParameter", self, 0,
                             DefinitionChange.json(new GlobalParameterRow(AppliedState.QUORUM_SHARDS, plan.toJson())),
                             null, null));
-                    LOG.info("quorum shards formed: {} shards over {}", plan.shards().size(), plan.addresses());
+                    if (plan.toJson().equals(formed.get())) {
+                        LOG.info("quorum shards formed: {} shards over {}", plan.shards().size(),
+                                plan.addresses());
+                    }
                 } catch (RuntimeException e) {
                     // no majority yet, or another node's catalogue came first (then formed() says so)
                     LOG.debug("quorum shard catalogue not committed: {}", e.getMessage());

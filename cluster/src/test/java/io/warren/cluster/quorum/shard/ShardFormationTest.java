@@ -138,6 +138,20 @@ class ShardFormationTest {
         await().atMost(WAIT).until(() -> IntStream.range(0, 3).allMatch(i -> applied(i, shard, after)));
     }
 
+    @Test
+    void aNodeAddedAfterTheClusterFormedGetsTheCatalogueButNoShardAndNoQuorumServer() {
+        cluster = new TestCluster(dir, 3).startAll();
+        ShardCatalog catalog = awaitShardsOpen();
+        int d = cluster.addMember();
+        cluster.start(d, cluster.members(3));
+        cluster.node(1).node().addNode(cluster.member(d).name(), cluster.member(d).address());
+
+        await().atMost(WAIT).until(() -> catalog.equals(node(d).shardCatalog()));
+        assertTrue(catalog.shardsOf(name(d)).isEmpty());
+        assertEquals(List.of(), node(d).quorum().groupIds());
+        assertEquals(null, node(d).quorum().server(), "no quorum server, so no port and no threads");
+    }
+
     private boolean applied(int i, ShardCatalog.Shard shard, QueueKey queue) {
         var sm = (StandInShardMachine) division(node(i), shard.groupId()).getStateMachine();
         return sm.read(s -> s.queueKeys().contains(queue));
