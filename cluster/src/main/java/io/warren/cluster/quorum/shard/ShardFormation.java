@@ -88,7 +88,7 @@ public final class ShardFormation {
                             DefinitionChange.json(new GlobalParameterRow(AppliedState.QUORUM_SHARDS, plan.toJson())),
                             null, null));
                     if (plan.toJson().equals(formed.get())) {
-                        LOG.info("quorum shards formed: {} shards over {}", plan.shards().size(),
+                        LOG.info("quorum shard catalogue in the log: {} shards over {}", plan.shards().size(),
                                 plan.addresses());
                     }
                 } catch (RuntimeException e) {
