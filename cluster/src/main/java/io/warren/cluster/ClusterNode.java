@@ -17,8 +17,6 @@ import io.warren.cluster.link.LinkTls;
 import io.warren.cluster.log.DefinitionChange;
 import io.warren.cluster.quorum.shard.QuorumServer;
 import io.warren.cluster.quorum.shard.ShardCatalog;
-import io.warren.cluster.quorum.shard.ShardFormation;
-import io.warren.cluster.quorum.shard.StandInShardMachine;
 import io.warren.cluster.raft.ChangeCommitter;
 import io.warren.cluster.raft.RaftDefinitionWriter;
 import io.warren.cluster.raft.RaftTuning;
@@ -89,15 +87,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final TransientWriter transients;
     private NodeWatch watch;
     private final LinkPorts linkPorts = new LinkPorts();
-    private final LinkPorts quorumPorts = new LinkPorts(DefinitionStateMachine.QUORUM_PORT_QUERY,
-            "warren-cluster-quorum-ports");
-    private final Path dataDir;
-    /** Makes each shard's state machine; a stand-in until the real one is plugged in. */
-    private java.util.function.Function<RaftGroupId, StateMachine> shardMachines = g -> new StandInShardMachine();
-    private QuorumServer quorum;
-    private ShardFormation formation;
-    /** Opens shards off the thread that applies the definitions log; made when a catalogue first names this node. */
-    private java.util.concurrent.ScheduledExecutorService shardOpener;
+    private final QuorumShards quorum;
     private volatile DefinitionStore store;
     private RaftServer server;
     private RaftClient client;
@@ -112,7 +102,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     public ClusterNode(ClusterSettings settings, Path dataDir) {
         this.settings = settings;
         this.raftDir = dataDir.toAbsolutePath().resolve(DIRECTORY);
-        this.dataDir = dataDir;
+        this.quorum = new QuorumShards(settings, dataDir, state);
         this.homes = new QueueHomes(settings.nodeName(), state::queueNode, state::queuesPerNode, this::memberNames,
                 link);
         this.writer = new RaftDefinitionWriter(settings.nodeName(), memory, homes::takeChosen);
@@ -171,11 +161,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 raftDir);
         sm.linkPort(settings.effectiveLinkPort());
         sm.quorumPort(settings.effectiveQuorumPort());
-        quorum = new QuorumServer(settings.nodeName(), settings.effectiveQuorumPort(), dataDir, shardMachines);
-        if (QuorumServer.hasGroups(dataDir)) {
-            quorum.start(); // a restart: Ratis reopens this node's shards from disk
-        }
-        state.onQuorumShards(this::catalogueApplied);
+        quorum.prepare();
         server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(settings.nodeName()))
                 .setGroup(group)
@@ -191,11 +177,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 writer, transients);
         watch.start();
         linkPorts.start(group);
-        quorumPorts.start(group);
-        startShardFormation();
-        if (state.quorumShards() != null) {
-            catalogueApplied(state.quorumShards()); // the store had it: open what is missing
-        }
+        quorum.start(group, committer::commit);
         settings.members().stream().map(ClusterMember::name).filter(n -> !n.equals(settings.nodeName()))
                 .forEach(linkPorts::ask); // known, as a rule, before the first message goes
         LOG.info("cluster node {} listening for cluster traffic on port {}; members {}{}", settings.nodeName(),
@@ -208,82 +190,19 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
     }
 
-    /**
-     * An initial member of a cluster of more than one node forms the quorum shards if the log has none yet (a
-     * cluster of one forms none: quorum queues need replicas).
-     */
-    private void startShardFormation() {
-        if (!settings.initialMember() || settings.members().size() < 2 || state.quorumShards() != null) {
-            return;
-        }
-        List<ShardFormation.Member> members = settings.members().stream()
-                .map(m -> new ShardFormation.Member(m.name(), m.host(), m.port())).toList();
-        members.stream().map(ShardFormation.Member::name).filter(n -> !n.equals(settings.nodeName()))
-                .forEach(quorumPorts::ask);
-        formation = new ShardFormation(settings.nodeName(), members, settings.effectiveQuorumPort(),
-                quorumPorts::port, state::quorumShards, committer::commit);
-        formation.start();
-    }
-
-    /** The definitions log set the shard catalogue (or the store had it): open this node's shards. */
-    private synchronized void catalogueApplied(String json) {
-        if (closed || quorum == null) {
-            return;
-        }
-        ShardCatalog catalog;
-        try {
-            catalog = ShardCatalog.fromJson(json);
-        } catch (IllegalArgumentException e) {
-            LOG.error("{}: this node opens no quorum shards", e.getMessage());
-            return;
-        }
-        if (catalog.shardsOf(settings.nodeName()).isEmpty()) {
-            return; // a node added after the cluster formed: no shard until it is grown into some
-        }
-        if (shardOpener == null) {
-            var pool = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "warren-quorum-open");
-                t.setDaemon(true);
-                return t;
-            });
-            pool.setKeepAliveTime(10, TimeUnit.SECONDS); // shards open once: the thread does not stay
-            pool.allowCoreThreadTimeOut(true);
-            shardOpener = pool;
-        }
-        shardOpener.execute(() -> openShards(catalog));
-    }
-
-    private void openShards(ShardCatalog catalog) {
-        try {
-            quorum.open(catalog);
-        } catch (IOException | RuntimeException e) {
-            LOG.error("cannot open this node's quorum shards (quorum port {}): {}; trying again in 5 s",
-                    settings.effectiveQuorumPort(), e.toString());
-            try {
-                shardOpener.schedule(() -> openShards(catalog), 5, TimeUnit.SECONDS);
-            } catch (RuntimeException closing) {
-                // the node is closing
-            }
-        }
-    }
-
     /** The cluster's quorum shards as the definitions log holds them, or null before they are formed. */
     public ShardCatalog shardCatalog() {
-        String json = state.quorumShards();
-        return json == null ? null : ShardCatalog.fromJson(json);
+        return quorum.catalog();
     }
 
     /** This node's quorum-queue Raft server (not started until the node replicates a shard). */
     public QuorumServer quorum() {
-        return quorum;
+        return quorum.server();
     }
 
     /** Makes the shards' state machines with this factory instead of the stand-in; call before start. */
     public void useShardMachines(java.util.function.Function<RaftGroupId, StateMachine> factory) {
-        if (quorum != null) {
-            throw new IllegalStateException("the node has started: its shards' state machines are made already");
-        }
-        this.shardMachines = factory;
+        quorum.useMachines(factory);
     }
 
     private void startStatus(Broker broker) {
@@ -534,18 +453,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             reporter.close();
         }
         linkPorts.close();
-        quorumPorts.close();
-        if (formation != null) {
-            formation.close();
-        }
-        synchronized (this) {
-            if (shardOpener != null) {
-                shardOpener.shutdownNow();
-            }
-        }
-        if (quorum != null) {
-            quorum.close();
-        }
+        quorum.close();
         link.close();
         if (bootstrap != null) {
             bootstrap.interrupt();
