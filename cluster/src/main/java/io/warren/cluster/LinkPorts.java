@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ports other nodes' message links (or, in a second instance, quorum servers) listen on, asked of each node
- * over its cluster (Raft) port, as Erlang nodes ask epmd for each other's distribution port: a stale read addressed to that node, answered by its own state
- * machine ({@link DefinitionStateMachine#LINK_PORT_QUERY}). Asked on one thread of its own, again while a node has
- * not answered (every second) and on every link connection attempt, so a node restarted on another port is found.
+ * over its cluster (Raft) port, as Erlang nodes ask epmd for each other's distribution port: a stale read addressed
+ * to that node, answered by its own state machine ({@link DefinitionStateMachine#LINK_PORT_QUERY}). Asked on one
+ * thread of its own, again while a node has not answered (every second) and on every link connection attempt, so
+ * a node restarted on another port is found.
  */
 final class LinkPorts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LinkPorts.class);
