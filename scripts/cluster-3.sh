@@ -15,19 +15,20 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# a cluster port whose next port is free too: the node's message link listens on its cluster port + 1
+# a cluster port whose next two ports are free too: the node's message link listens on its cluster port + 1, its
+# quorum server on + 2
 free_port_pair() {
   python3 -c '
 import socket
 for _ in range(100):
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
-    t = socket.socket()
+    t = socket.socket(); u = socket.socket()
     try:
-        t.bind(("127.0.0.1", p + 1)); print(p); break
+        t.bind(("127.0.0.1", p + 1)); u.bind(("127.0.0.1", p + 2)); print(p); break
     except OSError:
         pass
     finally:
-        s.close(); t.close()
+        s.close(); t.close(); u.close()
 '
 }
 

@@ -30,6 +30,7 @@ public record ClusterOptions(String nodeName, ClusterSettings settings) {
         String nodesText = blankIsNone(merged.remove("cluster-nodes"));
         String linkPortText = blankIsNone(merged.remove("cluster-link-port"));
         String linkTlsText = blankIsNone(merged.remove("cluster-link-tls"));
+        String quorumPortText = blankIsNone(merged.remove("quorum-port"));
         boolean linkTls = linkTlsText != null && ServerOptions.bool(linkTlsText, false, "cluster-link-tls");
         if (linkTls && (tls == null || tls.ca() == null)) {
             throw new IllegalArgumentException("cluster-link-tls needs tls-cert, tls-key and tls-ca: each node shows "
@@ -40,6 +41,10 @@ public record ClusterOptions(String nodeName, ClusterSettings settings) {
             if (linkPortText != null || linkTls) {
                 throw new IllegalArgumentException("cluster-link-port and cluster-link-tls are only for a node in a "
                         + "cluster: give cluster-port or cluster-nodes too");
+            }
+            if (quorumPortText != null) {
+                throw new IllegalArgumentException("quorum-port is only for a node in a cluster (quorum queues are "
+                        + "replicated between nodes): give cluster-port or cluster-nodes too");
             }
             return new ClusterOptions(nodeName, null);
         }
@@ -75,8 +80,17 @@ public record ClusterOptions(String nodeName, ClusterSettings settings) {
                         + "than cluster-port (" + port + "), got " + linkPortText);
             }
         }
+        int quorumPort = 0;
+        if (quorumPortText != null) {
+            quorumPort = ServerOptions.port(quorumPortText, 0, "quorum-port");
+            int link = linkPort > 0 ? linkPort : port + 1;
+            if (quorumPort <= 0 || quorumPort == port || quorumPort == link) {
+                throw new IllegalArgumentException("quorum-port must be a port between 1 and 65535 other than "
+                        + "cluster-port (" + port + ") and the link's port (" + link + "), got " + quorumPortText);
+            }
+        }
         return new ClusterOptions(nodeName, ClusterSettings.of(nodeName, host(bindAddress), port, members)
-                .withLinkPort(linkPort).withLinkTls(linkTls ? tls : null));
+                .withLinkPort(linkPort).withLinkTls(linkTls ? tls : null).withQuorumPort(quorumPort));
     }
 
     private static String blankIsNone(String v) {

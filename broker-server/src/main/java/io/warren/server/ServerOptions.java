@@ -79,6 +79,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
               --cluster-link-tls true|false
                                   the link between nodes over TLS, both ways: each node shows its
                                   --tls-cert and checks the others' against --tls-ca (default false)
+              --quorum-port N     port of this node's quorum-queue Raft server (default: the cluster port + 2);
+                                  the cluster records every node's when it forms its quorum shards
               --cluster-nodes name@host:port,...
                                   the cluster's initial members; a node not among them starts empty and
                                   waits to be added (POST /api/cluster/nodes, or warren.jar cluster join)

@@ -15,6 +15,8 @@ import io.warren.broker.tls.TlsSettings;
 import io.warren.cluster.link.ClusterLink;
 import io.warren.cluster.link.LinkTls;
 import io.warren.cluster.log.DefinitionChange;
+import io.warren.cluster.quorum.shard.QuorumServer;
+import io.warren.cluster.quorum.shard.ShardCatalog;
 import io.warren.cluster.raft.ChangeCommitter;
 import io.warren.cluster.raft.RaftDefinitionWriter;
 import io.warren.cluster.raft.RaftTuning;
@@ -54,6 +56,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachine;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +87,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final TransientWriter transients;
     private NodeWatch watch;
     private final LinkPorts linkPorts = new LinkPorts();
+    private final QuorumShards quorum;
     private volatile DefinitionStore store;
     private RaftServer server;
     private RaftClient client;
@@ -100,6 +104,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     public ClusterNode(ClusterSettings settings, Path dataDir) {
         this.settings = settings;
         this.raftDir = dataDir.toAbsolutePath().resolve(DIRECTORY);
+        this.quorum = new QuorumShards(settings, dataDir, state);
         this.homes = new QueueHomes(settings.nodeName(), state::queueNode, state::queuesPerNode, this::memberNames,
                 link);
         this.writer = new RaftDefinitionWriter(settings.nodeName(), memory, homes::takeChosen);
@@ -161,6 +166,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         DefinitionStateMachine sm = new DefinitionStateMachine(settings.nodeName(), store, state, memory, claims,
                 raftDir);
         sm.linkPort(settings.effectiveLinkPort());
+        sm.quorumPort(settings.effectiveQuorumPort());
+        quorum.prepare();
         server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(settings.nodeName()))
                 .setGroup(group)
@@ -176,6 +183,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 writer, transients);
         watch.start();
         linkPorts.start(group);
+        quorum.start(group, committer::commit);
         settings.members().stream().map(ClusterMember::name).filter(n -> !n.equals(settings.nodeName()))
                 .forEach(linkPorts::ask); // known, as a rule, before the first message goes
         LOG.info("cluster node {} listening for cluster traffic on port {}; members {}{}", settings.nodeName(),
@@ -186,6 +194,21 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         if (broker.recovery().firstStart() && broker.config().defaultUser() != null) {
             startBootstrap(broker.config().defaultUser(), broker.config().defaultPass());
         }
+    }
+
+    /** The cluster's quorum shards as the definitions log holds them, or null before they are formed. */
+    public ShardCatalog shardCatalog() {
+        return quorum.catalog();
+    }
+
+    /** This node's quorum-queue Raft server (not started until the node replicates a shard). */
+    public QuorumServer quorum() {
+        return quorum.server();
+    }
+
+    /** Makes the shards' state machines with this factory instead of the stand-in; call before start. */
+    public void useShardMachines(java.util.function.Function<RaftGroupId, StateMachine> factory) {
+        quorum.useMachines(factory);
     }
 
     private void startStatus(Broker broker) {
@@ -441,6 +464,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             reporter.close();
         }
         linkPorts.close();
+        quorum.close();
         link.close();
         if (bootstrap != null) {
             bootstrap.interrupt();

@@ -19,10 +19,11 @@ import java.util.List;
  *                        are trimmed
  * @param linkPort        the port of this node's message link (0: the cluster port + 1)
  * @param linkTls         the certificate, key and CA bundle of the link's TLS, or null for plain TCP
+ * @param quorumPort      the port of this node's quorum-queue (shard) Raft server (0: the cluster port + 2)
  */
 public record ClusterSettings(String nodeName, String host, int port, List<ClusterMember> members,
                               Duration commitTimeout, long snapshotEvery, Duration electionTimeout,
-                              long segmentBytes, int linkPort, TlsSettings linkTls) {
+                              long segmentBytes, int linkPort, TlsSettings linkTls, int quorumPort) {
     public ClusterSettings {
         members = List.copyOf(members);
         if (linkTls != null && linkTls.ca() == null) {
@@ -34,34 +35,45 @@ public record ClusterSettings(String nodeName, String host, int port, List<Clust
     /** A node with the given name and cluster port, and default timeouts. */
     public static ClusterSettings of(String nodeName, String host, int port, List<ClusterMember> members) {
         return new ClusterSettings(nodeName, host, port, members, Duration.ofSeconds(5), 1000, Duration.ofSeconds(1),
-                1024 * 1024, 0, null);
+                1024 * 1024, 0, null, 0);
     }
 
     public ClusterSettings withCommitTimeout(Duration d) {
         return new ClusterSettings(nodeName, host, port, members, d, snapshotEvery, electionTimeout, segmentBytes,
-                linkPort, linkTls);
+                linkPort, linkTls, quorumPort);
     }
 
     public ClusterSettings withSnapshotEvery(long entries) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, entries, electionTimeout,
-                segmentBytes, linkPort, linkTls);
+                segmentBytes, linkPort, linkTls, quorumPort);
     }
 
     public ClusterSettings withSegmentBytes(long bytes) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
-                bytes, linkPort, linkTls);
+                bytes, linkPort, linkTls, quorumPort);
     }
 
     /** The same, with the message link on this port (0: the cluster port + 1). */
     public ClusterSettings withLinkPort(int p) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
-                segmentBytes, p, linkTls);
+                segmentBytes, p, linkTls, quorumPort);
     }
 
     /** The same, with the message link over TLS with these files (null: plain TCP); needs a CA bundle. */
     public ClusterSettings withLinkTls(TlsSettings t) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
-                segmentBytes, linkPort, t);
+                segmentBytes, linkPort, t, quorumPort);
+    }
+
+    /** The same, with the quorum-queue Raft server on this port (0: the cluster port + 2). */
+    public ClusterSettings withQuorumPort(int p) {
+        return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
+                segmentBytes, linkPort, linkTls, p);
+    }
+
+    /** The port this node's quorum-queue Raft server listens on. */
+    public int effectiveQuorumPort() {
+        return quorumPort > 0 ? quorumPort : port + 2;
     }
 
     /** The port this node's message link listens on. */

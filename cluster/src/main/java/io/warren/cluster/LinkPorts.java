@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
@@ -20,22 +19,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ports other nodes' message links listen on, asked of each node over its cluster (Raft) port, as Erlang nodes
- * ask epmd for each other's distribution port: a stale read addressed to that node, answered by its own state
- * machine ({@link DefinitionStateMachine#LINK_PORT_QUERY}). Asked on one thread of its own, again while a node has
- * not answered (every second) and on every link connection attempt, so a node restarted on another port is found.
+ * The ports other nodes' message links (or, in a second instance, quorum servers) listen on, asked of each node
+ * over its cluster (Raft) port, as Erlang nodes ask epmd for each other's distribution port: a stale read addressed
+ * to that node, answered by its own state machine ({@link DefinitionStateMachine#LINK_PORT_QUERY}). Asked on one
+ * thread of its own, again while a node has not answered (every second) and on every link connection attempt, so
+ * a node restarted on another port is found.
  */
 final class LinkPorts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LinkPorts.class);
     private final Map<String, Integer> known = new ConcurrentHashMap<>();
     private final Set<String> asking = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService asker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "warren-cluster-link-ports");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService asker;
+    private final String query;
     private volatile RaftClient client;
     private volatile boolean closed;
+
+    /** Asks for the message link's port. */
+    LinkPorts() {
+        this(DefinitionStateMachine.LINK_PORT_QUERY, "warren-cluster-link-ports");
+    }
+
+    /** Asks with another query (e.g. {@link DefinitionStateMachine#QUORUM_PORT_QUERY}) on a thread of this name. */
+    LinkPorts(String query, String threadName) {
+        this.query = query;
+        var pool = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        // every node answers within seconds of the cluster forming: no thread idles for the rest of the run
+        pool.setKeepAliveTime(10, TimeUnit.SECONDS);
+        pool.allowCoreThreadTimeOut(true);
+        this.asker = pool;
+    }
 
     /** Starts asking through a client of the group (with few retries: a node that does not answer is asked later). */
     void start(RaftGroup group) {
@@ -66,7 +82,7 @@ final class LinkPorts implements AutoCloseable {
     private void askNow(String node) {
         boolean answered = false;
         try {
-            RaftClientReply reply = client.io().sendStaleRead(Message.valueOf(DefinitionStateMachine.LINK_PORT_QUERY),
+            RaftClientReply reply = client.io().sendStaleRead(Message.valueOf(query),
                     0, RaftPeerId.valueOf(node));
             if (reply.isSuccess()) {
                 known.put(node, Integer.parseInt(reply.getMessage().getContent().toStringUtf8()));

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Real nodes in this JVM, each a broker on its own AMQP port, cluster port and data directory. */
-final class TestCluster implements AutoCloseable {
+public final class TestCluster implements AutoCloseable {
     private final Path dir;
     private final List<ClusterMember> members = new ArrayList<>();
     private final List<ClusteredBroker> nodes = new ArrayList<>();
@@ -20,7 +20,7 @@ final class TestCluster implements AutoCloseable {
     private final java.util.Map<Integer, Integer> linkPorts = new java.util.HashMap<>();
     private io.warren.broker.tls.TlsSettings linkTls;
 
-    TestCluster(Path dir, int size) {
+    public TestCluster(Path dir, int size) {
         this.dir = dir;
         for (int i = 0; i < size; i++) {
             members.add(new ClusterMember(name(i), "127.0.0.1", freePort()));
@@ -57,32 +57,36 @@ final class TestCluster implements AutoCloseable {
         return "node" + (char) ('a' + i);
     }
 
-    /** A free port whose next port is free too: a node's message link listens on its cluster port + 1. */
+    /**
+     * A free port whose next two ports are free too: a node's message link listens on its cluster port + 1, its
+     * quorum server on + 2.
+     */
     static int freePort() {
         for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
+            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1);
+                 ServerSocket quorum = new ServerSocket(s.getLocalPort() + 2)) {
                 return s.getLocalPort();
             } catch (IOException | IllegalArgumentException e) {
                 // the next port is taken: try another pair
             }
         }
-        throw new IllegalStateException("no two free ports in a row after 100 attempts");
+        throw new IllegalStateException("no three free ports in a row after 100 attempts");
     }
 
     /** Starts every node, each in the initial member list. */
-    TestCluster startAll() {
+    public TestCluster startAll() {
         for (int i = 0; i < members.size(); i++) {
             start(i);
         }
         return this;
     }
 
-    ClusteredBroker start(int i) {
+    public ClusteredBroker start(int i) {
         return start(i, members);
     }
 
     /** Starts node i (new, or again on its data) with the given initial member list. */
-    ClusteredBroker start(int i, List<ClusterMember> initial) {
+    public ClusteredBroker start(int i, List<ClusterMember> initial) {
         ClusterMember m = members.get(i);
         BrokerConfig config = BrokerConfig.defaults().withAmqpPort(0).withBindAddress("127.0.0.1")
                 .withDataDir(dir.resolve(m.name()));
@@ -104,25 +108,25 @@ final class TestCluster implements AutoCloseable {
     }
 
     /** A new node, not among the initial members: it waits to be added. */
-    int addMember() {
+    public int addMember() {
         members.add(new ClusterMember(name(members.size()), "127.0.0.1", freePort()));
         nodes.add(null);
         return members.size() - 1;
     }
 
-    ClusterMember member(int i) {
+    public ClusterMember member(int i) {
         return members.get(i);
     }
 
-    List<ClusterMember> members(int count) {
+    public List<ClusterMember> members(int count) {
         return List.copyOf(members.subList(0, count));
     }
 
-    ClusteredBroker node(int i) {
+    public ClusteredBroker node(int i) {
         return nodes.get(i);
     }
 
-    void stop(int i) {
+    public void stop(int i) {
         ClusteredBroker b = nodes.set(i, null);
         if (b != null) {
             b.close();

@@ -27,6 +27,14 @@ public final class AppliedState {
     private final Map<String, ExchangeRow> exchanges = new ConcurrentHashMap<>();
     private final Map<String, QueueRow> queues = new ConcurrentHashMap<>();
     private final TransientState transients = new TransientState(this);
+    /**
+     * The global parameter that holds the cluster's quorum-queue shard catalogue (JSON). Written once, when the
+     * cluster forms: the first put in the log takes effect, a later put keeps it (as a redeclared queue keeps its
+     * first home), and a delete is refused alike on every node.
+     */
+    public static final String QUORUM_SHARDS = "warren_quorum_shards";
+    private volatile String quorumShards;
+    private volatile java.util.function.Consumer<String> quorumShardsListener = v -> { };
 
     /** Starts over from stored definitions (start-up, an installed snapshot). */
     public void reset(StoredDefinitions stored) {
@@ -37,6 +45,24 @@ public final class AppliedState {
         stored.vhosts().forEach(v -> vhosts.add(v.name()));
         stored.exchanges().forEach(x -> exchanges.put(key(x.vhost(), x.name()), x));
         stored.queues().forEach(q -> queues.put(key(q.vhost(), q.name()), q));
+        quorumShards = stored.globalParameters().stream().filter(g -> g.name().equals(QUORUM_SHARDS))
+                .map(io.warren.store.definitions.GlobalParameterRow::valueJson).findFirst().orElse(null);
+        if (quorumShards != null) {
+            quorumShardsListener.accept(quorumShards);
+        }
+    }
+
+    /** The shard catalogue's JSON as the log has made it so far, or null before the cluster formed one. */
+    public String quorumShards() {
+        return quorumShards;
+    }
+
+    /**
+     * Told the catalogue's JSON whenever the log (or a snapshot, or the store at start) sets it; called on the
+     * thread that applies the log, so it must not block.
+     */
+    public void onQuorumShards(java.util.function.Consumer<String> listener) {
+        this.quorumShardsListener = listener;
     }
 
     private static String key(String vhost, String name) {
@@ -124,6 +150,20 @@ public final class AppliedState {
                             toQueue ? "queue" : "exchange", b.destination(), b.vhost());
                 }
             }
+            case "putGlobalParameter" -> {
+                var g = c.row(io.warren.store.definitions.GlobalParameterRow.class);
+                String had = quorumShards;
+                if (g.name().equals(QUORUM_SHARDS) && had != null && !had.equals(g.valueJson())) {
+                    // another node's plan, or a definitions import from another cluster: the first one stays
+                    return c.withRow(new io.warren.store.definitions.GlobalParameterRow(QUORUM_SHARDS, had));
+                }
+            }
+            case "deleteGlobalParameter" -> {
+                if (QUORUM_SHARDS.equals(c.key(0))) {
+                    throw refused(ReplyCodes.PRECONDITION_FAILED, "global parameter '%s' (the quorum-queue shards) "
+                            + "cannot be deleted", QUORUM_SHARDS);
+                }
+            }
             case "putPolicy", "putPermission", "putVhostMetadata", "putTopicPermission", "putParameter" -> {
                 String vhost = c.row().path("vhost").asText(null);
                 if (vhost != null) {
@@ -168,6 +208,13 @@ public final class AppliedState {
             case "deleteQueue" -> {
                 queues.remove(key(c.key(0), c.key(1)));
                 transients.queueGone(c.key(0), c.key(1));
+            }
+            case "putGlobalParameter" -> {
+                var g = c.row(io.warren.store.definitions.GlobalParameterRow.class);
+                if (g.name().equals(QUORUM_SHARDS) && quorumShards == null) {
+                    quorumShards = g.valueJson();
+                    quorumShardsListener.accept(quorumShards);
+                }
             }
             default -> {
             }

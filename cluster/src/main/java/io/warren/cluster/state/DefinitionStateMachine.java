@@ -60,6 +60,14 @@ public final class DefinitionStateMachine extends BaseStateMachine {
     /** What another node asks this one directly (a stale read addressed to it): the port of its message link. */
     public static final String LINK_PORT_QUERY = "warren-link-port";
     private volatile int linkPort;
+    /** What another node asks this one directly: the port of its quorum-queue Raft server. */
+    public static final String QUORUM_PORT_QUERY = "warren-quorum-port";
+    private volatile int quorumPort;
+
+    /** The port this node's quorum-queue Raft server listens on (or would), told to nodes that ask. */
+    public void quorumPort(int port) {
+        this.quorumPort = port;
+    }
 
     /** The port this node's message link listens on, told to nodes that ask ({@link #LINK_PORT_QUERY}). */
     public void linkPort(int port) {
@@ -70,6 +78,9 @@ public final class DefinitionStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> query(Message request) {
         if (LINK_PORT_QUERY.equals(request.getContent().toStringUtf8()) && linkPort > 0) {
             return CompletableFuture.completedFuture(Message.valueOf(Integer.toString(linkPort)));
+        }
+        if (QUORUM_PORT_QUERY.equals(request.getContent().toStringUtf8()) && quorumPort > 0) {
+            return CompletableFuture.completedFuture(Message.valueOf(Integer.toString(quorumPort)));
         }
         return super.query(request);
     }

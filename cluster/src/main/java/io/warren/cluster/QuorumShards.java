@@ -1,0 +1,163 @@
+package io.warren.cluster;
+
+import io.warren.cluster.log.DefinitionChange;
+import io.warren.cluster.quorum.shard.QuorumServer;
+import io.warren.cluster.quorum.shard.ShardCatalog;
+import io.warren.cluster.quorum.shard.ShardFormation;
+import io.warren.cluster.quorum.shard.StandInShardMachine;
+import io.warren.cluster.state.AppliedState;
+import io.warren.cluster.state.DefinitionStateMachine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.statemachine.StateMachine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cluster node's part in quorum queues: its {@link QuorumServer}, opened with the shards the catalogue in the
+ * definitions log gives it, and, on an initial member, the {@link ShardFormation} that puts a catalogue there.
+ */
+final class QuorumShards implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QuorumShards.class);
+    private final ClusterSettings settings;
+    private final Path dataDir;
+    private final AppliedState state;
+    private final LinkPorts ports = new LinkPorts(DefinitionStateMachine.QUORUM_PORT_QUERY,
+            "warren-cluster-quorum-ports");
+    /** Makes each shard's state machine; a stand-in until the real one is plugged in. */
+    private Function<RaftGroupId, StateMachine> machines = g -> new StandInShardMachine();
+    private QuorumServer server;
+    private ShardFormation formation;
+    /** Opens shards off the thread that applies the definitions log; made when a catalogue first names this node. */
+    private ScheduledThreadPoolExecutor opener;
+    private boolean closed;
+
+    QuorumShards(ClusterSettings settings, Path dataDir, AppliedState state) {
+        this.settings = settings;
+        this.dataDir = dataDir;
+        this.state = state;
+    }
+
+    synchronized void useMachines(Function<RaftGroupId, StateMachine> factory) {
+        if (server != null) {
+            throw new IllegalStateException("the node has started: its shards' state machines are made already");
+        }
+        this.machines = factory;
+    }
+
+    /**
+     * Before the definitions server starts: the quorum server is made (and started when this node has shards on
+     * disk from an earlier run: Ratis reopens them), and the catalogue the log sets from now on is followed.
+     */
+    synchronized void prepare() throws IOException {
+        server = new QuorumServer(settings.nodeName(), settings.effectiveQuorumPort(), dataDir, machines);
+        if (QuorumServer.hasGroups(dataDir)) {
+            server.start();
+        }
+        state.onQuorumShards(this::catalogueApplied);
+    }
+
+    /** Once the definitions server and its client run: forms the catalogue if needed, opens what the store has. */
+    void start(RaftGroup definitions, Consumer<DefinitionChange> commit) {
+        ports.start(definitions);
+        startFormation(commit);
+        String known = state.quorumShards();
+        if (known != null) {
+            catalogueApplied(known);
+        }
+    }
+
+    /**
+     * An initial member of a cluster of more than one node forms the quorum shards if the log has none yet (a
+     * cluster of one forms none: quorum queues need replicas).
+     */
+    private synchronized void startFormation(Consumer<DefinitionChange> commit) {
+        if (closed || !settings.initialMember() || settings.members().size() < 2 || state.quorumShards() != null) {
+            return;
+        }
+        List<ShardFormation.Member> members = settings.members().stream()
+                .map(m -> new ShardFormation.Member(m.name(), m.host(), m.port())).toList();
+        members.stream().map(ShardFormation.Member::name).filter(n -> !n.equals(settings.nodeName()))
+                .forEach(ports::ask);
+        formation = new ShardFormation(settings.nodeName(), members, settings.effectiveQuorumPort(), ports::port,
+                state::quorumShards, commit);
+        formation.start();
+    }
+
+    /** The definitions log set the shard catalogue (or the store had it): open this node's shards. */
+    private synchronized void catalogueApplied(String json) {
+        if (closed || server == null) {
+            return;
+        }
+        ShardCatalog catalog;
+        try {
+            catalog = ShardCatalog.fromJson(json);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}: this node opens no quorum shards", e.getMessage());
+            return;
+        }
+        if (catalog.shardsOf(settings.nodeName()).isEmpty()) {
+            return; // a node added after the cluster formed: no shard until it is grown into some
+        }
+        if (opener == null) {
+            opener = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "warren-quorum-open");
+                t.setDaemon(true);
+                return t;
+            });
+            opener.setKeepAliveTime(10, TimeUnit.SECONDS); // shards open once: the thread does not stay
+            opener.allowCoreThreadTimeOut(true);
+        }
+        opener.execute(() -> open(catalog));
+    }
+
+    private void open(ShardCatalog catalog) {
+        try {
+            server.open(catalog);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot open this node's quorum shards (quorum port {}): {}; trying again in 5 s",
+                    settings.effectiveQuorumPort(), e.toString());
+            try {
+                opener.schedule(() -> open(catalog), 5, TimeUnit.SECONDS);
+            } catch (RuntimeException closing) {
+                // the node is closing
+            }
+        }
+    }
+
+    /** The catalogue the log holds, or null before the cluster formed one. */
+    ShardCatalog catalog() {
+        String json = state.quorumShards();
+        return json == null ? null : ShardCatalog.fromJson(json);
+    }
+
+    synchronized QuorumServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        ports.close();
+        QuorumServer s;
+        synchronized (this) {
+            closed = true;
+            if (formation != null) {
+                formation.close();
+            }
+            if (opener != null) {
+                opener.shutdownNow();
+            }
+            s = server;
+        }
+        if (s != null) {
+            s.close(); // outside this lock: an open in progress holds the server's
+        }
+    }
+}
