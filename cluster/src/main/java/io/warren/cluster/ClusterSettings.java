@@ -20,10 +20,13 @@ import java.util.List;
  * @param linkPort        the port of this node's message link (0: the cluster port + 1)
  * @param linkTls         the certificate, key and CA bundle of the link's TLS, or null for plain TCP
  * @param quorumPort      the port of this node's quorum-queue (shard) Raft server (0: the cluster port + 2)
+ * @param formsQuorumShards whether an initial member forms the quorum shards; off until quorum queues are served,
+ *                        so that a cluster does not run shard groups (threads, heartbeats) nothing uses yet
  */
 public record ClusterSettings(String nodeName, String host, int port, List<ClusterMember> members,
                               Duration commitTimeout, long snapshotEvery, Duration electionTimeout,
-                              long segmentBytes, int linkPort, TlsSettings linkTls, int quorumPort) {
+                              long segmentBytes, int linkPort, TlsSettings linkTls, int quorumPort,
+                              boolean formsQuorumShards) {
     public ClusterSettings {
         members = List.copyOf(members);
         if (linkTls != null && linkTls.ca() == null) {
@@ -35,40 +38,46 @@ public record ClusterSettings(String nodeName, String host, int port, List<Clust
     /** A node with the given name and cluster port, and default timeouts. */
     public static ClusterSettings of(String nodeName, String host, int port, List<ClusterMember> members) {
         return new ClusterSettings(nodeName, host, port, members, Duration.ofSeconds(5), 1000, Duration.ofSeconds(1),
-                1024 * 1024, 0, null, 0);
+                1024 * 1024, 0, null, 0, false);
     }
 
     public ClusterSettings withCommitTimeout(Duration d) {
         return new ClusterSettings(nodeName, host, port, members, d, snapshotEvery, electionTimeout, segmentBytes,
-                linkPort, linkTls, quorumPort);
+                linkPort, linkTls, quorumPort, formsQuorumShards);
     }
 
     public ClusterSettings withSnapshotEvery(long entries) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, entries, electionTimeout,
-                segmentBytes, linkPort, linkTls, quorumPort);
+                segmentBytes, linkPort, linkTls, quorumPort, formsQuorumShards);
     }
 
     public ClusterSettings withSegmentBytes(long bytes) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
-                bytes, linkPort, linkTls, quorumPort);
+                bytes, linkPort, linkTls, quorumPort, formsQuorumShards);
     }
 
     /** The same, with the message link on this port (0: the cluster port + 1). */
     public ClusterSettings withLinkPort(int p) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
-                segmentBytes, p, linkTls, quorumPort);
+                segmentBytes, p, linkTls, quorumPort, formsQuorumShards);
     }
 
     /** The same, with the message link over TLS with these files (null: plain TCP); needs a CA bundle. */
     public ClusterSettings withLinkTls(TlsSettings t) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
-                segmentBytes, linkPort, t, quorumPort);
+                segmentBytes, linkPort, t, quorumPort, formsQuorumShards);
     }
 
     /** The same, with the quorum-queue Raft server on this port (0: the cluster port + 2). */
     public ClusterSettings withQuorumPort(int p) {
         return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
-                segmentBytes, linkPort, linkTls, p);
+                segmentBytes, linkPort, linkTls, p, formsQuorumShards);
+    }
+
+    /** The same, forming the quorum shards (or not) when the cluster forms. */
+    public ClusterSettings withQuorumShards(boolean forms) {
+        return new ClusterSettings(nodeName, host, port, members, commitTimeout, snapshotEvery, electionTimeout,
+                segmentBytes, linkPort, linkTls, quorumPort, forms);
     }
 
     /** The port this node's quorum-queue Raft server listens on. */

@@ -76,10 +76,10 @@ final class QuorumShards implements AutoCloseable {
 
     /**
      * An initial member of a cluster of more than one node forms the quorum shards if the log has none yet (a
-     * cluster of one forms none: quorum queues need replicas).
+     * cluster of one forms none: quorum queues need replicas), when its settings ask for them.
      */
     private synchronized void startFormation(Consumer<DefinitionChange> commit) {
-        if (closed || !settings.initialMember() || settings.members().size() < 2 || state.quorumShards() != null) {
+        if (closed || !settings.formsQuorumShards() || !settings.initialMember() || settings.members().size() < 2 || state.quorumShards() != null) {
             return;
         }
         List<ShardFormation.Member> members = settings.members().stream()

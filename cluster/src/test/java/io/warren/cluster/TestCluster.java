@@ -47,7 +47,15 @@ public final class TestCluster implements AutoCloseable {
         return this;
     }
 
+    /** The initial members form the quorum shards (off by default, as on a real cluster until they are served). */
+    public TestCluster quorumShards() {
+        this.quorumShards = true;
+        return this;
+    }
+
     /** Every node's link over TLS with these files. */
+    private boolean quorumShards;
+
     TestCluster linkTls(io.warren.broker.tls.TlsSettings tls) {
         this.linkTls = tls;
         return this;
@@ -93,7 +101,7 @@ public final class TestCluster implements AutoCloseable {
         ClusterSettings s = ClusterSettings.of(m.name(), m.host(), m.port(), initial)
                 .withCommitTimeout(commitTimeout).withSnapshotEvery(snapshotEvery)
                 .withSegmentBytes(segmentBytes).withLinkPort(linkPorts.getOrDefault(i, 0))
-                .withLinkTls(linkTls);
+                .withLinkTls(linkTls).withQuorumShards(quorumShards);
         try {
             ClusteredBroker b = ClusteredBroker.open(config, s);
             b.broker().start();

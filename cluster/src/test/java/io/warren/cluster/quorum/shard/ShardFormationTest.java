@@ -74,7 +74,7 @@ class ShardFormationTest {
 
     @Test
     void threeNodesFormSixShardsOfThreeReplicasEachNodePreferredLeaderOfTwo() {
-        cluster = new TestCluster(dir, 3).startAll();
+        cluster = new TestCluster(dir, 3).quorumShards().startAll();
         ShardCatalog catalog = awaitShardsOpen();
 
         assertEquals(6, catalog.shards().size());
@@ -105,7 +105,7 @@ class ShardFormationTest {
 
     @Test
     void aBatchSubmittedThroughAClientIsAppliedOnAllThreeMembers() throws Exception {
-        cluster = new TestCluster(dir, 3).startAll();
+        cluster = new TestCluster(dir, 3).quorumShards().startAll();
         ShardCatalog catalog = awaitShardsOpen();
         ShardCatalog.Shard shard = catalog.shards().get(4);
         QueueKey queue = new QueueKey("/", "orders");
@@ -119,7 +119,7 @@ class ShardFormationTest {
 
     @Test
     void aRestartedNodeReopensItsShardsAndReplaysThem() throws Exception {
-        cluster = new TestCluster(dir, 3).startAll();
+        cluster = new TestCluster(dir, 3).quorumShards().startAll();
         ShardCatalog catalog = awaitShardsOpen();
         ShardCatalog.Shard shard = catalog.shards().get(1);
         QueueKey queue = new QueueKey("/", "kept");
@@ -139,8 +139,22 @@ class ShardFormationTest {
     }
 
     @Test
-    void aNodeAddedAfterTheClusterFormedGetsTheCatalogueButNoShardAndNoQuorumServer() {
+    void aClusterNotAskedForQuorumShardsFormsNoneAndRunsNoQuorumServer() {
         cluster = new TestCluster(dir, 3).startAll();
+        // the cluster has formed and committed its defaults; asked for, the shards form in the same few seconds
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await().atMost(WAIT).until(() -> cluster.node(n).broker().vhost("/") != null);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(null, node(i).shardCatalog());
+            assertEquals(null, node(i).quorum().server(), "no quorum server, so no port and no threads");
+        }
+    }
+
+    @Test
+    void aNodeAddedAfterTheClusterFormedGetsTheCatalogueButNoShardAndNoQuorumServer() {
+        cluster = new TestCluster(dir, 3).quorumShards().startAll();
         ShardCatalog catalog = awaitShardsOpen();
         int d = cluster.addMember();
         cluster.start(d, cluster.members(3));
