@@ -150,4 +150,50 @@ class PublishConnectionTest {
         }
         assertTrue(cluster.node(1).broker().vhost("/").queue("held") instanceof RemoteQueue);
     }
+
+    @Test
+    void aHomeQueueInFlowPausesPublishersOnAnotherNodeUntilItsFlowEnds() throws Exception {
+        threeNodes("deep");
+        AmqpQueue home = cluster.node(0).broker().vhost("/").queue("deep");
+        int count = 40_000;
+        try (Connection a = connect(cluster.node(0).broker()); Connection b = connect(cluster.node(1).broker())) {
+            java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
+            Channel slow = a.createChannel();
+            slow.basicQos(1);
+            // a busy consumer that falls behind: the queue goes into flow above 20,000 ready messages
+            String tag = slow.basicConsume("deep", false, (t, d) -> {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                slow.basicAck(d.getEnvelope().getDeliveryTag(), false);
+                acked.incrementAndGet();
+            }, t -> { });
+            Channel pub = b.createChannel();
+            Thread publisher = new Thread(() -> {
+                byte[] body = new byte[1024];
+                try {
+                    for (int i = 0; i < count; i++) {
+                        pub.basicPublish("", "deep", MessageProperties.BASIC, body);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            publisher.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.node(0).node().link().publishesHeldForFlow());
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.node(1).broker().connections().stream()
+                    .anyMatch(c -> c.isInFlow()));
+            assertTrue(home.readyCountSnapshot() < count, "node a holds back what node b still has to send");
+
+            slow.basicCancel(tag); // no consumer is busy any more: the flow ends and the rest comes in
+            await().atMost(Duration.ofSeconds(60)).until(() -> !cluster.node(0).node().link().publishesHeldForFlow());
+            publisher.join(60_000);
+            assertFalse(publisher.isAlive());
+            await().atMost(Duration.ofSeconds(60)).until(() -> home.readyCountSnapshot() + acked.get() == count);
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(1).broker().connections().stream()
+                    .noneMatch(c -> c.isInFlow()));
+        }
+    }
 }

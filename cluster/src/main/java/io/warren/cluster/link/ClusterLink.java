@@ -35,8 +35,7 @@ public final class ClusterLink implements AutoCloseable {
     private final Map<String, LinkPeer> peers = new ConcurrentHashMap<>();
     // each node's publishes to this node's queues go over connections of their own (see LinkPeer)
     private final Map<String, LinkPeer> publishers = new ConcurrentHashMap<>();
-    private final io.netty.channel.group.ChannelGroup publishLanes = new io.netty.channel.group.DefaultChannelGroup(
-            io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private final java.util.Set<LaneFlow> publishLanes = ConcurrentHashMap.newKeySet();
     private volatile boolean publishesPaused;
     private final java.util.concurrent.atomic.AtomicLong consumerIds = new java.util.concurrent.atomic.AtomicLong();
     private volatile Broker broker;
@@ -278,15 +277,21 @@ public final class ClusterLink implements AutoCloseable {
      */
     public void pauseReading(boolean pause) {
         publishesPaused = pause;
-        publishLanes.forEach(ch -> ch.config().setAutoRead(!pause));
+        publishLanes.forEach(l -> l.hold(pause));
     }
 
     // link thread: a connection said it carries another node's publishes
-    private void publishLane(Channel ch) {
-        publishLanes.add(ch);
+    private void publishLane(LaneFlow lane) {
+        publishLanes.add(lane);
+        lane.closed(() -> publishLanes.remove(lane));
         if (publishesPaused) {
-            ch.config().setAutoRead(false);
+            lane.hold(true);
         }
+    }
+
+    /** True while this node has stopped reading some node's publishes for a queue of its own in flow control. */
+    public boolean publishesHeldForFlow() {
+        return publishLanes.stream().anyMatch(LaneFlow::blocked);
     }
 
     /** True when this node could not reach that node on its last try (it keeps trying every second). */

@@ -48,8 +48,9 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     private final ArrayDeque<ByteBuf> deferred = new ArrayDeque<>();
     private long deferredSince;
     // a publish connection (it said so first): its publish frames handed to their queues, and the count last told
-    private final java.util.function.Consumer<Channel> onPublishLane;
-    private boolean publishLane;
+    private final java.util.function.Consumer<LaneFlow> onPublishLane;
+    // set once the connection said it carries publishes: pauses its reading for queues in flow
+    private LaneFlow lane;
     private long handledPublishes;
     private long toldHandled;
 
@@ -57,7 +58,7 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     private record Held(QueueEntry entry, QueueConsumer consumer, AmqpQueue queue) {
     }
 
-    HomeSession(Supplier<Broker> broker, java.util.function.Consumer<Channel> onPublishLane) {
+    HomeSession(Supplier<Broker> broker, java.util.function.Consumer<LaneFlow> onPublishLane) {
         this.broker = broker;
         this.onPublishLane = onPublishLane;
     }
@@ -141,7 +142,7 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
 
     // the other node's gets, purges and counts for a queue wait for this (see PublishOrder)
     private void tellHandled() {
-        if (publishLane && handledPublishes != toldHandled && channel.isActive()) {
+        if (lane != null && handledPublishes != toldHandled && channel.isActive()) {
             toldHandled = handledPublishes;
             channel.writeAndFlush(LinkFrames.handled(channel.alloc(), handledPublishes), channel.voidPromise());
         }
@@ -155,8 +156,8 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
                 handledPublishes++;
             }
             case LinkFrames.PUBLISH_LANE -> {
-                publishLane = true;
-                onPublishLane.accept(ctx.channel());
+                lane = new LaneFlow(ctx.channel());
+                onPublishLane.accept(lane);
             }
             case LinkFrames.CONSUME -> consume(LinkFrames.readConsume(in));
             case LinkFrames.CONSUME_ARGS -> consume(LinkFrames.readConsumeArgs(in));
@@ -182,6 +183,9 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
                         missing(p.vhost(), p.queue())));
             }
             return;
+        }
+        if (lane != null) {
+            lane.publishedTo(q);
         }
         QueueWork work = new QueueWork();
         if (p.id() == 0) {
