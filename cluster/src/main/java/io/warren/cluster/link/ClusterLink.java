@@ -24,9 +24,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The node-to-node message link: a listener for the batches other nodes send to this node's queues, and one
- * connection to each other node for what this node sends to theirs. Its own port (the cluster port + 1), its own
- * event loop, and Warren's own framing ({@link LinkFrames}): messages never go through the Raft log.
+ * The node-to-node message link: a listener for the batches other nodes send to this node's queues, and two
+ * connections to each other node for what this node sends to theirs (its publishes, and everything else). Its own
+ * port (the cluster port + 1), its own event loop, and Warren's own framing ({@link LinkFrames}): messages never go
+ * through the Raft log.
  */
 public final class ClusterLink implements AutoCloseable {
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("warren-cluster-link",
