@@ -24,15 +24,20 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The node-to-node message link: a listener for the batches other nodes send to this node's queues, and one
- * connection to each other node for what this node sends to theirs. Its own port (the cluster port + 1), its own
- * event loop, and Warren's own framing ({@link LinkFrames}): messages never go through the Raft log.
+ * The node-to-node message link: a listener for the batches other nodes send to this node's queues, and two
+ * connections to each other node for what this node sends to theirs (its publishes, and everything else). Its own
+ * port (the cluster port + 1), its own event loop, and Warren's own framing ({@link LinkFrames}): messages never go
+ * through the Raft log.
  */
 public final class ClusterLink implements AutoCloseable {
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("warren-cluster-link",
             true));
     private final Function<String, InetSocketAddress> addresses;
     private final Map<String, LinkPeer> peers = new ConcurrentHashMap<>();
+    // each node's publishes to this node's queues go over connections of their own (see LinkPeer)
+    private final Map<String, LinkPeer> publishers = new ConcurrentHashMap<>();
+    private final java.util.Set<LaneFlow> publishLanes = ConcurrentHashMap.newKeySet();
+    private volatile boolean publishesPaused;
     private final java.util.concurrent.atomic.AtomicLong consumerIds = new java.util.concurrent.atomic.AtomicLong();
     private volatile Broker broker;
     private final io.netty.channel.group.ChannelGroup accepted = new io.netty.channel.group.DefaultChannelGroup(
@@ -79,7 +84,7 @@ public final class ClusterLink implements AutoCloseable {
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
                                     new StatusInbound(() -> statusHandler),
                                     new ConsumersInbound(() -> consumerLister, listings),
-                                    new HomeSession(() -> ClusterLink.this.broker));
+                                    new HomeSession(() -> ClusterLink.this.broker, ClusterLink.this::publishLane));
                         }
                     })
                     .bind(listen).sync().channel();
@@ -104,7 +109,7 @@ public final class ClusterLink implements AutoCloseable {
      */
     public void publish(String node, String vhost, String queue, List<Message> messages,
                         Consumer<PublishAnswer> answer) {
-        peer(node).publish(vhost, queue, messages, answer == null ? null
+        publisher(node).publish(vhost, queue, messages, answer == null ? null
                 : p -> answer.accept(new PublishAnswer(p.outcome() == LinkFrames.OK, p.refused(), p.error())));
     }
 
@@ -156,7 +161,7 @@ public final class ClusterLink implements AutoCloseable {
 
     /** basic.get on a queue on another node; answer runs on the link's thread. */
     public void get(String node, String vhost, String queue, boolean noAck, Consumer<Got> answer) {
-        peer(node).call(LinkFrames.GET, vhost, queue, noAck, in -> {
+        afterPublishes(node, vhost, queue, () -> peer(node).call(LinkFrames.GET, vhost, queue, noAck, in -> {
             if (in == null) {
                 answer.accept(new Got(null, 0, unreachable(node)));
                 return;
@@ -172,7 +177,17 @@ public final class ClusterLink implements AutoCloseable {
                 }
                 default -> answer.accept(new Got(null, 0, LinkFrames.readString(in)));
             }
-        });
+        }));
+    }
+
+    // a request naming a queue goes after the publishes sent to that queue before it, as over one connection
+    private void afterPublishes(String node, String vhost, String queue, Runnable request) {
+        LinkPeer p = publishers.get(node);
+        if (p == null) {
+            request.run();
+        } else {
+            p.afterPublishes(vhost, queue, request);
+        }
     }
 
     /** What a take through the link heard: the messages taken (each to settle by its id there), or an error. */
@@ -181,7 +196,7 @@ public final class ClusterLink implements AutoCloseable {
 
     /** Up to max ready messages of a queue on another node, taken as unacked; answer runs on the link's thread. */
     public void take(String node, String vhost, String queue, int max, Consumer<Taken> answer) {
-        peer(node).take(vhost, queue, max, in -> {
+        afterPublishes(node, vhost, queue, () -> peer(node).take(vhost, queue, max, in -> {
             if (in == null) {
                 answer.accept(new Taken(List.of(), unreachable(node)));
             } else if (in.readByte() == 0) {
@@ -196,12 +211,12 @@ public final class ClusterLink implements AutoCloseable {
             } else {
                 answer.accept(new Taken(List.of(), LinkFrames.readString(in)));
             }
-        });
+        }));
     }
 
     /** queue.purge on a queue on another node: answer gets the count, or -1 and the error, on the link's thread. */
     public void purge(String node, String vhost, String queue, java.util.function.BiConsumer<Integer, String> answer) {
-        peer(node).call(LinkFrames.PURGE, vhost, queue, false, in -> {
+        afterPublishes(node, vhost, queue, () -> peer(node).call(LinkFrames.PURGE, vhost, queue, false, in -> {
             if (in == null) {
                 answer.accept(-1, unreachable(node));
             } else if (in.readByte() == 0) {
@@ -209,7 +224,7 @@ public final class ClusterLink implements AutoCloseable {
             } else {
                 answer.accept(-1, LinkFrames.readString(in));
             }
-        });
+        }));
     }
 
     /** What a count through the link heard: ready messages and consumers, or an error. */
@@ -218,7 +233,7 @@ public final class ClusterLink implements AutoCloseable {
 
     /** A queue's counts on another node (touch: it is a use of the queue); answer runs on the link's thread. */
     public void counts(String node, String vhost, String queue, boolean touch, Consumer<Counts> answer) {
-        peer(node).call(LinkFrames.COUNT, vhost, queue, touch, in -> {
+        afterPublishes(node, vhost, queue, () -> peer(node).call(LinkFrames.COUNT, vhost, queue, touch, in -> {
             if (in == null) {
                 answer.accept(new Counts(0, 0, unreachable(node)));
             } else if (in.readByte() == 0) {
@@ -226,7 +241,7 @@ public final class ClusterLink implements AutoCloseable {
             } else {
                 answer.accept(new Counts(0, 0, LinkFrames.readString(in)));
             }
-        });
+        }));
     }
 
     /**
@@ -270,29 +285,46 @@ public final class ClusterLink implements AutoCloseable {
         peer(node).sendOneWay(frame);
     }
 
-    /** False while the link to that node has more waiting for its socket than it lets pile up. */
+    /** False while the publish connection to that node has more waiting for its socket than it lets pile up. */
     public boolean writable(String node) {
-        LinkPeer p = peers.get(node);
+        LinkPeer p = publishers.get(node);
         return p == null || p.writable();
     }
 
-    /** Runs r, on any thread, once the link to that node is writable (at once if it is). */
+    /** Runs r, on any thread, once the publish connection to that node is writable (at once if it is). */
     public void whenWritable(String node, Runnable r) {
-        peer(node).whenWritable(r);
+        publisher(node).whenWritable(r);
     }
 
     /**
-     * Stops (true) or resumes (false) reading what other nodes send this one; their links then fill up and their
-     * publishers to this node's queues pause. For tests now; the home node's own flow control next.
+     * Stops (true) or resumes (false) reading what other nodes publish to this one; their publish connections then
+     * fill up and their publishers to this node's queues pause. Their consumers' acks, consumes and gets still come
+     * in: they have connections of their own.
      */
     public void pauseReading(boolean pause) {
-        accepted.forEach(ch -> ch.config().setAutoRead(!pause));
+        publishesPaused = pause;
+        publishLanes.forEach(l -> l.hold(pause));
+    }
+
+    // link thread: a connection said it carries another node's publishes
+    private void publishLane(LaneFlow lane) {
+        publishLanes.add(lane);
+        lane.closed(() -> publishLanes.remove(lane));
+        if (publishesPaused) {
+            lane.hold(true);
+        }
+    }
+
+    /** True while this node has stopped reading some node's publishes for a queue of its own in flow control. */
+    public boolean publishesHeldForFlow() {
+        return publishLanes.stream().anyMatch(LaneFlow::blocked);
     }
 
     /** True when this node could not reach that node on its last try (it keeps trying every second). */
     public boolean down(String node) {
         LinkPeer p = peers.get(node);
-        return p != null && p.down();
+        LinkPeer q = publishers.get(node);
+        return p != null && p.down() || q != null && q.down();
     }
 
     /**
@@ -310,7 +342,12 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     private LinkPeer peer(String node) {
-        return peers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group, () -> tls));
+        return peers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group, () -> tls, false));
+    }
+
+    private LinkPeer publisher(String node) {
+        return publishers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group, () -> tls,
+                true));
     }
 
     /** The home node's answer to a batch: ok (taken and fsynced) or not, and which messages a full queue refused. */
@@ -320,6 +357,7 @@ public final class ClusterLink implements AutoCloseable {
     @Override
     public void close() {
         peers.values().forEach(LinkPeer::close);
+        publishers.values().forEach(LinkPeer::close);
         if (server != null) {
             server.close().syncUninterruptibly();
         }

@@ -47,13 +47,20 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
     // frames waiting for their queue to appear here, in order (link thread only)
     private final ArrayDeque<ByteBuf> deferred = new ArrayDeque<>();
     private long deferredSince;
+    // a publish connection (it said so first): its publish frames handed to their queues, and the count last told
+    private final java.util.function.Consumer<LaneFlow> onPublishLane;
+    // set once the connection said it carries publishes: pauses its reading for queues in flow
+    private LaneFlow lane;
+    private long handledPublishes;
+    private long toldHandled;
 
     /** A delivery the other node has not settled yet; consumer is null for a basic.get. */
     private record Held(QueueEntry entry, QueueConsumer consumer, AmqpQueue queue) {
     }
 
-    HomeSession(Supplier<Broker> broker) {
+    HomeSession(Supplier<Broker> broker, java.util.function.Consumer<LaneFlow> onPublishLane) {
         this.broker = broker;
+        this.onPublishLane = onPublishLane;
     }
 
     /** Queue thread: remembers an entry delivered for acknowledgement; returns its delivery id. */
@@ -124,12 +131,34 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
             }
             deferredSince = System.nanoTime();
         }
+        tellHandled();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        tellHandled(); // once per read batch, not per frame
+        ctx.fireChannelReadComplete();
+    }
+
+    // the other node's gets, purges and counts for a queue wait for this (see PublishOrder)
+    private void tellHandled() {
+        if (lane != null && handledPublishes != toldHandled && channel.isActive()) {
+            toldHandled = handledPublishes;
+            channel.writeAndFlush(LinkFrames.handled(channel.alloc(), handledPublishes), channel.voidPromise());
+        }
     }
 
     private void handle(ChannelHandlerContext ctx, ByteBuf in) {
         byte type = in.readByte();
         switch (type) {
-            case LinkFrames.PUBLISH -> publish(LinkFrames.readPublish(in));
+            case LinkFrames.PUBLISH -> {
+                publish(LinkFrames.readPublish(in));
+                handledPublishes++;
+            }
+            case LinkFrames.PUBLISH_LANE -> {
+                lane = new LaneFlow(ctx.channel());
+                onPublishLane.accept(lane);
+            }
             case LinkFrames.CONSUME -> consume(LinkFrames.readConsume(in));
             case LinkFrames.CONSUME_ARGS -> consume(LinkFrames.readConsumeArgs(in));
             case LinkFrames.TAKE -> take(LinkFrames.readTake(in));
@@ -154,6 +183,9 @@ final class HomeSession extends SimpleChannelInboundHandler<ByteBuf> {
                         missing(p.vhost(), p.queue())));
             }
             return;
+        }
+        if (lane != null) {
+            lane.publishedTo(q);
         }
         QueueWork work = new QueueWork();
         if (p.id() == 0) {

@@ -59,6 +59,11 @@ final class LinkFrames {
     static final byte TAKE = 42;
     /** Its answer: id, then 0 and the count and per message its delivery id, redelivered and the message; or 2. */
     static final byte TAKEN = 43;
+    // 60-69: the publish connection, apart from everything else (see LinkPeer)
+    /** First frame of a node's publish connection: it carries publishes only, and its reading may be paused. */
+    static final byte PUBLISH_LANE = 60;
+    /** From the home node on a publish connection: how many publish frames of it have been handed to their queues. */
+    static final byte HANDLED = 61;
 
     // 50-59: the management API's listings of every node's consumers (ConsumerListFrames has their payloads)
     /** Which consumers of the receiving node's connections are wanted: id, vhost and queue (each optional). */
@@ -231,6 +236,23 @@ final class LinkFrames {
 
     static Take readTake(ByteBuf in) {
         return new Take(in.readLong(), readString(in), readString(in), in.readInt());
+    }
+
+    /** A frame of its type alone (PUBLISH_LANE). */
+    static ByteBuf bare(ByteBufAllocator alloc, byte type) {
+        ByteBuf out = alloc.buffer(5);
+        out.writeInt(1);
+        out.writeByte(type);
+        return out;
+    }
+
+    /** HANDLED: the count of publish frames handed to their queues since the connection opened. */
+    static ByteBuf handled(ByteBufAllocator alloc, long count) {
+        ByteBuf out = alloc.buffer(13);
+        out.writeInt(9);
+        out.writeByte(HANDLED);
+        out.writeLong(count);
+        return out;
     }
 
     static ByteBuf settle(ByteBufAllocator alloc, byte kind, long[] deliveries) {

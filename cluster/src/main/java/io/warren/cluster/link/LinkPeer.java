@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * This node's connection to one other node: opened on first use and again after it drops. Frames written while it
  * connects wait for it; when it cannot be made, or drops, every batch waiting for an answer fails (its publishers
- * hear a nack: the home node may or may not have the messages).
+ * hear a nack: the home node may or may not have the messages). Each node keeps two to each other: one for its
+ * publishes only, and one for everything else (consumes, settles, gets, status reports), so that an ack never waits
+ * behind a megabyte of publishes, and so that the home node can stop reading a node's publishes without stopping
+ * its acks.
  */
 final class LinkPeer {
     private static final Logger LOG = LoggerFactory.getLogger(LinkPeer.class);
@@ -55,8 +58,12 @@ final class LinkPeer {
     private boolean quietAttempt;
 
     private final Supplier<LinkTls> tls;
+    // null for the connection of everything but publishes; for the publish connection, the order of its frames
+    private final PublishOrder order;
 
-    LinkPeer(String node, Supplier<InetSocketAddress> address, EventLoopGroup group, Supplier<LinkTls> tls) {
+    LinkPeer(String node, Supplier<InetSocketAddress> address, EventLoopGroup group, Supplier<LinkTls> tls,
+             boolean publishLane) {
+        this.order = publishLane ? new PublishOrder() : null;
         this.node = node;
         this.address = address;
         this.group = group;
@@ -73,7 +80,19 @@ final class LinkPeer {
             waiting.put(id, answer);
         }
         ByteBuf frame = LinkFrames.publish(ByteBufAllocator.DEFAULT, id, vhost, queue, messages);
-        send(frame, id);
+        if (order == null) {
+            send(frame, id);
+            return;
+        }
+        synchronized (this) { // numbered in the order they are written
+            order.sent(vhost, queue);
+            send(frame, id);
+        }
+    }
+
+    /** Runs request once the publishes this node sent to that queue before now are in the queue's hands. */
+    void afterPublishes(String vhost, String queue, Runnable request) {
+        order.after(vhost, queue, request);
     }
 
     /** Registers a consumer on this node for a queue on that one; its deliveries go to the sink. */
@@ -226,6 +245,10 @@ final class LinkPeer {
             down = false;
             out = held;
             held = new ArrayList<>();
+            if (order != null) {
+                order.opened(out.size());
+                out.add(0, LinkFrames.bare(f.channel().alloc(), LinkFrames.PUBLISH_LANE));
+            }
         }
         LOG.info("cluster link to node {} at {} open", node, to);
         f.channel().closeFuture().addListener(c -> dropped("the link to node '" + node + "' dropped"));
@@ -314,6 +337,9 @@ final class LinkPeer {
 
     // the home node puts back what its consumers here had not settled; they are told they are cancelled
     private void dropped(String why) {
+        if (order != null) {
+            order.lost();
+        }
         markDown();
         runWritable();
         failAll(why);
@@ -379,6 +405,11 @@ final class LinkPeer {
                     }
                 }
                 case LinkFrames.DELIVER -> deliver(in);
+                case LinkFrames.HANDLED -> {
+                    if (order != null) {
+                        order.handled(in.readLong());
+                    }
+                }
                 case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED, LinkFrames.TAKEN,
                         LinkFrames.CONSUMER_LIST -> {
                     Consumer<ByteBuf> c = calls.remove(in.readLong());
