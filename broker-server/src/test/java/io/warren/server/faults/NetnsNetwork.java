@@ -84,6 +84,11 @@ public final class NetnsNetwork implements NodeNetwork {
         }
     }
 
+    /** The random prefix of every namespace and link it makes (wf and four hex digits). */
+    public String prefix() {
+        return prefix;
+    }
+
     private String namespace(int i) {
         return prefix + "n" + i;
     }
