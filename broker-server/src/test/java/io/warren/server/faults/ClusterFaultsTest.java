@@ -74,7 +74,7 @@ class ClusterFaultsTest {
     }
 
     @Test
-    void aNodeKilledWithSigkillRestartsOnItsPortsAndDirectory() throws Exception {
+    void aNodeKilledWithSigkillRestartsOnItsPortsAndDirectoryAndStopSendsSigterm() throws Exception {
         try (ClusterProcesses cluster = ClusterProcesses.onLoopback(dir, 3)) {
             cluster.startAll();
             awaitChange(cluster, 0, "before-kill");
@@ -91,6 +91,10 @@ class ClusterFaultsTest {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> cluster.status(2, "/api/queues/%2F/while-c-dead") == 200);
             assertEquals(200, cluster.status(2, "/api/queues/%2F/before-kill"));
+
+            // SIGTERM, unlike SIGKILL (137), runs the JVM's shutdown: exit code 128 + 15
+            cluster.stop(1);
+            assertEquals(143, cluster.node(1).awaitExit());
         }
     }
 
