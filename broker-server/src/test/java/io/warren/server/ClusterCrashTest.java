@@ -92,7 +92,7 @@ class ClusterCrashTest {
 
         // a fourth node, started outside the member list, joins through the CLI (POST /api/cluster/nodes) and
         // receives the topology; then it leaves again (DELETE /api/cluster/nodes/{name})
-        int dCluster = ClusterProcesses.freePortPair();
+        int dCluster = ClusterProcesses.freePortRun();
         BrokerProcess d = BrokerProcess.start(dir.resolve("node3.log"), "--amqp-port", "0", "--bind", "127.0.0.1",
                 "--http-port", "none", "--data-dir", dir.resolve("data3").toString(), "--node-name", "warren@noded",
                 "--cluster-port", String.valueOf(dCluster), "--cluster-nodes", cluster.members());

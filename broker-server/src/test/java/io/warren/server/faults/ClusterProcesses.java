@@ -50,7 +50,7 @@ public final class ClusterProcesses implements AutoCloseable {
         clusterPorts = new int[size];
         paused = new boolean[size];
         for (int i = 0; i < size; i++) {
-            clusterPorts[i] = freePortPair();
+            clusterPorts[i] = freePortRun();
             amqpPorts[i] = freePort();
             httpPorts[i] = freePort();
             jvmOptions.add(List.of());
@@ -298,15 +298,19 @@ public final class ClusterProcesses implements AutoCloseable {
         }
     }
 
-    /** A free port whose next one is free too: a node's message link listens on its cluster port + 1. */
-    public static int freePortPair() throws IOException {
+    /**
+     * The first of three consecutive free ports: a node's message link listens on its cluster port + 1 and its
+     * quorum-queue Raft server on + 2, by default.
+     */
+    public static int freePortRun() throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
+            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1);
+                    ServerSocket third = new ServerSocket(s.getLocalPort() + 2)) {
                 return s.getLocalPort();
             } catch (IOException | IllegalArgumentException e) {
-                // the next port is taken: try another pair
+                // a following port is taken: try another run
             }
         }
-        throw new IOException("no two free ports in a row after 100 attempts");
+        throw new IOException("no three free ports in a row after 100 attempts");
     }
 }
