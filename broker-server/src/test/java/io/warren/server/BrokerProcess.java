@@ -16,18 +16,20 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 
 /** The broker as a separate JVM running Main, its output in a file, for tests that kill it. */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
     private static final String START_MARK = "\n=== broker process started by the test ===\n";
     private static final Pattern LISTENING = Pattern.compile("listening on [^ ]*:(\\d+)");
 
     private final Process process;
     private final Path log;
     private final int port;
+    private final String host;
 
-    private BrokerProcess(Process process, Path log, int port) {
+    private BrokerProcess(Process process, Path log, int port, String host) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.host = host;
     }
 
     /**
@@ -41,8 +43,17 @@ final class BrokerProcess implements AutoCloseable {
     /** As {@link #start(Path, String...)}, with options for the JVM (-Dname=value) before the main class. */
     static BrokerProcess start(Path log, List<String> jvmOptions, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        return start(log, List.of(), "127.0.0.1", jvmOptions, args);
+    }
+
+    /**
+     * As {@link #start(Path, List, String...)}, with a command the java command is run through (such as
+     * {@code ip netns exec NAME}, which execs java in place so the pid stays java's) and the host it is reached at.
+     */
+    public static BrokerProcess start(Path log, List<String> launcher, String host, List<String> jvmOptions,
+            String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
@@ -58,10 +69,10 @@ final class BrokerProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(lastStart(log));
             if (m.find()) {
-                return new BrokerProcess(p, log, Integer.parseInt(m.group(1)));
+                return new BrokerProcess(p, log, Integer.parseInt(m.group(1)), host);
             }
             if (!p.isAlive()) {
-                return new BrokerProcess(p, log, -1);
+                return new BrokerProcess(p, log, -1, host);
             }
             Thread.sleep(50);
         }
@@ -70,7 +81,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** Waits (up to 30 s) for the process to end by itself; returns its exit code. */
-    int awaitExit() throws InterruptedException {
+    public int awaitExit() throws InterruptedException {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the broker is still running");
         }
@@ -85,7 +96,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** Waits (up to 30 s) until the log since the latest start contains the text; returns that log. */
-    String awaitLog(String text) {
+    public String awaitLog(String text) {
         return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(this::log, l -> l.contains(text));
     }
@@ -96,26 +107,36 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** The AMQP port it listens on; -1 when it exited without listening. */
-    int port() {
+    public int port() {
         return port;
     }
 
     /** What the broker logged since its latest start. */
-    String log() throws IOException {
+    public String log() throws IOException {
         return lastStart(log);
     }
 
-    Connection connect() throws Exception {
+    public Connection connect() throws Exception {
         ConnectionFactory f = new ConnectionFactory();
-        f.setHost("127.0.0.1");
+        f.setHost(host);
         f.setPort(port);
         f.setAutomaticRecoveryEnabled(false);
         f.setRequestedHeartbeat(0);
         return f.newConnection();
     }
 
+    /** The child's process id (for kill -STOP/-CONT). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Whether the process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL: no shutdown hook, no flush, like a power cut for the process (not for the page cache). */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

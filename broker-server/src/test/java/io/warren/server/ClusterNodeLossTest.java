@@ -10,20 +10,11 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import io.warren.server.faults.ClusterProcesses;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,75 +25,33 @@ import org.junit.jupiter.api.io.TempDir;
  * through another node.
  */
 class ClusterNodeLossTest {
-    private static final Pattern MANAGEMENT = Pattern.compile("listening on http://[^:]+:(\\d+)/");
     @TempDir
     Path dir;
-    private final BrokerProcess[] nodes = new BrokerProcess[3];
-    private final int[] clusterPorts = new int[3];
-    private final int[] httpPorts = new int[3];
+    private ClusterProcesses cluster;
 
     @AfterEach
     void stop() throws Exception {
-        for (BrokerProcess p : nodes) {
-            if (p != null) {
-                p.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
-    }
-
-    /** A free port whose next one is free too: a node's message link listens on its cluster port + 1. */
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
-                return s.getLocalPort();
-            } catch (IOException | IllegalArgumentException e) {
-                // the next port is taken: try another pair
-            }
-        }
-        throw new IOException("no two free ports in a row after 100 attempts");
-    }
-
-    private static String name(int i) {
-        return "warren@node" + (char) ('a' + i);
-    }
-
-    private void start(int i) throws Exception {
-        List<String> m = new ArrayList<>();
-        for (int n = 0; n < 3; n++) {
-            m.add(name(n) + "@127.0.0.1:" + clusterPorts[n]);
-        }
-        nodes[i] = BrokerProcess.start(dir.resolve("node" + i + ".log"), "--amqp-port", "0", "--bind", "127.0.0.1",
-                "--http-port", "0", "--data-dir", dir.resolve("data" + i).toString(),
-                "--node-name", name(i), "--cluster-nodes", String.join(",", m));
-        assertTrue(nodes[i].port() > 0, nodes[i].log());
-        Matcher found = MANAGEMENT.matcher(nodes[i].awaitLog("Warren management"));
-        assertTrue(found.find(), nodes[i].log());
-        httpPorts[i] = Integer.parseInt(found.group(1));
     }
 
     private int status(int node, String path) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[node] + path))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        "guest:guest".getBytes(StandardCharsets.UTF_8))).build();
-        return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return cluster.status(node, path);
     }
 
     @Test
     void aKilledNodesTransientQueuesGoAndItsDurableQueueComesBackWithItsMessages() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            clusterPorts[i] = freePortPair();
-        }
-        for (int i = 0; i < 3; i++) {
-            start(i);
-        }
+        cluster = ClusterProcesses.onLoopback(dir, 3);
+        cluster.startAll();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            try (Connection c = nodes[0].connect(); Channel ch = c.createChannel()) {
+            try (Connection c = cluster.connect(0); Channel ch = c.createChannel()) {
                 ch.queueDeclare("kept", true, false, false, null);
                 return true;
             }
         });
         int count = 100;
-        try (Connection c = nodes[0].connect(); Channel ch = c.createChannel()) {
+        try (Connection c = cluster.connect(0); Channel ch = c.createChannel()) {
             ch.confirmSelect();
             for (int i = 0; i < count; i++) {
                 ch.basicPublish("", "kept", MessageProperties.PERSISTENT_TEXT_PLAIN,
@@ -111,7 +60,7 @@ class ClusterNodeLossTest {
             ch.waitForConfirmsOrDie(30_000);
         }
         // the owner's connection dies with its node
-        Connection owner = nodes[0].connect();
+        Connection owner = cluster.connect(0);
         Channel ch = owner.createChannel();
         ch.queueDeclare("mine", false, true, false, null);
         ch.queueDeclare("temp", false, false, false, null);
@@ -121,21 +70,21 @@ class ClusterNodeLossTest {
                     && status(node, "/api/queues/%2F/temp") == 200 && status(node, "/api/queues/%2F/kept") == 200);
         }
 
-        nodes[0].kill();
+        cluster.kill(0);
         for (int i = 1; i <= 2; i++) {
             int node = i;
             await().atMost(Duration.ofSeconds(30)).until(() -> status(node, "/api/queues/%2F/mine") == 404
                     && status(node, "/api/queues/%2F/temp") == 404);
         }
-        try (Connection b = nodes[1].connect()) {
+        try (Connection b = cluster.connect(1)) {
             IOException e = assertThrows(IOException.class, () -> b.createChannel().queueDeclarePassive("kept"));
             String why = e.getCause().getMessage();
             assertTrue(why.contains("NOT_FOUND - home node 'warren@nodea' of durable queue 'kept' in vhost '/' is "
                     + "down or inaccessible"), why);
         }
 
-        start(0);
-        try (Connection c = nodes[2].connect()) {
+        cluster.start(0);
+        try (Connection c = cluster.connect(2)) {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
                 try (Channel probe = c.createChannel()) {
                     return probe.queueDeclarePassive("kept").getMessageCount() == count;
