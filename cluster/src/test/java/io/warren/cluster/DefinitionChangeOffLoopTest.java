@@ -115,6 +115,8 @@ class DefinitionChangeOffLoopTest {
         ch.queueDeleteNoWait("renewed", false, false);
         ch.queueDeclareNoWait("renewed", true, false, false, null);
         ch.basicPublish("", "renewed", null, bytes("after the delete"));
+        // a round trip on the same channel answers after everything before it; only then may another channel look
+        ch.queueDeclarePassive("renewed");
 
         Channel reader = open().createChannel();
         assertEquals(List.of("direct", "through the exchange"), drain(reader, "ordered", 2));
