@@ -5,29 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import io.warren.broker.BrokerConfig;
-import io.warren.broker.admin.BrokerAdmin;
-import io.warren.cluster.ClusterMember;
-import io.warren.cluster.ClusterSettings;
-import io.warren.cluster.ClusteredBroker;
-import io.warren.management.ManagementServer;
 import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,18 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
  * list the consumers of every node, whichever node is asked, as RabbitMQ's do.
  */
 class ClusterConsumersApiTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String[] NAMES = {"nodea", "nodeb", "nodec"};
     private static final String QUEUE = "/api/queues/%2F/q";
 
     @TempDir
     Path dir;
-    private final List<ClusterMember> members = new ArrayList<>();
-    private final ClusteredBroker[] nodes = new ClusteredBroker[3];
-    private final ManagementServer[] http = new ManagementServer[3];
+    private ManagedCluster cluster;
     private final List<Connection> clients = new ArrayList<>();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @AfterEach
     void stop() {
@@ -66,75 +48,15 @@ class ClusterConsumersApiTest {
                 // its node is gone already
             }
         }
-        for (int i = 0; i < 3; i++) {
-            stopNode(i);
+        if (cluster != null) {
+            cluster.close();
         }
-    }
-
-    /** A free port whose next port is free too: a node's message link listens on its cluster port + 1. */
-    private static int freePortPair() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
-                return s.getLocalPort();
-            } catch (IOException | IllegalArgumentException e) {
-                // the next port is taken: try another pair
-            }
-        }
-        throw new IllegalStateException("no two free ports in a row after 100 attempts");
-    }
-
-    private void startCluster() throws Exception {
-        for (String name : NAMES) {
-            members.add(new ClusterMember(name, "127.0.0.1", freePortPair()));
-        }
-        for (int i = 0; i < 3; i++) {
-            ClusterMember m = members.get(i);
-            BrokerConfig config = BrokerConfig.defaults().withAmqpPort(0).withBindAddress("127.0.0.1")
-                    .withDataDir(dir.resolve(m.name()));
-            nodes[i] = ClusteredBroker.open(config, ClusterSettings.of(m.name(), m.host(), m.port(), members));
-            nodes[i].broker().start();
-            http[i] = new ManagementServer(new BrokerAdmin(nodes[i].broker(), nodes[i].node()), "127.0.0.1", 0)
-                    .start();
-        }
-        for (int i = 0; i < 3; i++) {
-            int n = i;
-            await().atMost(Duration.ofSeconds(60)).until(() -> get(n, "/api/whoami").status == 200);
-        }
-    }
-
-    private void stopNode(int i) {
-        if (http[i] != null) {
-            http[i].close();
-            http[i] = null;
-        }
-        if (nodes[i] != null) {
-            nodes[i].close();
-            nodes[i] = null;
-        }
-    }
-
-    private record Answer(int status, String body) {
-    }
-
-    private Answer get(int node, String path) throws IOException, InterruptedException {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http[node].port() + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        "guest:guest".getBytes(StandardCharsets.UTF_8))).GET().build();
-        HttpResponse<String> a = client.send(r, HttpResponse.BodyHandlers.ofString());
-        return new Answer(a.statusCode(), a.body());
-    }
-
-    private JsonNode json(int node, String path) throws IOException, InterruptedException {
-        Answer a = get(node, path);
-        assertEquals(200, a.status, path + ": " + a.body);
-        return JSON.readTree(a.body);
     }
 
     private Channel channel(int node) throws Exception {
         ConnectionFactory f = new ConnectionFactory();
         f.setHost("127.0.0.1");
-        f.setPort(nodes[node].broker().port());
+        f.setPort(cluster.node(node).broker().port());
         f.setAutomaticRecoveryEnabled(false);
         Connection c = f.newConnection("client-of-" + NAMES[node]);
         clients.add(c);
@@ -149,7 +71,7 @@ class ClusterConsumersApiTest {
     }
 
     private Map<String, JsonNode> queueConsumers(int node) throws Exception {
-        return byTag(json(node, QUEUE).path("consumer_details"));
+        return byTag(cluster.json(node, QUEUE).path("consumer_details"));
     }
 
     /** RabbitMQ's own rabbitmqadmin (when on the PATH) lists both consumers through a node that is not the home. */
@@ -160,7 +82,7 @@ class ClusterConsumersApiTest {
             return; // not installed here: the HTTP checks above cover the listing
         }
         Process p = new ProcessBuilder("python3", tool.get().toString(), "-H", "127.0.0.1", "-P",
-                String.valueOf(http[2].port()), "-u", "guest", "-p", "guest", "-f", "tsv", "list", "consumers",
+                String.valueOf(cluster.httpPort(2)), "-u", "guest", "-p", "guest", "-f", "tsv", "list", "consumers",
                 "queue.name", "consumer_tag", "channel_details.node").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -170,7 +92,7 @@ class ClusterConsumersApiTest {
 
     @Test
     void everyNodeListsTheConsumersOfEveryNodeWithTheirNodeAndAStoppedNodesGo() throws Exception {
-        startCluster();
+        cluster = new ManagedCluster(dir).start();
         channel(0).queueDeclare("q", true, false, false, null);
         Channel onB = channel(1);
         onB.basicQos(7);
@@ -181,7 +103,7 @@ class ClusterConsumersApiTest {
         for (int n = 0; n < 3; n++) {
             int node = n;
             await().atMost(WAIT).until(() -> queueConsumers(node).keySet().equals(Set.of("on-b", "on-c"))
-                    && json(node, QUEUE).path("consumers").asInt() == 2);
+                    && cluster.json(node, QUEUE).path("consumers").asInt() == 2);
             Map<String, JsonNode> listed = queueConsumers(node);
             JsonNode b = listed.get("on-b");
             assertEquals("nodeb", b.path("channel_details").path("node").asText(), b.toString());
@@ -202,23 +124,23 @@ class ClusterConsumersApiTest {
             assertEquals(false, c.path("exclusive").asBoolean());
         }
         for (String path : List.of("/api/consumers", "/api/consumers/%2F")) {
-            Map<String, JsonNode> all = byTag(json(0, path));
+            Map<String, JsonNode> all = byTag(cluster.json(0, path));
             assertEquals(Set.of("on-b", "on-c"), all.keySet(), path);
             assertEquals("nodec", all.get("on-c").path("channel_details").path("node").asText());
         }
         rabbitmqadminOnNodeCListsBoth();
         // a consumer on the home node is listed with the others, as its own
         channel(0).basicConsume("q", true, "on-a", (t, m) -> { }, t -> { });
-        await().atMost(WAIT).until(() -> byTag(json(1, "/api/consumers")).size() == 3);
-        assertEquals("nodea", byTag(json(1, "/api/consumers")).get("on-a").path("channel_details").path("node")
+        await().atMost(WAIT).until(() -> byTag(cluster.json(1, "/api/consumers")).size() == 3);
+        assertEquals("nodea", byTag(cluster.json(1, "/api/consumers")).get("on-a").path("channel_details").path("node")
                 .asText());
 
-        stopNode(2);
+        cluster.stop(2);
         for (int n = 0; n < 2; n++) {
             int node = n;
             await().atMost(WAIT).until(() -> queueConsumers(node).keySet().equals(Set.of("on-a", "on-b"))
-                    && json(node, QUEUE).path("consumers").asInt() == 2
-                    && byTag(json(node, "/api/consumers")).keySet().equals(Set.of("on-a", "on-b")));
+                    && cluster.json(node, QUEUE).path("consumers").asInt() == 2
+                    && byTag(cluster.json(node, "/api/consumers")).keySet().equals(Set.of("on-a", "on-b")));
         }
     }
 }

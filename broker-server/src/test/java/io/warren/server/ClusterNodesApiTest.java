@@ -5,29 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
-import io.warren.broker.BrokerConfig;
-import io.warren.broker.admin.BrokerAdmin;
 import io.warren.broker.alarm.MemoryWatermark;
-import io.warren.cluster.ClusterMember;
-import io.warren.cluster.ClusterSettings;
-import io.warren.cluster.ClusteredBroker;
-import io.warren.management.ManagementServer;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,85 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
  * node's figures of every queue, while each node's /metrics counts its own queues only.
  */
 class ClusterNodesApiTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String[] NAMES = {"nodea", "nodeb", "nodec"};
 
     @TempDir
     Path dir;
-    private final List<ClusterMember> members = new ArrayList<>();
-    private final ClusteredBroker[] nodes = new ClusteredBroker[3];
-    private final ManagementServer[] http = new ManagementServer[3];
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private ManagedCluster cluster;
 
     @AfterEach
     void stop() {
-        for (int i = 0; i < 3; i++) {
-            stopNode(i);
+        if (cluster != null) {
+            cluster.close();
         }
-    }
-
-    /** A free port whose next port is free too: a node's message link listens on its cluster port + 1. */
-    private static int freePortPair() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
-                return s.getLocalPort();
-            } catch (IOException | IllegalArgumentException e) {
-                // the next port is taken: try another pair
-            }
-        }
-        throw new IllegalStateException("no two free ports in a row after 100 attempts");
-    }
-
-    private void startCluster() throws Exception {
-        for (String name : NAMES) {
-            members.add(new ClusterMember(name, "127.0.0.1", freePortPair()));
-        }
-        for (int i = 0; i < 3; i++) {
-            ClusterMember m = members.get(i);
-            BrokerConfig config = BrokerConfig.defaults().withAmqpPort(0).withBindAddress("127.0.0.1")
-                    .withDataDir(dir.resolve(m.name()));
-            nodes[i] = ClusteredBroker.open(config, ClusterSettings.of(m.name(), m.host(), m.port(), members));
-            nodes[i].broker().start();
-            http[i] = new ManagementServer(new BrokerAdmin(nodes[i].broker(), nodes[i].node()), "127.0.0.1", 0)
-                    .start();
-        }
-        for (int i = 0; i < 3; i++) {
-            int n = i;
-            await().atMost(Duration.ofSeconds(60)).until(() -> get(n, "/api/whoami").status == 200);
-        }
-    }
-
-    private void stopNode(int i) {
-        if (http[i] != null) {
-            http[i].close();
-            http[i] = null;
-        }
-        if (nodes[i] != null) {
-            nodes[i].close();
-            nodes[i] = null;
-        }
-    }
-
-    private record Answer(int status, String body) {
-        JsonNode json() throws IOException {
-            return JSON.readTree(body);
-        }
-    }
-
-    private Answer get(int node, String path) throws IOException, InterruptedException {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http[node].port() + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        "guest:guest".getBytes(StandardCharsets.UTF_8))).GET().build();
-        HttpResponse<String> a = client.send(r, HttpResponse.BodyHandlers.ofString());
-        return new Answer(a.statusCode(), a.body());
-    }
-
-    private JsonNode json(int node, String path) throws IOException, InterruptedException {
-        Answer a = get(node, path);
-        assertEquals(200, a.status, path + ": " + a.body);
-        return a.json();
     }
 
     private JsonNode nodeIn(JsonNode list, String name) {
@@ -133,27 +52,27 @@ class ClusterNodesApiTest {
     private Connection connect(int node) throws Exception {
         ConnectionFactory f = new ConnectionFactory();
         f.setHost("127.0.0.1");
-        f.setPort(nodes[node].broker().port());
+        f.setPort(cluster.node(node).broker().port());
         f.setAutomaticRecoveryEnabled(false);
         return f.newConnection();
     }
 
     /** The value of an unlabelled series in a /metrics answer. */
     private double metric(int node, String name) throws Exception {
-        Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.eE+-]+)$").matcher(get(node, "/metrics").body);
+        Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.eE+-]+)$").matcher(cluster.get(node, "/metrics").body());
         assertTrue(m.find(), "no " + name + " in /metrics of " + NAMES[node]);
         return Double.parseDouble(m.group(1));
     }
 
     @Test
     void everyNodeListsEveryMemberWithItsMemoryAndDiskAndAStoppedOneAsNotRunningWithItsQueuesDown() throws Exception {
-        startCluster();
+        cluster = new ManagedCluster(dir).start();
         await().atMost(WAIT).until(() -> {
-            JsonNode list = json(1, "/api/nodes");
+            JsonNode list = cluster.json(1, "/api/nodes");
             return list.size() == 3 && List.of(NAMES).stream().allMatch(n -> nodeIn(list, n).path("running")
                     .asBoolean() && nodeIn(list, n).path("mem_used").asLong() > 0);
         });
-        JsonNode list = json(1, "/api/nodes");
+        JsonNode list = cluster.json(1, "/api/nodes");
         assertEquals("nodeb", list.get(0).path("name").asText(), "the answering node comes first");
         for (String n : NAMES) {
             JsonNode node = nodeIn(list, n);
@@ -166,47 +85,48 @@ class ClusterNodesApiTest {
             assertTrue(node.path("uptime").asLong() > 0, node.toString());
             assertTrue(node.path("listeners").size() >= 2, "amqp and http: " + node.path("listeners"));
         }
-        JsonNode a = json(2, "/api/nodes/nodea");
+        JsonNode a = cluster.json(2, "/api/nodes/nodea");
         assertEquals("nodea", a.path("name").asText());
-        assertEquals(nodes[0].broker().port(), a.path("listeners").get(0).path("port").asInt(), a.toString());
-        assertEquals(404, get(2, "/api/nodes/nodez").status);
+        assertEquals(cluster.node(0).broker().port(), a.path("listeners").get(0).path("port").asInt(), a.toString());
+        assertEquals(404, cluster.get(2, "/api/nodes/nodez").status());
         // the overview of any node lists every node's listeners
-        JsonNode overview = json(0, "/api/overview");
+        JsonNode overview = cluster.json(0, "/api/overview");
         List<String> listening = new ArrayList<>();
         overview.path("listeners").forEach(l -> listening.add(l.path("node").asText()));
         assertTrue(listening.containsAll(List.of(NAMES)), listening.toString());
         assertEquals(3.0, metric(0, "warren_cluster_nodes_running"));
 
         // an alarm on node a shows on every node, and fails the cluster-wide health check there
-        nodes[0].broker().alarms().setMemoryHighWatermark(MemoryWatermark.relative(0));
-        await().atMost(WAIT).until(() -> get(2, "/api/health/checks/alarms").status == 503);
-        JsonNode failed = get(2, "/api/health/checks/alarms").json();
+        cluster.node(0).broker().alarms().setMemoryHighWatermark(MemoryWatermark.relative(0));
+        await().atMost(WAIT).until(() -> cluster.get(2, "/api/health/checks/alarms").status() == 503);
+        JsonNode failed = cluster.get(2, "/api/health/checks/alarms").json();
         assertEquals("nodea", failed.path("alarms").get(0).path("node").asText(), failed.toString());
         assertEquals("memory", failed.path("alarms").get(0).path("resource").asText());
-        assertEquals(200, get(2, "/api/health/checks/local-alarms").status);
-        assertTrue(json(2, "/api/nodes/nodea").path("mem_alarm").asBoolean());
-        assertEquals("nodea", json(1, "/api/overview").path("alarms").get(0).path("node").asText());
-        nodes[0].broker().alarms().setMemoryHighWatermark(MemoryWatermark.relative(1.0));
-        await().atMost(WAIT).until(() -> get(2, "/api/health/checks/alarms").status == 200);
+        assertEquals(200, cluster.get(2, "/api/health/checks/local-alarms").status());
+        assertTrue(cluster.json(2, "/api/nodes/nodea").path("mem_alarm").asBoolean());
+        assertEquals("nodea", cluster.json(1, "/api/overview").path("alarms").get(0).path("node").asText());
+        cluster.node(0).broker().alarms().setMemoryHighWatermark(MemoryWatermark.relative(1.0));
+        await().atMost(WAIT).until(() -> cluster.get(2, "/api/health/checks/alarms").status() == 200);
 
         try (Connection c = connect(2); Channel ch = c.createChannel()) {
             ch.queueDeclare("on-c", true, false, false, null);
         }
         String onC = "/api/queues/%2F/on-c";
-        await().atMost(WAIT).until(() -> get(1, onC).status == 200);
-        assertEquals("running", json(1, onC).path("state").asText());
+        await().atMost(WAIT).until(() -> cluster.get(1, onC).status() == 200);
+        assertEquals("running", cluster.json(1, onC).path("state").asText());
 
-        stopNode(2);
-        await().atMost(WAIT).until(() -> !json(1, "/api/nodes/nodec").path("running").asBoolean(true));
-        assertEquals("down", json(1, onC).path("state").asText(), "as RabbitMQ shows a queue whose node is down");
-        assertEquals("nodec", json(1, onC).path("node").asText());
-        assertEquals(false, nodeIn(json(0, "/api/nodes"), "nodec").path("running").asBoolean(true));
+        cluster.stop(2);
+        await().atMost(WAIT).until(() -> !cluster.json(1, "/api/nodes/nodec").path("running").asBoolean(true));
+        assertEquals("down", cluster.json(1, onC).path("state").asText(),
+                "as RabbitMQ shows a queue whose node is down");
+        assertEquals("nodec", cluster.json(1, onC).path("node").asText());
+        assertEquals(false, nodeIn(cluster.json(0, "/api/nodes"), "nodec").path("running").asBoolean(true));
         await().atMost(WAIT).until(() -> metric(0, "warren_cluster_nodes_running") == 2.0);
     }
 
     @Test
     void aQueueHomedOnOneNodeShowsItsRealCountsOnEveryNodeWhileMetricsStayPerNode() throws Exception {
-        startCluster();
+        cluster = new ManagedCluster(dir).start();
         try (Connection c = connect(0); Channel ch = c.createChannel()) {
             ch.queueDeclare("orders", true, false, false, null);
         }
@@ -219,30 +139,31 @@ class ClusterNodesApiTest {
             ch.waitForConfirmsOrDie(30_000);
         }
         String path = "/api/queues/%2F/orders";
-        await().atMost(WAIT).until(() -> json(2, path).path("messages_ready").asInt() == 7);
-        JsonNode onC = json(2, path);
+        await().atMost(WAIT).until(() -> cluster.json(2, path).path("messages_ready").asInt() == 7);
+        JsonNode onC = cluster.json(2, path);
         assertEquals("nodea", onC.path("node").asText());
         assertEquals(7, onC.path("messages").asInt());
         assertEquals(7, onC.path("message_stats").path("publish").asInt(), onC.toString());
         JsonNode listed = null;
-        for (JsonNode q : json(2, "/api/queues")) {
+        for (JsonNode q : cluster.json(2, "/api/queues")) {
             if (q.path("name").asText().equals("orders")) {
                 listed = q;
             }
         }
         assertEquals(7, listed.path("messages_ready").asInt(), String.valueOf(listed));
         // the overview of a node that is not the home counts them too
-        await().atMost(WAIT).until(() -> json(1, "/api/overview").path("queue_totals").path("messages_ready")
+        await().atMost(WAIT).until(() -> cluster.json(1, "/api/overview").path("queue_totals").path("messages_ready")
                 .asInt() == 7);
-        assertEquals(1, json(1, "/api/overview").path("object_totals").path("queues").asInt());
+        assertEquals(1, cluster.json(1, "/api/overview").path("object_totals").path("queues").asInt());
         // and the messages published through node c, in its message_stats
-        await().atMost(WAIT).until(() -> json(1, "/api/overview").path("message_stats").path("publish").asInt() == 7);
-        assertEquals(7, json(1, "/api/overview").path("message_stats").path("confirm").asInt());
+        await().atMost(WAIT).until(() -> cluster.json(1, "/api/overview").path("message_stats").path("publish")
+                .asInt() == 7);
+        assertEquals(7, cluster.json(1, "/api/overview").path("message_stats").path("confirm").asInt());
         // a consumer on node b counts on every node
         try (Connection c = connect(1); Channel ch = c.createChannel()) {
             ch.basicConsume("orders", false, (tag, m) -> { }, tag -> { });
-            await().atMost(WAIT).until(() -> json(2, path).path("consumers").asInt() == 1
-                    && json(2, path).path("messages_unacknowledged").asInt() == 7);
+            await().atMost(WAIT).until(() -> cluster.json(2, path).path("consumers").asInt() == 1
+                    && cluster.json(2, path).path("messages_unacknowledged").asInt() == 7);
         }
         // /metrics stays per node: the home exports the queue, the others do not count it
         await().atMost(WAIT).until(() -> metric(0, "warren_queue_messages_ready") == 7.0);
