@@ -1,10 +1,10 @@
 package io.warren.cluster.quorum.shard;
 
+import io.warren.cluster.raft.RaftTuning;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
-import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.rpc.SupportedRpcType;
@@ -71,9 +71,6 @@ public final class QuorumTuning {
 
     /** A client of a shard: requests time out as the server's do, and retries span a failover. */
     public static RaftProperties client() {
-        RaftProperties p = new RaftProperties();
-        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
-        return p;
+        return RaftTuning.client(); // the same as the definitions group's clients
     }
 }
