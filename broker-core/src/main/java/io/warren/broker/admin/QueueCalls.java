@@ -11,22 +11,7 @@ final class QueueCalls {
     }
 
     static <T> CompletableFuture<T> on(AmqpQueue q, Function<AmqpQueue, T> work) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        try {
-            q.execute(() -> {
-                try {
-                    result.complete(work.apply(q));
-                } catch (AmqpException e) {
-                    result.completeExceptionally(AdminException.from(e));
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-            });
-        } catch (RuntimeException e) {
-            // the queue's loop is shutting down with the broker
-            result.completeExceptionally(new AdminException(AdminException.Kind.UNAVAILABLE, e.toString()));
-        }
-        return result;
+        return later(q, (queue, result) -> result.complete(work.apply(queue)));
     }
 
     /** As {@link #on}, for work that completes the result itself, maybe later (a queue on another node). */
@@ -44,6 +29,7 @@ final class QueueCalls {
                 }
             });
         } catch (RuntimeException e) {
+            // the queue's loop is shutting down with the broker
             result.completeExceptionally(new AdminException(AdminException.Kind.UNAVAILABLE, e.toString()));
         }
         return result;

@@ -23,6 +23,7 @@ import io.warren.broker.queue.QueuePlacement;
 import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueStorage;
 import io.warren.broker.queue.QueueType;
+import io.warren.broker.queue.QueueTypeProperties;
 import io.warren.broker.queue.quorum.QuorumDeclareRules;
 import io.warren.broker.stats.ChurnCounters;
 import io.warren.routing.Binding;
@@ -327,7 +328,7 @@ public final class VirtualHost implements DeadLetterRouting {
         QueueFactory factory;
         if (quorum) {
             // the arguments were checked above; a quorum queue has members, not a home node to place it on
-            QuorumDeclareRules.checkProperties(queue, name, durable, exclusive, autoDelete);
+            QueueTypeProperties.check(queue, name, durable, exclusive, autoDelete);
         }
         try {
             QueueType type = QueueType.of(arguments);

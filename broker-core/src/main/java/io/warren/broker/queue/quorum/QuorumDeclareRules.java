@@ -3,6 +3,7 @@ package io.warren.broker.queue.quorum;
 import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
 
 import io.warren.broker.error.AmqpException;
+import io.warren.broker.queue.QueueTypeProperties;
 import io.warren.broker.queue.InvalidQueueArgument;
 import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueType;
@@ -76,7 +77,7 @@ public final class QuorumDeclareRules {
             throw AmqpException.channel(PRECONDITION_FAILED, "Cannot declare a server-named queue for type %s", TYPE);
         }
         QuorumSettings settings = checkArguments(queue, vhost, arguments);
-        checkProperties(queue, vhost, durable, exclusive, autoDelete);
+        QueueTypeProperties.check(queue, vhost, durable, exclusive, autoDelete);
         return settings;
     }
 
@@ -99,21 +100,6 @@ public final class QuorumDeclareRules {
             }
         }
         return settings;
-    }
-
-    /** rabbit_queue_type_util's property checks, in RabbitMQ's order: auto-delete, exclusive, durable. */
-    public static void checkProperties(String queue, String vhost, boolean durable, boolean exclusive,
-                                       boolean autoDelete) {
-        String rs = "queue '" + queue + "' in vhost '" + vhost + "'";
-        if (autoDelete) {
-            throw AmqpException.channel(PRECONDITION_FAILED, "invalid property 'auto-delete' for %s", rs);
-        }
-        if (exclusive) {
-            throw AmqpException.channel(PRECONDITION_FAILED, "invalid property 'exclusive-owner' for %s", rs);
-        }
-        if (!durable) {
-            throw AmqpException.channel(PRECONDITION_FAILED, "invalid property 'non-durable' for %s", rs);
-        }
     }
 
     private static QuorumSettings values(String queue, String vhost, Map<String, Object> args) {

@@ -3,6 +3,7 @@ package io.warren.broker.queue.stream;
 import static io.warren.codec.ReplyCodes.PRECONDITION_FAILED;
 
 import io.warren.broker.error.AmqpException;
+import io.warren.broker.queue.QueueTypeProperties;
 import io.warren.codec.FieldTables;
 import java.util.List;
 import java.util.Map;
@@ -62,15 +63,7 @@ public final class StreamDeclareRules {
                 throw notForStreams(refused, rs);
             }
         }
-        if (autoDelete) {
-            throw AmqpException.channel(PRECONDITION_FAILED, "invalid property 'auto-delete' for %s", rs);
-        }
-        if (exclusive) {
-            throw AmqpException.channel(PRECONDITION_FAILED, "invalid property 'exclusive-owner' for %s", rs);
-        }
-        if (!durable) {
-            throw AmqpException.channel(PRECONDITION_FAILED, "invalid property 'non-durable' for %s", rs);
-        }
+        QueueTypeProperties.check(queue, vhost, durable, exclusive, autoDelete);
         Object segment = args.get(RetentionSettings.MAX_SEGMENT_SIZE_BYTES);
         if (segment != null && ((Number) segment).longValue() > MAX_SEGMENT_SIZE_BYTES) {
             throw AmqpException.channel(PRECONDITION_FAILED,
