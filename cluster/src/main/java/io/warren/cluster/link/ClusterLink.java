@@ -13,10 +13,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 import io.warren.broker.Broker;
 import io.warren.broker.message.Message;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -299,11 +301,14 @@ public final class ClusterLink implements AutoCloseable {
     /**
      * Stops (true) or resumes (false) reading what other nodes publish to this one; their publish connections then
      * fill up and their publishers to this node's queues pause. Their consumers' acks, consumes and gets still come
-     * in: they have connections of their own.
+     * in: they have connections of their own. Returns once every publish connection has applied it, so a publish
+     * sent after this returns is not read while paused. Not for the link's own threads.
      */
     public void pauseReading(boolean pause) {
         publishesPaused = pause;
-        publishLanes.forEach(l -> l.hold(pause));
+        List<Future<?>> applied = new ArrayList<>();
+        publishLanes.forEach(l -> applied.add(l.hold(pause)));
+        applied.forEach(Future::syncUninterruptibly);
     }
 
     // link thread: a connection said it carries another node's publishes

@@ -1,6 +1,7 @@
 package io.warren.cluster.link;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.FlowWaiter;
 import java.util.Collections;
@@ -31,9 +32,12 @@ final class LaneFlow implements FlowWaiter {
         }
     }
 
-    /** Any thread: stops (true) or allows again (false) reading, whatever the queues say. */
-    void hold(boolean hold) {
-        socket.eventLoop().execute(() -> {
+    /**
+     * Any thread: stops (true) or allows again (false) reading, whatever the queues say; the future completes once
+     * the connection's loop has applied it, after which nothing more is read from it while held.
+     */
+    Future<?> hold(boolean hold) {
+        return socket.eventLoop().submit(() -> {
             held = hold;
             update();
         });
