@@ -55,6 +55,13 @@ public final class TestCluster implements AutoCloseable {
 
     /** Every node's link over TLS with these files. */
     private boolean quorumShards;
+    private java.util.function.Consumer<ClusterNode> beforeStart = n -> { };
+
+    /** Runs on each node when it is made, before it starts (to plug in its shards' state machines, say). */
+    public TestCluster beforeStart(java.util.function.Consumer<ClusterNode> hook) {
+        this.beforeStart = hook;
+        return this;
+    }
 
     TestCluster linkTls(io.warren.broker.tls.TlsSettings tls) {
         this.linkTls = tls;
@@ -103,7 +110,7 @@ public final class TestCluster implements AutoCloseable {
                 .withSegmentBytes(segmentBytes).withLinkPort(linkPorts.getOrDefault(i, 0))
                 .withLinkTls(linkTls).withQuorumShards(quorumShards);
         try {
-            ClusteredBroker b = ClusteredBroker.open(config, s);
+            ClusteredBroker b = ClusteredBroker.open(config, s, beforeStart);
             b.broker().start();
             nodes.set(i, b);
             return b;

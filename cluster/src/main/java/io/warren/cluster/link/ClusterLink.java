@@ -53,6 +53,9 @@ public final class ClusterLink implements AutoCloseable {
             new DefaultThreadFactory("warren-cluster-consumers", true));
     // null: plain TCP
     private volatile LinkTls tls;
+    // handlers other parts of the cluster put ahead of the home session on every accepted connection
+    private final List<java.util.function.Supplier<io.netty.channel.ChannelHandler>> inbound =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** addresses: a node's link address from its name (null for a node not in the cluster). */
     public ClusterLink(Function<String, InetSocketAddress> addresses) {
@@ -85,8 +88,10 @@ public final class ClusterLink implements AutoCloseable {
                             }
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
                                     new StatusInbound(() -> statusHandler),
-                                    new ConsumersInbound(() -> consumerLister, listings),
-                                    new HomeSession(() -> ClusterLink.this.broker, ClusterLink.this::publishLane));
+                                    new ConsumersInbound(() -> consumerLister, listings));
+                            inbound.forEach(h -> ch.pipeline().addLast(h.get()));
+                            ch.pipeline().addLast(new HomeSession(() -> ClusterLink.this.broker,
+                                    ClusterLink.this::publishLane));
                         }
                     })
                     .bind(listen).sync().channel();
@@ -275,6 +280,24 @@ public final class ClusterLink implements AutoCloseable {
      */
     public void onStatus(Consumer<ByteBuf> handler) {
         statusHandler = handler;
+    }
+
+    /**
+     * Puts a handler (made per connection) on every connection other nodes open to this one, ahead of the home
+     * session: it takes the frame types it owns (a range of its own; see LinkFrames) and passes on the rest. Before
+     * {@link #start}.
+     */
+    public void addInbound(java.util.function.Supplier<io.netty.channel.ChannelHandler> handler) {
+        inbound.add(handler);
+    }
+
+    /**
+     * Sends ready-made frames (each with its length and type, for a handler added with {@link #addInbound} there)
+     * to another node in one write and flush, on the connection its consumes and acks use; takes over the buffer.
+     * Dropped, as status reports are, when the node is down.
+     */
+    public void sendFrames(String node, ByteBuf frames) {
+        peer(node).sendOneWay(frames);
     }
 
     /** Sends this node's status report to another node; takes over the payload. Dropped when it cannot go. */

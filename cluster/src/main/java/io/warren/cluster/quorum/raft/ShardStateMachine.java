@@ -84,6 +84,7 @@ public final class ShardStateMachine extends BaseStateMachine {
             bodies = SideStore.open(raftStorage.getStorageDir().getRoot().toPath().resolve(BODIES_DIR));
             loadSnapshot();
         });
+        effects.attached(this);
     }
 
     @Override
