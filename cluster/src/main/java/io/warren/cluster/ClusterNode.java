@@ -13,6 +13,7 @@ import io.warren.broker.durable.DefinitionReplication;
 import io.warren.broker.queue.QueuePlacement;
 import io.warren.broker.tls.TlsSettings;
 import io.warren.cluster.link.ClusterLink;
+import io.warren.cluster.quorum.deliver.BrokerDeadLetters;
 import io.warren.cluster.quorum.deliver.DeliveriesInbound;
 import io.warren.cluster.quorum.deliver.QuorumDeliveries;
 import io.warren.cluster.quorum.deliver.QuorumEndpoints;
@@ -160,6 +161,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             throw new IllegalStateException("the broker was not made with this node's replication()");
         }
         memory.attach(new DefinitionApplier(broker));
+        quorumDeliveries.useDeadLetters(new BrokerDeadLetters(broker));
         memory.attach(new TransientApplier(broker, settings.nodeName(), incarnation, homes));
         if (settings.linkTls() != null) {
             TlsSettings t = settings.linkTls();

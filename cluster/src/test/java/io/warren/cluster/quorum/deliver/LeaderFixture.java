@@ -116,7 +116,7 @@ final class LeaderFixture implements AutoCloseable {
     }
 
     /** Enqueues these bodies (the stored form of a message to exchange "" with the queue's name as key). */
-    void enqueue(QueueKey queue, List<String> bodies) {
+    synchronized void enqueue(QueueKey queue, List<String> bodies) {
         List<Command> commands = new ArrayList<>();
         List<ByteBuffer> stored = new ArrayList<>();
         for (String body : bodies) {
@@ -127,16 +127,17 @@ final class LeaderFixture implements AutoCloseable {
         submit(new CommandBatch(commands), stored);
     }
 
-    /** Enqueues raw bodies of any size. */
-    void enqueueBytes(QueueKey queue, List<byte[]> bodies) {
+    /** Enqueues the same body count times in one entry, without waiting for it to be applied. */
+    synchronized java.util.concurrent.CompletableFuture<RaftClientReply> enqueueAsync(QueueKey queue, byte[] body,
+                                                                                     int count) {
         List<Command> commands = new ArrayList<>();
         List<ByteBuffer> stored = new ArrayList<>();
-        for (byte[] body : bodies) {
-            ByteBuffer b = stored(queue, body);
+        ByteBuffer b = stored(queue, body);
+        for (int i = 0; i < count; i++) {
             commands.add(new Command.Enqueue(ORIGIN, ++seq, queue, b.remaining(), 0, -1, 0));
-            stored.add(b);
+            stored.add(b.duplicate());
         }
-        submit(new CommandBatch(commands), stored);
+        return client.async().send(Message.valueOf(ShardEntry.encode(new CommandBatch(commands), stored)));
     }
 
     static ByteBuffer stored(QueueKey queue, byte[] body) {

@@ -190,6 +190,43 @@ class QuorumDeliveriesTest {
     }
 
     @Test
+    void aMessageRejectedWithoutRequeueIsDeadLetteredThroughTheLeadersExchangesWithItsDeathHeaders()
+            throws Exception {
+        f = new LeaderFixture(dir);
+        com.rabbitmq.client.ConnectionFactory cf = new com.rabbitmq.client.ConnectionFactory();
+        cf.setHost("127.0.0.1");
+        cf.setPort(f.cluster.node(f.leader).broker().port());
+        await().atMost(WAIT).until(() -> f.cluster.node(f.leader).broker().users().user("guest") != null);
+        try (com.rabbitmq.client.Connection conn = cf.newConnection();
+             com.rabbitmq.client.Channel ch = conn.createChannel()) {
+            // until quorum queues have their front, a classic queue of the same name stands for the queue object
+            // the leader's broker holds: its dead-letter arguments are what the leader routes by
+            ch.exchangeDeclare("dlx", "fanout", true);
+            ch.queueDeclare("graveyard", true, false, false, null);
+            ch.queueBind("graveyard", "dlx", "");
+            ch.queueDeclare(Q.name(), true, false, false, java.util.Map.of("x-dead-letter-exchange", "dlx"));
+            RecordingTarget onB = new RecordingTarget();
+            ConsumerKey key = f.consumer(f.b, 1, onB);
+            f.attach(Q, new QueueConfig(-1, -1, QueueConfig.Overflow.DROP_HEAD, 20, true,
+                    QueueConfig.DeadLetterStrategy.AT_MOST_ONCE, -1, false));
+            f.submit(checkout(key, 0));
+            f.enqueue(Q, List.of("doomed"));
+            await().atMost(WAIT).until(() -> onB.got.size() == 1);
+
+            f.submit(new Command.Discard(Q, key, List.of(onB.got.get(0).msgId())));
+
+            com.rabbitmq.client.GetResponse[] dead = new com.rabbitmq.client.GetResponse[1];
+            await().atMost(WAIT).until(() -> (dead[0] = ch.basicGet("graveyard", true)) != null);
+            assertEquals("doomed", new String(dead[0].getBody(), java.nio.charset.StandardCharsets.UTF_8));
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> death = ((List<java.util.Map<String, Object>>) dead[0].getProps()
+                    .getHeaders().get("x-death")).get(0);
+            assertEquals("rejected", death.get("reason").toString());
+            assertEquals(Q.name(), death.get("queue").toString());
+        }
+    }
+
+    @Test
     void aWaitingSingleActiveConsumerHearsWhenItIsActiveAndEveryConsumerHearsItsQueueWasDeleted() {
         f = new LeaderFixture(dir);
         RecordingTarget first = new RecordingTarget();
