@@ -36,6 +36,8 @@ public final class DeliveryFrames {
     static final int RESENT = 2;
     /** A frame is closed and another begun past this many bytes, so no frame nears the link's 2 GiB limit. */
     static final int FRAME_BYTES = 4 * 1024 * 1024;
+    /** Nor past this many messages, so a frame of small messages stays one composite buffer without a copy. */
+    static final int FRAME_MESSAGES = 8192;
 
     private DeliveryFrames() {
     }
@@ -70,9 +72,9 @@ public final class DeliveryFrames {
         void deliver(QueueKey queue, ConsumerKey consumer, long msgId, boolean redelivered, boolean resent,
                      int deliveryCount, ByteBuffer body) {
             if (open == null || !queue.equals(openQueue) || !consumer.equals(openConsumer)
-                    || open.readableBytes() + head.readableBytes() > FRAME_BYTES) {
+                    || open.readableBytes() + head.readableBytes() > FRAME_BYTES || openCount >= FRAME_MESSAGES) {
                 close();
-                open = alloc.compositeDirectBuffer(1 << 16);
+                open = alloc.compositeDirectBuffer(2 * FRAME_MESSAGES + 2);
                 head = alloc.directBuffer(128);
                 start(head, Q_DELIVER, queue, consumer);
                 countAt = head.writerIndex();

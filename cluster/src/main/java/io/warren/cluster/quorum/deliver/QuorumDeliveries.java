@@ -5,8 +5,6 @@ import io.warren.broker.message.Message;
 import io.warren.broker.queue.DeathReason;
 import io.warren.cluster.quorum.raft.ShardEffects;
 import io.warren.cluster.quorum.state.QueueKey;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.slf4j.Logger;
@@ -50,7 +48,6 @@ public final class QuorumDeliveries {
     private final QuorumEndpoints endpoints;
     private final FrameSender sender;
     private volatile DeadLetters deadLetters = DeadLetters.DROP;
-    private final Map<RaftGroupId, ShardDeliveries> shards = new ConcurrentHashMap<>();
     private final LongAdder local = new LongAdder();
     private final LongAdder remote = new LongAdder();
     private final LongAdder writes = new LongAdder();
@@ -64,9 +61,7 @@ public final class QuorumDeliveries {
 
     /** The effects of this node's replica of a shard: for {@code ShardStateMachine.registry}. */
     public ShardEffects forShard(RaftGroupId group) {
-        ShardDeliveries s = new ShardDeliveries(group, this);
-        shards.put(group, s);
-        return s;
+        return new ShardDeliveries(group, this);
     }
 
     /** Where at-most-once dead letters of the shards this node leads go (the broker's exchanges, once it runs). */

@@ -111,6 +111,29 @@ class DeliveriesInboundTest {
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), target.ids());
     }
 
+    @Test
+    void manySmallMessagesAreSplitIntoFramesOfBoundedCount() {
+        RecordingTarget target = new RecordingTarget();
+        endpoints.register(HERE, target);
+        DeliveryFrames.Batch batch = new DeliveryFrames.Batch(ByteBufAllocator.DEFAULT);
+        int n = DeliveryFrames.FRAME_MESSAGES * 2 + 5;
+        for (int i = 0; i < n; i++) {
+            batch.deliver(Q, HERE, i + 1, false, false, 0, stored("s" + i));
+        }
+        ByteBuf all = batch.finish();
+        int frames = 0;
+        for (int at = 0; at < all.writerIndex(); at += 4 + all.getInt(at)) {
+            frames++;
+        }
+        assertEquals(3, frames);
+        link.writeInbound(all);
+        assertEquals(n, target.got.size());
+        assertEquals("s" + (n - 1), target.got.get(n - 1).body());
+        for (int i = 0; i < n; i++) {
+            assertEquals(i + 1, target.got.get(i).msgId());
+        }
+    }
+
     private static ByteBuf frameFor(ConsumerKey key, String body) {
         DeliveryFrames.Batch batch = new DeliveryFrames.Batch(ByteBufAllocator.DEFAULT);
         batch.deliver(Q, key, 1, false, false, 0, stored(body));

@@ -2,8 +2,10 @@ package io.warren.cluster.quorum.deliver;
 
 import static org.awaitility.Awaitility.await;
 
+import io.netty.buffer.Unpooled;
 import io.warren.cluster.ClusterNode;
 import io.warren.cluster.TestCluster;
+import io.warren.cluster.quorum.QuorumMessageFormat;
 import io.warren.cluster.quorum.raft.ShardEntry;
 import io.warren.cluster.quorum.raft.ShardStateMachine;
 import io.warren.cluster.quorum.shard.QuorumTuning;
@@ -141,9 +143,10 @@ final class LeaderFixture implements AutoCloseable {
     }
 
     static ByteBuffer stored(QueueKey queue, byte[] body) {
+        // property flags 0: no properties
         io.warren.broker.message.Message m = new io.warren.broker.message.Message("", queue.name(),
-                io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {0, 0}), io.netty.buffer.Unpooled.wrappedBuffer(body));
-        return io.warren.cluster.quorum.QuorumMessageFormat.join(io.warren.cluster.quorum.QuorumMessageFormat.encode(m));
+                Unpooled.wrappedBuffer(new byte[] {0, 0}), Unpooled.wrappedBuffer(body));
+        return QuorumMessageFormat.join(QuorumMessageFormat.encode(m));
     }
 
     void attach(QueueKey queue, QueueConfig config) {
