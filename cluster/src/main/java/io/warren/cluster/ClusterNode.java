@@ -120,6 +120,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 this::memberNames, this::running);
         this.quorumDeliveries = new QuorumDeliveries(settings.nodeName(), quorumEndpoints, link::sendFrames);
         link.addInbound(() -> new DeliveriesInbound(quorumEndpoints));
+        link.onConnectionOpened(quorumDeliveries::linkOpened);
     }
 
     /** What the broker is made with: its journal writes through the cluster's log, and it makes no defaults. */

@@ -53,6 +53,8 @@ public final class ClusterLink implements AutoCloseable {
             new DefaultThreadFactory("warren-cluster-consumers", true));
     // null: plain TCP
     private volatile LinkTls tls;
+    // told each time a connection to another node (for everything but publishes) opens
+    private final List<Consumer<String>> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
     // handlers other parts of the cluster put ahead of the home session on every accepted connection
     private final List<java.util.function.Supplier<io.netty.channel.ChannelHandler>> inbound =
             new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -292,6 +294,14 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     /**
+     * Runs listener with a node's name each time this node's connection to it (the one {@link #sendFrames} uses)
+     * opens, on the link's thread: frames sent while it was down were dropped.
+     */
+    public void onConnectionOpened(Consumer<String> listener) {
+        opened.add(listener);
+    }
+
+    /**
      * Sends ready-made frames (each with its length and type, for a handler added with {@link #addInbound} there)
      * to another node in one write and flush, on the connection its consumes and acks use; takes over the buffer.
      * Dropped, as status reports are, when the node is down.
@@ -370,7 +380,11 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     private LinkPeer peer(String node) {
-        return peers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group, () -> tls, false));
+        return peers.computeIfAbsent(node, n -> {
+            LinkPeer p = new LinkPeer(n, () -> addresses.apply(n), group, () -> tls, false);
+            p.onOpened(() -> opened.forEach(l -> l.accept(n)));
+            return p;
+        });
     }
 
     private LinkPeer publisher(String node) {

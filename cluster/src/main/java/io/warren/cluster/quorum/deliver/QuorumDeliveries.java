@@ -5,6 +5,11 @@ import io.warren.broker.message.Message;
 import io.warren.broker.queue.DeathReason;
 import io.warren.cluster.quorum.raft.ShardEffects;
 import io.warren.cluster.quorum.state.QueueKey;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.slf4j.Logger;
@@ -48,6 +53,14 @@ public final class QuorumDeliveries {
     private final QuorumEndpoints endpoints;
     private final FrameSender sender;
     private volatile DeadLetters deadLetters = DeadLetters.DROP;
+    private final Map<RaftGroupId, ShardDeliveries> shards = new ConcurrentHashMap<>();
+    // resends after a link to a node reopened: they read bodies and wait for the shards' applies, so not on the link
+    private final ThreadPoolExecutor resends = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "warren-quorum-resend");
+                t.setDaemon(true);
+                return t;
+            });
     private final LongAdder local = new LongAdder();
     private final LongAdder remote = new LongAdder();
     private final LongAdder writes = new LongAdder();
@@ -61,7 +74,26 @@ public final class QuorumDeliveries {
 
     /** The effects of this node's replica of a shard: for {@code ShardStateMachine.registry}. */
     public ShardEffects forShard(RaftGroupId group) {
-        return new ShardDeliveries(group, this);
+        ShardDeliveries s = new ShardDeliveries(group, this);
+        shards.put(group, s);
+        return s;
+    }
+
+    /**
+     * This node's link to that node opened again: what was sent while it was down is lost, so each shard this node
+     * leads sends that node's consumers what they hold, as after a leader change. Returns at once.
+     */
+    public void linkOpened(String to) {
+        if (to.equals(node)) {
+            return;
+        }
+        resends.execute(() -> shards.values().forEach(s -> {
+            try {
+                s.resendTo(to);
+            } catch (RuntimeException e) {
+                LOG.warn("resending to node {} after its link reopened failed: {}", to, e.toString());
+            }
+        }));
     }
 
     /** Where at-most-once dead letters of the shards this node leads go (the broker's exchanges, once it runs). */

@@ -99,6 +99,26 @@ final class ShardDeliveries implements ShardEffects {
         });
     }
 
+    /** The link to that node reopened: its consumers get again what they hold, if this replica leads. */
+    void resendTo(String to) {
+        ShardStateMachine m = machine;
+        if (m == null || !m.leaderReady()) {
+            return;
+        }
+        m.readState(s -> {
+            if (m.leaderReady()) {
+                Outgoing out = new Outgoing();
+                int n = resend(s, m, out, to).size();
+                out.send();
+                if (n > 0) {
+                    LOG.info("shard {}: the link to node {} reopened; sent again the {} messages its consumers hold",
+                            group, to, n);
+                }
+            }
+            return null;
+        });
+    }
+
     @Override
     public void notLeader() {
         ended.incrementAndGet();
@@ -107,10 +127,23 @@ final class ShardDeliveries implements ShardEffects {
     // under the machine's lock
     private Set<Held> resendHeld(ShardState s, ShardStateMachine m, Outgoing out) {
         long at = ended.get();
+        Set<Held> sent = resend(s, m, out, null);
+        resentAt = at;
+        if (!sent.isEmpty()) {
+            LOG.info("shard {}: leading now; sent again the {} messages its {} consumers hold", group, sent.size(),
+                    sent.stream().map(Held::consumer).distinct().count());
+        }
+        return sent;
+    }
+
+    // under the machine's lock: what consumers (of one node, or all when null) hold, flagged resent
+    private Set<Held> resend(ShardState s, ShardStateMachine m, Outgoing out, String onNode) {
         Set<Held> sent = new HashSet<>();
-        Set<ConsumerKey> consumers = new HashSet<>();
         for (QueueKey q : s.queueKeys()) {
             for (Effect.Deliver d : s.heldByConsumers(q)) {
+                if (onNode != null && !onNode.equals(d.consumer().node())) {
+                    continue;
+                }
                 ByteBuffer body;
                 try {
                     body = m.bodies().read(q, d.msgId());
@@ -126,13 +159,7 @@ final class ShardDeliveries implements ShardEffects {
                 }
                 out.deliver(d, body, true);
                 sent.add(new Held(d.consumer(), q, d.msgId()));
-                consumers.add(d.consumer());
             }
-        }
-        resentAt = at;
-        if (!sent.isEmpty()) {
-            LOG.info("shard {}: leading now; sent again the {} messages its {} consumers hold", group, sent.size(),
-                    consumers.size());
         }
         return sent;
     }

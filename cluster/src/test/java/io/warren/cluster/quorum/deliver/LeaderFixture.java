@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.ratis.client.RaftClient;
@@ -48,11 +50,16 @@ final class LeaderFixture implements AutoCloseable {
     final int b;
     final int c;
     private final RaftClient client;
+    private final Map<String, Map<ConsumerKey, QuorumConsumerTarget>> targets = new ConcurrentHashMap<>();
     private long seq;
 
     LeaderFixture(Path dir) {
         cluster = new TestCluster(dir, 3).quorumShards()
-                .beforeStart(n -> n.useShardMachines(g -> new ShardStateMachine(n.quorumDeliveries().forShard(g))))
+                .beforeStart(n -> {
+                    n.useShardMachines(g -> new ShardStateMachine(n.quorumDeliveries().forShard(g)));
+                    // a restarted node has its test consumers back before anything can reach it
+                    targets.getOrDefault(n.nodeName(), Map.of()).forEach(n.quorumEndpoints()::register);
+                })
                 .startAll();
         await().atMost(WAIT).until(() -> IntStream.range(0, 3).allMatch(i -> {
             ShardCatalog cat = node(i).shardCatalog();
@@ -109,6 +116,7 @@ final class LeaderFixture implements AutoCloseable {
     /** A consumer key on node i, with its target registered in that node's endpoints. */
     ConsumerKey consumer(int i, long id, QuorumConsumerTarget target) {
         ConsumerKey key = new ConsumerKey(name(i), 1, id);
+        targets.computeIfAbsent(name(i), n -> new ConcurrentHashMap<>()).put(key, target);
         node(i).quorumEndpoints().register(key, target);
         return key;
     }

@@ -176,6 +176,27 @@ class QuorumDeliveriesTest {
         assertEquals(new HashSet<>(bodies("b-", 0, 20)), newBodies, "the new messages, none missing");
     }
 
+    @Test
+    void aConsumersNodeWhoseLinkWasDownGetsWhatItHoldsOnceTheLinkIsBack() {
+        f = new LeaderFixture(dir);
+        RecordingTarget onB = new RecordingTarget();
+        ConsumerKey key = f.consumer(f.b, 1, onB);
+        f.attach(Q, QueueConfig.DEFAULT);
+        f.submit(checkout(key, 0));
+        f.enqueue(Q, bodies("up-", 0, 10));
+        await().atMost(WAIT).until(() -> onB.got.size() == 10);
+
+        // b goes away (no NodeDown is issued): what the leader delivers meanwhile cannot reach it
+        f.cluster.stop(f.b);
+        f.enqueue(Q, bodies("down-", 0, 10));
+        f.cluster.start(f.b);
+
+        await().atMost(WAIT).until(() -> onB.got.stream().map(RecordingTarget.Got::body).toList()
+                .containsAll(bodies("down-", 0, 10)));
+        assertTrue(onB.got.stream().map(RecordingTarget.Got::body).toList().containsAll(bodies("up-", 0, 10)));
+        assertEquals(f.leader, f.readyLeader(), "the same leader all along");
+    }
+
     // the held ones come first, each once, in the order they were first delivered; new deliveries after them
     private static void assertResentFirst(List<RecordingTarget.Got> after, Set<Long> held) {
         List<Long> ids = after.stream().map(RecordingTarget.Got::msgId).toList();
