@@ -28,6 +28,7 @@ public final class JepsenRun {
     static final String USER = "jepsen";
     private static final int NODES = 3;
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
+    private static final Duration BACKLOG = Duration.ofSeconds(3);
 
     /** What a run found. */
     record Result(Fates fates, List<Failover.Measure> failover) {}
@@ -104,13 +105,16 @@ public final class JepsenRun {
                 heal(cluster, netns ? (NetnsNetwork) network : null);
             }
 
-            RunLog.say("nemesis done; stopping publishers, letting consumers catch up");
-            for (Publisher p : publishers) {
-                p.close();
-            }
-            Thread.sleep(3000);
+            // consumers first, so that the publishers leave a backlog of confirmed messages on disk for the
+            // final SIGKILL of every node: the drain must find every one of them after the restart
+            RunLog.say("nemesis done; stopping consumers, publishing %d s more, stopping publishers",
+                    BACKLOG.toSeconds());
             for (Consumer c : consumers) {
                 c.close();
+            }
+            Thread.sleep(BACKLOG.toMillis());
+            for (Publisher p : publishers) {
+                p.close();
             }
             RunLog.say("killing and restarting every node");
             for (int i = 0; i < NODES; i++) {
