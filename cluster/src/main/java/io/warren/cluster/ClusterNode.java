@@ -159,6 +159,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
         io.warren.broker.admin.ConnectionAdmin connections = new BrokerAdmin(broker, this).connections();
         link.onConsumersAsked((vhost, queue) -> connections.consumers(settings.nodeName(), vhost, queue));
+        link.onSnapshotAsked(new io.warren.cluster.quorum.catchup.SnapshotService(this::quorum));
         link.start(broker, new InetSocketAddress(settings.effectiveLinkPort()));
         Files.createDirectories(raftDir);
         boolean formatted = Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));
@@ -204,6 +205,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     /** This node's quorum-queue Raft server (not started until the node replicates a shard). */
     public QuorumServer quorum() {
         return quorum.server();
+    }
+
+    /** Where this node's shard replicas fetch a snapshot from another node when Ratis tells them to (notify mode). */
+    public io.warren.cluster.quorum.raft.SnapshotSource shardSnapshots() {
+        return new io.warren.cluster.quorum.catchup.LinkSnapshotSource(link);
     }
 
     /** Makes the shards' state machines with this factory instead of the stand-in; call before start. */

@@ -19,7 +19,14 @@ public final class ClusteredBroker implements AutoCloseable {
     }
 
     public static ClusteredBroker open(BrokerConfig config, ClusterSettings settings) throws IOException {
+        return open(config, settings, n -> { });
+    }
+
+    /** As {@link #open(BrokerConfig, ClusterSettings)}, with prepare run on the node before anything starts. */
+    public static ClusteredBroker open(BrokerConfig config, ClusterSettings settings,
+                                       java.util.function.Consumer<ClusterNode> prepare) throws IOException {
         ClusterNode node = new ClusterNode(settings, config.dataDir());
+        prepare.accept(node);
         Broker broker;
         try {
             broker = new Broker(config, node.replication());

@@ -19,6 +19,7 @@ public final class TestCluster implements AutoCloseable {
     private Duration commitTimeout = Duration.ofSeconds(5);
     private final java.util.Map<Integer, Integer> linkPorts = new java.util.HashMap<>();
     private io.warren.broker.tls.TlsSettings linkTls;
+    private java.util.function.Consumer<ClusterNode> prepare = n -> { };
 
     public TestCluster(Path dir, int size) {
         this.dir = dir;
@@ -50,6 +51,12 @@ public final class TestCluster implements AutoCloseable {
     /** The initial members form the quorum shards (off by default, as on a real cluster until they are served). */
     public TestCluster quorumShards() {
         this.quorumShards = true;
+        return this;
+    }
+
+    /** Runs on each node before it starts (e.g. to plug in the shards' real state machines). */
+    public TestCluster prepare(java.util.function.Consumer<ClusterNode> prepare) {
+        this.prepare = prepare;
         return this;
     }
 
@@ -103,7 +110,7 @@ public final class TestCluster implements AutoCloseable {
                 .withSegmentBytes(segmentBytes).withLinkPort(linkPorts.getOrDefault(i, 0))
                 .withLinkTls(linkTls).withQuorumShards(quorumShards);
         try {
-            ClusteredBroker b = ClusteredBroker.open(config, s);
+            ClusteredBroker b = ClusteredBroker.open(config, s, prepare);
             b.broker().start();
             nodes.set(i, b);
             return b;
