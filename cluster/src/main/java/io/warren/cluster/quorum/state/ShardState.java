@@ -191,6 +191,12 @@ public final class ShardState {
         return c == null ? List.of() : List.copyOf(c.checkedOut.keySet());
     }
 
+    /** The queue's consumers and the getters holding messages, in registration order (empty when absent). */
+    public List<ConsumerKey> consumers(QueueKey queue) {
+        QueueState q = queues.get(queue);
+        return q == null ? List.of() : q.consumers.all().stream().map(c -> c.key).toList();
+    }
+
     /**
      * The msgIds whose bodies the queue still needs (ready, checked out, dead letters owed), ascending; empty when
      * the shard has no such queue. For the body store's reconciliation with a snapshot.
