@@ -99,7 +99,7 @@ public final class ShardStateMachine extends BaseStateMachine {
             storage.init(raftStorage);
             groupDir = raftStorage.getStorageDir().getRoot().toPath();
             fetch = new SnapshotFetch(snapshots, groupId, groupDir, String.valueOf(getId()));
-            long releasedBy = SnapshotFetch.install(groupDir, storage); // one fetched before a crash
+            long releasedBy = SnapshotFetch.install(groupDir, storage::getSnapshotFile); // one fetched before a crash
             bodies = SideStore.open(groupDir.resolve(BODIES_DIR));
             loadSnapshot(releasedBy);
         });
@@ -122,7 +122,7 @@ public final class ShardStateMachine extends BaseStateMachine {
     public void reinitialize() throws IOException {
         synchronized (this) {
             bodies.close();
-            long releasedBy = SnapshotFetch.install(groupDir, storage);
+            long releasedBy = SnapshotFetch.install(groupDir, storage::getSnapshotFile);
             bodies = SideStore.open(groupDir.resolve(BODIES_DIR));
             loadSnapshot(releasedBy);
         }

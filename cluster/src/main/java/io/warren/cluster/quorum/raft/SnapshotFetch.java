@@ -22,7 +22,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,11 +184,13 @@ final class SnapshotFetch {
 
     /**
      * Makes a staged, ready snapshot the replica's own: its bodies replace the replica's ({@code bodies} must be
-     * closed) and its state joins the snapshots, where loading the latest finds it. An unfinished fetch is thrown
+     * closed) and its state goes where the state machine's storage keeps the snapshot at that term and index
+     * (snapshotFile), so loading the latest finds it. An unfinished fetch is thrown
      * away. Safe to run again after a crash midway. Returns the index by which the log releases the bodies that were
      * gone when fetched, or -1 when nothing was installed.
      */
-    static long install(Path groupDir, SimpleStateMachineStorage storage) throws IOException {
+    static long install(Path groupDir, java.util.function.BiFunction<Long, Long, File> snapshotFile)
+            throws IOException {
         Path dir = groupDir.resolve(DIR);
         if (!Files.isDirectory(dir)) {
             return -1;
@@ -210,7 +211,8 @@ final class SnapshotFetch {
         }
         Path snapshot = dir.resolve(SNAPSHOT);
         if (Files.exists(snapshot)) {
-            File target = storage.getSnapshotFile(at.getTerm(), at.getIndex());
+            File target = snapshotFile.apply(at.getTerm(), at.getIndex());
+            Files.createDirectories(target.toPath().getParent());
             Files.move(snapshot, target.toPath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             MD5FileUtil.computeAndSaveMd5ForFile(target);
         }
