@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * when the state releases them; the submitter's reply ({@link ShardReply}) says which enqueues were confirmed or
  * refused. Deliveries and other leader work go to {@link ShardEffects} only while this replica is the ready leader.
  * A snapshot is the state's metadata at an applied index, written once the bodies up to it are on disk; Ratis then
- * purges the log behind it, so bodies are never read back from the log.
+ * purges the log behind it, so bodies are never read back from the log. A replica that needs entries the leader purged
+ * is told to install a snapshot (Ratis notify mode) and fetches the state and live bodies through its
+ * {@link SnapshotSource} ({@link SnapshotFetch}).
  */
 public final class ShardStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(ShardStateMachine.class);
@@ -110,7 +112,7 @@ public final class ShardStateMachine extends BaseStateMachine {
         return storage;
     }
 
-    /** Ratis pauses the state machine while a snapshot is installed, then reinitializes it. */
+    /** Ratis pauses the state machine once a fetched snapshot is ready, then reinitializes it (which installs it). */
     @Override
     public void pause() {
         getLifeCycle().transition(LifeCycle.State.PAUSING);
