@@ -15,6 +15,10 @@ import io.warren.broker.tls.TlsSettings;
 import io.warren.cluster.link.ClusterLink;
 import io.warren.cluster.link.LinkTls;
 import io.warren.cluster.log.DefinitionChange;
+import io.warren.cluster.quorum.deliver.BrokerDeadLetters;
+import io.warren.cluster.quorum.deliver.DeliveriesInbound;
+import io.warren.cluster.quorum.deliver.QuorumDeliveries;
+import io.warren.cluster.quorum.deliver.QuorumEndpoints;
 import io.warren.cluster.quorum.shard.QuorumServer;
 import io.warren.cluster.quorum.shard.ShardCatalog;
 import io.warren.cluster.raft.ChangeCommitter;
@@ -103,6 +107,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private volatile java.util.function.Supplier<List<ListenerView>> announced;
     // the consumers of the other members' connections, for the management API's listings
     private final io.warren.cluster.status.OtherNodesConsumers otherConsumers;
+    // quorum queues: this node's consumers, and the deliveries of the shards it leads to every node's consumers
+    private final QuorumEndpoints quorumEndpoints = new QuorumEndpoints();
+    private final QuorumDeliveries quorumDeliveries;
 
     public ClusterNode(ClusterSettings settings, Path dataDir) {
         this.settings = settings;
@@ -114,6 +121,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         this.transients = new TransientWriter(settings.nodeName(), incarnation, writer);
         this.otherConsumers = new io.warren.cluster.status.OtherNodesConsumers(settings.nodeName(), link,
                 this::memberNames, this::running);
+        this.quorumDeliveries = new QuorumDeliveries(settings.nodeName(), quorumEndpoints, link::sendFrames);
+        link.addInbound(() -> new DeliveriesInbound(quorumEndpoints));
+        link.onConnectionOpened(quorumDeliveries::linkOpened);
     }
 
     /** What the broker is made with: its journal writes through the cluster's log, and it makes no defaults. */
@@ -155,6 +165,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             throw new IllegalStateException("the broker was not made with this node's replication()");
         }
         memory.attach(new DefinitionApplier(broker));
+        quorumDeliveries.useDeadLetters(new BrokerDeadLetters(broker));
         memory.attach(new TransientApplier(broker, settings.nodeName(), incarnation, homes));
         if (settings.linkTls() != null) {
             TlsSettings t = settings.linkTls();
@@ -237,6 +248,16 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     /** Makes the shards' state machines with this factory instead of the stand-in; call before start. */
     public void useShardMachines(java.util.function.Function<RaftGroupId, StateMachine> factory) {
         quorum.useMachines(factory);
+    }
+
+    /** This node's quorum queue consumers: where the shard leaders' deliveries for them arrive. */
+    public QuorumEndpoints quorumEndpoints() {
+        return quorumEndpoints;
+    }
+
+    /** The deliveries of the shards this node leads: each shard's effects come from {@code forShard(groupId)}. */
+    public QuorumDeliveries quorumDeliveries() {
+        return quorumDeliveries;
     }
 
     private void startStatus(Broker broker) {

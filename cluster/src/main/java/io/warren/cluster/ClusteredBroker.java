@@ -22,11 +22,11 @@ public final class ClusteredBroker implements AutoCloseable {
         return open(config, settings, n -> { });
     }
 
-    /** As {@link #open(BrokerConfig, ClusterSettings)}, with prepare run on the node before anything starts. */
+    /** As {@link #open(BrokerConfig, ClusterSettings)}; beforeStart sees the node before it starts (tests). */
     public static ClusteredBroker open(BrokerConfig config, ClusterSettings settings,
-                                       java.util.function.Consumer<ClusterNode> prepare) throws IOException {
+                                       java.util.function.Consumer<ClusterNode> beforeStart) throws IOException {
         ClusterNode node = new ClusterNode(settings, config.dataDir());
-        prepare.accept(node);
+        beforeStart.accept(node);
         Broker broker;
         try {
             broker = new Broker(config, node.replication());

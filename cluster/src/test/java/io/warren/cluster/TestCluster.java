@@ -19,7 +19,6 @@ public final class TestCluster implements AutoCloseable {
     private Duration commitTimeout = Duration.ofSeconds(5);
     private final java.util.Map<Integer, Integer> linkPorts = new java.util.HashMap<>();
     private io.warren.broker.tls.TlsSettings linkTls;
-    private java.util.function.Consumer<ClusterNode> prepare = n -> { };
 
     public TestCluster(Path dir, int size) {
         this.dir = dir;
@@ -54,14 +53,15 @@ public final class TestCluster implements AutoCloseable {
         return this;
     }
 
-    /** Runs on each node before it starts (e.g. to plug in the shards' real state machines). */
-    public TestCluster prepare(java.util.function.Consumer<ClusterNode> prepare) {
-        this.prepare = prepare;
-        return this;
-    }
-
     /** Every node's link over TLS with these files. */
     private boolean quorumShards;
+    private java.util.function.Consumer<ClusterNode> beforeStart = n -> { };
+
+    /** Runs on each node when it is made, before it starts (to plug in its shards' state machines, say). */
+    public TestCluster beforeStart(java.util.function.Consumer<ClusterNode> hook) {
+        this.beforeStart = hook;
+        return this;
+    }
 
     TestCluster linkTls(io.warren.broker.tls.TlsSettings tls) {
         this.linkTls = tls;
@@ -110,7 +110,7 @@ public final class TestCluster implements AutoCloseable {
                 .withSegmentBytes(segmentBytes).withLinkPort(linkPorts.getOrDefault(i, 0))
                 .withLinkTls(linkTls).withQuorumShards(quorumShards);
         try {
-            ClusteredBroker b = ClusteredBroker.open(config, s, prepare);
+            ClusteredBroker b = ClusteredBroker.open(config, s, beforeStart);
             b.broker().start();
             nodes.set(i, b);
             return b;

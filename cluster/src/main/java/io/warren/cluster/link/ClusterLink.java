@@ -68,6 +68,11 @@ public final class ClusterLink implements AutoCloseable {
             new DefaultThreadFactory("warren-cluster-catchup", true));
     // null: plain TCP
     private volatile LinkTls tls;
+    // told each time a connection to another node (for everything but publishes) opens
+    private final List<Consumer<String>> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // handlers other parts of the cluster put ahead of the home session on every accepted connection
+    private final List<java.util.function.Supplier<io.netty.channel.ChannelHandler>> inbound =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** addresses: a node's link address from its name (null for a node not in the cluster). */
     public ClusterLink(Function<String, InetSocketAddress> addresses) {
@@ -101,8 +106,10 @@ public final class ClusterLink implements AutoCloseable {
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
                                     new StatusInbound(() -> statusHandler),
                                     new ConsumersInbound(() -> consumerLister, listings),
-                                    new CatchUpInbound(() -> snapshotAnswers, catchUps),
-                                    new HomeSession(() -> ClusterLink.this.broker, ClusterLink.this::publishLane));
+                                    new CatchUpInbound(() -> snapshotAnswers, catchUps));
+                            inbound.forEach(h -> ch.pipeline().addLast(h.get()));
+                            ch.pipeline().addLast(new HomeSession(() -> ClusterLink.this.broker,
+                                    ClusterLink.this::publishLane));
                         }
                     })
                     .bind(listen).sync().channel();
@@ -344,6 +351,32 @@ public final class ClusterLink implements AutoCloseable {
         statusHandler = handler;
     }
 
+    /**
+     * Puts a handler (made per connection) on every connection other nodes open to this one, ahead of the home
+     * session: it takes the frame types it owns (a range of its own; see LinkFrames) and passes on the rest. Before
+     * {@link #start}.
+     */
+    public void addInbound(java.util.function.Supplier<io.netty.channel.ChannelHandler> handler) {
+        inbound.add(handler);
+    }
+
+    /**
+     * Runs listener with a node's name each time this node's connection to it (the one {@link #sendFrames} uses)
+     * opens, on the link's thread: frames sent while it was down were dropped.
+     */
+    public void onConnectionOpened(Consumer<String> listener) {
+        opened.add(listener);
+    }
+
+    /**
+     * Sends ready-made frames (each with its length and type, for a handler added with {@link #addInbound} there)
+     * to another node in one write and flush, on the connection its consumes and acks use; takes over the buffer.
+     * Dropped, as status reports are, when the node is down.
+     */
+    public void sendFrames(String node, ByteBuf frames) {
+        peer(node).sendOneWay(frames);
+    }
+
     /** Sends this node's status report to another node; takes over the payload. Dropped when it cannot go. */
     public void sendStatus(String node, ByteBuf payload) {
         ByteBuf header = ByteBufAllocator.DEFAULT.buffer(5);
@@ -414,7 +447,11 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     private LinkPeer peer(String node) {
-        return peers.computeIfAbsent(node, n -> new LinkPeer(n, () -> addresses.apply(n), group, () -> tls, false));
+        return peers.computeIfAbsent(node, n -> {
+            LinkPeer p = new LinkPeer(n, () -> addresses.apply(n), group, () -> tls, false);
+            p.onOpened(() -> opened.forEach(l -> l.accept(n)));
+            return p;
+        });
     }
 
     private LinkPeer publisher(String node) {

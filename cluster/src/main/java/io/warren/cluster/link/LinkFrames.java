@@ -65,6 +65,9 @@ final class LinkFrames {
     /** From the home node on a publish connection: how many publish frames of it have been handed to their queues. */
     static final byte HANDLED = 61;
 
+    // 70-79: a quorum queue shard leader's deliveries to consumers on the receiving node
+    // (io.warren.cluster.quorum.deliver.DeliveryFrames, read by its DeliveriesInbound ahead of the HomeSession)
+
     // 50-59: the management API's listings of every node's consumers (ConsumerListFrames has their payloads)
     /** Which consumers of the receiving node's connections are wanted: id, vhost and queue (each optional). */
     static final byte CONSUMERS = 50;

@@ -58,6 +58,7 @@ final class LinkPeer {
     private boolean quietAttempt;
 
     private final Supplier<LinkTls> tls;
+    private volatile Runnable opened = () -> { };
     // null for the connection of everything but publishes; for the publish connection, the order of its frames
     private final PublishOrder order;
 
@@ -257,6 +258,12 @@ final class LinkPeer {
             f.channel().write(b, f.channel().voidPromise());
         }
         f.channel().flush();
+        opened.run();
+    }
+
+    /** Runs r (on the link's thread) each time the connection opens, after what waited for it was written. */
+    void onOpened(Runnable r) {
+        opened = r;
     }
 
     private void markDown() {

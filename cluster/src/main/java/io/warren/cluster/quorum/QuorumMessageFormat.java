@@ -71,6 +71,41 @@ public final class QuorumMessageFormat {
         }
     }
 
+    /**
+     * The message stored in the readable bytes of a buffer (as a link frame carries it), holding retained slices of
+     * it: the caller still releases its own reference. Moves nothing: the buffer's indexes are left as they are.
+     */
+    public static Message decode(ByteBuf stored) {
+        int at = stored.readerIndex();
+        int end = stored.writerIndex();
+        try {
+            int exchangeLength = stored.getUnsignedShort(at);
+            String exchange = string(stored, at + 2, exchangeLength, end);
+            at += 2 + exchangeLength;
+            int keyLength = stored.getUnsignedShort(at);
+            String key = string(stored, at + 2, keyLength, end);
+            at += 2 + keyLength;
+            int propsLength = stored.getInt(at);
+            at += 4;
+            if (propsLength < 0 || propsLength > end - at) {
+                throw new IllegalArgumentException("property bytes of " + propsLength + " run past the message");
+            }
+            ByteBuf props = stored.retainedSlice(at, propsLength);
+            at += propsLength;
+            return new Message(exchange, key, props, stored.retainedSlice(at, end - at));
+        } catch (IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("stored quorum message of " + (end - stored.readerIndex())
+                    + " bytes is truncated", e);
+        }
+    }
+
+    private static String string(ByteBuf in, int at, int length, int end) {
+        if (length > end - at) {
+            throw new IllegalArgumentException("a name of " + length + " bytes runs past the message");
+        }
+        return in.toString(at, length, StandardCharsets.UTF_8);
+    }
+
     private static String string(ByteBuffer in, int length) {
         if (length > in.remaining()) {
             throw new IllegalArgumentException("a name of " + length + " bytes runs past the message");

@@ -16,6 +16,14 @@ public interface ShardEffects {
     void applied(long index, List<Effect> effects, Bodies bodies);
 
     /**
+     * The replica whose effects these are, once it is initialized and before any other call: a new leader reads
+     * what its consumers hold ({@link ShardStateMachine#readState}) and their bodies ({@link
+     * ShardStateMachine#bodies}) from it.
+     */
+    default void attached(ShardStateMachine machine) {
+    }
+
+    /**
      * This replica became the leader and has applied its term's first entry: deliveries are now its job. Called on
      * a Ratis thread, not the apply thread (so is {@link #notLeader}).
      */

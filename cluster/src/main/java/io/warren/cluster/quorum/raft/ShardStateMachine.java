@@ -105,6 +105,7 @@ public final class ShardStateMachine extends BaseStateMachine {
             bodies = SideStore.open(groupDir.resolve(BODIES_DIR));
             loadSnapshot(releasedBy);
         });
+        effects.attached(this);
     }
 
     @Override

@@ -198,6 +198,28 @@ public final class ShardState {
     }
 
     /**
+     * What the queue's consumers hold unacknowledged, as the deliveries that gave it to them (redelivered and
+     * delivery count as they were sent), per consumer in checkout order; basic.get callers' holdings are left out.
+     * For a new leader, which sends them again because the old one may have died before sending.
+     */
+    public List<Effect.Deliver> heldByConsumers(QueueKey queue) {
+        QueueState q = queues.get(queue);
+        if (q == null) {
+            return List.of();
+        }
+        List<Effect.Deliver> out = new ArrayList<>();
+        for (ConsumerState c : q.consumers.all()) {
+            if (c.status == ConsumerState.Status.GETTER) {
+                continue;
+            }
+            for (MessageRef m : c.checkedOut.values()) {
+                out.add(new Effect.Deliver(queue, c.key, m.msgId, m.redelivered, m.deliveryCount));
+            }
+        }
+        return out;
+    }
+
+    /**
      * The msgIds whose bodies the queue still needs (ready, checked out, dead letters owed), ascending; empty when
      * the shard has no such queue. For the body store's reconciliation with a snapshot.
      */
