@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>where this replica is the ready leader, a node that holds consumers in the shard and has not been reachable over
  * the link for {@link #GONE_AFTER}, or is no longer a member, gets a {@code NodeDown};
- * <li>consumers of this node with another epoch than this run's belong to an earlier run (a node runs once at a time):
- * each gets a {@code Cancel} that returns what it held. {@code NodeDown} cannot be used for them, since it names a
+ * <li>consumers of this node with an older epoch than this run's belong to an earlier run (epochs are start times in
+ * ms, and a node runs once at a time): each gets a {@code Cancel} that returns what it held. Older, not merely other:
+ * a part of this run that took its epoch a little later (a front made after the node) is not mistaken for one. {@code NodeDown} cannot be used for them, since it names a
  * node, not a run, and would take this run's consumers too.
  * </ul>
  * Commands go through a client of the shard, so they reach the leader wherever it is. A command applied twice (two
@@ -74,7 +75,8 @@ public final class ConsumerNodeWatch implements AutoCloseable {
     });
 
     /**
-     * @param epoch   this run's epoch, as this node's fronts put it in their consumer keys
+     * @param epoch   this run's epoch (its start time in ms): this node's consumer keys with a smaller one are an
+     *                earlier run's
      * @param server  this node's quorum server (null while it is not running)
      * @param members the cluster's members
      */
@@ -125,7 +127,7 @@ public final class ConsumerNodeWatch implements AutoCloseable {
             consumers.forEach((q, keys) -> {
                 for (ConsumerKey k : keys) {
                     if (k.node().equals(self)) {
-                        if (k.epoch() != epoch) {
+                        if (k.epoch() < epoch) {
                             stillThere.add(k);
                             if (due(sentHere, k, now)) {
                                 commands.add(new Command.Cancel(q, k, true));
