@@ -90,6 +90,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final String incarnation = UUID.randomUUID().toString();
     private final TransientWriter transients;
     private NodeWatch watch;
+    /** This run's epoch in quorum queue consumer keys and enqueue origins: a restart makes a new one. */
+    private final long quorumEpoch = System.currentTimeMillis();
+    private io.warren.cluster.quorum.raft.ConsumerNodeWatch shardWatch;
     private final LinkPorts linkPorts = new LinkPorts();
     private final QuorumShards quorum;
     private volatile DefinitionStore store;
@@ -170,6 +173,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
         io.warren.broker.admin.ConnectionAdmin connections = new BrokerAdmin(broker, this).connections();
         link.onConsumersAsked((vhost, queue) -> connections.consumers(settings.nodeName(), vhost, queue));
+        link.onSnapshotAsked(new io.warren.cluster.quorum.catchup.SnapshotService(this::quorum));
         link.start(broker, new InetSocketAddress(settings.effectiveLinkPort()));
         Files.createDirectories(raftDir);
         boolean formatted = Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));
@@ -195,6 +199,20 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         watch.start();
         linkPorts.start(group);
         quorum.start(group, committer::commit);
+        shardWatch = new io.warren.cluster.quorum.raft.ConsumerNodeWatch(settings.nodeName(), quorumEpoch,
+                () -> quorum() == null ? null : quorum().server(),
+                new io.warren.cluster.quorum.raft.ConsumerNodeWatch.Reach() {
+                    @Override
+                    public void watch(String node) {
+                        link.watch(node);
+                    }
+
+                    @Override
+                    public boolean down(String node) {
+                        return link.down(node);
+                    }
+                }, this::memberNames);
+        shardWatch.start();
         settings.members().stream().map(ClusterMember::name).filter(n -> !n.equals(settings.nodeName()))
                 .forEach(linkPorts::ask); // known, as a rule, before the first message goes
         LOG.info("cluster node {} listening for cluster traffic on port {}; members {}{}", settings.nodeName(),
@@ -215,6 +233,16 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     /** This node's quorum-queue Raft server (not started until the node replicates a shard). */
     public QuorumServer quorum() {
         return quorum.server();
+    }
+
+    /** This run's epoch, for the quorum queue consumer keys and enqueue origins of this node. */
+    public long quorumEpoch() {
+        return quorumEpoch;
+    }
+
+    /** Where this node's shard replicas fetch a snapshot from another node when Ratis tells them to (notify mode). */
+    public io.warren.cluster.quorum.raft.SnapshotSource shardSnapshots() {
+        return new io.warren.cluster.quorum.catchup.LinkSnapshotSource(link);
     }
 
     /** Makes the shards' state machines with this factory instead of the stand-in; call before start. */
@@ -480,6 +508,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         closed = true;
         if (watch != null) {
             watch.close();
+        }
+        if (shardWatch != null) {
+            shardWatch.close();
         }
         if (reporter != null) {
             reporter.close();

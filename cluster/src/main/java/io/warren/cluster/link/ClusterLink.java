@@ -51,6 +51,21 @@ public final class ClusterLink implements AutoCloseable {
     private final java.util.concurrent.ThreadPoolExecutor listings = new java.util.concurrent.ThreadPoolExecutor(0, 1,
             30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(64),
             new DefaultThreadFactory("warren-cluster-consumers", true));
+    private volatile SnapshotAnswers snapshotAnswers = new SnapshotAnswers() {
+        @Override
+        public void state(ByteBuf request, ByteBuf answer) throws IOException {
+            throw new IOException("this node serves no quorum shard snapshots");
+        }
+
+        @Override
+        public void bodies(ByteBuf request, ByteBuf answer) throws IOException {
+            throw new IOException("this node serves no quorum shard snapshots");
+        }
+    };
+    // answers snapshot fetches (they read files): a thread only while asked
+    private final java.util.concurrent.ThreadPoolExecutor catchUps = new java.util.concurrent.ThreadPoolExecutor(0, 1,
+            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(64),
+            new DefaultThreadFactory("warren-cluster-catchup", true));
     // null: plain TCP
     private volatile LinkTls tls;
     // told each time a connection to another node (for everything but publishes) opens
@@ -90,7 +105,8 @@ public final class ClusterLink implements AutoCloseable {
                             }
                             ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(LinkFrames.MAX_FRAME, 0, 4, 0, 4),
                                     new StatusInbound(() -> statusHandler),
-                                    new ConsumersInbound(() -> consumerLister, listings));
+                                    new ConsumersInbound(() -> consumerLister, listings),
+                                    new CatchUpInbound(() -> snapshotAnswers, catchUps));
                             inbound.forEach(h -> ch.pipeline().addLast(h.get()));
                             ch.pipeline().addLast(new HomeSession(() -> ClusterLink.this.broker,
                                     ClusterLink.this::publishLane));
@@ -272,6 +288,57 @@ public final class ClusterLink implements AutoCloseable {
                 in -> answer.accept(in == null ? null : ConsumerListFrames.readList(in)));
     }
 
+    /**
+     * How this node answers other nodes' quorum shard catch-up requests (see io.warren.cluster.quorum.catchup). Each
+     * method reads the request's payload and writes its answer's; an exception goes back as the error. Called on a
+     * thread of the link's own, never its event loop.
+     */
+    public interface SnapshotAnswers {
+        /** A part of a shard snapshot's state. */
+        void state(ByteBuf request, ByteBuf answer) throws IOException;
+
+        /** Bodies a shard snapshot holds live. */
+        void bodies(ByteBuf request, ByteBuf answer) throws IOException;
+    }
+
+    /** Sets how this node answers other nodes' snapshot fetches. */
+    public void onSnapshotAsked(SnapshotAnswers answers) {
+        snapshotAnswers = answers;
+    }
+
+    /**
+     * Asks another node for a part of a shard snapshot's state: request writes the payload; answer gets the answer's
+     * payload (on the link's thread, not to be kept) and null, or null and the error.
+     */
+    public void askSnapshotState(String node, Consumer<ByteBuf> request,
+                                 java.util.function.BiConsumer<ByteBuf, String> answer) {
+        askCatchUp(node, LinkFrames.SNAPSHOT_FETCH, request, answer);
+    }
+
+    /** As {@link #askSnapshotState}, for bodies a shard snapshot holds live. */
+    public void askSnapshotBodies(String node, Consumer<ByteBuf> request,
+                                  java.util.function.BiConsumer<ByteBuf, String> answer) {
+        askCatchUp(node, LinkFrames.SNAPSHOT_BODIES_FETCH, request, answer);
+    }
+
+    private void askCatchUp(String node, byte type, Consumer<ByteBuf> request,
+                            java.util.function.BiConsumer<ByteBuf, String> answer) {
+        peer(node).ask(id -> {
+            ByteBuf out = ByteBufAllocator.DEFAULT.buffer(128);
+            out.writeInt(0).writeByte(type).writeLong(id);
+            request.accept(out);
+            return out.setInt(0, out.readableBytes() - 4);
+        }, in -> {
+            if (in == null) {
+                answer.accept(null, unreachable(node));
+            } else if (in.readByte() == 0) {
+                answer.accept(in, null);
+            } else {
+                answer.accept(null, LinkFrames.readString(in));
+            }
+        });
+    }
+
     private static String unreachable(String node) {
         return "node '" + node + "' is down or inaccessible";
     }
@@ -404,6 +471,7 @@ public final class ClusterLink implements AutoCloseable {
             server.close().syncUninterruptibly();
         }
         listings.shutdownNow();
+        catchUps.shutdownNow();
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

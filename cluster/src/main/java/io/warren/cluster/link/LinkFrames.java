@@ -74,6 +74,16 @@ final class LinkFrames {
     /** Its answer: id, count, per consumer its node, client address and ConsumerView fields. */
     static final byte CONSUMER_LIST = 51;
 
+    // 80-89: quorum shard catch-up, a replica fetching a shard snapshot from another (payloads: quorum.catchup)
+    /** A part of a shard snapshot's state: id, then the request. */
+    static final byte SNAPSHOT_FETCH = 80;
+    /** Its answer: id, then 0 and the snapshot's term, index, length and the part, or 2 and the error. */
+    static final byte SNAPSHOT_META = 81;
+    /** Bodies a shard snapshot holds live: id, then the shard, the queue and the msgIds wanted. */
+    static final byte SNAPSHOT_BODIES_FETCH = 82;
+    /** Its answer: id, then 0 and the bodies (each present or gone), or 2 and the error. */
+    static final byte SNAPSHOT_BODIES = 83;
+
     static final byte ACK = 0;
     static final byte REJECT = 1;
     static final byte REQUEUE = 2;

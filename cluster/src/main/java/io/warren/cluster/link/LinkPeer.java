@@ -418,7 +418,7 @@ final class LinkPeer {
                     }
                 }
                 case LinkFrames.GOT, LinkFrames.PURGED, LinkFrames.COUNTED, LinkFrames.TAKEN,
-                        LinkFrames.CONSUMER_LIST -> {
+                        LinkFrames.CONSUMER_LIST, LinkFrames.SNAPSHOT_META, LinkFrames.SNAPSHOT_BODIES -> {
                     Consumer<ByteBuf> c = calls.remove(in.readLong());
                     if (c != null) {
                         c.accept(in);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -47,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * when the state releases them; the submitter's reply ({@link ShardReply}) says which enqueues were confirmed or
  * refused. Deliveries and other leader work go to {@link ShardEffects} only while this replica is the ready leader.
  * A snapshot is the state's metadata at an applied index, written once the bodies up to it are on disk; Ratis then
- * purges the log behind it, so bodies are never read back from the log.
+ * purges the log behind it, so bodies are never read back from the log. A replica that needs entries the leader purged
+ * is told to install a snapshot (Ratis notify mode) and fetches the state and live bodies through its
+ * {@link SnapshotSource} ({@link SnapshotFetch}).
  */
 public final class ShardStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(ShardStateMachine.class);
@@ -56,6 +59,9 @@ public final class ShardStateMachine extends BaseStateMachine {
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final ShardEffects effects;
+    private final SnapshotSource snapshots;
+    private SnapshotFetch fetch;
+    private Path groupDir;
     private ShardState state = new ShardState();
     private SideStore bodies;
     private volatile Reconciliation reconciliation;
@@ -68,12 +74,24 @@ public final class ShardStateMachine extends BaseStateMachine {
     private volatile boolean leaderReady;
 
     public ShardStateMachine(ShardEffects effects) {
+        this(effects, SnapshotSource.NONE);
+    }
+
+    /** snapshots: where this replica fetches a snapshot when Ratis tells it to install one (notify mode). */
+    public ShardStateMachine(ShardEffects effects, SnapshotSource snapshots) {
         this.effects = effects;
+        this.snapshots = snapshots;
     }
 
     /** For {@code RaftServer.Builder.setStateMachineRegistry}: a shard state machine per group. */
     public static StateMachine.Registry registry(Function<RaftGroupId, ShardEffects> effects) {
-        return groupId -> new ShardStateMachine(effects.apply(groupId));
+        return registry(effects, SnapshotSource.NONE);
+    }
+
+    /** As {@link #registry(Function)}, the replicas fetching snapshots from the given source. */
+    public static StateMachine.Registry registry(Function<RaftGroupId, ShardEffects> effects,
+                                                 SnapshotSource snapshots) {
+        return groupId -> new ShardStateMachine(effects.apply(groupId), snapshots);
     }
 
     @Override
@@ -81,8 +99,11 @@ public final class ShardStateMachine extends BaseStateMachine {
         super.initialize(server, groupId, raftStorage);
         getLifeCycle().startAndTransition(() -> {
             storage.init(raftStorage);
-            bodies = SideStore.open(raftStorage.getStorageDir().getRoot().toPath().resolve(BODIES_DIR));
-            loadSnapshot();
+            groupDir = raftStorage.getStorageDir().getRoot().toPath();
+            fetch = new SnapshotFetch(snapshots, groupId, groupDir, String.valueOf(getId()));
+            long releasedBy = SnapshotFetch.install(groupDir, storage::getSnapshotFile); // one fetched before a crash
+            bodies = SideStore.open(groupDir.resolve(BODIES_DIR));
+            loadSnapshot(releasedBy);
         });
         effects.attached(this);
     }
@@ -92,22 +113,31 @@ public final class ShardStateMachine extends BaseStateMachine {
         return storage;
     }
 
-    /** Ratis pauses the state machine while a snapshot is installed, then reinitializes it. */
+    /** Ratis pauses the state machine once a fetched snapshot is ready, then reinitializes it (which installs it). */
     @Override
     public void pause() {
         getLifeCycle().transition(LifeCycle.State.PAUSING);
         getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
 
+    /** After a pause: a fetched snapshot becomes this replica's (its bodies too), and is loaded. */
     @Override
     public void reinitialize() throws IOException {
-        loadSnapshot();
+        synchronized (this) {
+            bodies.close();
+            long releasedBy = SnapshotFetch.install(groupDir, storage::getSnapshotFile);
+            bodies = SideStore.open(groupDir.resolve(BODIES_DIR));
+            loadSnapshot(releasedBy);
+        }
         getLifeCycle().transition(LifeCycle.State.STARTING);
         getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
 
-    /** Takes the latest snapshot's state (none: empty), then brings the body store in line with it. */
-    private synchronized void loadSnapshot() throws IOException {
+    /**
+     * Takes the latest snapshot's state (none: empty), then brings the body store in line with it. releasedBy: for a
+     * fetched snapshot, the index by which the log releases the bodies that were gone when fetched (else -1).
+     */
+    private synchronized void loadSnapshot(long releasedBy) throws IOException {
         SingleFileSnapshotInfo info = storage.loadLatestSnapshot();
         if (info != null && Files.exists(info.getFile().getPath())) {
             ShardSnapshotFile snapshot = ShardSnapshotFile.read(info.getFile().getPath());
@@ -126,7 +156,7 @@ public final class ShardStateMachine extends BaseStateMachine {
         reconciliation.lacking().forEach((q, ids) -> unaccounted.put(q,
                 java.util.Arrays.stream(ids).boxed().collect(java.util.stream.Collectors.toCollection(
                         java.util.TreeSet::new))));
-        replayEnd = -1;
+        replayEnd = releasedBy;
     }
 
     /**
@@ -327,6 +357,24 @@ public final class ShardStateMachine extends BaseStateMachine {
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         LOG.debug("{}: shard snapshot at {}", getId(), last);
         return last.getIndex();
+    }
+
+    /**
+     * Ratis's notify mode: the leader no longer has the entries this replica needs. The leader's latest snapshot and
+     * the bodies it holds are fetched over the link and staged; once the future completes, Ratis pauses this state
+     * machine and reinitializes it, which installs them, and goes on from the snapshot's index.
+     */
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto role, TermIndex firstInLog) {
+        String leader = role.hasFollowerInfo() ? role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8()
+                : "";
+        if (leader.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("told to install a snapshot with no "
+                    + "leader known"));
+        }
+        LOG.info("{}: the leader {} no longer has the log from our next entry (its log starts at {}); fetching its "
+                + "snapshot", getId(), leader, firstInLog);
+        return fetch.start(leader, firstInLog.getIndex());
     }
 
     @Override

@@ -53,6 +53,9 @@ public final class QuorumTuning {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, 20_000);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        // notify mode: a shard snapshot holds metadata only (the bodies are in each replica's side store), so a file
+        // copy by Ratis would leave the follower without bodies; the follower fetches state and bodies over the link
+        // instead (ShardStateMachine.notifyInstallSnapshotFromLeader, quorum.catchup)
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
         // failover
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(ELECTION_TIMEOUT_MS, TimeUnit.MILLISECONDS));

@@ -191,6 +191,12 @@ public final class ShardState {
         return c == null ? List.of() : List.copyOf(c.checkedOut.keySet());
     }
 
+    /** The queue's consumers and the getters holding messages, in registration order (empty when absent). */
+    public List<ConsumerKey> consumers(QueueKey queue) {
+        QueueState q = queues.get(queue);
+        return q == null ? List.of() : q.consumers.all().stream().map(c -> c.key).toList();
+    }
+
     /**
      * What the queue's consumers hold unacknowledged, as the deliveries that gave it to them (redelivered and
      * delivery count as they were sent), per consumer in checkout order; basic.get callers' holdings are left out.

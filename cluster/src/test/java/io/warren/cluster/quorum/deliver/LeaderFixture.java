@@ -113,9 +113,12 @@ final class LeaderFixture implements AutoCloseable {
         return -1;
     }
 
-    /** A consumer key on node i, with its target registered in that node's endpoints. */
+    /**
+     * A consumer key on node i (with that node's run epoch: a key of another epoch is an earlier run's, which the
+     * node's ConsumerNodeWatch cancels), with its target registered in that node's endpoints.
+     */
     ConsumerKey consumer(int i, long id, QuorumConsumerTarget target) {
-        ConsumerKey key = new ConsumerKey(name(i), 1, id);
+        ConsumerKey key = new ConsumerKey(name(i), node(i).quorumEpoch(), id);
         targets.computeIfAbsent(name(i), n -> new ConcurrentHashMap<>()).put(key, target);
         node(i).quorumEndpoints().register(key, target);
         return key;
