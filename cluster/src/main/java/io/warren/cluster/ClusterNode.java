@@ -15,6 +15,8 @@ import io.warren.broker.tls.TlsSettings;
 import io.warren.cluster.link.ClusterLink;
 import io.warren.cluster.link.LinkTls;
 import io.warren.cluster.log.DefinitionChange;
+import io.warren.cluster.quorum.front.QuorumFront;
+import io.warren.cluster.quorum.raft.ShardEffects;
 import io.warren.cluster.quorum.shard.QuorumServer;
 import io.warren.cluster.quorum.shard.ShardCatalog;
 import io.warren.cluster.raft.ChangeCommitter;
@@ -88,6 +90,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private NodeWatch watch;
     private final LinkPorts linkPorts = new LinkPorts();
     private final QuorumShards quorum;
+    private final QuorumFront front;
     private volatile DefinitionStore store;
     private RaftServer server;
     private RaftClient client;
@@ -107,7 +110,12 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         this.quorum = new QuorumShards(settings, dataDir, state);
         this.homes = new QueueHomes(settings.nodeName(), state::queueNode, state::queuesPerNode, this::memberNames,
                 link);
-        this.writer = new RaftDefinitionWriter(settings.nodeName(), memory, homes::takeChosen);
+        this.front = new QuorumFront(settings.nodeName(), state, quorum::catalog, quorum::server);
+        // a quorum queue's row records its shard where a classic queue's records its home
+        this.writer = new RaftDefinitionWriter(settings.nodeName(), memory, (vhost, queue) -> {
+            String shard = front.takeChosen(vhost, queue);
+            return shard != null ? shard : homes.takeChosen(vhost, queue);
+        });
         this.transients = new TransientWriter(settings.nodeName(), incarnation, writer);
         this.otherConsumers = new io.warren.cluster.status.OtherNodesConsumers(settings.nodeName(), link,
                 this::memberNames, this::running);
@@ -126,7 +134,23 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
 
             @Override
             public QueuePlacement placement() {
-                return homes;
+                return new QueuePlacement() {
+                    @Override
+                    public io.warren.broker.queue.QueueFactory remoteFactory(String vhost, String queue,
+                                                                             java.util.Map<String, Object> args) {
+                        return homes.remoteFactory(vhost, queue, args);
+                    }
+
+                    @Override
+                    public io.warren.broker.queue.QueueFactory recordedElsewhere(String vhost, String queue) {
+                        return homes.recordedElsewhere(vhost, queue);
+                    }
+
+                    @Override
+                    public io.warren.broker.queue.QueueFactory quorumQueues() {
+                        return front.factory();
+                    }
+                };
             }
 
             @Override
@@ -206,9 +230,22 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         return quorum.server();
     }
 
-    /** Makes the shards' state machines with this factory instead of the stand-in; call before start. */
+    /** Makes the shards' state machines with this factory instead of the real one (tests); call before start. */
     public void useShardMachines(java.util.function.Function<RaftGroupId, StateMachine> factory) {
         quorum.useMachines(factory);
+    }
+
+    /**
+     * Where each shard's leader carries out deliveries, dead letters and cancellations (the leader-side
+     * dispatcher, per shard group); none until this is called, before start.
+     */
+    public void useShardEffects(java.util.function.Function<RaftGroupId, ShardEffects> perShard) {
+        quorum.useEffects(perShard);
+    }
+
+    /** This node's side of quorum queues: their factory, its shard clients, its consumers' endpoints. */
+    public QuorumFront quorumFront() {
+        return front;
     }
 
     private void startStatus(Broker broker) {
@@ -402,6 +439,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     @Override
     public String queueNode(String vhost, String queue) {
         String home = state.queueNode(vhost, queue);
+        String leader = front.leaderOf(home); // a quorum queue's row names its shard: shown as the shard's leader
+        if (leader != null) {
+            return leader;
+        }
         return home == null ? settings.nodeName() : home;
     }
 
@@ -464,6 +505,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             reporter.close();
         }
         linkPorts.close();
+        front.close();
         quorum.close();
         link.close();
         if (bootstrap != null) {

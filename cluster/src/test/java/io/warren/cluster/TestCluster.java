@@ -47,15 +47,15 @@ public final class TestCluster implements AutoCloseable {
         return this;
     }
 
-    /** The initial members form the quorum shards (off by default, as on a real cluster until they are served). */
-    public TestCluster quorumShards() {
-        this.quorumShards = true;
+    /** The initial members form no quorum shards (they do by default, as a real cluster does). */
+    public TestCluster noQuorumShards() {
+        this.quorumShards = false;
         return this;
     }
 
-    /** Every node's link over TLS with these files. */
-    private boolean quorumShards;
+    private boolean quorumShards = true;
 
+    /** Every node's link over TLS with these files. */
     TestCluster linkTls(io.warren.broker.tls.TlsSettings tls) {
         this.linkTls = tls;
         return this;
