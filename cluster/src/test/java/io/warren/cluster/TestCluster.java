@@ -54,6 +54,13 @@ public final class TestCluster implements AutoCloseable {
     }
 
     private boolean quorumShards = true;
+    private java.util.function.Consumer<ClusterNode> beforeStart = node -> { };
+
+    /** Called with each node before it starts (to plug in its shards' leader-side effects, say). */
+    public TestCluster beforeStart(java.util.function.Consumer<ClusterNode> setUp) {
+        this.beforeStart = setUp;
+        return this;
+    }
 
     /** Every node's link over TLS with these files. */
     TestCluster linkTls(io.warren.broker.tls.TlsSettings tls) {
@@ -103,7 +110,7 @@ public final class TestCluster implements AutoCloseable {
                 .withSegmentBytes(segmentBytes).withLinkPort(linkPorts.getOrDefault(i, 0))
                 .withLinkTls(linkTls).withQuorumShards(quorumShards);
         try {
-            ClusteredBroker b = ClusteredBroker.open(config, s);
+            ClusteredBroker b = ClusteredBroker.open(config, s, beforeStart);
             b.broker().start();
             nodes.set(i, b);
             return b;

@@ -78,6 +78,13 @@ public final class QuorumFront implements AutoCloseable {
         return new ConsumerKey(self, epoch, 0);
     }
 
+    private final java.util.concurrent.atomic.AtomicLong consumerIds = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A new consumer of this node (id 0 is the getter). */
+    ConsumerKey newConsumerKey() {
+        return new ConsumerKey(self, epoch, consumerIds.incrementAndGet());
+    }
+
     AppliedState state() {
         return state;
     }

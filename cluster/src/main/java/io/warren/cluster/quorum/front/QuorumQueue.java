@@ -42,12 +42,12 @@ public final class QuorumQueue extends AmqpQueue {
     private final boolean rejectsPublishes;
     private final boolean singleActiveConsumer;
     private volatile Integer recordedShard;
-    // the definitions index this node attached the queue at (-1: not yet known)
-    private volatile long declaredIndex = -1;
+    private final ShardAttachment attachment;
     // on the queue's loop: work held until the shard has the queue (its attach is applied)
     private boolean attached;
     private List<Runnable> untilAttached = new ArrayList<>();
     private volatile boolean deleted;
+    private final QuorumConsumers consumers;
 
     QuorumQueue(QueueDeclaration declaration, QuorumFront front, int shard) {
         super(declaration);
@@ -59,6 +59,8 @@ public final class QuorumQueue extends AmqpQueue {
         this.config = config(s, declaration.arguments());
         this.rejectsPublishes = config.overflow() == QueueConfig.Overflow.REJECT_PUBLISH;
         this.singleActiveConsumer = config.singleActiveConsumer();
+        this.consumers = new QuorumConsumers(this, front);
+        this.attachment = new ShardAttachment(this, front, config);
     }
 
     private static QueueConfig config(QuorumSettings s, Map<String, Object> arguments) {
@@ -91,8 +93,20 @@ public final class QuorumQueue extends AmqpQueue {
         return key;
     }
 
-    private ShardClient client() {
+    ShardClient client() {
         return front.client(shard());
+    }
+
+    /** Sends a command through the shard's client; once the node is closing, the answer is a failure. */
+    void send(Command c, ShardClient.Answer answer) {
+        ShardClient client;
+        try {
+            client = client();
+        } catch (IllegalStateException closing) {
+            answer.answered(null, null, new java.io.IOException("the node is closing"));
+            return;
+        }
+        client.submit(c, answer);
     }
 
     @Override
@@ -104,44 +118,11 @@ public final class QuorumQueue extends AmqpQueue {
 
     /** Makes sure the shard has the queue; work for it waits until then. */
     void start() {
-        front.later(() -> attachStep(0), 0);
+        attachment.attach();
     }
 
-    // on the front's timer; any node's queue submits the attach when its replica lacks it, so a crash between the
-    // definitions commit and the attach heals (an attach at an index the shard has seen changes nothing)
-    private void attachStep(int attempt) {
-        if (deleted || front.closed()) {
-            return;
-        }
-        long index = front.state().declaredAt(vhost(), name());
-        if (index < 0) {
-            front.later(() -> attachStep(attempt + 1), backoff(attempt));
-            return;
-        }
-        declaredIndex = index;
-        ShardStateMachine local = front.localReplica(shard());
-        if (local != null && Boolean.TRUE.equals(local.readState(s -> s.config(key) != null))) {
-            execute(this::attachedNow);
-            return;
-        }
-        try {
-            client().submit(new Command.AttachQueue(key, index, config), (effect, reply, failure) -> {
-                if (failure != null) {
-                    front.later(() -> attachStep(attempt + 1), backoff(attempt));
-                } else {
-                    execute(this::attachedNow);
-                }
-            });
-        } catch (IllegalStateException closing) {
-            // the node is closing
-        }
-    }
-
-    private static long backoff(int attempt) {
-        return Math.min(2000, 20L << Math.min(attempt, 7));
-    }
-
-    private void attachedNow() {
+    /** The shard has the queue: what waited for it goes (on the queue's loop). */
+    void attachedNow() {
         if (attached) {
             return;
         }
@@ -162,29 +143,6 @@ public final class QuorumQueue extends AmqpQueue {
         return true;
     }
 
-    // on the front's timer: the deletion's index is known once this node applied it
-    private void detachStep(int attempt) {
-        if (front.closed()) {
-            return;
-        }
-        long at = front.state().deletedAt(vhost(), name());
-        if (at < 0 || at <= declaredIndex) {
-            if (attempt < 600) {
-                front.later(() -> detachStep(attempt + 1), 50);
-            }
-            return;
-        }
-        try {
-            client().submit(new Command.DetachQueue(key, at), (effect, reply, failure) -> {
-                if (failure != null && attempt < 600) {
-                    front.later(() -> detachStep(attempt + 1), 1000);
-                }
-            });
-        } catch (IllegalStateException closing) {
-            // the node is closing; another node detaches it
-        }
-    }
-
     // ---- publishing ----
 
     @Override
@@ -201,50 +159,14 @@ public final class QuorumQueue extends AmqpQueue {
             work.discard();
             return;
         }
+        if (front.closed()) {
+            work.fail(new java.io.IOException("the node is closing"));
+            return;
+        }
         ShardClient c = client();
-        Confirm confirm = work.barrierCount() == 0 ? null : new Confirm(work, messages.size());
+        PublishConfirm confirm = work.barrierCount() == 0 ? null : new PublishConfirm(work, messages.size());
         for (int i = 0; i < messages.size(); i++) {
             c.enqueue(key, messages.get(i), confirm == null ? ShardClient.Answer.NONE : confirm.of(i));
-        }
-    }
-
-    /** A batch's confirm: its barriers are released once the shard answered every message of it. */
-    private static final class Confirm {
-        private final QueueWork work;
-        private final java.util.concurrent.atomic.AtomicInteger left;
-        private volatile Throwable failure;
-
-        Confirm(QueueWork work, int count) {
-            this.work = work;
-            this.left = new java.util.concurrent.atomic.AtomicInteger(count);
-        }
-
-        ShardClient.Answer of(int index) {
-            return (effect, reply, failed) -> {
-                if (failed != null) {
-                    failure = failed;
-                } else if (effect instanceof Effect.EnqueueRefused) {
-                    work.refuse(index); // x-overflow reject-publish (or the queue is gone): a nack
-                } else if (!(effect instanceof Effect.Enqueued) && !(effect instanceof Effect.EnqueueDuplicate)) {
-                    failure = new IllegalStateException("the shard's reply did not answer the message");
-                }
-                if (left.decrementAndGet() == 0) {
-                    done();
-                }
-            };
-        }
-
-        private void done() {
-            Throwable f = failure;
-            java.io.IOException cause = f == null ? null : f instanceof java.io.IOException io ? io
-                    : new java.io.IOException(f.getMessage(), f);
-            for (int i = 0; i < work.barrierCount(); i++) {
-                if (cause == null) {
-                    work.barrier(i).release(work.holds(i));
-                } else {
-                    work.barrier(i).fail(work.holds(i), cause);
-                }
-            }
         }
     }
 
@@ -270,6 +192,10 @@ public final class QuorumQueue extends AmqpQueue {
                 messages.size());
         java.util.concurrent.atomic.AtomicBoolean ok = new java.util.concurrent.atomic.AtomicBoolean(true);
         execute(() -> {
+            if (front.closed()) {
+                took.accept(false);
+                return;
+            }
             ShardClient c = client();
             for (Message m : messages) {
                 c.enqueue(key, m.retain(), (effect, reply, failure) -> {
@@ -294,11 +220,15 @@ public final class QuorumQueue extends AmqpQueue {
 
     @Override
     public boolean inFlow() {
-        return !deleted && client().inFlow();
+        return !deleted && !front.closed() && client().inFlow();
     }
 
     @Override
     public void awaitFlowEnd(FlowWaiter waiter) {
+        if (front.closed()) {
+            waiter.flowEnded(this);
+            return;
+        }
         client().whenFlowEnds(() -> execute(() -> waiter.flowEnded(this)));
     }
 
@@ -345,7 +275,7 @@ public final class QuorumQueue extends AmqpQueue {
             answer.got(null, 0);
             return;
         }
-        client().submit(new Command.Dequeue(key, front.getter(), noAck), (effect, reply, failure) ->
+        send(new Command.Dequeue(key, front.getter(), noAck), (effect, reply, failure) ->
                 execute(() -> got(noAck, effect, reply, failure, answer)));
     }
 
@@ -362,11 +292,14 @@ public final class QuorumQueue extends AmqpQueue {
         if (body == null) {
             // answered by a replica that was not the leader: it goes back, and the getter tries again
             if (!noAck) {
-                client().submit(new Command.Return(key, front.getter(), List.of(d.msgId()), false),
+                send(new Command.Return(key, front.getter(), List.of(d.msgId()), false),
                         ShardClient.Answer.NONE);
             }
             answer.got(null, 0);
             return;
+        }
+        if (!noAck) {
+            consumers.got(d.msgId());
         }
         Message m = MessageFacts.withDeliveryCount(QuorumMessageFormat.decode(body), d.deliveryCount());
         answer.got(new QueueEntry(m, d.msgId(), d.redelivered(), false, QueueEntry.NEVER),
@@ -381,17 +314,24 @@ public final class QuorumQueue extends AmqpQueue {
     private void settle(QueueWork work) {
         List<QueueEntry> settled = work.settledEntries();
         if (settled != null && !settled.isEmpty()) {
-            submit(ids(settled, false), ids -> new Command.Settle(key, front.getter(), ids));
+            submit(ids(settled, false), Command.Settle::new);
         }
         List<QueueEntry> rejected = work.takeRejected();
         if (rejected != null && !rejected.isEmpty()) {
-            submit(ids(rejected, true), ids -> new Command.Discard(key, front.getter(), ids));
+            submit(ids(rejected, true), Command.Discard::new);
         }
     }
 
-    private void submit(List<Long> ids, java.util.function.Function<List<Long>, Command> command) {
+    /** A command of a holder's (a consumer's, or this node's getter's) msgIds. */
+    private interface HolderCommand {
+        Command of(QueueKey queue, io.warren.cluster.quorum.state.ConsumerKey holder, List<Long> msgIds);
+    }
+
+    // one command per holder of these msgIds
+    private void submit(List<Long> ids, HolderCommand command) {
         if (!ids.isEmpty() && !deleted) {
-            client().submit(command.apply(ids), ShardClient.Answer.NONE);
+            consumers.perHolder(ids, (holder, mine) -> command.of(key, holder, mine),
+                    c -> send(c, ShardClient.Answer.NONE));
         }
     }
 
@@ -410,12 +350,12 @@ public final class QuorumQueue extends AmqpQueue {
 
     @Override
     public void requeue(List<QueueEntry> entries, boolean wereUnacked) {
-        submit(ids(entries, true), ids -> new Command.Return(key, front.getter(), ids, true));
+        submit(ids(entries, true), (q, holder, ids) -> new Command.Return(q, holder, ids, true));
     }
 
     @Override
     public void requeueUndelivered(List<QueueEntry> entries, boolean wereUnacked) {
-        submit(ids(entries, true), ids -> new Command.Return(key, front.getter(), ids, false));
+        submit(ids(entries, true), (q, holder, ids) -> new Command.Return(q, holder, ids, false));
     }
 
     @Override
@@ -423,7 +363,7 @@ public final class QuorumQueue extends AmqpQueue {
         if (heldUntilAttached(() -> purge(answer))) {
             return;
         }
-        client().submit(new Command.Purge(key), (effect, reply, failure) -> execute(() -> {
+        send(new Command.Purge(key), (effect, reply, failure) -> execute(() -> {
             if (failure != null) {
                 answer.failed(unavailable(failure));
             } else {
@@ -459,42 +399,64 @@ public final class QuorumQueue extends AmqpQueue {
         return c == null ? 0 : (int) Math.min(Integer.MAX_VALUE, c.ready());
     }
 
-    // ---- consumers: delivered by the shard's leader (not built yet) ----
-
-    @Override
-    public void checkConsume(String consumerTag, int consumerPrefetch, int globalPrefetch, boolean noAck,
-                             Map<String, Object> consumerArguments) {
-        throw AmqpException.channel(ReplyCodes.PRECONDITION_FAILED,
-                "basic.consume from quorum queue '%s' in vhost '%s' is not supported by Warren yet; use basic.get "
-                        + "(see docs/quorum.md)", name(), vhost());
-    }
+    // ---- consumers: delivered by the shard's leader, wherever it is ----
 
     @Override
     public void addConsumer(QueueConsumer consumer) {
-        throw new IllegalStateException("quorum queue consumers are not built yet");
+        addConsumer(consumer, new ConsumeAnswer() {
+            @Override
+            public void added() {
+            }
+
+            @Override
+            public void failed(AmqpException error) {
+                consumer.target().cancelledByServer(consumer);
+            }
+        });
+    }
+
+    /** Answered once the shard checked the consumer out (or refused it: exclusive use). */
+    @Override
+    public void addConsumer(QueueConsumer consumer, ConsumeAnswer answer) {
+        if (heldUntilAttached(() -> addConsumer(consumer, answer))) {
+            return;
+        }
+        if (deleted) {
+            answer.failed(AmqpException.channel(ReplyCodes.NOT_FOUND, "no queue '%s' in vhost '%s'", name(),
+                    vhost()));
+            return;
+        }
+        consumers.add(consumer, answer);
+    }
+
+    @Override
+    public void activate(QueueConsumer consumer) {
+        consumers.activate(consumer);
     }
 
     @Override
     public void removeConsumer(QueueConsumer consumer) {
+        consumers.remove(consumer);
     }
 
     @Override
     public void drain() {
+        consumers.drain();
     }
 
     @Override
     public int consumerCount() {
-        return 0;
+        return consumers.count();
     }
 
     @Override
     public boolean hasExclusiveConsumer() {
-        return false;
+        return consumers.hasExclusive(); // the shard checks every other node's
     }
 
     @Override
     public List<QueueConsumer> consumersOnLoop() {
-        return List.of();
+        return consumers.list();
     }
 
     // ---- life ----
@@ -514,12 +476,13 @@ public final class QuorumQueue extends AmqpQueue {
         }
         QueueCounts counts = localCounts();
         deleted = true;
+        consumers.deleted();
         List<Runnable> held = untilAttached;
         untilAttached = null;
         if (held != null) {
             held.forEach(Runnable::run); // each finds the queue deleted
         }
-        front.later(() -> detachStep(0), 0);
+        attachment.detach();
         return counts == null ? 0 : (int) Math.min(Integer.MAX_VALUE, counts.ready());
     }
 

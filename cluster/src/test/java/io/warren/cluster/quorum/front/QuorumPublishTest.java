@@ -61,7 +61,12 @@ class QuorumPublishTest {
 
     /** Three nodes with their defaults applied and every shard open on every node. */
     static TestCluster threeNodesWithShards(Path dir) {
-        TestCluster c = new TestCluster(dir, 3).startAll();
+        return threeNodesWithShards(new TestCluster(dir, 3));
+    }
+
+    /** The cluster's three nodes started, their defaults applied and every shard open on every node. */
+    static TestCluster threeNodesWithShards(TestCluster unstarted) {
+        TestCluster c = unstarted.startAll();
         await().atMost(Duration.ofSeconds(60)).until(() -> IntStream.range(0, 3).allMatch(i -> {
             var n = c.node(i);
             ShardCatalog catalog = n.node().shardCatalog();
