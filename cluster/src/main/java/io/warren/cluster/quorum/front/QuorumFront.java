@@ -36,6 +36,8 @@ public final class QuorumFront implements AutoCloseable {
     private final Map<String, Integer> chosen = new ConcurrentHashMap<>();
     private final QuorumEndpoints endpoints = new QuorumEndpoints();
     private final ScheduledThreadPoolExecutor timer;
+    /** Handles the shards' answers, off the Ratis threads that complete them (see ShardClient). */
+    private final java.util.concurrent.ThreadPoolExecutor replies;
     private final QuorumQueueFactory factory;
     private volatile boolean closed;
 
@@ -51,6 +53,13 @@ public final class QuorumFront implements AutoCloseable {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true); // a confirm deadline is cancelled once its answer came
+        this.replies = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "warren-quorum-replies-" + self);
+                    t.setDaemon(true);
+                    return t;
+                });
+        replies.allowCoreThreadTimeOut(true); // no thread while no quorum queue is used
         this.factory = new QuorumQueueFactory(this);
     }
 
@@ -141,7 +150,7 @@ public final class QuorumFront implements AutoCloseable {
             ShardCatalog c = catalog.get();
             ShardCatalog.Shard s = c.shards().stream().filter(x -> x.id() == id).findFirst().orElseThrow(() ->
                     new IllegalStateException("no quorum shard " + id + " in the cluster's catalogue"));
-            return new ShardClient(Integer.toString(id), c.group(s), origin(), timer);
+            return new ShardClient(Integer.toString(id), c.group(s), origin(), timer, replies);
         });
     }
 
@@ -209,5 +218,6 @@ public final class QuorumFront implements AutoCloseable {
         clients.values().forEach(ShardClient::close);
         clients.clear();
         timer.shutdownNow();
+        replies.shutdown();
     }
 }

@@ -75,6 +75,7 @@ public final class ShardClient implements AutoCloseable {
     private final RaftClient client;
     private final Origin origin;
     private final ScheduledExecutorService timer;
+    private final java.util.concurrent.Executor replies;
     private final ArrayDeque<Item> waiting = new ArrayDeque<>();
     private long seq;
     private int inFlight;
@@ -82,10 +83,16 @@ public final class ShardClient implements AutoCloseable {
     private List<Runnable> flowWaiters = new ArrayList<>();
     private boolean closed;
 
-    ShardClient(String name, RaftGroup group, Origin origin, ScheduledExecutorService timer) {
+    /**
+     * @param replies where answers are handled: never on the Ratis thread that completes them, which holds the
+     *                client's sliding window while a send here (under this client's lock) waits for it
+     */
+    ShardClient(String name, RaftGroup group, Origin origin, ScheduledExecutorService timer,
+                java.util.concurrent.Executor replies) {
         this.name = name;
         this.origin = origin;
         this.timer = timer;
+        this.replies = replies;
         // each attempt times out as the server's requests do; the attempts together outlast the 30 s deadline
         this.client = RaftClient.newBuilder().setProperties(QuorumTuning.client()).setRaftGroup(group)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(300,
@@ -167,7 +174,7 @@ public final class ShardClient implements AutoCloseable {
             ScheduledFuture<?> deadline = timer.schedule(() -> finished(batch, null,
                     new IOException("shard " + name + " did not commit within " + DEADLINE_MS / 1000 + " s")),
                     DEADLINE_MS, TimeUnit.MILLISECONDS);
-            client.async().send(org.apache.ratis.protocol.Message.valueOf(entry)).whenComplete((reply, error) -> {
+            client.async().send(org.apache.ratis.protocol.Message.valueOf(entry)).whenCompleteAsync((reply, error) -> {
                 deadline.cancel(false);
                 if (error != null) {
                     finished(batch, null, error);
@@ -177,7 +184,7 @@ public final class ShardClient implements AutoCloseable {
                 } else {
                     finished(batch, reply, null);
                 }
-            });
+            }, replies);
         }
     }
 
