@@ -39,6 +39,9 @@ public final class QuorumFront implements AutoCloseable {
     /** Handles the shards' answers, off the Ratis threads that complete them (see ShardClient). */
     private final java.util.concurrent.ThreadPoolExecutor replies;
     private final QuorumQueueFactory factory;
+    /** This node's quorum queues, whose figures for the management API are refreshed from the local replica. */
+    private final java.util.Set<QuorumQueue> queues = ConcurrentHashMap.newKeySet();
+    private boolean refreshing;
     private volatile boolean closed;
 
     public QuorumFront(String self, AppliedState state, Supplier<ShardCatalog> catalog,
@@ -194,6 +197,26 @@ public final class QuorumFront implements AutoCloseable {
         ShardCatalog c = catalog.get();
         return c == null ? null : c.shards().stream().filter(s -> s.id() == shard).map(ShardCatalog.Shard::preferredLeader)
                 .findFirst().orElse(null);
+    }
+
+    /** The queue's figures (ready, unacked, consumers) are refreshed every few seconds until it is deleted. */
+    void track(QuorumQueue q) {
+        queues.add(q);
+        synchronized (this) {
+            if (refreshing || closed) {
+                return;
+            }
+            refreshing = true;
+        }
+        try {
+            timer.scheduleWithFixedDelay(() -> queues.forEach(QuorumQueue::refreshStatus), 5, 5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the node is closing
+        }
+    }
+
+    void untrack(QuorumQueue q) {
+        queues.remove(q);
     }
 
     /** Runs the task on the front's timer after a delay (unless the node is closing). */

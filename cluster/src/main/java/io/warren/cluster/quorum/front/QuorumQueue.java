@@ -119,6 +119,16 @@ public final class QuorumQueue extends AmqpQueue {
     /** Makes sure the shard has the queue; work for it waits until then. */
     void start() {
         attachment.attach();
+        front.track(this);
+    }
+
+    /** Copies the local replica's figures to the status the management API and metrics read. */
+    void refreshStatus() {
+        QueueCounts c = localCounts();
+        if (c != null) {
+            execute(() -> status().counts((int) Math.min(Integer.MAX_VALUE, c.ready()), c.readyBytes(),
+                    (int) Math.min(Integer.MAX_VALUE, c.unacked()), c.consumers()));
+        }
     }
 
     /** The shard has the queue: what waited for it goes (on the queue's loop). */
@@ -476,6 +486,7 @@ public final class QuorumQueue extends AmqpQueue {
         }
         QueueCounts counts = localCounts();
         deleted = true;
+        front.untrack(this);
         consumers.deleted();
         List<Runnable> held = untilAttached;
         untilAttached = null;
@@ -488,6 +499,7 @@ public final class QuorumQueue extends AmqpQueue {
 
     @Override
     public void close() {
+        front.untrack(this);
     }
 
     @Override

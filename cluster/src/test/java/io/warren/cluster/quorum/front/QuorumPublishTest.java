@@ -126,6 +126,8 @@ class QuorumPublishTest {
         for (int i = 0; i < 3; i++) {
             int n = i;
             await().atMost(WAIT).until(() -> count(n, "orders") == 200);
+            // the management API's figures follow the node's replica
+            await().atMost(WAIT).until(() -> awaitQuorumQueue(n, "orders").readyCountSnapshot() == 200);
         }
 
         List<String> fromB = new ArrayList<>();
