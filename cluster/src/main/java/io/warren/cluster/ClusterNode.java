@@ -19,6 +19,8 @@ import io.warren.cluster.quorum.deliver.BrokerDeadLetters;
 import io.warren.cluster.quorum.deliver.DeliveriesInbound;
 import io.warren.cluster.quorum.deliver.QuorumDeliveries;
 import io.warren.cluster.quorum.deliver.QuorumEndpoints;
+import io.warren.cluster.quorum.front.QuorumFront;
+import io.warren.cluster.quorum.raft.ShardEffects;
 import io.warren.cluster.quorum.shard.QuorumServer;
 import io.warren.cluster.quorum.shard.ShardCatalog;
 import io.warren.cluster.raft.ChangeCommitter;
@@ -95,6 +97,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private io.warren.cluster.quorum.raft.ConsumerNodeWatch shardWatch;
     private final LinkPorts linkPorts = new LinkPorts();
     private final QuorumShards quorum;
+    private final QuorumFront front;
     private volatile DefinitionStore store;
     private RaftServer server;
     private RaftClient client;
@@ -117,13 +120,22 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         this.quorum = new QuorumShards(settings, dataDir, state);
         this.homes = new QueueHomes(settings.nodeName(), state::queueNode, state::queuesPerNode, this::memberNames,
                 link);
-        this.writer = new RaftDefinitionWriter(settings.nodeName(), memory, homes::takeChosen);
+        this.front = new QuorumFront(settings.nodeName(), quorumEpoch, quorumEndpoints, state, quorum::catalog,
+                quorum::server);
+        // a quorum queue's row records its shard where a classic queue's records its home
+        this.writer = new RaftDefinitionWriter(settings.nodeName(), memory, (vhost, queue) -> {
+            String shard = front.takeChosen(vhost, queue);
+            return shard != null ? shard : homes.takeChosen(vhost, queue);
+        });
         this.transients = new TransientWriter(settings.nodeName(), incarnation, writer);
         this.otherConsumers = new io.warren.cluster.status.OtherNodesConsumers(settings.nodeName(), link,
                 this::memberNames, this::running);
         this.quorumDeliveries = new QuorumDeliveries(settings.nodeName(), quorumEndpoints, link::sendFrames);
         link.addInbound(() -> new DeliveriesInbound(quorumEndpoints));
         link.onConnectionOpened(quorumDeliveries::linkOpened);
+        // the shards this node leads deliver through it; a replica that needs a snapshot fetches it over the link
+        quorum.useEffects(quorumDeliveries::forShard);
+        quorum.useSnapshots(shardSnapshots());
     }
 
     /** What the broker is made with: its journal writes through the cluster's log, and it makes no defaults. */
@@ -139,7 +151,23 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
 
             @Override
             public QueuePlacement placement() {
-                return homes;
+                return new QueuePlacement() {
+                    @Override
+                    public io.warren.broker.queue.QueueFactory remoteFactory(String vhost, String queue,
+                                                                             java.util.Map<String, Object> args) {
+                        return homes.remoteFactory(vhost, queue, args);
+                    }
+
+                    @Override
+                    public io.warren.broker.queue.QueueFactory recordedElsewhere(String vhost, String queue) {
+                        return homes.recordedElsewhere(vhost, queue);
+                    }
+
+                    @Override
+                    public io.warren.broker.queue.QueueFactory quorumQueues() {
+                        return front.factory();
+                    }
+                };
             }
 
             @Override
@@ -245,7 +273,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         return new io.warren.cluster.quorum.catchup.LinkSnapshotSource(link);
     }
 
-    /** Makes the shards' state machines with this factory instead of the stand-in; call before start. */
+    /** Makes the shards' state machines with this factory instead of the real one (tests); call before start. */
     public void useShardMachines(java.util.function.Function<RaftGroupId, StateMachine> factory) {
         quorum.useMachines(factory);
     }
@@ -258,6 +286,19 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     /** The deliveries of the shards this node leads: each shard's effects come from {@code forShard(groupId)}. */
     public QuorumDeliveries quorumDeliveries() {
         return quorumDeliveries;
+    }
+
+    /**
+     * Where each shard's leader carries out deliveries, dead letters and cancellations instead of this node's
+     * {@link #quorumDeliveries()} (tests); call before start.
+     */
+    public void useShardEffects(java.util.function.Function<RaftGroupId, ShardEffects> perShard) {
+        quorum.useEffects(perShard);
+    }
+
+    /** This node's side of quorum queues: their factory, its shard clients, its consumers' endpoints. */
+    public QuorumFront quorumFront() {
+        return front;
     }
 
     private void startStatus(Broker broker) {
@@ -451,6 +492,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     @Override
     public String queueNode(String vhost, String queue) {
         String home = state.queueNode(vhost, queue);
+        String leader = front.leaderOf(home); // a quorum queue's row names its shard: shown as the shard's leader
+        if (leader != null) {
+            return leader;
+        }
         return home == null ? settings.nodeName() : home;
     }
 
@@ -516,6 +561,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             reporter.close();
         }
         linkPorts.close();
+        front.close();
         quorum.close();
         link.close();
         if (bootstrap != null) {

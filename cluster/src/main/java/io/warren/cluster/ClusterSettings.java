@@ -20,8 +20,8 @@ import java.util.List;
  * @param linkPort        the port of this node's message link (0: the cluster port + 1)
  * @param linkTls         the certificate, key and CA bundle of the link's TLS, or null for plain TCP
  * @param quorumPort      the port of this node's quorum-queue (shard) Raft server (0: the cluster port + 2)
- * @param formsQuorumShards whether an initial member forms the quorum shards; off until quorum queues are served,
- *                        so that a cluster does not run shard groups (threads, heartbeats) nothing uses yet
+ * @param formsQuorumShards whether an initial member of a cluster of two or more forms the quorum shards (by
+ *                        default it does: quorum queues live in them)
  */
 public record ClusterSettings(String nodeName, String host, int port, List<ClusterMember> members,
                               Duration commitTimeout, long snapshotEvery, Duration electionTimeout,
@@ -38,7 +38,7 @@ public record ClusterSettings(String nodeName, String host, int port, List<Clust
     /** A node with the given name and cluster port, and default timeouts. */
     public static ClusterSettings of(String nodeName, String host, int port, List<ClusterMember> members) {
         return new ClusterSettings(nodeName, host, port, members, Duration.ofSeconds(5), 1000, Duration.ofSeconds(1),
-                1024 * 1024, 0, null, 0, false);
+                1024 * 1024, 0, null, 0, true);
     }
 
     public ClusterSettings withCommitTimeout(Duration d) {

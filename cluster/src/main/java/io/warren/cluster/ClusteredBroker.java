@@ -19,10 +19,10 @@ public final class ClusteredBroker implements AutoCloseable {
     }
 
     public static ClusteredBroker open(BrokerConfig config, ClusterSettings settings) throws IOException {
-        return open(config, settings, n -> { });
+        return open(config, settings, node -> { });
     }
 
-    /** As {@link #open(BrokerConfig, ClusterSettings)}; beforeStart sees the node before it starts (tests). */
+    /** As {@link #open(BrokerConfig, ClusterSettings)}, with what must be set on the node before it starts. */
     public static ClusteredBroker open(BrokerConfig config, ClusterSettings settings,
                                        java.util.function.Consumer<ClusterNode> beforeStart) throws IOException {
         ClusterNode node = new ClusterNode(settings, config.dataDir());

@@ -4,7 +4,8 @@ import io.warren.cluster.log.DefinitionChange;
 import io.warren.cluster.quorum.shard.QuorumServer;
 import io.warren.cluster.quorum.shard.ShardCatalog;
 import io.warren.cluster.quorum.shard.ShardFormation;
-import io.warren.cluster.quorum.shard.StandInShardMachine;
+import io.warren.cluster.quorum.raft.ShardEffects;
+import io.warren.cluster.quorum.raft.ShardStateMachine;
 import io.warren.cluster.state.AppliedState;
 import io.warren.cluster.state.DefinitionStateMachine;
 import java.io.IOException;
@@ -31,8 +32,15 @@ final class QuorumShards implements AutoCloseable {
     private final AppliedState state;
     private final LinkPorts ports = new LinkPorts(DefinitionStateMachine.QUORUM_PORT_QUERY,
             "warren-cluster-quorum-ports");
-    /** Makes each shard's state machine; a stand-in until the real one is plugged in. */
-    private Function<RaftGroupId, StateMachine> machines = g -> new StandInShardMachine();
+    /**
+     * Where each shard's leader carries out deliveries, dead letters and cancellations: nowhere until the
+     * leader-side dispatcher is plugged in with {@link #useEffects} (read when a shard's state machine is made).
+     */
+    private volatile Function<RaftGroupId, ShardEffects> effects = g -> ShardEffects.NONE;
+    /** Makes each shard's state machine: the real one, unless a test plugs in another. */
+    private volatile io.warren.cluster.quorum.raft.SnapshotSource snapshots;
+    private Function<RaftGroupId, StateMachine> machines = g -> snapshots == null
+            ? new ShardStateMachine(effects.apply(g)) : new ShardStateMachine(effects.apply(g), snapshots);
     private QuorumServer server;
     private ShardFormation formation;
     /** Opens shards off the thread that applies the definitions log; made when a catalogue first names this node. */
@@ -43,6 +51,18 @@ final class QuorumShards implements AutoCloseable {
         this.settings = settings;
         this.dataDir = dataDir;
         this.state = state;
+    }
+
+    synchronized void useEffects(Function<RaftGroupId, ShardEffects> perShard) {
+        if (server != null) {
+            throw new IllegalStateException("the node has started: its shards' state machines are made already");
+        }
+        this.effects = perShard;
+    }
+
+    /** Where a replica Ratis tells to install a snapshot fetches it from (notify mode); before start. */
+    synchronized void useSnapshots(io.warren.cluster.quorum.raft.SnapshotSource source) {
+        this.snapshots = source;
     }
 
     synchronized void useMachines(Function<RaftGroupId, StateMachine> factory) {

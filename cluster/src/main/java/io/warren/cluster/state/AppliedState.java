@@ -35,6 +35,14 @@ public final class AppliedState {
     public static final String QUORUM_SHARDS = "warren_quorum_shards";
     private volatile String quorumShards;
     private volatile java.util.function.Consumer<String> quorumShardsListener = v -> { };
+    /**
+     * Definitions-log indexes of queue declarations and deletions applied in this run, for the quorum shards' attach
+     * and detach commands (which must carry the same index on every node). A queue restored from the store has no
+     * index here: {@link #restoredAt} stands in for it (its declaration is no later, its deletion later).
+     */
+    private final Map<String, Long> declaredAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> deletedAt = new ConcurrentHashMap<>();
+    private volatile long restoredAt = -1;
 
     /** Starts over from stored definitions (start-up, an installed snapshot). */
     public void reset(StoredDefinitions stored) {
@@ -50,6 +58,47 @@ public final class AppliedState {
         if (quorumShards != null) {
             quorumShardsListener.accept(quorumShards);
         }
+    }
+
+    /** The store held the log up to this index when the state was last reset from it. */
+    public void restoredAt(long index) {
+        restoredAt = index;
+    }
+
+    /**
+     * An index of the definitions log at or after the queue's declaration and before its deletion (-1 when the
+     * queue is not recorded, or restored from a store whose index is not known yet).
+     */
+    public long declaredAt(String vhost, String queue) {
+        String k = key(vhost, queue);
+        Long at = declaredAt.get(k);
+        if (at != null) {
+            return at;
+        }
+        return queues.containsKey(k) ? restoredAt : -1;
+    }
+
+    /** The index of the queue's latest deletion (or its vhost's) applied in this run, or -1. */
+    public long deletedAt(String vhost, String queue) {
+        return Math.max(deletedAt.getOrDefault(key(vhost, queue), -1L), deletedAt.getOrDefault(vhost + "\u0000",
+                -1L));
+    }
+
+    /** Takes in a change applied at this index of the log. */
+    public void applied(DefinitionChange c, long index) {
+        if ("putQueue".equals(c.op())) {
+            QueueRow q = c.row(QueueRow.class);
+            if (!queues.containsKey(key(q.vhost(), q.name()))) {
+                declaredAt.put(key(q.vhost(), q.name()), index);
+            }
+        } else if ("deleteQueue".equals(c.op())) {
+            deletedAt.put(key(c.key(0), c.key(1)), index);
+            declaredAt.remove(key(c.key(0), c.key(1)));
+        } else if ("deleteVhost".equals(c.op())) {
+            deletedAt.put(c.key(0) + "\u0000", index);
+            declaredAt.keySet().removeIf(k -> k.startsWith(c.key(0) + "\u0000"));
+        }
+        applied(c);
     }
 
     /** The shard catalogue's JSON as the log has made it so far, or null before the cluster formed one. */

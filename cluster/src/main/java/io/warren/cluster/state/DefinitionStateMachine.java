@@ -105,6 +105,7 @@ public final class DefinitionStateMachine extends BaseStateMachine {
             bootstrapped = mark.bootstrapped();
             writer = new StoreWriter(store, mark);
             state.reset(store.loadAll());
+            state.restoredAt(storedUpTo);
             loadSnapshot();
         });
         if (storedUpTo >= 0) {
@@ -146,6 +147,7 @@ public final class DefinitionStateMachine extends BaseStateMachine {
             StoredDefinitions before = store.loadAll();
             store.replaceAll(s.definitions());
             state.reset(s.definitions());
+            state.restoredAt(at.getIndex());
             mark.set(at.getIndex(), s.bootstrapped());
             storedUpTo = at.getIndex();
             bootstrapped = s.bootstrapped();
@@ -218,7 +220,7 @@ public final class DefinitionStateMachine extends BaseStateMachine {
             return "refused " + e.refusal().replyCode() + " " + e.refusal().text();
         }
         writer.write(List.of(checked), index, bootstrapped);
-        state.applied(checked);
+        state.applied(checked, index);
         if (!self.equals(checked.origin()) || claims.stateMachineApplies(checked.request())) {
             memory.apply(checked);
         }

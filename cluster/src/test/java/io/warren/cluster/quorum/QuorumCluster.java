@@ -43,7 +43,7 @@ public final class QuorumCluster implements AutoCloseable {
 
     /** Starts the nodes, waits for their shards, and aims the client at shard number shardId. */
     public QuorumCluster(Path dir, int shardId) {
-        cluster = new TestCluster(dir, 3).quorumShards()
+        cluster = new TestCluster(dir, 3)
                 .beforeStart(n -> n.useShardMachines(g -> new ShardStateMachine(ShardEffects.NONE, n.shardSnapshots())))
                 .startAll();
         await().atMost(WAIT).until(() -> IntStream.range(0, 3).allMatch(i -> {

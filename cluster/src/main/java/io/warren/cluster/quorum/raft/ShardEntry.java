@@ -26,6 +26,14 @@ public record ShardEntry(long leaderTime, CommandBatch batch, List<ByteString> b
      * not copied: they must not change until the request is sent.
      */
     public static ByteString encode(CommandBatch batch, List<ByteBuffer> bodies) {
+        return encodeParts(batch, bodies.stream().map(b -> new ByteBuffer[] {b}).toList());
+    }
+
+    /**
+     * As {@link #encode}, each body given in parts (e.g. QuorumMessageFormat's head, properties and body views) that
+     * are written one after another: nothing is joined or copied.
+     */
+    public static ByteString encodeParts(CommandBatch batch, List<ByteBuffer[]> bodies) {
         long enqueues = batch.commands().stream().filter(c -> c instanceof Command.Enqueue).count();
         if (enqueues != bodies.size()) {
             throw new IllegalArgumentException("the batch has " + enqueues + " enqueues but " + bodies.size()
@@ -35,9 +43,17 @@ public record ShardEntry(long leaderTime, CommandBatch batch, List<ByteString> b
         ByteBuffer head = ByteBuffer.allocate(1 + 4 + b.length);
         head.put(VERSION).putInt(b.length).put(b).flip();
         ByteString out = ByteString.copyFrom(head);
-        for (ByteBuffer body : bodies) {
-            ByteBuffer len = ByteBuffer.allocate(4).putInt(0, body.remaining());
-            out = out.concat(ByteString.copyFrom(len)).concat(UnsafeByteOperations.unsafeWrap(body.duplicate()));
+        for (ByteBuffer[] parts : bodies) {
+            int length = 0;
+            for (ByteBuffer part : parts) {
+                length += part.remaining();
+            }
+            out = out.concat(ByteString.copyFrom(ByteBuffer.allocate(4).putInt(0, length)));
+            for (ByteBuffer part : parts) {
+                if (part.hasRemaining()) {
+                    out = out.concat(UnsafeByteOperations.unsafeWrap(part.duplicate()));
+                }
+            }
         }
         return out;
     }

@@ -69,6 +69,9 @@ public final class QuorumServer implements AutoCloseable {
             return;
         }
         Files.createDirectories(dir);
+        // Ratis ends the JVM when its gRPC server cannot bind (ExitUtils.terminate): a port taken since the
+        // catalogue recorded it must fail this start (retried), not stop the broker
+        org.apache.ratis.util.ExitUtils.disableSystemExit();
         RaftServer s = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(nodeName))
                 .setProperties(QuorumTuning.server(port, dir))

@@ -54,7 +54,7 @@ final class LeaderFixture implements AutoCloseable {
     private long seq;
 
     LeaderFixture(Path dir) {
-        cluster = new TestCluster(dir, 3).quorumShards()
+        cluster = new TestCluster(dir, 3)
                 .beforeStart(n -> {
                     n.useShardMachines(g -> new ShardStateMachine(n.quorumDeliveries().forShard(g)));
                     // a restarted node has its test consumers back before anything can reach it

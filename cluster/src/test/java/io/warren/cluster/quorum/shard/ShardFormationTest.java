@@ -9,7 +9,8 @@ import io.warren.cluster.ClusterNode;
 import io.warren.cluster.TestCluster;
 import io.warren.cluster.quorum.state.Command;
 import io.warren.cluster.quorum.state.CommandBatch;
-import io.warren.cluster.quorum.state.CommandCodec;
+import io.warren.cluster.quorum.raft.ShardEntry;
+import io.warren.cluster.quorum.raft.ShardStateMachine;
 import io.warren.cluster.quorum.state.QueueConfig;
 import io.warren.cluster.quorum.state.QueueKey;
 import java.io.IOException;
@@ -74,7 +75,7 @@ class ShardFormationTest {
 
     @Test
     void threeNodesFormSixShardsOfThreeReplicasEachNodePreferredLeaderOfTwo() {
-        cluster = new TestCluster(dir, 3).quorumShards().startAll();
+        cluster = new TestCluster(dir, 3).startAll();
         ShardCatalog catalog = awaitShardsOpen();
 
         assertEquals(6, catalog.shards().size());
@@ -105,7 +106,7 @@ class ShardFormationTest {
 
     @Test
     void aBatchSubmittedThroughAClientIsAppliedOnAllThreeMembers() throws Exception {
-        cluster = new TestCluster(dir, 3).quorumShards().startAll();
+        cluster = new TestCluster(dir, 3).startAll();
         ShardCatalog catalog = awaitShardsOpen();
         ShardCatalog.Shard shard = catalog.shards().get(4);
         QueueKey queue = new QueueKey("/", "orders");
@@ -119,7 +120,7 @@ class ShardFormationTest {
 
     @Test
     void aRestartedNodeReopensItsShardsAndReplaysThem() throws Exception {
-        cluster = new TestCluster(dir, 3).quorumShards().startAll();
+        cluster = new TestCluster(dir, 3).startAll();
         ShardCatalog catalog = awaitShardsOpen();
         ShardCatalog.Shard shard = catalog.shards().get(1);
         QueueKey queue = new QueueKey("/", "kept");
@@ -140,7 +141,7 @@ class ShardFormationTest {
 
     @Test
     void aClusterNotAskedForQuorumShardsFormsNoneAndRunsNoQuorumServer() {
-        cluster = new TestCluster(dir, 3).startAll();
+        cluster = new TestCluster(dir, 3).noQuorumShards().startAll();
         // the cluster has formed and committed its defaults; asked for, the shards form in the same few seconds
         for (int i = 0; i < 3; i++) {
             int n = i;
@@ -154,7 +155,7 @@ class ShardFormationTest {
 
     @Test
     void aNodeAddedAfterTheClusterFormedGetsTheCatalogueButNoShardAndNoQuorumServer() {
-        cluster = new TestCluster(dir, 3).quorumShards().startAll();
+        cluster = new TestCluster(dir, 3).startAll();
         ShardCatalog catalog = awaitShardsOpen();
         int d = cluster.addMember();
         cluster.start(d, cluster.members(3));
@@ -167,8 +168,8 @@ class ShardFormationTest {
     }
 
     private boolean applied(int i, ShardCatalog.Shard shard, QueueKey queue) {
-        var sm = (StandInShardMachine) division(node(i), shard.groupId()).getStateMachine();
-        return sm.read(s -> s.queueKeys().contains(queue));
+        var sm = (ShardStateMachine) division(node(i), shard.groupId()).getStateMachine();
+        return sm.readState(s -> s.queueKeys().contains(queue));
     }
 
     private static RaftClientReply submit(ShardCatalog catalog, ShardCatalog.Shard shard, CommandBatch batch)
@@ -178,8 +179,7 @@ class ShardFormationTest {
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(100,
                         TimeDuration.valueOf(200, java.util.concurrent.TimeUnit.MILLISECONDS)))
                 .build()) {
-            return client.io().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString
-                    .copyFrom(CommandCodec.encode(batch))));
+            return client.io().send(Message.valueOf(ShardEntry.encode(batch, List.of())));
         }
     }
 

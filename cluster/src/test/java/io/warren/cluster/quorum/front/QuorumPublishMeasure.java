@@ -1,0 +1,133 @@
+package io.warren.cluster.quorum.front;
+
+import static io.warren.cluster.quorum.front.QuorumPublishTest.connect;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.MessageProperties;
+import io.warren.cluster.TestCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A measurement, not a check of speed: one publisher, 1 KiB persistent messages, 200 unconfirmed at most, to a
+ * quorum queue of a three-node in-process cluster, through the node that leads its shard and through another.
+ * Prints confirmed msg/s. Run with -Dquorum.measure=true; it asserts only that every message was confirmed.
+ */
+@EnabledIfSystemProperty(named = "quorum.measure", matches = "true")
+class QuorumPublishMeasure {
+    private static final int WARM_UP = 5_000;
+    private static final int MEASURED = 30_000;
+    private static final int IN_FLIGHT = 200;
+    @TempDir
+    Path dir;
+    private TestCluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void publishConfirmRateThroughTheLeadersNodeAndThroughAnother() throws Exception {
+        cluster = QuorumPublishTest.threeNodesWithShards(dir);
+        try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
+            ch.queueDeclare("measure", true, false, false, Map.of("x-queue-type", "quorum"));
+        }
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(n).broker().vhost("/")
+                    .queue("measure") instanceof QuorumQueue);
+        }
+        String leader = cluster.node(0).node().queueNode("/", "measure");
+        int leaderIndex = leader.charAt(leader.length() - 1) - 'a';
+        int other = (leaderIndex + 1) % 3;
+        for (int round = 0; round < 2; round++) {
+            for (int node : new int[] {leaderIndex, other}) {
+                double rate = run(node);
+                System.out.printf("quorum publish+confirm, 1 KiB, %d in flight, through %s (%s): %.0f msg/s%n",
+                        IN_FLIGHT, "node" + (char) ('a' + node), node == leaderIndex ? "shard leader" : "follower",
+                        rate);
+                try (Connection c = connect(cluster.node(node).broker()); Channel ch = c.createChannel()) {
+                    ch.queuePurge("measure");
+                }
+            }
+        }
+    }
+
+    @Test
+    void idleCpuOfThreeNodesWithAndWithoutShards() throws Exception {
+        for (boolean shards : new boolean[] {true, false}) {
+            TestCluster c = new TestCluster(dir.resolve(shards ? "with" : "without"), 3);
+            cluster = shards ? QuorumPublishTest.threeNodesWithShards(c) : c.noQuorumShards().startAll();
+            Thread.sleep(15_000); // elections and formation settle
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
+            long cpu = os.getProcessCpuTime();
+            long wall = System.nanoTime();
+            Thread.sleep(30_000);
+            double share = (os.getProcessCpuTime() - cpu) / (double) (System.nanoTime() - wall);
+            System.out.printf("idle, 3 in-process nodes, %s shards: %.1f%% of one core, %d threads%n",
+                    shards ? "with" : "without", share * 100, Thread.activeCount());
+            cluster.close();
+            cluster = null;
+        }
+    }
+
+    private double run(int node) throws Exception {
+        byte[] body = new byte[1024];
+        try (Connection c = connect(cluster.node(node).broker()); Channel ch = c.createChannel()) {
+            ch.confirmSelect();
+            Semaphore window = new Semaphore(IN_FLIGHT);
+            AtomicLong confirmed = new AtomicLong();
+            AtomicLong nacked = new AtomicLong();
+            java.util.concurrent.ConcurrentSkipListSet<Long> open = new java.util.concurrent.ConcurrentSkipListSet<>();
+            ch.addConfirmListener((tag, multiple) -> settle(open, tag, multiple, window, confirmed),
+                    (tag, multiple) -> nacked.addAndGet(settle(open, tag, multiple, window, confirmed)));
+            long start = 0;
+            for (int i = 0; i < WARM_UP + MEASURED; i++) {
+                if (i == WARM_UP) {
+                    window.acquire(IN_FLIGHT);
+                    window.release(IN_FLIGHT);
+                    start = System.nanoTime();
+                }
+                window.acquire();
+                open.add(ch.getNextPublishSeqNo());
+                ch.basicPublish("", "measure", MessageProperties.PERSISTENT_BASIC, body);
+            }
+            if (!window.tryAcquire(IN_FLIGHT, 60, TimeUnit.SECONDS)) {
+                throw new AssertionError("confirms missing: " + open.size());
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(0, nacked.get());
+            return MEASURED / seconds;
+        }
+    }
+
+    private static long settle(java.util.concurrent.ConcurrentSkipListSet<Long> open, long tag, boolean multiple,
+                               Semaphore window, AtomicLong confirmed) {
+        long n = 0;
+        if (multiple) {
+            var head = open.headSet(tag, true);
+            n = head.size();
+            head.clear();
+        } else if (open.remove(tag)) {
+            n = 1;
+        }
+        confirmed.addAndGet(n);
+        window.release((int) n);
+        return n;
+    }
+}
