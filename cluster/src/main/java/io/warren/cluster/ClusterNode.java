@@ -500,6 +500,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     }
 
     @Override
+    public io.warren.broker.admin.QuorumQueueView quorumQueue(String vhost, String queue) {
+        return front.status(vhost, queue, this::running);
+    }
+
+    @Override
     public void addNode(String name, String address) {
         ClusterMember m;
         try {

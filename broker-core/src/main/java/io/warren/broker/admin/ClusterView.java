@@ -58,6 +58,14 @@ public interface ClusterView {
         return List.of();
     }
 
+    /**
+     * A quorum queue's shard, leader, members and (when this node replicates it) Raft figures; null for a queue that
+     * is not a quorum queue, or one this node does not know yet. A node not in a cluster has none.
+     */
+    default QuorumQueueView quorumQueue(String vhost, String queue) {
+        return null;
+    }
+
     /** A node not in a cluster: itself its only member. */
     static ClusterView singleNode(String nodeName) {
         return new ClusterView() {

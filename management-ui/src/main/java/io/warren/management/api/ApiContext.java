@@ -47,7 +47,8 @@ public final class ApiContext {
         this.httpsPort = httpsPort;
         this.auth = new Authorizer(admin.access());
         this.rates = rates;
-        this.queueJson = new QueueJson(rates, admin.cluster()::queueNode, admin.cluster()::running);
+        this.queueJson = new QueueJson(rates, admin.cluster()::queueNode, admin.cluster()::running,
+                admin.cluster()::quorumQueue);
         this.connectionJson = new ConnectionJson(rates, admin.nodeName());
         // in a cluster the other nodes list this node's listeners, the management API's among them
         admin.cluster().announceListeners(this::localListeners);

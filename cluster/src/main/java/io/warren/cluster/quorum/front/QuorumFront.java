@@ -1,5 +1,6 @@
 package io.warren.cluster.quorum.front;
 
+import io.warren.broker.admin.QuorumQueueView;
 import io.warren.broker.queue.QueueFactory;
 import io.warren.cluster.quorum.deliver.QuorumEndpoints;
 import io.warren.cluster.quorum.raft.ShardStateMachine;
@@ -192,14 +193,42 @@ public final class QuorumFront implements AutoCloseable {
         if (shard == null) {
             return null;
         }
+        ShardCatalog c = catalog.get();
+        ShardCatalog.Shard s = c == null ? null : shard(c, shard);
+        return leader(shard, division(shard), s);
+    }
+
+    /**
+     * A quorum queue's shard, leader, members (which of them running decides) and this node's replica's Raft
+     * figures; null when the queue's row names no shard here (not a quorum queue, or not applied yet).
+     */
+    public QuorumQueueView status(String vhost, String queue, java.util.function.Predicate<String> running) {
+        Integer shard = recordedShard(vhost, queue);
+        ShardCatalog c = catalog.get();
+        ShardCatalog.Shard s = shard == null || c == null ? null : shard(c, shard);
+        if (s == null) {
+            return null;
+        }
         RaftServer.Division d = division(shard);
-        RaftPeerId leader = d == null ? null : d.getInfo().getLeaderId();
+        return QuorumQueueStatus.of(s, leader(shard, d, s), d, running);
+    }
+
+    /** The leader this node's replica knows, else the one its client of the shard last heard of, else the preferred. */
+    private String leader(int shard, RaftServer.Division local, ShardCatalog.Shard s) {
+        RaftPeerId leader = local == null ? null : local.getInfo().getLeaderId();
         if (leader != null) {
             return leader.toString();
         }
-        ShardCatalog c = catalog.get();
-        return c == null ? null : c.shards().stream().filter(s -> s.id() == shard).map(ShardCatalog.Shard::preferredLeader)
-                .findFirst().orElse(null);
+        ShardClient client = clients.get(shard);
+        String known = client == null ? null : client.knownLeader();
+        if (known != null) {
+            return known;
+        }
+        return s == null ? null : s.preferredLeader();
+    }
+
+    private static ShardCatalog.Shard shard(ShardCatalog c, int id) {
+        return c.shards().stream().filter(x -> x.id() == id).findFirst().orElse(null);
     }
 
     /** The queue's figures (ready, unacked, consumers) are refreshed every few seconds until it is deleted. */

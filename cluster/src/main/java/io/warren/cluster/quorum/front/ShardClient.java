@@ -135,6 +135,12 @@ public final class ShardClient implements AutoCloseable {
         send();
     }
 
+    /** The shard's leader as this client last heard (the group's preferred peer until it has talked to it). */
+    String knownLeader() {
+        org.apache.ratis.protocol.RaftPeerId id = client.getLeaderId();
+        return id == null ? null : id.toString();
+    }
+
     /** True while publishers should wait: too much is outstanding to the shard. */
     public synchronized boolean inFlow() {
         return outstanding > FLOW_HIGH;
