@@ -84,6 +84,9 @@ class ConsoleBrowserTest {
             wait.until(d -> !d.findElements(By.cssSelector("#queues-table tr[data-name='appeared']")).isEmpty());
             wait.until(d -> d.findElement(By.cssSelector("#queues-table tr[data-name='appeared']")).getText()
                     .contains("1"));
+            // with its type and node (a quorum queue's node is its leader, with its other members counted)
+            String row = driver.findElement(By.cssSelector("#queues-table tr[data-name='appeared']")).getText();
+            assertTrue(row.contains("classic " + mgmt.admin().nodeName()), row);
         }
     }
 

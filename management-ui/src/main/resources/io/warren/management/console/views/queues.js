@@ -29,6 +29,10 @@ async function viewQueues() {
     $('#queues-list').innerHTML = table('queues-table', [
       { title: 'Vhost', value: q => q.vhost },
       { title: 'Name', html: q => `<a href="#/queue/${enc(q.vhost)}/${enc(q.name)}">${esc(q.name)}</a>` },
+      { title: 'Type', value: q => q.type },
+      // a quorum queue's node is its leader; the figure after it counts the other members, as RabbitMQ's list does
+      { title: 'Node', html: q => esc(q.node) + (q.type === 'quorum' && q.members
+        ? ` <span class="muted quorum-members">leader +${Math.max(0, q.members.length - 1)}</span>` : '') },
       { title: 'Features', value: q => [q.durable && 'durable', q.auto_delete && 'auto-delete', q.exclusive && 'exclusive',
         ...Object.keys(q.arguments || {})].filter(Boolean).join(' ') },
       { title: 'Ready', num: true, value: q => q.messages_ready }, { title: 'Unacked', num: true, value: q => q.messages_unacknowledged },
@@ -56,6 +60,7 @@ async function viewQueue(vhost, name) {
       in effect <code>${esc(JSON.stringify(q.effective_policy_definition))}</code>` : ''}</div>
     ${rateChartsHtml('queue-chart', ['Message rates of this queue', 'Messages in this queue'])}
     ${streamTilesHtml(q)}
+    <div id="quorum-replicas">${quorumHtml(q)}</div>
     <h2>Consumers</h2><div id="queue-consumers-list">${queueConsumersHtml(q)}</div>` +
     `<h2>Bindings</h2>` + table('queue-bindings-table', [
       { title: 'From', value: b => b.source || '(AMQP default)' }, { title: 'Routing key', value: b => b.routing_key },
@@ -123,7 +128,39 @@ async function viewQueue(vhost, name) {
       $('#stream-last-offset').textContent = offsetText(now.last_offset);
     }
     $('#queue-consumers-list').innerHTML = queueConsumersHtml(now);
+    $('#quorum-replicas').innerHTML = quorumHtml(now);
   });
+}
+
+/**
+ * A quorum queue's members (leader, online or offline, and on the leader each follower's match index and lag) and
+ * its shard's Raft figures as this node's replica has them; nothing for other queues.
+ */
+function quorumHtml(q) {
+  if (q.type !== 'quorum' || !q.members) return '';
+  const raft = q.raft || {};
+  const followers = Object.fromEntries((raft.followers || []).map(f => [f.node, f]));
+  const rows = q.members.map(m => ({ name: m, online: (q.online || []).includes(m), follower: followers[m] }));
+  const members = table('quorum-members-table', [
+    { title: 'Member', value: r => r.name },
+    { title: 'Role', value: r => r.name === q.leader ? 'leader' : 'follower' },
+    // lagging: behind the leader's log when the leader last heard from it (known on the leader only)
+    { title: 'State', html: r => !r.online ? '<b class="error">offline</b>'
+      : r.follower && r.follower.lag > 0 ? 'online, <b class="error">lagging</b>' : 'online' },
+    { title: 'Match index', num: true, value: r => r.follower ? r.follower.match_index : '' },
+    { title: 'Lag (entries)', num: true, value: r => r.follower ? r.follower.lag : '' },
+    { title: 'Last contact', num: true, value: r => r.follower ? r.follower.last_contact_ms + ' ms' : '' },
+  ], rows);
+  const stat = (label, v, id) => `<div class="tile"><b id="${id}">${esc(v)}</b><span>${esc(label)}</span></div>`;
+  const figures = raft.local_replica
+    ? `<div class="tiles" id="raft-tiles">${stat('shard', raft.shard, 'raft-shard')}${stat('role here', raft.role, 'raft-role')}
+        ${stat('term', raft.term, 'raft-term')}${stat('commit index', raft.commit_index, 'raft-commit')}
+        ${stat('last applied', raft.last_applied, 'raft-applied')}${stat('last log index', raft.last_log_index, 'raft-last')}
+        ${stat('snapshot index', raft.snapshot_index, 'raft-snapshot')}</div>`
+      + (raft.role === 'leader' ? '' : '<p class="muted">Match indexes and lag are known on the leader only.</p>')
+    : `<p class="muted" id="raft-absent">This node replicates none of shard ${esc(raft.shard)}: its Raft figures are on its members.</p>`;
+  return `<h2>Replicas</h2><p class="muted">Shard ${esc(raft.shard)}, leader <b id="quorum-leader">${esc(q.leader)}</b>,
+    ${(q.online || []).length} of ${q.members.length} members online.</p>${members}${figures}`;
 }
 
 function offsetText(o) {
