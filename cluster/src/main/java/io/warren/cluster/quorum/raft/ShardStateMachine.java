@@ -372,6 +372,18 @@ public final class ShardStateMachine extends BaseStateMachine {
             return CompletableFuture.failedFuture(new IllegalStateException("told to install a snapshot with no "
                     + "leader known"));
         }
+        TermIndex applied = getLastAppliedTermIndex();
+        long next = applied == null ? 0 : applied.getIndex() + 1;
+        if (firstInLog.getIndex() <= next) {
+            // Ratis 3.2 also asks a follower it counts as not caught up (an appender restarted after its
+            // "Previous ... but firstIndex" failure, a member being added) even though its log still holds every
+            // entry we lack, and then whether or not it has a snapshot. No answer (null) is "snapshot unavailable",
+            // after which the leader goes back to sending entries; fetching would fail forever on a leader that
+            // has never snapshotted, and this replica would never catch up.
+            LOG.info("{}: told to install a snapshot, but the leader {}'s log starts at {}, at or before our next "
+                    + "entry {}: catching up from its log", getId(), leader, firstInLog, next);
+            return CompletableFuture.completedFuture(null);
+        }
         LOG.info("{}: the leader {} no longer has the log from our next entry (its log starts at {}); fetching its "
                 + "snapshot", getId(), leader, firstInLog);
         return fetch.start(leader, firstInLog.getIndex());
