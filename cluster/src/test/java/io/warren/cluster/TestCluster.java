@@ -72,20 +72,28 @@ public final class TestCluster implements AutoCloseable {
         return "node" + (char) ('a' + i);
     }
 
+    /** Ports below the kernel's ephemeral range (32768 and up here), so no outgoing connection can take one. */
+    private static final int LOWEST = 12000;
+    private static final int HIGHEST = 32000;
+
     /**
      * A free port whose next two ports are free too: a node's message link listens on its cluster port + 1, its
-     * quorum server on + 2.
+     * quorum server on + 2. Chosen below the ephemeral range: a port the kernel hands out for binding 0 may be given
+     * to some outgoing connection (a stopped node's peers retry theirs) before the node binds it.
      */
     static int freePort() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1);
-                 ServerSocket quorum = new ServerSocket(s.getLocalPort() + 2)) {
-                return s.getLocalPort();
-            } catch (IOException | IllegalArgumentException e) {
-                // the next port is taken: try another pair
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = random.nextInt(LOWEST, HIGHEST);
+            try (ServerSocket s = new ServerSocket(port); ServerSocket next = new ServerSocket(port + 1);
+                 ServerSocket quorum = new ServerSocket(port + 2)) {
+                return port;
+            } catch (IOException e) {
+                // one of the three is taken: try another
             }
         }
-        throw new IllegalStateException("no three free ports in a row after 100 attempts");
+        throw new IllegalStateException("no three free ports in a row between " + LOWEST + " and " + HIGHEST
+                + " after 500 attempts");
     }
 
     /** Starts every node, each in the initial member list. */
