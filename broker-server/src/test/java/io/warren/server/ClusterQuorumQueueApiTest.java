@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,30 +34,16 @@ class ClusterQuorumQueueApiTest {
     @TempDir
     Path dir;
     private ManagedCluster cluster;
-    private final List<Connection> clients = new ArrayList<>();
 
     @AfterEach
     void stop() {
-        for (Connection c : clients) {
-            try {
-                c.abort();
-            } catch (RuntimeException e) {
-                // its node is gone already
-            }
-        }
         if (cluster != null) {
             cluster.close();
         }
     }
 
     private Channel channel(int node) throws Exception {
-        ConnectionFactory f = new ConnectionFactory();
-        f.setHost("127.0.0.1");
-        f.setPort(cluster.node(node).broker().port());
-        f.setAutomaticRecoveryEnabled(false);
-        Connection c = f.newConnection();
-        clients.add(c);
-        return c.createChannel();
+        return cluster.channel(node, null);
     }
 
     /** Declares the quorum queue once the cluster has formed its shards (refused before, on a closed channel). */

@@ -117,8 +117,28 @@ final class ManagedCluster implements AutoCloseable {
         return a.json();
     }
 
+    private final List<com.rabbitmq.client.Connection> clients = new ArrayList<>();
+
+    /** A channel on a new AMQP connection to that node (without recovery), aborted when the cluster closes. */
+    com.rabbitmq.client.Channel channel(int node, String connectionName) throws Exception {
+        com.rabbitmq.client.ConnectionFactory f = new com.rabbitmq.client.ConnectionFactory();
+        f.setHost("127.0.0.1");
+        f.setPort(node(node).broker().port());
+        f.setAutomaticRecoveryEnabled(false);
+        com.rabbitmq.client.Connection c = f.newConnection(connectionName);
+        clients.add(c);
+        return c.createChannel();
+    }
+
     @Override
     public void close() {
+        for (com.rabbitmq.client.Connection c : clients) {
+            try {
+                c.abort();
+            } catch (RuntimeException e) {
+                // its node is gone already
+            }
+        }
         for (int i = 0; i < 3; i++) {
             stop(i);
         }
