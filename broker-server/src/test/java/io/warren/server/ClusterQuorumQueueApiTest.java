@@ -71,7 +71,10 @@ class ClusterQuorumQueueApiTest {
 
         for (int n = 0; n < 3; n++) {
             int node = n;
-            await().atMost(WAIT).until(() -> texts(cluster.json(node, QUEUE).path("online")).size() == 3);
+            // a node starts its replicas when it applies the shard catalogue, which can be after a majority
+            // (the other two) has confirmed the publish
+            await().atMost(WAIT).until(() -> texts(cluster.json(node, QUEUE).path("online")).size() == 3
+                    && cluster.json(node, QUEUE).path("raft").path("local_replica").asBoolean());
         }
         String leader = cluster.json(0, QUEUE).path("leader").asText();
         assertTrue(NAMES.contains(leader), leader);
