@@ -19,16 +19,20 @@
 # Build first: mvn -q -o -pl broker-server,bench -am package -DskipTests
 #
 #   bench/scripts/cluster-compare.sh [--time SECONDS (20)] [--rounds N (2)] [--brokers warren,rabbitmq]
-#                                     [--declares N (500)]
+#                                     [--declares N (500)] [--quorum]
+#
+# --quorum runs compare.sh's quorum-confirm-1k instead (PerfTest --quorum-queue, predeclared through node a, so
+# its leader is on node a) on cluster-home and cluster-remote only: a quorum queue needs a cluster in Warren.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SECS=20 ROUNDS=2 BROKERS=warren,rabbitmq DECLARES=500
+SECS=20 ROUNDS=2 BROKERS=warren,rabbitmq DECLARES=500 QUORUM=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --time) SECS=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --brokers) BROKERS=$2; shift 2 ;;
     --declares) DECLARES=$2; shift 2 ;;
+    --quorum) QUORUM=1; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +52,11 @@ SCENARIOS=(
   "transient-1p1c-1k|bench-t1|-x 1 -y 1 -s 1000 -q 200 -u bench-t1 -ad true -p"
   "persistent-confirm-1k|bench-p1|-x 1 -y 1 -s 1000 -q 200 -c 200 -f persistent -u bench-p1 -ad false -p"
 )
+QUEUE_TYPE=classic
+if [[ -n $QUORUM ]]; then
+  SCENARIOS=("quorum-confirm-1k|bench-qq1|-x 1 -y 1 -s 1000 -q 200 -c 200 -u bench-qq1 --quorum-queue -f persistent -p")
+  QUEUE_TYPE=quorum
+fi
 
 warren_single_pid='' warren_cluster_pid=''
 cleanup() {
@@ -117,7 +126,7 @@ run_perftest() {
   local broker=$1 setup=$2 scenario=$3 round=$4 home=$5 client=$6 queue=$7 args=$8
   shift 8
   local ports=("$@") pids=() t0=() t1=() load out
-  java -cp "$BENCH_JAR" io.warren.bench.cluster.BenchQueue "$(uri "$home")" "$queue" 2>&1 | grep -v '^SLF4J' || true
+  java -cp "$BENCH_JAR" io.warren.bench.cluster.BenchQueue "$(uri "$home")" "$queue" "$QUEUE_TYPE" 2>&1 | grep -v '^SLF4J' || true
   for p in "${ports[@]}"; do pids+=("$(listener_pid "$p")"); done
   load=$(cut -d' ' -f1 /proc/loadavg)
   for p in "${pids[@]}"; do t0+=("$(cpu_ticks "$p")"); done
@@ -156,12 +165,14 @@ for broker in ${BROKERS//,/ }; do
   for round in $(seq 1 "$ROUNDS"); do
     for entry in "${SCENARIOS[@]}"; do
       IFS='|' read -r name queue args <<<"$entry"
-      run_perftest "$broker" single "$name" "$round" "$SINGLE" "$SINGLE" "$queue" "$args" "$SINGLE"
+      [[ -n $QUORUM ]] || run_perftest "$broker" single "$name" "$round" "$SINGLE" "$SINGLE" "$queue" "$args" "$SINGLE"
       run_perftest "$broker" cluster-home "$name" "$round" "$A" "$A" "$queue" "$args" "$A" "$B" "$C"
       run_perftest "$broker" cluster-remote "$name" "$round" "$A" "$B" "$queue" "$args" "$B" "$A" "$C"
     done
-    run_declares "$broker" single "$round" "$SINGLE"
-    run_declares "$broker" cluster "$round" "$A"
+    if [[ -z $QUORUM ]]; then
+      run_declares "$broker" single "$round" "$SINGLE"
+      run_declares "$broker" cluster "$round" "$A"
+    fi
   done
   stop_brokers
 done
