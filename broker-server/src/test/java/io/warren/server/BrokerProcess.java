@@ -65,7 +65,7 @@ public final class BrokerProcess implements AutoCloseable {
                 StandardOpenOption.APPEND);
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // a cluster node restarting on a loaded 2-core machine took over 60 s
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(lastStart(log));
             if (m.find()) {
@@ -77,7 +77,7 @@ public final class BrokerProcess implements AutoCloseable {
             Thread.sleep(50);
         }
         p.destroyForcibly();
-        throw new IllegalStateException("broker neither listened nor exited within 60 s:\n" + lastStart(log));
+        throw new IllegalStateException("broker neither listened nor exited within 120 s:\n" + lastStart(log));
     }
 
     /** Waits (up to 30 s) for the process to end by itself; returns its exit code. */

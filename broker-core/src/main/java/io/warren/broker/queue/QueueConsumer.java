@@ -83,6 +83,11 @@ public final class QueueConsumer {
         cancelled = true;
     }
 
+    /** True once the channel has let go of this consumer ({@link #cancel}). Any thread. */
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
     /** False while another consumer of a single-active-consumer queue is the one receiving. */
     public boolean isSingleActiveWaiting() {
         return queue.singleActiveConsumer() && waiting;

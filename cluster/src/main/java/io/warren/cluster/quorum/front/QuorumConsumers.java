@@ -36,6 +36,8 @@ final class QuorumConsumers {
     private static final class Checked {
         final ConsumerKey key;
         AmqpQueue.ConsumeAnswer answer;
+        // the shard was told to stop delivering to it (Cancel sent)
+        boolean stopped;
         final ArrayDeque<QueueEntry> waiting = new ArrayDeque<>();
 
         Checked(ConsumerKey key) {
@@ -53,7 +55,7 @@ final class QuorumConsumers {
         Checked k = new Checked(front.newConsumerKey());
         k.answer = answer;
         consumers.put(c, k);
-        front.endpoints().register(k.key, target(c));
+        front.endpoints().register(k.key, target(c, k.key));
         queue.send(new Command.Checkout(queue.key(), k.key, Math.max(0, c.prefetch()), c.priority(),
                 c.exclusive(), c.noAck()), (effect, reply, failure) -> queue.execute(() -> {
                     if (failure != null) {
@@ -81,11 +83,11 @@ final class QuorumConsumers {
         }
     }
 
-    private QuorumConsumerTarget target(QueueConsumer c) {
+    private QuorumConsumerTarget target(QueueConsumer c, ConsumerKey key) {
         return new QuorumConsumerTarget() {
             @Override
             public void deliver(long msgId, boolean redelivered, int deliveryCount, Message message) {
-                queue.execute(() -> arrived(c, msgId, redelivered, deliveryCount, message));
+                queue.execute(() -> arrived(c, key, msgId, redelivered, deliveryCount, message));
             }
 
             @Override
@@ -95,13 +97,14 @@ final class QuorumConsumers {
         };
     }
 
-    private void arrived(QueueConsumer c, long msgId, boolean redelivered, int deliveryCount, Message m) {
+    private void arrived(QueueConsumer c, ConsumerKey key, long msgId, boolean redelivered, int deliveryCount,
+                         Message m) {
         Checked k = consumers.get(c);
         if (k == null || (!c.noAck() && holders.containsKey(msgId))) {
             m.release(); // gone, or a duplicate after a leader change: it holds this one already
             if (k == null && !c.noAck()) {
-                queue.send(new Command.Return(queue.key(), keyOf(msgId, null), List.of(msgId), false),
-                        ShardClient.Answer.NONE);
+                // the shard checked it out to this consumer, which is gone here: only its key gives it back
+                queue.send(new Command.Return(queue.key(), key, List.of(msgId), false), ShardClient.Answer.NONE);
             }
             return;
         }
@@ -147,8 +150,25 @@ final class QuorumConsumers {
             return;
         }
         front.endpoints().unregister(k.key);
-        queue.send(new Command.Cancel(queue.key(), k.key, false), ShardClient.Answer.NONE);
+        if (!k.stopped) {
+            queue.send(new Command.Cancel(queue.key(), k.key, false), ShardClient.Answer.NONE);
+        }
         giveBack(k);
+    }
+
+    /**
+     * Tells the shard to stop delivering to the consumers their channels have let go of. A closing channel gives
+     * back what its consumers hold before it cancels them; the shard would check what comes back out to the same
+     * consumer again (it still has credit there), and the cancel that follows would leave it held by nobody.
+     */
+    void stopCancelled() {
+        for (Map.Entry<QueueConsumer, Checked> e : consumers.entrySet()) {
+            Checked k = e.getValue();
+            if (!k.stopped && e.getKey().isCancelled()) {
+                k.stopped = true;
+                queue.send(new Command.Cancel(queue.key(), k.key, false), ShardClient.Answer.NONE);
+            }
+        }
     }
 
     // what waited here never reached the consumer: back to the queue, not counted as a failed delivery

@@ -360,6 +360,7 @@ public final class QuorumQueue extends AmqpQueue {
 
     @Override
     public void requeue(List<QueueEntry> entries, boolean wereUnacked) {
+        consumers.stopCancelled();
         submit(ids(entries, true), (q, holder, ids) -> new Command.Return(q, holder, ids, true));
     }
 

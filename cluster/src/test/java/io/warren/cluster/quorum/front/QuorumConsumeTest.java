@@ -102,4 +102,50 @@ class QuorumConsumeTest {
             await().atMost(WAIT).until(() -> onA.localCounts().consumers() == 0);
         }
     }
+
+    @Test
+    void whatAClosedChannelsConsumerHeldUnackedComesBackRedeliveredToTheNextConsumer() throws Exception {
+        cluster = QuorumPublishTest.threeNodesWithShards(new TestCluster(dir, 3));
+        try (Connection a = connect(broker(0)); Channel ch = a.createChannel()) {
+            ch.queueDeclare("held", true, false, false, Map.of("x-queue-type", "quorum"));
+            ch.confirmSelect();
+            for (int i = 0; i < 3; i++) {
+                ch.basicPublish("", "held", MessageProperties.PERSISTENT_TEXT_PLAIN,
+                        ("h" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            ch.waitForConfirmsOrDie(30_000);
+        }
+        await().atMost(WAIT).until(() -> IntStream.range(0, 3)
+                .allMatch(i -> broker(i).vhost("/").queue("held") instanceof QuorumQueue));
+        QuorumQueue onA = (QuorumQueue) broker(0).vhost("/").queue("held");
+        try (Connection b = connect(broker(1))) {
+            Channel first = b.createChannel();
+            List<Got> got = new CopyOnWriteArrayList<>();
+            first.basicConsume("held", false, new DefaultConsumer(first) {
+                @Override
+                public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props,
+                                           byte[] body) {
+                    got.add(new Got(new String(body, StandardCharsets.UTF_8), envelope.isRedeliver(), null,
+                            envelope.getDeliveryTag()));
+                }
+            });
+            await().atMost(WAIT).until(() -> got.size() == 3);
+            first.close(); // holding all three unacked
+
+            await().atMost(WAIT).until(() -> onA.localCounts().ready() == 3 && onA.localCounts().unacked() == 0);
+            Channel second = b.createChannel();
+            List<Got> again = new CopyOnWriteArrayList<>();
+            second.basicConsume("held", true, new DefaultConsumer(second) {
+                @Override
+                public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props,
+                                           byte[] body) {
+                    again.add(new Got(new String(body, StandardCharsets.UTF_8), envelope.isRedeliver(), null,
+                            envelope.getDeliveryTag()));
+                }
+            });
+            await().atMost(WAIT).until(() -> again.size() == 3);
+            assertEquals(List.of("h0", "h1", "h2"), again.stream().map(Got::body).toList());
+            assertTrue(again.stream().allMatch(Got::redelivered), again.toString());
+        }
+    }
 }

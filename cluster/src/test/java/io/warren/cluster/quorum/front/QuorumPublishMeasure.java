@@ -68,6 +68,41 @@ class QuorumPublishMeasure {
     }
 
     @Test
+    void latencyOfOneConfirmedPublishAtATime() throws Exception {
+        cluster = QuorumPublishTest.threeNodesWithShards(dir);
+        try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
+            ch.queueDeclare("measure", true, false, false, Map.of("x-queue-type", "quorum"));
+        }
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(n).broker().vhost("/")
+                    .queue("measure") instanceof QuorumQueue);
+        }
+        String leader = cluster.node(0).node().queueNode("/", "measure");
+        int leaderIndex = leader.charAt(leader.length() - 1) - 'a';
+        byte[] body = new byte[1024];
+        for (int node : new int[] {leaderIndex, (leaderIndex + 1) % 3}) {
+            try (Connection c = connect(cluster.node(node).broker()); Channel ch = c.createChannel()) {
+                ch.confirmSelect();
+                long[] micros = new long[300];
+                for (int i = -50; i < micros.length; i++) {
+                    long t0 = System.nanoTime();
+                    ch.basicPublish("", "measure", MessageProperties.PERSISTENT_BASIC, body);
+                    ch.waitForConfirmsOrDie(30_000);
+                    if (i >= 0) {
+                        micros[i] = (System.nanoTime() - t0) / 1000;
+                    }
+                }
+                java.util.Arrays.sort(micros);
+                System.out.printf("one confirmed publish at a time through %s (%s): median %.1f ms, p90 %.1f ms, "
+                        + "max %.1f ms%n", "node" + (char) ('a' + node), node == leaderIndex ? "shard leader"
+                        : "follower", micros[150] / 1000.0, micros[270] / 1000.0, micros[299] / 1000.0);
+                ch.queuePurge("measure");
+            }
+        }
+    }
+
+    @Test
     void idleCpuOfThreeNodesWithAndWithoutShards() throws Exception {
         for (boolean shards : new boolean[] {true, false}) {
             TestCluster c = new TestCluster(dir.resolve(shards ? "with" : "without"), 3);
