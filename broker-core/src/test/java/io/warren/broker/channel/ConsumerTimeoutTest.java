@@ -135,6 +135,19 @@ class ConsumerTimeoutTest {
     }
 
     @Test
+    void aStreamConsumerHoldingADeliveryTimesOutToo() throws Exception {
+        String s = unique("ct-stream");
+        Channel admin = conn.createChannel();
+        admin.queueDeclare(s, true, false, false, Map.of("x-queue-type", "stream", "x-consumer-timeout", 1000));
+        Channel holder = conn.createChannel();
+        holder.basicQos(10); // a stream consumer must set a prefetch and ack, which gives it credit back
+        holdOne(holder, s);
+
+        assertEquals(timedOut(holder, 1000), awaitClosed(holder).getReplyText());
+        admin.queueDelete(s);
+    }
+
+    @Test
     void thePolicyTimeoutApplies() throws Exception {
         String q = unique("ct-policy");
         Channel admin = conn.createChannel();
