@@ -7,6 +7,8 @@ import io.warren.broker.queue.AmqpQueue;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A channel's delivery acknowledgement timeout, as RabbitMQ's channel has it: checked periodically, the channel's
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class AckTimeout {
     /** The queue argument; a policy's consumer-timeout arrives under this name in the queue's effective arguments. */
     static final String ARGUMENT = "x-consumer-timeout";
+    private static final Logger LOG = LoggerFactory.getLogger(AckTimeout.class);
 
     // a channel holding a delivery whose queue has no timeout notes once per check: past this many, notes are thinned
     // (a dropped note only makes later deliveries seem younger, never older)
@@ -50,6 +53,11 @@ final class AckTimeout {
         Note first = notes.peekFirst();
         long timeout = timeoutFor(oldest.queue());
         if (first != null && timeout >= 0 && nowNanos - first.at() > TimeUnit.MILLISECONDS.toNanos(timeout)) {
+            // as RabbitMQ's log line: which consumer (or basic.get), queue and delivery
+            LOG.warn("{} on channel {} and queue '{}' in vhost '{}' has timed out waiting for an acknowledgement of "
+                    + "the delivery with delivery tag {}; timeout used: {} ms", oldest.consumer() == null ? "basic.get"
+                    : "consumer '" + oldest.consumer().tag() + "'", channel, oldest.queue().name(),
+                    oldest.queue().vhost(), oldest.tag(), timeout);
             return AmqpException.channel(PRECONDITION_FAILED, "delivery acknowledgement on channel %d timed out. "
                     + "Timeout value used: %d ms. This timeout value can be configured, see consumers doc guide to "
                     + "learn more", channel, timeout);
