@@ -3,6 +3,7 @@ package io.warren.server;
 import io.warren.broker.ByteSize;
 import io.warren.broker.FailureReason;
 import io.warren.broker.alarm.MemoryWatermark;
+import io.warren.broker.channel.ConsumerTimeoutSettings;
 import io.warren.management.http.HttpLimits;
 import io.warren.store.StoreSettings;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import java.util.regex.Pattern;
 public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path definitions, String bindAddress,
                             int heartbeat, int frameMax, MemoryWatermark memoryHighWatermark, long diskFreeLimit,
                             StoreSettings store, boolean metricsAuth, HttpLimits http, TlsOptions tls,
-                            LogOptions log, int prometheusPort, ClusterOptions cluster) {
+                            LogOptions log, int prometheusPort, ClusterOptions cluster,
+                            ConsumerTimeoutSettings consumerTimeout) {
 
     static final String USAGE = """
             usage: java -jar warren.jar [options]
@@ -59,6 +61,12 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                                   fsync as soon as the previous one ends; fractions allowed, e.g. 0.5)
               --sync-bytes BYTES  start the fsync early once this much is waiting (default 4MiB)
               --segment-bytes BYTES  size at which a queue's log rolls to a new segment file (default 16MiB)
+              --consumer-timeout MS|false
+                                  close a channel (406) that holds a delivery unacknowledged for longer than
+                                  this, unless its queue sets its own (x-consumer-timeout, policy
+                                  consumer-timeout); false for no limit (default 1800000, 30 minutes)
+              --consumer-timeout-check-interval MS
+                                  how often channels are checked for overdue acknowledgements (default 60000)
               --metrics-auth true|false  /metrics (both ports) only for users tagged monitoring or
                                   administrator, with HTTP basic auth (default false: open, as Prometheus
                                   scrapes it)
@@ -172,7 +180,7 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 // not UTF-8, or a malformed unicode escape
                 throw new IllegalArgumentException("cannot read config file " + config + ": " + e);
             }
-            p.forEach((k, v) -> merged.put(k.toString().trim(), v.toString().trim()));
+            p.forEach((k, v) -> merged.put(fileKey(k.toString().trim()), v.toString().trim()));
             // the login warrenctl --config uses: the broker shares the file but not these keys
             CTL_KEYS.forEach(merged::remove);
         }
@@ -200,7 +208,8 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
                 tls,
                 LogOptions.take(merged),
                 port(merged.remove("prometheus-port"), 15692, "prometheus-port"),
-                ClusterOptions.take(merged, merged.getOrDefault("bind", "0.0.0.0"), tls.settings()));
+                ClusterOptions.take(merged, merged.getOrDefault("bind", "0.0.0.0"), tls.settings()),
+                consumerTimeout(merged));
         merged.remove("data-dir");
         merged.remove("definitions");
         merged.remove("bind");
@@ -208,6 +217,45 @@ public record ServerOptions(int amqpPort, int httpPort, Path dataDir, Path defin
             throw new UsageException("unknown option(s): " + merged.keySet());
         }
         return o;
+    }
+
+    // rabbitmq.conf's name for a setting Warren shares, taken in the config file as well as Warren's own
+    private static final Map<String, String> RABBITMQ_KEYS = Map.of("consumer_timeout", "consumer-timeout");
+
+    private static String fileKey(String key) {
+        return RABBITMQ_KEYS.getOrDefault(key, key);
+    }
+
+    private static ConsumerTimeoutSettings consumerTimeout(Map<String, String> merged) {
+        String timeout = merged.remove("consumer-timeout");
+        long millis = ConsumerTimeoutSettings.DEFAULT_TIMEOUT_MILLIS;
+        if (timeout != null && timeout.trim().equalsIgnoreCase("false")) {
+            millis = -1;
+        } else if (timeout != null) {
+            millis = milliseconds(timeout, "consumer-timeout", "a number of milliseconds or false");
+        }
+        String interval = merged.remove("consumer-timeout-check-interval");
+        long every = ConsumerTimeoutSettings.DEFAULT_CHECK_INTERVAL_MILLIS;
+        if (interval != null) {
+            every = milliseconds(interval, "consumer-timeout-check-interval", "a number of milliseconds");
+            if (every == 0) {
+                throw new IllegalArgumentException("consumer-timeout-check-interval must be at least 1, got 0");
+            }
+        }
+        return new ConsumerTimeoutSettings(millis, every);
+    }
+
+    private static long milliseconds(String v, String name, String what) {
+        long n;
+        try {
+            n = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be " + what + ", got '" + v + "'");
+        }
+        if (n < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + v);
+        }
+        return n;
     }
 
     private static StoreSettings storeSettings(Map<String, String> merged) {

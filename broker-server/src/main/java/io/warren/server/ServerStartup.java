@@ -150,7 +150,8 @@ final class ServerStartup {
                 .withFrameMax(options.frameMax())
                 .withMemoryHighWatermark(options.memoryHighWatermark())
                 .withDiskFreeLimit(options.diskFreeLimit())
-                .withStore(options.store());
+                .withStore(options.store())
+                .withConsumerTimeout(options.consumerTimeout());
         if (options.tls().settings() != null) {
             config = config.withTls(options.tls().amqpsPort(), options.tls().settings());
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.warren.broker.alarm.MemoryWatermark;
+import io.warren.broker.channel.ConsumerTimeoutSettings;
 import io.warren.management.http.HttpLimits;
 import io.warren.broker.tls.TlsEngine;
 import io.warren.broker.tls.TlsSettings;
@@ -65,6 +66,32 @@ class ServerOptionsTest {
         assertEquals(org.slf4j.event.Level.WARN, ServerOptions.parse(new String[] {"--config", config.toString()})
                 .log().level());
         assertThrows(IllegalArgumentException.class, () -> ServerOptions.parse(new String[] {"--log-format", "xml"}));
+    }
+
+    @Test
+    void theConsumerTimeoutIsRabbitmqsByDefaultAndSetByFlagOrByEitherNameInTheConfigFile(@TempDir Path dir)
+            throws Exception {
+        assertEquals(ConsumerTimeoutSettings.defaults(), ServerOptions.parse(new String[0]).consumerTimeout());
+        assertEquals(new ConsumerTimeoutSettings(60_000, 500), ServerOptions.parse(new String[] {
+                "--consumer-timeout", "60000", "--consumer-timeout-check-interval", "500"}).consumerTimeout());
+        assertFalse(ServerOptions.parse(new String[] {"--consumer-timeout", "false"}).consumerTimeout().enabled());
+        Path config = dir.resolve("warren.conf");
+        Files.writeString(config, "consumer_timeout = 3600000\n"); // rabbitmq.conf's name
+        assertEquals(3_600_000, ServerOptions.parse(new String[] {"--config", config.toString()}).consumerTimeout()
+                .timeoutMillis());
+    }
+
+    @Test
+    void aBadConsumerTimeoutIsRefusedNamingTheSetting() {
+        IllegalArgumentException soon = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--consumer-timeout", "soon"}));
+        assertEquals("consumer-timeout must be a number of milliseconds or false, got 'soon'", soon.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--consumer-timeout", "-5"}));
+        assertEquals("consumer-timeout must not be negative, got -5", negative.getMessage());
+        IllegalArgumentException never = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--consumer-timeout-check-interval", "0"}));
+        assertEquals("consumer-timeout-check-interval must be at least 1, got 0", never.getMessage());
     }
 
     @Test

@@ -62,6 +62,14 @@ public final class TestCluster implements AutoCloseable {
         return this;
     }
 
+    private java.util.function.UnaryOperator<BrokerConfig> brokerConfig = c -> c;
+
+    /** Every node's broker configuration as this changes it (a consumer timeout checked often, say). */
+    public TestCluster brokerConfig(java.util.function.UnaryOperator<BrokerConfig> change) {
+        this.brokerConfig = change;
+        return this;
+    }
+
     /** Every node's link over TLS with these files. */
     TestCluster linkTls(io.warren.broker.tls.TlsSettings tls) {
         this.linkTls = tls;
@@ -111,7 +119,7 @@ public final class TestCluster implements AutoCloseable {
     /** Starts node i (new, or again on its data) with the given initial member list. */
     public ClusteredBroker start(int i, List<ClusterMember> initial) {
         ClusterMember m = members.get(i);
-        BrokerConfig config = BrokerConfig.defaults().withAmqpPort(0).withBindAddress("127.0.0.1")
+        BrokerConfig config = brokerConfig.apply(BrokerConfig.defaults()).withAmqpPort(0).withBindAddress("127.0.0.1")
                 .withDataDir(dir.resolve(m.name()));
         ClusterSettings s = ClusterSettings.of(m.name(), m.host(), m.port(), initial)
                 .withCommitTimeout(commitTimeout).withSnapshotEvery(snapshotEvery)

@@ -65,6 +65,7 @@ public final class AmqpChannel {
     private final ChannelPrefetch prefetch;
     private final Access access;
     private final ChannelCounters counters;
+    private final AckTimeout ackTimeout;
     private final ArrayDeque<Frame> deferred = new ArrayDeque<>();
     private State state = State.OPEN;
     private TransactionBuffer tx;
@@ -85,6 +86,7 @@ public final class AmqpChannel {
         this.publisher = new Publisher(this, connection, access, consumers, confirms);
         this.topology = new TopologyMethods(this, connection, access);
         this.access = access;
+        this.ackTimeout = new AckTimeout(connection.broker().config().consumerTimeout());
     }
 
     /** This channel's message totals (written on the connection's thread, readable anywhere). */
@@ -502,6 +504,19 @@ public final class AmqpChannel {
             throw AmqpException.connection(NOT_IMPLEMENTED, "requeue=false");
         }
         requeueAll();
+    }
+
+    /**
+     * The periodic check of the delivery acknowledgement timeout (see AckTimeout): closes the channel when its
+     * oldest unacknowledged delivery is overdue. Skipped while a method waits for a queue's answer.
+     */
+    public void checkAckTimeout(long nowNanos) {
+        if (state == State.OPEN && !suspended) {
+            AmqpException overdue = ackTimeout.check(unacked, nowNanos, number);
+            if (overdue != null) {
+                closeWithError(overdue);
+            }
+        }
     }
 
     public void wakeStarvedConsumers() {

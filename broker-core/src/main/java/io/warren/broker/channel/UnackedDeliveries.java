@@ -37,6 +37,11 @@ final class UnackedDeliveries {
         return deliveries.size();
     }
 
+    /** The unsettled delivery with the lowest tag (the one made first), or null when none is. */
+    Delivery oldest() {
+        return deliveries.peekFirst();
+    }
+
     /**
      * Removes and returns the deliveries a settle method names: one tag, or with multiple every tag up to it
      * (tag 0 with multiple means all). An unknown tag is a channel error, as in RabbitMQ.

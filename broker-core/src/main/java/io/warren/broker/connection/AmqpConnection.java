@@ -75,6 +75,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private FrameOutput out;
     private State state = State.AWAITING_HEADER;
     private ScheduledFuture<?> hangUp;
+    private ScheduledFuture<?> ackTimeoutChecks;
 
     public AmqpConnection(Broker broker, Channel socket) {
         this.broker = broker;
@@ -323,6 +324,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
         if (hangUp != null) {
             hangUp.cancel(false);
         }
+        if (ackTimeoutChecks != null) {
+            ackTimeoutChecks.cancel(false);
+        }
         cleanUp();
         queueWork.discard();
         out.discard();
@@ -394,6 +398,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
                 expect(State.AWAITING_OPEN, m);
                 handshake.open(o);
                 state = State.OPEN;
+                startAckTimeoutChecks();
                 out.method(0, new Connection.OpenOk());
                 log.opened(user(), vhost());
             } else if (m instanceof Connection.Close) {
@@ -469,6 +474,24 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter {
             out.method(0, notice);
             out.flush();
         }
+    }
+
+    // one periodic task per connection, on its own loop, checks its channels' oldest unacked deliveries
+    private void startAckTimeoutChecks() {
+        long every = broker.config().consumerTimeout().checkIntervalMillis();
+        ackTimeoutChecks = ctx.executor().scheduleAtFixedRate(this::checkAckTimeouts, every, every,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void checkAckTimeouts() {
+        if (state != State.OPEN) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (AmqpChannel ch : channels.snapshot()) {
+            ch.checkAckTimeout(now);
+        }
+        endOfBatch();
     }
 
     /** A channel finished its close handshake. */

@@ -16,14 +16,17 @@ import java.util.Set;
  * <p>Policy values become what a client would have sent: strings are long strings, integers ints where they fit.
  */
 public final class EffectiveArguments {
-    /** Keys where the lower of policy and argument wins (RabbitMQ's res_min); for the rest the argument does. */
+    /**
+     * Keys where the lower of policy and argument wins (RabbitMQ's res_min; for consumer-timeout, as its channel reads
+     * it); for the rest the argument does.
+     */
     private static final Set<String> LOWER_WINS = Set.of("message-ttl", "expires", "max-length", "max-length-bytes",
-            "delivery-limit");
+            "delivery-limit", "consumer-timeout");
 
     /** The policy keys that apply to a quorum queue (the rest are unsupported there, as in RabbitMQ). */
     private static final Set<String> QUORUM_KEYS = Set.of("message-ttl", "expires", "max-length",
             "max-length-bytes", "delivery-limit", "dead-letter-exchange", "dead-letter-routing-key",
-            "dead-letter-strategy", "overflow");
+            "dead-letter-strategy", "overflow", "consumer-timeout");
 
     private EffectiveArguments() {
     }

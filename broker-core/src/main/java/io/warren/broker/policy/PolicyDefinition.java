@@ -42,6 +42,7 @@ public final class PolicyDefinition {
                 "a valid queue version");
         rule("overflow", oneOf("drop-head", "reject-publish", "reject-publish-dlx"), "a valid overflow value");
         rule("delivery-limit", v -> isIntegerAtLeast(v, 0), "a valid delivery limit");
+        rule("consumer-timeout", v -> isIntegerAtLeast(v, 0), "a valid consumer timeout");
         rule("dead-letter-strategy", oneOf("at-most-once", "at-least-once"), "a valid dead letter strategy");
         rule("max-age", v -> v instanceof String s && MAX_AGE.matcher(s).matches(), "a valid max age");
         rule("stream-max-segment-size-bytes", v -> isIntegerAtLeast(v, 0), "a valid segment size");
@@ -63,7 +64,7 @@ public final class PolicyDefinition {
     /** Keys that act as a queue's x-arguments when the queue has none of its own (see EffectiveArguments). */
     static final Set<String> QUEUE_KEYS = Set.of("message-ttl", "expires", "max-length", "max-length-bytes",
             "delivery-limit", "dead-letter-exchange", "dead-letter-routing-key", "overflow", "queue-mode",
-            "queue-version");
+            "queue-version", "consumer-timeout");
 
     private PolicyDefinition() {
     }

@@ -67,6 +67,7 @@ public record QueueSettings(long messageTtl, long expires, String deadLetterExch
                     + "\">>}; set x-dead-letter-exchange too");
         }
         long expires = nonNegative(arguments, "x-expires");
+        nonNegative(arguments, "x-consumer-timeout"); // read by the channels that hold the queue's deliveries
         if (expires == 0) {
             throw new InvalidQueueArgument("x-expires", "{value_zero,0}; it must be at least 1 ms");
         }

@@ -98,4 +98,13 @@ class EffectiveArgumentsTest {
                 "queue-version", 2, "max-length", 10)));
         assertEquals(Map.of("x-max-length", 10), e);
     }
+
+    @Test
+    void theConsumerTimeoutOfPolicyAndArgumentIsTheLowerForClassicAndQuorumQueues() {
+        Policy p = policy(Map.of("consumer-timeout", 60_000));
+        assertEquals(60_000, EffectiveArguments.forQueue(Map.of(), p).get("x-consumer-timeout"));
+        assertEquals(1000, EffectiveArguments.forQueue(Map.of("x-consumer-timeout", 1000), p).get("x-consumer-timeout"));
+        assertEquals(60_000, EffectiveArguments.forQuorumQueue(Map.of("x-consumer-timeout", 3_600_000L), p)
+                .get("x-consumer-timeout"));
+    }
 }

@@ -69,6 +69,9 @@ class PolicyDefinitionTest {
         assertTrue(refusal(Map.of("max-length", true)).contains("true is not a valid maximum length"));
         assertTrue(refusal(Map.of("max-length-bytes", -5)).contains("is not a valid maximum length in bytes"));
         assertTrue(refusal(Map.of("delivery-limit", -2)).contains("is not a valid delivery limit"));
+        assertTrue(refusal(Map.of("consumer-timeout", "86400000"))
+                .contains("\"86400000\" is not a valid consumer timeout"));
+        assertTrue(refusal(Map.of("consumer-timeout", -1)).contains("-1 is not a valid consumer timeout"));
     }
 
     @Test
