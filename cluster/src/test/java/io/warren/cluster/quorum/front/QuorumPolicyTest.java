@@ -240,4 +240,49 @@ class QuorumPolicyTest {
             assertEquals(List.of("o0", "o1", "o2"), got.stream().sorted().toList());
         }
     }
+
+    @Test
+    void aNewLeaderPublishesTheDeadLettersStillOwed() throws Exception {
+        cluster = QuorumPublishTest.threeNodesWithShards(new TestCluster(dir, 3));
+        try (Connection a = connect(broker(0)); Channel ch = a.createChannel()) {
+            ch.exchangeDeclare("afterwards", "fanout", true);
+        }
+        QuorumQueue src = declared("owing", quorum("x-dead-letter-exchange", "afterwards",
+                "x-dead-letter-strategy", "at-least-once", "x-overflow", "reject-publish"));
+        publish(0, "owing", bodies("w", 0, 4));
+        try (Connection c = connect(broker(0)); Channel ch = c.createChannel()) {
+            for (int i = 0; i < 4; i++) {
+                GetResponse r = await().atMost(WAIT).until(() -> ch.basicGet("owing", false), x -> x != null);
+                ch.basicReject(r.getEnvelope().getDeliveryTag(), false);
+            }
+        }
+        await().atMost(WAIT).until(() -> src.localCounts().deadLetterPending() == 4);
+
+        // the leader that owes them goes; the route appears once another leads
+        int leader = await().atMost(WAIT).until(() -> leaderOf(src), i -> i >= 0);
+        cluster.stop(leader);
+        int other = (leader + 1) % 3;
+        QuorumQueue onOther = (QuorumQueue) broker(other).vhost("/").queue("owing");
+        await().atMost(WAIT).until(() -> leaderOf(onOther) >= 0);
+        try (Connection c = connect(broker(other)); Channel ch = c.createChannel()) {
+            ch.queueDeclare("late", true, false, false, null);
+            ch.queueBind("late", "afterwards", "");
+        }
+        await().atMost(WAIT).until(() -> onOther.localCounts().deadLetterPending() == 0);
+        await().atMost(WAIT).until(() -> broker(other).vhost("/").queue("late").readyCount() >= 4);
+    }
+
+    // the node whose replica of the queue's shard leads (and is ready), or -1
+    private int leaderOf(QuorumQueue q) {
+        for (int i = 0; i < 3; i++) {
+            if (cluster.node(i) == null) {
+                continue;
+            }
+            ShardStateMachine r = cluster.node(i).node().quorumFront().localReplica(q.shard());
+            if (r != null && r.leaderReady()) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }
