@@ -34,8 +34,13 @@ public final class LoggedPolicies {
     private volatile long restoredAt = -1;
     private volatile BiConsumer<String, Long> listener = (vhost, index) -> { };
 
-    /** Starts over from stored policies (start-up, an installed snapshot); their index comes with restoredAt. */
+    /**
+     * Starts over from stored policies (start-up, an installed snapshot). Their index is not known until
+     * {@link #restoredAt} (-1 meanwhile, so nothing is sent with the index of what was there before), which also
+     * tells the listener.
+     */
     void reset(List<PolicyRow> rows) {
+        restoredAt = -1;
         vhosts.clear();
         for (PolicyRow r : rows) {
             Current c = vhosts.computeIfAbsent(r.vhost(), v -> new Current(-1, new VhostPolicies()));
@@ -44,10 +49,9 @@ public final class LoggedPolicies {
                 c.policies().put(p);
             }
         }
-        vhosts.keySet().forEach(v -> listener.accept(v, restoredAt));
     }
 
-    /** The store held the log up to this index when the policies were last reset from it. */
+    /** The store held the log up to this index when the policies were last reset from it: every vhost is told. */
     void restoredAt(long index) {
         restoredAt = index;
         vhosts.keySet().forEach(v -> listener.accept(v, index));

@@ -48,6 +48,9 @@ final class QuorumPolicySync {
             return;
         }
         LoggedPolicies.Current now = front.state().policies().current(queue.vhost());
+        if (now.index() < 0) {
+            return; // reset from a store whose index is not known yet: told again once it is
+        }
         QueueConfig next;
         try {
             next = QuorumQueueConfig.of(queue, now);
