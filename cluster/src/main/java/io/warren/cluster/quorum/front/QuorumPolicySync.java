@@ -33,7 +33,15 @@ final class QuorumPolicySync {
 
     /** The config to attach the queue with: its arguments under the policies in force now. */
     synchronized QueueConfig attachConfig() {
-        QueueConfig c = QuorumQueueConfig.of(queue, front.state().policies().current(queue.vhost()));
+        QueueConfig c;
+        try {
+            c = QuorumQueueConfig.of(queue, front.state().policies().current(queue.vhost()));
+        } catch (RuntimeException e) {
+            // a policy the queue cannot take must not keep it out of its shard: its own arguments were checked
+            LOG.warn("quorum queue '{}' in vhost '{}': its policy cannot apply: {}", queue.name(), queue.vhost(),
+                    e.getMessage());
+            c = QuorumQueueConfig.of(queue.name(), queue.vhost(), queue.arguments());
+        }
         computed = c;
         return c;
     }
