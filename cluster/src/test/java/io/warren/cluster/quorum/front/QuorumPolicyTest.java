@@ -135,6 +135,27 @@ class QuorumPolicyTest {
     }
 
     @Test
+    void aRejectPublishPolicyNacksWhatDoesNotFit() throws Exception {
+        cluster = QuorumPublishTest.threeNodesWithShards(new TestCluster(dir, 3));
+        QuorumQueue q = declared("full", quorum("x-max-length", 10));
+        // the lower limit and the policy's overflow win over the queue's own
+        setPolicy(0, "full", "^full$", Map.of("max-length", 2, "overflow", "reject-publish"));
+        await().atMost(WAIT).until(() -> configs(q).stream().allMatch(c -> c != null && c.maxLength() == 2
+                && c.overflow() == QueueConfig.Overflow.REJECT_PUBLISH));
+        try (Connection c = connect(broker(1)); Channel ch = c.createChannel()) {
+            ch.confirmSelect();
+            for (int i = 0; i < 4; i++) {
+                ch.basicPublish("", "full", MessageProperties.PERSISTENT_TEXT_PLAIN, ("f" + i).getBytes());
+            }
+            assertEquals(false, ch.waitForConfirms(30_000)); // some were nacked
+            await().atMost(WAIT).until(() -> q.localCounts().ready() == 2);
+            assertEquals("f0", body(ch.basicGet("full", true)));
+            assertEquals("f1", body(ch.basicGet("full", true)));
+            assertNull(ch.basicGet("full", true));
+        }
+    }
+
+    @Test
     void aDeliveryLimitPolicyDeadLettersAPoisonMessage() throws Exception {
         cluster = QuorumPublishTest.threeNodesWithShards(new TestCluster(dir, 3));
         try (Connection a = connect(broker(0)); Channel ch = a.createChannel()) {
