@@ -36,7 +36,8 @@ final class ShardAttachment {
     private void attached(long index) {
         attached = true;
         queue.execute(queue::attachedNow);
-        policy.sync(index); // a policy changed since the config the shard was given
+        // a policy may have changed since the config the shard was given; on the timer, not a reply's thread
+        front.later(() -> policy.sync(index), 0);
     }
 
     void attach() {
