@@ -194,6 +194,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
         memory.attach(new DefinitionApplier(broker));
         quorumDeliveries.useDeadLetters(new BrokerDeadLetters(broker));
+        quorumDeliveries.useSubmitter(front::submit);
         memory.attach(new TransientApplier(broker, settings.nodeName(), incarnation, homes));
         if (settings.linkTls() != null) {
             TlsSettings t = settings.linkTls();

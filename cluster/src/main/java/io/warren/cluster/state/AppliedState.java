@@ -43,6 +43,7 @@ public final class AppliedState {
     private final Map<String, Long> declaredAt = new ConcurrentHashMap<>();
     private final Map<String, Long> deletedAt = new ConcurrentHashMap<>();
     private volatile long restoredAt = -1;
+    private final LoggedPolicies policies = new LoggedPolicies();
 
     /** Starts over from stored definitions (start-up, an installed snapshot). */
     public void reset(StoredDefinitions stored) {
@@ -55,6 +56,7 @@ public final class AppliedState {
         stored.queues().forEach(q -> queues.put(key(q.vhost(), q.name()), q));
         quorumShards = stored.globalParameters().stream().filter(g -> g.name().equals(QUORUM_SHARDS))
                 .map(io.warren.store.definitions.GlobalParameterRow::valueJson).findFirst().orElse(null);
+        policies.reset(stored.policies());
         if (quorumShards != null) {
             quorumShardsListener.accept(quorumShards);
         }
@@ -63,6 +65,7 @@ public final class AppliedState {
     /** The store held the log up to this index when the state was last reset from it. */
     public void restoredAt(long index) {
         restoredAt = index;
+        policies.restoredAt(index);
     }
 
     /**
@@ -98,7 +101,13 @@ public final class AppliedState {
             deletedAt.put(c.key(0) + "\u0000", index);
             declaredAt.keySet().removeIf(k -> k.startsWith(c.key(0) + "\u0000"));
         }
+        policies.applied(c, index);
         applied(c);
+    }
+
+    /** Each vhost's policies as the log has made them, with the index they are current at (quorum queues). */
+    public LoggedPolicies policies() {
+        return policies;
     }
 
     /** The shard catalogue's JSON as the log has made it so far, or null before the cluster formed one. */

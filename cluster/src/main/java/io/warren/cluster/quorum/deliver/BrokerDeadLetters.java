@@ -42,6 +42,34 @@ public final class BrokerDeadLetters implements QuorumDeliveries.DeadLetters {
         }
     }
 
+    /** At least once: on the queue's thread; no queue object or dead-letter exchange here yet means no route. */
+    @Override
+    public void deadLetterConfirmed(QueueKey queue, Message message, DeathReason reason,
+                                    java.util.function.Consumer<DeadLetterer.Confirmed> done) {
+        VirtualHost vhost = broker.vhost(queue.vhost());
+        AmqpQueue source = vhost == null ? null : vhost.queue(queue.name());
+        if (source == null) {
+            message.release();
+            done.accept(DeadLetterer.Confirmed.NO_ROUTE);
+            return;
+        }
+        try {
+            source.execute(() -> {
+                QueueSettings settings = QueueSettings.forPolicy(source, source.policyName(),
+                        source.effectiveArguments());
+                if (settings == null || settings.deadLetterExchange() == null) {
+                    message.release();
+                    done.accept(DeadLetterer.Confirmed.NO_ROUTE);
+                    return;
+                }
+                new DeadLetterer(source, vhost).deadLetterConfirmed(message, reason, settings, done);
+            });
+        } catch (RuntimeException e) {
+            message.release(); // the queue's loop has stopped: the node is closing; a later leader sends it
+            done.accept(DeadLetterer.Confirmed.NOT_TAKEN);
+        }
+    }
+
     private static void route(VirtualHost vhost, AmqpQueue source, Message message, DeathReason reason) {
         QueueSettings settings = QueueSettings.forPolicy(source, source.policyName(), source.effectiveArguments());
         if (settings == null || settings.deadLetterExchange() == null) {

@@ -2,7 +2,11 @@ package io.warren.cluster.quorum.deliver;
 
 import io.netty.buffer.ByteBuf;
 import io.warren.broker.message.Message;
+import io.warren.broker.queue.DeadLetterer;
 import io.warren.broker.queue.DeathReason;
+import io.warren.cluster.quorum.state.Command;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Consumer;
 import io.warren.cluster.quorum.raft.ShardEffects;
 import io.warren.cluster.quorum.state.QueueKey;
 import java.util.Map;
@@ -34,6 +38,16 @@ public final class QuorumDeliveries {
         /** Takes over the message's reference. */
         void deadLetter(QueueKey queue, Message message, DeathReason reason);
 
+        /**
+         * An at-least-once dead letter: takes over the message's reference; done hears, once, whether every target
+         * took it ({@code DeadLetterer.deadLetterConfirmed}). Without a broker nothing routes it: it stays owed.
+         */
+        default void deadLetterConfirmed(QueueKey queue, Message message, DeathReason reason,
+                                         Consumer<DeadLetterer.Confirmed> done) {
+            message.release();
+            done.accept(DeadLetterer.Confirmed.NO_ROUTE);
+        }
+
         /** Drops them, saying so once: a node that cannot route them (no broker, as in shard-only tests). */
         DeadLetters DROP = new DeadLetters() {
             private volatile boolean said;
@@ -49,7 +63,16 @@ public final class QuorumDeliveries {
         };
     }
 
+    /** Submits a command to a shard (through this node's client of it); done hears null once applied, else why not. */
+    public interface Submitter {
+        void submit(RaftGroupId group, Command command, Consumer<Throwable> done);
+
+        Submitter NONE = (group, command, done) -> done.accept(new IllegalStateException("no shard client here"));
+    }
+
     private final String node;
+    private volatile Submitter submitter = Submitter.NONE;
+    private volatile ScheduledThreadPoolExecutor retries;
     private final QuorumEndpoints endpoints;
     private final FrameSender sender;
     private volatile DeadLetters deadLetters = DeadLetters.DROP;
@@ -99,6 +122,37 @@ public final class QuorumDeliveries {
     /** Where at-most-once dead letters of the shards this node leads go (the broker's exchanges, once it runs). */
     public void useDeadLetters(DeadLetters letters) {
         this.deadLetters = letters;
+    }
+
+    /** How the shards this node leads settle their at-least-once dead letters (the node's shard clients). */
+    public void useSubmitter(Submitter s) {
+        this.submitter = s;
+    }
+
+    Submitter submitter() {
+        return submitter;
+    }
+
+    /** The timer of at-least-once dead letters' retries: one daemon thread, made on first use, gone when idle. */
+    ScheduledThreadPoolExecutor retries() {
+        ScheduledThreadPoolExecutor r = retries;
+        if (r == null) {
+            synchronized (this) {
+                r = retries;
+                if (r == null) {
+                    r = new ScheduledThreadPoolExecutor(1, t -> {
+                        Thread th = new Thread(t, "warren-quorum-dlx-" + node);
+                        th.setDaemon(true);
+                        return th;
+                    });
+                    r.setKeepAliveTime(30, TimeUnit.SECONDS);
+                    r.allowCoreThreadTimeOut(true);
+                    r.setRemoveOnCancelPolicy(true);
+                    retries = r;
+                }
+            }
+        }
+        return r;
     }
 
     /** What this node has delivered as shard leader: to its own consumers, to other nodes', and link writes. */

@@ -37,15 +37,18 @@ final class ShardDeliveries implements ShardEffects {
     private final AtomicLong ended = new AtomicLong();
     /** Under the machine's lock: the value of {@link #ended} when what consumers held was last resent (-1: never). */
     private long resentAt = -1;
+    private final AtLeastOnceDeadLetters owed;
 
     ShardDeliveries(RaftGroupId group, QuorumDeliveries node) {
         this.group = group;
         this.node = node;
+        this.owed = new AtLeastOnceDeadLetters(group, node);
     }
 
     @Override
     public void attached(ShardStateMachine m) {
         this.machine = m;
+        owed.attached(m);
     }
 
     /**
@@ -59,6 +62,12 @@ final class ShardDeliveries implements ShardEffects {
         ShardStateMachine m = machine;
         if (m != null && resentAt != ended.get()) {
             resent = m.readState(s -> resendHeld(s, m, out));
+        }
+        if (m != null) {
+            m.readState(s -> {
+                owed.leading(s);
+                return null;
+            });
         }
         for (Effect f : effects) {
             if (f instanceof Effect.Deliver d) {
@@ -76,8 +85,12 @@ final class ShardDeliveries implements ShardEffects {
                 out.cancelled(c.queue(), c.consumer(), c.why());
             } else if (f instanceof Effect.ConsumerActivity a) {
                 out.activity(a.queue(), a.consumer(), a.active());
-            } else if (f instanceof Effect.DeadLetter dl && !dl.atLeastOnce()) {
-                deadLetter(dl, bodies.body(dl.queue(), dl.msgId()));
+            } else if (f instanceof Effect.DeadLetter dl) {
+                if (dl.atLeastOnce()) {
+                    owed.died(dl.queue(), dl.msgId(), dl.reason(), bodies.body(dl.queue(), dl.msgId()));
+                } else {
+                    deadLetter(dl, bodies.body(dl.queue(), dl.msgId()));
+                }
             }
         }
         out.send();
@@ -94,6 +107,9 @@ final class ShardDeliveries implements ShardEffects {
                 Outgoing out = new Outgoing();
                 resendHeld(s, m, out);
                 out.send();
+            }
+            if (m.leaderReady()) {
+                owed.leading(s);
             }
             return null;
         });
@@ -122,6 +138,7 @@ final class ShardDeliveries implements ShardEffects {
     @Override
     public void notLeader() {
         ended.incrementAndGet();
+        owed.notLeader();
     }
 
     // under the machine's lock

@@ -68,6 +68,9 @@ public final class QuorumFront implements AutoCloseable {
                 });
         replies.allowCoreThreadTimeOut(true); // no thread while no quorum queue is used
         this.factory = new QuorumQueueFactory(this);
+        // called on the definitions log's apply thread: the queues look at the policies on the timer
+        state.policies().onChange((vhost, index) -> later(() -> queues.stream()
+                .filter(q -> q.vhost().equals(vhost)).forEach(QuorumQueue::policiesChanged), 0));
     }
 
     /** The factory of quorum queues on this node (QueuePlacement.quorumQueues). */
@@ -159,6 +162,26 @@ public final class QuorumFront implements AutoCloseable {
                     new IllegalStateException("no quorum shard " + id + " in the cluster's catalogue"));
             return new ShardClient(Integer.toString(id), c.group(s), origin(), timer, replies);
         });
+    }
+
+    /**
+     * Submits a command to the shard of this Raft group through this node's client of it (a shard leader's own
+     * commands: dead letters settled); done hears null once it is applied, else why not.
+     */
+    public void submit(org.apache.ratis.protocol.RaftGroupId group, io.warren.cluster.quorum.state.Command command,
+                       java.util.function.Consumer<Throwable> done) {
+        ShardCatalog c = catalog.get();
+        ShardCatalog.Shard s = c == null ? null : c.shards().stream().filter(x -> c.group(x).getGroupId()
+                .equals(group)).findFirst().orElse(null);
+        if (s == null) {
+            done.accept(new IllegalStateException("no quorum shard of group " + group + " in the catalogue"));
+            return;
+        }
+        try {
+            client(s.id()).submit(command, (effect, reply, failure) -> done.accept(failure));
+        } catch (IllegalStateException closing) {
+            done.accept(closing);
+        }
     }
 
     /** This node's replica of the shard, or null when it has none open. */

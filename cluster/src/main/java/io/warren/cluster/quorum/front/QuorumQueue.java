@@ -7,11 +7,8 @@ import io.warren.broker.queue.FlowWaiter;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueDeclaration;
 import io.warren.broker.queue.QueueEntry;
-import io.warren.broker.queue.QueueSettings;
 import io.warren.broker.queue.QueueType;
 import io.warren.broker.queue.QueueWork;
-import io.warren.broker.queue.quorum.QuorumDeclareRules;
-import io.warren.broker.queue.quorum.QuorumSettings;
 import io.warren.cluster.quorum.QuorumMessageFormat;
 import io.warren.cluster.quorum.raft.ShardReply;
 import io.warren.cluster.quorum.raft.ShardStateMachine;
@@ -38,7 +35,6 @@ public final class QuorumQueue extends AmqpQueue {
     private final QuorumFront front;
     private final QueueKey key;
     private final int chosenShard;
-    private final QueueConfig config;
     private final boolean rejectsPublishes;
     private final boolean singleActiveConsumer;
     private volatile Integer recordedShard;
@@ -54,25 +50,11 @@ public final class QuorumQueue extends AmqpQueue {
         this.front = front;
         this.key = new QueueKey(declaration.vhost(), declaration.name());
         this.chosenShard = shard;
-        QuorumSettings s = QuorumDeclareRules.checkArguments(declaration.name(), declaration.vhost(),
-                declaration.arguments());
-        this.config = config(s, declaration.arguments());
+        QueueConfig config = QuorumQueueConfig.of(declaration.name(), declaration.vhost(), declaration.arguments());
         this.rejectsPublishes = config.overflow() == QueueConfig.Overflow.REJECT_PUBLISH;
         this.singleActiveConsumer = config.singleActiveConsumer();
         this.consumers = new QuorumConsumers(this, front);
-        this.attachment = new ShardAttachment(this, front, config);
-    }
-
-    private static QueueConfig config(QuorumSettings s, Map<String, Object> arguments) {
-        QueueSettings l = s.lifecycle();
-        Object sac = arguments.get("x-single-active-consumer");
-        return new QueueConfig(l.maxLength(), l.maxLengthBytes(),
-                l.overflow() == QueueSettings.Overflow.REJECT_PUBLISH ? QueueConfig.Overflow.REJECT_PUBLISH
-                        : QueueConfig.Overflow.DROP_HEAD,
-                l.deliveryLimit() < 0 ? -1 : l.deliveryLimit(), l.deadLetterExchange() != null,
-                s.deadLetterStrategy() == QuorumSettings.DeadLetterStrategy.AT_LEAST_ONCE
-                        ? QueueConfig.DeadLetterStrategy.AT_LEAST_ONCE : QueueConfig.DeadLetterStrategy.AT_MOST_ONCE,
-                l.messageTtl(), Boolean.TRUE.equals(sac));
+        this.attachment = new ShardAttachment(this, front, new QuorumPolicySync(this, front));
     }
 
     /** The queue's shard: the one its definition row records, or the one chosen here before the row is applied. */
@@ -263,10 +245,18 @@ public final class QuorumQueue extends AmqpQueue {
         return singleActiveConsumer;
     }
 
+    /**
+     * Shown by the management API. The shard's config follows the policies of the definitions log instead
+     * ({@link QuorumPolicySync}, through {@link #policiesChanged}), which come with the index they are current at.
+     */
     @Override
     public void applyPolicy(String policyName, Map<String, Object> effectiveArguments) {
-        // shown by the management API; the shard's config (ConfigureQueue) does not follow policies yet
         execute(() -> status().policy(policyName, effectiveArguments));
+    }
+
+    /** A policy of the queue's vhost changed in the definitions log (on the front's timer). */
+    void policiesChanged() {
+        attachment.policiesChanged();
     }
 
     // ---- getting, settling, purging ----

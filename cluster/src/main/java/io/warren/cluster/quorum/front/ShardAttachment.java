@@ -2,7 +2,6 @@ package io.warren.cluster.quorum.front;
 
 import io.warren.cluster.quorum.raft.ShardStateMachine;
 import io.warren.cluster.quorum.state.Command;
-import io.warren.cluster.quorum.state.QueueConfig;
 
 /**
  * Keeps a quorum queue's shard in step with the definitions log: the shard holds the queue from the index of its
@@ -15,14 +14,30 @@ final class ShardAttachment {
     private static final int DETACH_ATTEMPTS = 600;
     private final QuorumQueue queue;
     private final QuorumFront front;
-    private final QueueConfig config;
+    private final QuorumPolicySync policy;
     // the definitions index this node attached the queue at (-1: not known yet)
     private volatile long declaredIndex = -1;
+    // the shard has the queue: a config sent before would be lost on a queue it does not have yet
+    private volatile boolean attached;
 
-    ShardAttachment(QuorumQueue queue, QuorumFront front, QueueConfig config) {
+    ShardAttachment(QuorumQueue queue, QuorumFront front, QuorumPolicySync policy) {
         this.queue = queue;
         this.front = front;
-        this.config = config;
+        this.policy = policy;
+    }
+
+    /** A policy in the queue's vhost changed: once attached, the shard gets the queue's new config. */
+    void policiesChanged() {
+        if (attached) {
+            policy.sync(declaredIndex);
+        }
+    }
+
+    private void attached(long index) {
+        attached = true;
+        queue.execute(queue::attachedNow);
+        // a policy may have changed since the config the shard was given; on the timer, not a reply's thread
+        front.later(() -> policy.sync(index), 0);
     }
 
     void attach() {
@@ -42,14 +57,14 @@ final class ShardAttachment {
         declaredIndex = index;
         ShardStateMachine local = front.localReplica(queue.shard());
         if (local != null && Boolean.TRUE.equals(local.readState(s -> s.config(queue.key()) != null))) {
-            queue.execute(queue::attachedNow);
+            attached(index);
             return;
         }
-        queue.send(new Command.AttachQueue(queue.key(), index, config), (effect, reply, failure) -> {
+        queue.send(new Command.AttachQueue(queue.key(), index, policy.attachConfig()), (effect, reply, failure) -> {
             if (failure != null) {
                 front.later(() -> attachStep(attempt + 1), backoff(attempt));
             } else {
-                queue.execute(queue::attachedNow);
+                attached(index);
             }
         });
     }

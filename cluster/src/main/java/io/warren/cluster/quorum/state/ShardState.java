@@ -184,6 +184,33 @@ public final class ShardState {
         return q == null ? null : q.config;
     }
 
+    /** The definitions index of the queue's current config, or -1 when the shard has no such queue. */
+    public long configIndex(QueueKey queue) {
+        QueueState q = queues.get(queue);
+        return q == null ? -1 : q.configIndex;
+    }
+
+    /** The queue's dead letters still owed (at least once), as msgId and reason, oldest first; empty when none. */
+    public List<OwedDeadLetter> deadLettersOwed(QueueKey queue) {
+        QueueState q = queues.get(queue);
+        if (q == null || q.deadLetters.isEmpty()) {
+            return List.of();
+        }
+        List<OwedDeadLetter> out = new ArrayList<>(q.deadLetters.size());
+        q.deadLetters.forEach((id, p) -> out.add(new OwedDeadLetter(id, p.reason())));
+        return out;
+    }
+
+    /** Whether the queue still owes this dead letter (its targets have not all confirmed it). */
+    public boolean owes(QueueKey queue, long msgId) {
+        QueueState q = queues.get(queue);
+        return q != null && q.deadLetters.containsKey(msgId);
+    }
+
+    /** A dead letter a queue still owes. */
+    public record OwedDeadLetter(long msgId, io.warren.broker.queue.DeathReason reason) {
+    }
+
     /** The msgIds the consumer holds unacknowledged, in checkout order (empty when none). */
     public List<Long> checkedOut(QueueKey queue, ConsumerKey consumer) {
         QueueState q = queues.get(queue);
