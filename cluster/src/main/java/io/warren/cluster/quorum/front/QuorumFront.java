@@ -161,6 +161,27 @@ public final class QuorumFront implements AutoCloseable {
         });
     }
 
+    /**
+     * Sends a command that carries no message to the shard of that Raft group through this node's client of it
+     * (leader-side drivers: ticks); done hears null once it is applied, or why it failed.
+     */
+    public void submit(org.apache.ratis.protocol.RaftGroupId group, io.warren.cluster.quorum.state.Command c,
+                       java.util.function.Consumer<Throwable> done) {
+        ShardCatalog cat = catalog.get();
+        ShardCatalog.Shard s = cat == null ? null : cat.shards().stream()
+                .filter(x -> x.groupId().equals(group)).findFirst().orElse(null);
+        if (s == null || closed) {
+            done.accept(new IllegalStateException(closed ? "the node is closing" : "no quorum shard of group "
+                    + group.getUuid() + " in the cluster's catalogue"));
+            return;
+        }
+        try {
+            client(s.id()).submit(c, (effect, reply, failure) -> done.accept(failure));
+        } catch (IllegalStateException closing) {
+            done.accept(closing);
+        }
+    }
+
     /** This node's replica of the shard, or null when it has none open. */
     ShardStateMachine localReplica(int shard) {
         RaftServer.Division d = division(shard);
