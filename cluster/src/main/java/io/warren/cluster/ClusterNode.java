@@ -301,6 +301,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         quorum.useEffects(g -> ShardEffects.both(perShard.apply(g), expiry.forShard(g))); // time passes still
     }
 
+    /** What drives time (message TTLs, x-expires) in the shards this node leads. */
+    public io.warren.cluster.quorum.raft.ExpiryDriver quorumExpiry() {
+        return expiry;
+    }
+
     /** This node's side of quorum queues: their factory, its shard clients, its consumers' endpoints. */
     public QuorumFront quorumFront() {
         return front;

@@ -72,6 +72,9 @@ public final class ExpiryDriver implements AutoCloseable {
     private volatile Submitter submitter;
     private volatile Queues queues = Queues.NONE;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.LongAdder looks = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder ticks = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder deletions = new java.util.concurrent.atomic.LongAdder();
 
     public ExpiryDriver(String node) {
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -95,6 +98,14 @@ public final class ExpiryDriver implements AutoCloseable {
     /** The part of this node's replica of the shard, to combine with its other effects. */
     public ShardEffects forShard(RaftGroupId group) {
         return new Part(group);
+    }
+
+    /** What this node's parts did: states looked at, ticks submitted, queue deletions asked. */
+    public record Counts(long looks, long ticks, long deletions) {
+    }
+
+    public Counts counts() {
+        return new Counts(looks.sum(), ticks.sum(), deletions.sum());
     }
 
     @Override
@@ -186,6 +197,7 @@ public final class ExpiryDriver implements AutoCloseable {
                 return;
             }
             Facts f = m.readState(s -> new Facts(s.nextExpiry(), s.unusedSince()));
+            looks.increment();
             long now = System.currentTimeMillis();
             long next = Long.MAX_VALUE;
             if (f.nextExpiry() <= now) {
@@ -220,6 +232,7 @@ public final class ExpiryDriver implements AutoCloseable {
                 if (asked == null || now - asked >= RETRY_MS) {
                     expiring.put(e.getKey(), now);
                     LOG.info("quorum queue {} has been unused for {} ms (x-expires): deleting it", e.getKey(), ms);
+                    deletions.increment();
                     q.expire(e.getKey(), ms);
                 }
                 next = Math.min(next, now + RETRY_MS);
@@ -256,6 +269,7 @@ public final class ExpiryDriver implements AutoCloseable {
                 return; // the answer's entry makes it look again
             }
             tickInFlight = true;
+            ticks.increment();
             // the leader stamps its own clock on the entry: the time here is replaced
             s.submit(group, new Command.Tick(0), failed -> later(() -> {
                 tickInFlight = false;
