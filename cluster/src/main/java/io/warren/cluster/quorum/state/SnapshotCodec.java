@@ -25,8 +25,13 @@ public final class SnapshotCodec {
     }
 
     public static byte[] encode(ShardState state) {
+        return encode(state, VERSION);
+    }
+
+    /** In the given format version (1: without the queues' last use), to test that older snapshots still read. */
+    static byte[] encode(ShardState state, int version) {
         BinaryWriter out = new BinaryWriter(1024);
-        out.writeByte(VERSION);
+        out.writeByte(version);
         out.writeSignedVarLong(state.now);
         out.writeVarLong(state.origins.size());
         for (Map.Entry<Origin, ShardState.OriginSeen> e : state.origins.entrySet()) {
@@ -38,7 +43,9 @@ public final class SnapshotCodec {
         out.writeVarLong(state.queues.size());
         for (QueueState q : state.queues.values()) {
             writeQueue(out, q);
-            out.writeSignedVarLong(q.lastUsed);
+            if (version >= 2) {
+                out.writeSignedVarLong(q.lastUsed);
+            }
         }
         return out.toByteArray();
     }

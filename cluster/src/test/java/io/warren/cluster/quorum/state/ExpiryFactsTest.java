@@ -138,4 +138,16 @@ class ExpiryFactsTest {
         assertEquals(f.state.nextExpiry(), back.nextExpiry());
         assertFalse(back.unusedSince().isEmpty());
     }
+
+    @Test
+    void aSnapshotOfTheFirstVersionReadsAsLastUsedAtItsTime() {
+        f.state.passTime(1_000);
+        f.attach(ttl(500));
+        f.publish(2);
+        f.state.passTime(9_000);
+        ShardState back = SnapshotCodec.decode(SnapshotCodec.encode(f.state, 1));
+        assertEquals(Map.of(Q, 9_000L), back.unusedSince());
+        assertEquals(f.state.nextExpiry(), back.nextExpiry());
+        assertEquals(2, back.counts(Q).ready());
+    }
 }
