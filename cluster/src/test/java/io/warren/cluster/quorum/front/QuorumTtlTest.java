@@ -147,6 +147,51 @@ class QuorumTtlTest {
     }
 
     @Test
+    void theNewLeaderExpiresWhatTheOldOneLeft() throws Exception {
+        cluster = QuorumPublishTest.threeNodesWithShards(dir);
+        QueueKey key = new QueueKey("/", "handed");
+        try (Connection a = connect(broker(0)); Channel ch = a.createChannel()) {
+            ch.queueDeclare("handed", true, false, false, Map.of("x-queue-type", "quorum", "x-message-ttl", 8_000));
+            onEveryNode("handed");
+            ch.confirmSelect();
+            for (int i = 0; i < 5; i++) {
+                publish(ch, "handed", MessageProperties.PERSISTENT_TEXT_PLAIN, "h" + i);
+            }
+            ch.waitForConfirmsOrDie(30_000);
+        }
+        await().atMost(WAIT).until(() -> leaderOf(key) >= 0);
+        int leader = leaderOf(key);
+        cluster.stop(leader); // usually long before the TTL is over: the new leader's driver must expire them
+        List<Integer> left = IntStream.range(0, 3).filter(i -> i != leader).boxed().toList();
+        await().atMost(Duration.ofSeconds(60)).until(() -> left.stream().allMatch(i -> {
+            var q = (QuorumQueue) broker(i).vhost("/").queue("handed");
+            return q.localCounts() != null && q.localCounts().ready() == 0;
+        }));
+    }
+
+    /** The node whose replica leads the queue's shard, or -1 while none is ready. */
+    private int leaderOf(QueueKey key) {
+        for (int i = 0; i < 3; i++) {
+            var n = cluster.node(i);
+            if (n == null) {
+                continue;
+            }
+            for (var g : n.node().quorum().groupIds()) {
+                try {
+                    var d = n.node().quorum().server().getDivision(g);
+                    if (d.getStateMachine() instanceof ShardStateMachine sm && sm.leaderReady()
+                            && sm.readState(s -> s.queueKeys().contains(key))) {
+                        return i;
+                    }
+                } catch (IOException e) {
+                    // closing
+                }
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void anUnusedQuorumQueueIsDeletedOnEveryNode() throws Exception {
         cluster = QuorumPublishTest.threeNodesWithShards(dir);
         try (Connection b = connect(broker(1)); Channel ch = b.createChannel()) {
