@@ -113,6 +113,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     // quorum queues: this node's consumers, and the deliveries of the shards it leads to every node's consumers
     private final QuorumEndpoints quorumEndpoints = new QuorumEndpoints();
     private final QuorumDeliveries quorumDeliveries;
+    // time in the shards this node leads: message TTLs and x-expires
+    private final io.warren.cluster.quorum.raft.ExpiryDriver expiry;
 
     public ClusterNode(ClusterSettings settings, Path dataDir) {
         this.settings = settings;
@@ -134,7 +136,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         link.addInbound(() -> new DeliveriesInbound(quorumEndpoints));
         link.onConnectionOpened(quorumDeliveries::linkOpened);
         // the shards this node leads deliver through it; a replica that needs a snapshot fetches it over the link
-        quorum.useEffects(quorumDeliveries::forShard);
+        this.expiry = new io.warren.cluster.quorum.raft.ExpiryDriver(settings.nodeName());
+        expiry.useSubmitter(front::submit);
+        quorum.useEffects(g -> ShardEffects.both(quorumDeliveries.forShard(g), expiry.forShard(g)));
         quorum.useSnapshots(shardSnapshots());
     }
 
@@ -195,6 +199,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         memory.attach(new DefinitionApplier(broker));
         quorumDeliveries.useDeadLetters(new BrokerDeadLetters(broker));
         quorumDeliveries.useSubmitter(front::submit);
+        expiry.useQueues(new io.warren.cluster.quorum.deliver.BrokerQueueExpiry(broker));
         memory.attach(new TransientApplier(broker, settings.nodeName(), incarnation, homes));
         if (settings.linkTls() != null) {
             TlsSettings t = settings.linkTls();
@@ -294,7 +299,12 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
      * {@link #quorumDeliveries()} (tests); call before start.
      */
     public void useShardEffects(java.util.function.Function<RaftGroupId, ShardEffects> perShard) {
-        quorum.useEffects(perShard);
+        quorum.useEffects(g -> ShardEffects.both(perShard.apply(g), expiry.forShard(g))); // time passes still
+    }
+
+    /** What drives time (message TTLs, x-expires) in the shards this node leads. */
+    public io.warren.cluster.quorum.raft.ExpiryDriver quorumExpiry() {
+        return expiry;
     }
 
     /** This node's side of quorum queues: their factory, its shard clients, its consumers' endpoints. */
@@ -563,6 +573,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         if (shardWatch != null) {
             shardWatch.close();
         }
+        expiry.close();
         if (reporter != null) {
             reporter.close();
         }

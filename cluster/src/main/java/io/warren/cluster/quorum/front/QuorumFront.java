@@ -165,20 +165,21 @@ public final class QuorumFront implements AutoCloseable {
     }
 
     /**
-     * Submits a command to the shard of this Raft group through this node's client of it (a shard leader's own
-     * commands: dead letters settled); done hears null once it is applied, else why not.
+     * Sends a command that carries no message to the shard of that Raft group through this node's client of it
+     * (leader-side drivers: ticks, dead letters settled); done hears null once it is applied, or why it failed.
      */
-    public void submit(org.apache.ratis.protocol.RaftGroupId group, io.warren.cluster.quorum.state.Command command,
+    public void submit(org.apache.ratis.protocol.RaftGroupId group, io.warren.cluster.quorum.state.Command c,
                        java.util.function.Consumer<Throwable> done) {
-        ShardCatalog c = catalog.get();
-        ShardCatalog.Shard s = c == null ? null : c.shards().stream().filter(x -> c.group(x).getGroupId()
-                .equals(group)).findFirst().orElse(null);
-        if (s == null) {
-            done.accept(new IllegalStateException("no quorum shard of group " + group + " in the catalogue"));
+        ShardCatalog cat = catalog.get();
+        ShardCatalog.Shard s = cat == null ? null : cat.shards().stream()
+                .filter(x -> x.groupId().equals(group)).findFirst().orElse(null);
+        if (s == null || closed) {
+            done.accept(new IllegalStateException(closed ? "the node is closing" : "no quorum shard of group "
+                    + group.getUuid() + " in the cluster's catalogue"));
             return;
         }
         try {
-            client(s.id()).submit(command, (effect, reply, failure) -> done.accept(failure));
+            client(s.id()).submit(c, (effect, reply, failure) -> done.accept(failure));
         } catch (IllegalStateException closing) {
             done.accept(closing);
         }

@@ -251,7 +251,21 @@ public final class QuorumQueue extends AmqpQueue {
      */
     @Override
     public void applyPolicy(String policyName, Map<String, Object> effectiveArguments) {
-        execute(() -> status().policy(policyName, effectiveArguments));
+        execute(() -> {
+            Object expiresBefore = effectiveArguments().get("x-expires");
+            status().policy(policyName, effectiveArguments);
+            expiresMayHaveChanged(expiresBefore);
+        });
+    }
+
+    /**
+     * A policy that changed the x-expires in force restarts the countdown (as RabbitMQ's classic queues do), and
+     * the Touch's entry makes the shard leader look at the new setting at once, even in an idle shard.
+     */
+    private void expiresMayHaveChanged(Object before) {
+        if (!java.util.Objects.equals(before, effectiveArguments().get("x-expires"))) {
+            touch();
+        }
     }
 
     /** A policy of the queue's vhost changed in the definitions log (on the front's timer). */
@@ -462,8 +476,15 @@ public final class QuorumQueue extends AmqpQueue {
 
     // ---- life ----
 
+    /**
+     * A redeclaration or passive declaration here: a use (x-expires), which the shard dates with its entry's leader
+     * time so that the leader, wherever it is, counts from it. Consumes and gets count through their own commands.
+     */
     @Override
     public void touch() {
+        if (!deleted) {
+            send(new Command.Touch(key), ShardClient.Answer.NONE);
+        }
     }
 
     /**

@@ -34,6 +34,44 @@ public interface ShardEffects {
     default void notLeader() {
     }
 
+    /** Both, in this order: each call goes to a, then to b (an exception from a is not b's concern). */
+    static ShardEffects both(ShardEffects a, ShardEffects b) {
+        return new ShardEffects() {
+            @Override
+            public void applied(long index, List<Effect> effects, Bodies bodies) {
+                try {
+                    a.applied(index, effects, bodies);
+                } finally {
+                    b.applied(index, effects, bodies);
+                }
+            }
+
+            @Override
+            public void attached(ShardStateMachine machine) {
+                a.attached(machine);
+                b.attached(machine);
+            }
+
+            @Override
+            public void leaderReady() {
+                try {
+                    a.leaderReady();
+                } finally {
+                    b.leaderReady();
+                }
+            }
+
+            @Override
+            public void notLeader() {
+                try {
+                    a.notLeader();
+                } finally {
+                    b.notLeader();
+                }
+            }
+        };
+    }
+
     /** Does nothing: a replica with no consumers to serve, and tests. */
     ShardEffects NONE = (index, effects, bodies) -> {
     };

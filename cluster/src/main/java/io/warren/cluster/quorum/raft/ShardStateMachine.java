@@ -266,6 +266,7 @@ public final class ShardStateMachine extends BaseStateMachine {
         List<Effect> all = new ArrayList<>();
         Map<BodyKey, ByteBuffer> carried = new HashMap<>();
         int nextBody = 0;
+        state.passTime(e.leaderTime()); // every command is dated by its entry (x-expires counts uses from it)
         for (Command c : e.batch().commands()) {
             ByteString body = c instanceof Command.Enqueue ? e.bodies().get(nextBody++) : null;
             List<Effect> fx = state.apply(atLeaderTime(c, e.leaderTime()));

@@ -121,6 +121,16 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * The queue was declared again (or passively): a use, so x-expires counts from the entry's leader time. Changes
+     * nothing else; a queue the shard does not have ignores it.
+     */
+    record Touch(QueueKey queue) implements Command {
+        public Touch {
+            Objects.requireNonNull(queue, "queue");
+        }
+    }
+
     /** Time passed (the leader's clock): due messages expire, idle origins are forgotten. */
     record Tick(long time) implements Command {
         @Override

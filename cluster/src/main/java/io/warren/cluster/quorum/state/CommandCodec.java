@@ -14,6 +14,7 @@ import io.warren.cluster.quorum.state.Command.Purge;
 import io.warren.cluster.quorum.state.Command.Return;
 import io.warren.cluster.quorum.state.Command.Settle;
 import io.warren.cluster.quorum.state.Command.Tick;
+import io.warren.cluster.quorum.state.Command.Touch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,7 @@ public final class CommandCodec {
     private static final int TICK = 12;
     private static final int NODE_DOWN = 13;
     private static final int DEAD_LETTER_SETTLE = 14;
+    private static final int TOUCH = 15;
 
     private CommandCodec() {
     }
@@ -176,6 +178,9 @@ public final class CommandCodec {
             out.writeByte(DEAD_LETTER_SETTLE);
             queue(out, strings, k.queue());
             ids(out, k.msgIds());
+        } else if (c instanceof Touch k) {
+            out.writeByte(TOUCH);
+            queue(out, strings, k.queue());
         } else {
             throw new IllegalArgumentException("no encoding for " + c);
         }
@@ -207,6 +212,7 @@ public final class CommandCodec {
             case TICK -> new Tick(lastTime[0] += in.readSignedVarLong());
             case NODE_DOWN -> new NodeDown(string(in, s));
             case DEAD_LETTER_SETTLE -> new DeadLetterSettle(queue(in, s), ids(in));
+            case TOUCH -> new Touch(queue(in, s));
             default -> throw in.corrupt("unknown command tag " + tag);
         };
     }

@@ -24,6 +24,12 @@ final class QueueState {
     /** At-least-once dead letters, by msgId, until DeadLetterSettle: the message and why it died. */
     final LinkedHashMap<Long, PendingDeadLetter> deadLetters = new LinkedHashMap<>();
     long deadLetterBytes;
+    /**
+     * The leader time the queue was last used (declared, consumed from, got from, a consumer leaving, declared
+     * again): x-expires counts from it while the queue has no consumer. Applied like the rest, so every replica
+     * agrees and a new leader carries on the countdown.
+     */
+    long lastUsed;
 
     /** A dead letter the queue still owes its dead-letter targets. */
     record PendingDeadLetter(MessageRef message, DeathReason reason) {
@@ -148,6 +154,12 @@ final class QueueState {
         fx.add(new Effect.Purged(key, count));
     }
 
+    /** The leader time at which a tick would expire a ready head, or {@link Long#MAX_VALUE} when none expires. */
+    long nextExpiry() {
+        long at = ready.headExpiry();
+        return at == MessageRef.NEVER ? Long.MAX_VALUE : at + 1; // expiredAt: strictly after its time
+    }
+
     /** Time passed: the ready heads whose time has come die. */
     void tick(long now, List<Effect> fx) {
         expireHeads(now, fx);
@@ -159,6 +171,7 @@ final class QueueState {
         if (lost.isEmpty()) {
             return;
         }
+        lastUsed = now; // its consumers left: the queue counts as unused from here
         for (ConsumerState s : lost) {
             if (s.status == Status.ACTIVE || s.status == Status.WAITING) {
                 fx.add(new Effect.ConsumerCancelled(key, s.key, "node down"));

@@ -82,6 +82,16 @@ final class ReadyList {
         return b == null || (a != null && a.msgId < b.msgId) ? normal.poll() : high.poll();
     }
 
+    /**
+     * The earliest expiry time among the two lane heads ({@link MessageRef#NEVER} when neither expires). Only heads
+     * expire (as in RabbitMQ), so this is when the list next has something to expire.
+     */
+    long headExpiry() {
+        MessageRef a = normal.peek();
+        MessageRef b = high.peek();
+        return Math.min(a == null ? MessageRef.NEVER : a.expiresAt, b == null ? MessageRef.NEVER : b.expiresAt);
+    }
+
     /** Takes out the lane heads that expired by now, oldest first, into dead. */
     void pollExpired(long now, List<MessageRef> dead) {
         while (true) {

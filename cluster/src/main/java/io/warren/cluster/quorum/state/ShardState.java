@@ -80,6 +80,10 @@ public final class ShardState {
             missing(c, fx);
             return;
         }
+        if (c instanceof Command.Checkout || c instanceof Command.Cancel || c instanceof Command.Dequeue
+                || c instanceof Command.Touch) {
+            q.lastUsed = now; // x-expires: consuming, a consumer leaving, basic.get and a declaration are uses
+        }
         if (c instanceof Command.ConfigureQueue k) {
             q.configure(k.defsIndex(), k.config(), now, fx);
         } else if (c instanceof Command.Checkout k) {
@@ -98,6 +102,8 @@ public final class ShardState {
             q.purge(fx);
         } else if (c instanceof Command.DeadLetterSettle k) {
             q.deadLetterSettle(k, fx);
+        } else if (c instanceof Command.Touch) {
+            return; // only its use counts (above)
         } else {
             throw new IllegalStateException("no rule to apply " + c);
         }
@@ -139,10 +145,13 @@ public final class ShardState {
     private void attach(Command.AttachQueue a, List<Effect> fx) {
         QueueState q = queues.get(a.queue());
         if (q == null) {
-            queues.put(a.queue(), new QueueState(a.queue(), a.defsIndex(), a.config()));
+            q = new QueueState(a.queue(), a.defsIndex(), a.config());
+            q.lastUsed = now;
+            queues.put(a.queue(), q);
         } else if (a.defsIndex() > q.defsIndex) {
             // declared again at a later index (its delete was not seen here): the newer config holds
             q.defsIndex = a.defsIndex();
+            q.lastUsed = now;
             q.configure(a.defsIndex(), a.config(), now, fx);
         }
     }
@@ -160,6 +169,42 @@ public final class ShardState {
 
     private void advance(long time) {
         now = Math.max(now, time);
+    }
+
+    /**
+     * The leader time of the entry about to be applied: time passes for every command, not only those that carry
+     * it (enqueues, ticks), so that a consume or a basic.get is dated when it happened (x-expires counts from it).
+     * Never runs backwards. Called by the replica with the time stamped on each entry, so it is part of the log.
+     */
+    public void passTime(long leaderTime) {
+        advance(leaderTime);
+    }
+
+    /**
+     * The leader time at which a {@link Command.Tick} would expire a message: the earliest expiry among the queues'
+     * ready lane heads (only heads expire), plus one as expiry is strictly after a message's time;
+     * {@link Long#MAX_VALUE} when no ready head expires. Read-only; the leader schedules its tick from it.
+     */
+    public long nextExpiry() {
+        long at = Long.MAX_VALUE;
+        for (QueueState q : queues.values()) {
+            at = Math.min(at, q.nextExpiry());
+        }
+        return at;
+    }
+
+    /**
+     * The queues that have no consumer (receiving, active or waiting), each with the leader time it was last used
+     * (see {@link QueueState#lastUsed}), in attach order. What the leader checks against each one's x-expires.
+     */
+    public Map<QueueKey, Long> unusedSince() {
+        Map<QueueKey, Long> out = new LinkedHashMap<>();
+        for (QueueState q : queues.values()) {
+            if (!q.consumers.hasReceivers()) {
+                out.put(q.key, q.lastUsed);
+            }
+        }
+        return out;
     }
 
     /** The latest leader time applied. */

@@ -14,7 +14,8 @@ import java.util.Map;
  * it), so a state read back behaves exactly as the one written, and encoding it again gives the same bytes.
  */
 public final class SnapshotCodec {
-    static final int VERSION = 1;
+    /** 2 added each queue's last-use time (x-expires); a version 1 snapshot reads as last used at its time. */
+    static final int VERSION = 2;
 
     private static final int HIGH = 1;
     private static final int REDELIVERED = 2;
@@ -24,8 +25,13 @@ public final class SnapshotCodec {
     }
 
     public static byte[] encode(ShardState state) {
+        return encode(state, VERSION);
+    }
+
+    /** In the given format version (1: without the queues' last use), to test that older snapshots still read. */
+    static byte[] encode(ShardState state, int version) {
         BinaryWriter out = new BinaryWriter(1024);
-        out.writeByte(VERSION);
+        out.writeByte(version);
         out.writeSignedVarLong(state.now);
         out.writeVarLong(state.origins.size());
         for (Map.Entry<Origin, ShardState.OriginSeen> e : state.origins.entrySet()) {
@@ -37,6 +43,9 @@ public final class SnapshotCodec {
         out.writeVarLong(state.queues.size());
         for (QueueState q : state.queues.values()) {
             writeQueue(out, q);
+            if (version >= 2) {
+                out.writeSignedVarLong(q.lastUsed);
+            }
         }
         return out.toByteArray();
     }
@@ -49,7 +58,7 @@ public final class SnapshotCodec {
     public static ShardState decode(ByteBuffer bytes) {
         BinaryReader in = new BinaryReader(bytes, "snapshot");
         int version = in.readByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != 1) {
             throw in.corrupt("version " + version + " is not " + VERSION + " (written by another Warren version?)");
         }
         ShardState state = new ShardState();
@@ -62,6 +71,7 @@ public final class SnapshotCodec {
         int queues = in.readCount();
         for (int i = 0; i < queues; i++) {
             QueueState q = readQueue(in);
+            q.lastUsed = version == 1 ? state.now : in.readSignedVarLong();
             state.queues.put(q.key, q);
         }
         if (in.hasRemaining()) {

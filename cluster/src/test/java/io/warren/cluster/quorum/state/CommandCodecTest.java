@@ -43,6 +43,7 @@ class CommandCodecTest {
                 new Command.Tick(Long.MAX_VALUE),
                 new Command.Tick(-5),
                 new Command.NodeDown("node-3"),
+                new Command.Touch(Q),
                 new Command.DeadLetterSettle(Q, List.of(100L, 101L)));
     }
 

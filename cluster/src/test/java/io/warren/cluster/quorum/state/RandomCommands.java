@@ -84,6 +84,9 @@ final class RandomCommands {
         } else if (roll < 78) {
             return new Command.Cancel(q, c, random.nextBoolean());
         } else if (roll < 83) {
+            if (random.nextInt(5) == 0) {
+                return new Command.Touch(q); // a redeclaration
+            }
             return new Command.Dequeue(q, c, random.nextBoolean());
         } else if (roll < 90) {
             time += random.nextInt(300);
