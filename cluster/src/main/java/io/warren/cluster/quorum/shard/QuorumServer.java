@@ -121,6 +121,35 @@ public final class QuorumServer implements AutoCloseable {
         return added;
     }
 
+    /**
+     * Closes and deletes (log, snapshots, bodies) the shard groups open here that the catalogue no longer gives this
+     * node: a membership change removed it, after the shard's other members agreed on a configuration without it.
+     * Returns how many it removed.
+     */
+    public synchronized int closeOthers(ShardCatalog catalog) throws IOException {
+        if (server == null || closed) {
+            return 0;
+        }
+        List<RaftGroupId> mine = catalog.shardsOf(nodeName).stream().map(ShardCatalog.Shard::groupId).toList();
+        int removed = 0;
+        for (ShardCatalog.Shard shard : catalog.shards()) {
+            RaftGroupId id = shard.groupId();
+            if (mine.contains(id) || !groupIds().contains(id)) {
+                continue;
+            }
+            RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(clientId,
+                    server.getId(), callIds.incrementAndGet(), id, true, false));
+            if (!reply.isSuccess()) {
+                throw new IOException("cannot close quorum shard " + shard.id() + " on node " + nodeName + ": "
+                        + reply.getException());
+            }
+            removed++;
+            LOG.info("node {} closed and deleted its replica of quorum shard {}: it is no longer a member (catalogue "
+                    + "revision {})", nodeName, shard.id(), catalog.revision());
+        }
+        return removed;
+    }
+
     /** The shard groups open on this node (none before the server started). */
     public synchronized List<RaftGroupId> groupIds() {
         List<RaftGroupId> out = new ArrayList<>();

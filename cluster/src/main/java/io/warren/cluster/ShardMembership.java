@@ -1,0 +1,258 @@
+package io.warren.cluster;
+
+import io.warren.broker.admin.AdminException;
+import io.warren.broker.admin.QuorumMembership;
+import io.warren.broker.error.AmqpException;
+import io.warren.cluster.log.DefinitionChange;
+import io.warren.cluster.quorum.front.ShardPlacement;
+import io.warren.cluster.quorum.shard.QuorumTuning;
+import io.warren.cluster.quorum.shard.ShardCatalog;
+import io.warren.cluster.state.AppliedState;
+import io.warren.store.definitions.GlobalParameterRow;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out quorum shard membership changes from the node an operator asked. Adding a member: the catalogue's
+ * next revision, naming the node, goes through the definitions log (refused there if another change came first);
+ * every node follows it, so the new member opens the shard's group locally with the new configuration; then the
+ * shard's leader is asked to take that configuration (Ratis's setConfiguration), which it commits once the new
+ * member has caught up. Removing one goes the other way round: the leader commits a configuration without the node
+ * first, and only then does the catalogue say so, upon which the removed node closes and deletes its replica.
+ */
+final class ShardMembership implements QuorumMembership {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardMembership.class);
+    /** How long a shard's leader is given to commit a new configuration (a new member catching up takes a while). */
+    static final long CONFIGURE_MS = 60_000;
+
+    private final String self;
+    private final AppliedState state;
+    private final Supplier<ShardCatalog> catalog;
+    private final Consumer<DefinitionChange> commit;
+    private final Function<String, Integer> quorumPort;
+    private final Supplier<Map<String, String>> members;
+
+    /**
+     * @param commit     submits a change to the definitions log; throws when it is refused or not committed
+     * @param quorumPort a node's quorum port as it told it, or null while it has not (asking it)
+     * @param members    the cluster's members now, each with the host:port of its cluster traffic
+     */
+    ShardMembership(String self, AppliedState state, Supplier<ShardCatalog> catalog, Consumer<DefinitionChange> commit,
+                    Function<String, Integer> quorumPort, Supplier<Map<String, String>> members) {
+        this.self = self;
+        this.state = state;
+        this.catalog = catalog;
+        this.commit = commit;
+        this.quorumPort = quorumPort;
+        this.members = members;
+    }
+
+    @Override
+    public synchronized MembershipChange addMember(String vhost, String queue, String node) {
+        int shard = shardOf(vhost, queue);
+        ShardCatalog c = formed();
+        if (c.shard(shard).members().contains(node)) {
+            // already recorded: make sure the shard's configuration has it too (an earlier call may have timed out)
+            configure(c, c, shard, "add node " + node + " to");
+            return new MembershipChange(node, List.of(change(c, shard)), List.of("node '" + node + "' was a "
+                    + "member of shard " + shard + " already"));
+        }
+        return new MembershipChange(node, List.of(add(shard, node)), List.of());
+    }
+
+    @Override
+    public synchronized MembershipChange deleteMember(String vhost, String queue, String node) {
+        int shard = shardOf(vhost, queue);
+        ShardCatalog.Shard s = formed().shard(shard);
+        if (!s.members().contains(node)) {
+            throw AdminException.notFound("node '%s' is not a member of quorum queue '%s' in vhost '%s' (shard %d: "
+                    + "%s)", node, queue, vhost, shard, s.members());
+        }
+        if (s.members().size() == 1) {
+            throw AdminException.badRequest("node '%s' is the last member of quorum queue '%s' in vhost '%s' (shard "
+                    + "%d): a shard cannot lose its last replica; add another member first", node, queue, vhost, shard);
+        }
+        return new MembershipChange(node, List.of(remove(shard, node)), List.of());
+    }
+
+    @Override
+    public synchronized MembershipChange grow(String node, String strategy) {
+        if (!"all".equals(strategy) && !"even".equals(strategy)) {
+            throw AdminException.badRequest("strategy must be 'all' (every shard the node does not replicate) or "
+                    + "'even' (those with an even number of members), not '%s'", strategy);
+        }
+        List<ShardChange> done = new ArrayList<>();
+        for (ShardCatalog.Shard s : formed().shards()) {
+            ShardCatalog.Shard now = formed().shard(s.id());
+            if (now.members().contains(node) || "even".equals(strategy) && now.members().size() % 2 != 0) {
+                continue;
+            }
+            done.add(add(s.id(), node));
+        }
+        return new MembershipChange(node, done, List.of());
+    }
+
+    @Override
+    public synchronized MembershipChange shrink(String node) {
+        List<ShardChange> done = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (ShardCatalog.Shard s : formed().shards()) {
+            ShardCatalog.Shard now = formed().shard(s.id());
+            if (!now.members().contains(node)) {
+                continue;
+            }
+            if (now.members().size() == 1) {
+                skipped.add("shard " + s.id() + ": node '" + node + "' is its last member");
+                continue;
+            }
+            done.add(remove(s.id(), node));
+        }
+        return new MembershipChange(node, done, skipped);
+    }
+
+    private ShardChange add(int shard, String node) {
+        ShardCatalog before = formed();
+        String address = before.addresses().get(node);
+        if (address == null) {
+            address = quorumAddress(node);
+        }
+        List<String> members = new ArrayList<>(before.shard(shard).members());
+        members.add(node);
+        ShardCatalog after = before.withMembers(shard, members, node, address);
+        record(after); // the new member opens the group with the new configuration
+        configure(before, after, shard, "add node " + node + " to");
+        return change(after, shard);
+    }
+
+    private ShardChange remove(int shard, String node) {
+        ShardCatalog before = formed();
+        List<String> members = new ArrayList<>(before.shard(shard).members());
+        members.remove(node);
+        ShardCatalog after = before.withMembers(shard, members, null, null);
+        configure(before, after, shard, "remove node " + node + " from"); // before the node drops its replica
+        record(after);
+        return change(after, shard);
+    }
+
+    private ShardChange change(ShardCatalog after, int shard) {
+        return new ShardChange(shard, after.shard(shard).members(), state.queuesOf(ShardPlacement.mark(shard))
+                .stream().map(q -> new QueueRef(q.vhost(), q.name()))
+                .sorted(java.util.Comparator.comparing(QueueRef::vhost).thenComparing(QueueRef::name)).toList());
+    }
+
+    /** The queue's shard, or 404 when the queue is no quorum queue this node knows. */
+    private int shardOf(String vhost, String queue) {
+        formed();
+        Integer shard = ShardPlacement.shardOf(state.queueNode(vhost, queue));
+        if (shard == null || formed().shard(shard) == null) {
+            throw AdminException.notFound("no quorum queue '%s' in vhost '%s'", queue, vhost);
+        }
+        return shard;
+    }
+
+    private ShardCatalog formed() {
+        ShardCatalog c = catalog.get();
+        if (c == null) {
+            throw AdminException.badRequest("this cluster has no quorum shards (formed by 2 or more initial members; "
+                    + "see docs/quorum.md): there is no membership to change");
+        }
+        return c;
+    }
+
+    /** Where the node's quorum server listens: its cluster host, and the port it tells (waited for up to 10 s). */
+    private String quorumAddress(String node) {
+        String cluster = members.get().get(node);
+        if (cluster == null) {
+            throw AdminException.notFound("no node '%s' in the cluster (members: %s)", node, members.get().keySet());
+        }
+        String host = cluster.substring(0, cluster.lastIndexOf(':'));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Integer port = quorumPort.apply(node);
+        while (port == null && System.nanoTime() < until) {
+            sleep(200);
+            port = quorumPort.apply(node);
+        }
+        if (port == null) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "node '" + node + "' has not told its quorum "
+                    + "port (is it running?); nothing was changed");
+        }
+        return host + ":" + port;
+    }
+
+    /** The catalogue's next revision through the definitions log, then until this node has applied it. */
+    private void record(ShardCatalog after) {
+        try {
+            commit.accept(new DefinitionChange("putGlobalParameter", self, 0, DefinitionChange.json(
+                    new GlobalParameterRow(AppliedState.QUORUM_SHARDS_UPDATE, after.toJson())), null, null));
+        } catch (AmqpException e) {
+            throw new AdminException(e.replyCode() == io.warren.codec.ReplyCodes.PRECONDITION_FAILED
+                    ? AdminException.Kind.BAD_REQUEST : AdminException.Kind.UNAVAILABLE, e.getMessage());
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (catalog.get().revision() < after.revision() && System.nanoTime() < until) {
+            sleep(20);
+        }
+        LOG.info("quorum shard catalogue revision {}: {}", after.revision(), after.shards());
+    }
+
+    /** Asks the shard's leader to take the new catalogue's configuration of the shard, until it has or 60 s passed. */
+    private void configure(ShardCatalog before, ShardCatalog after, int shard, String what) {
+        RaftGroup target = after.group(after.shard(shard));
+        Map<Object, RaftPeer> known = new LinkedHashMap<>();
+        before.group(before.shard(shard)).getPeers().forEach(p -> known.put(p.getId(), p));
+        target.getPeers().forEach(p -> known.putIfAbsent(p.getId(), p));
+        List<RaftPeer> peers = new ArrayList<>(target.getPeers());
+        String failure = "no answer";
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONFIGURE_MS);
+        try (RaftClient client = RaftClient.newBuilder().setProperties(QuorumTuning.client())
+                .setRaftGroup(RaftGroup.valueOf(target.getGroupId(), known.values()))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10,
+                        TimeDuration.valueOf(300, TimeUnit.MILLISECONDS)))
+                .build()) {
+            while (System.nanoTime() < until) {
+                try {
+                    RaftClientReply reply = client.admin().setConfiguration(peers);
+                    if (reply.isSuccess()) {
+                        LOG.info("quorum shard {} members are now {} ({} it)", shard,
+                                after.shard(shard).members(), what);
+                        return;
+                    }
+                    failure = String.valueOf(reply.getException());
+                } catch (IOException | RuntimeException e) {
+                    failure = e.toString();
+                }
+                sleep(1000);
+            }
+        } catch (IOException e) {
+            failure = e.toString();
+        }
+        throw new AdminException(AdminException.Kind.UNAVAILABLE, "cannot " + what + " quorum shard " + shard
+                + " within " + CONFIGURE_MS / 1000 + " s (are a majority of its members " + known.keySet()
+                + " running?): " + failure + "; the catalogue is at revision " + catalog.get().revision()
+                + ", run the command again to finish");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "interrupted");
+        }
+    }
+}
