@@ -68,6 +68,7 @@ final class ShardMembership implements QuorumMembership {
         ShardCatalog c = formed();
         if (c.shard(shard).members().contains(node)) {
             // already recorded: make sure the shard's configuration has it too (an earlier call may have timed out)
+            awaitOpen(c, shard, node);
             configure(c, c, shard, "add node " + node + " to");
             return new MembershipChange(node, List.of(change(c, shard)), List.of("node '" + node + "' was a "
                     + "member of shard " + shard + " already"));
@@ -135,6 +136,7 @@ final class ShardMembership implements QuorumMembership {
         members.add(node);
         ShardCatalog after = before.withMembers(shard, members, node, address);
         record(after); // the new member opens the group with the new configuration
+        awaitOpen(after, shard, node); // before the leader sends it anything (Ratis races a start with appends)
         configure(before, after, shard, "add node " + node + " to");
         return change(after, shard);
     }
@@ -208,6 +210,32 @@ final class ShardMembership implements QuorumMembership {
             sleep(20);
         }
         LOG.info("quorum shard catalogue revision {}: {}", after.revision(), after.shards());
+    }
+
+    /** Waits until the node reports the shard's group open (Ratis's group info), for up to 60 s. */
+    private void awaitOpen(ShardCatalog after, int shard, String node) {
+        RaftGroup group = after.group(after.shard(shard));
+        RaftPeer peer = group.getPeer(org.apache.ratis.protocol.RaftPeerId.valueOf(node));
+        String failure = "no answer";
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONFIGURE_MS);
+        try (RaftClient client = RaftClient.newBuilder().setProperties(QuorumTuning.client()).setRaftGroup(group)
+                .setRetryPolicy(RetryPolicies.noRetry()).build()) {
+            while (System.nanoTime() < until) {
+                try {
+                    if (client.getGroupManagementApi(peer.getId()).info(group.getGroupId()).isSuccess()) {
+                        return;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failure = e.toString();
+                }
+                sleep(300);
+            }
+        } catch (IOException e) {
+            failure = e.toString();
+        }
+        throw new AdminException(AdminException.Kind.UNAVAILABLE, "node '" + node + "' has not opened quorum shard "
+                + shard + " within " + CONFIGURE_MS / 1000 + " s (" + failure + "); the catalogue names it (revision "
+                + after.revision() + "): run the command again once the node runs");
     }
 
     /** Asks the shard's leader to take the new catalogue's configuration of the shard, until it has or 60 s passed. */
