@@ -233,7 +233,7 @@ public final class ClusterNode implements ClusterView, io.warren.broker.admin.Qu
                     java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
                     currentPeers().forEach(p -> out.put(p.getId().toString(), p.getAddress()));
                     return out;
-                });
+                }, () -> RaftGroup.valueOf(GROUP_ID, currentPeers()));
         shardWatch = new io.warren.cluster.quorum.raft.ConsumerNodeWatch(settings.nodeName(), quorumEpoch,
                 () -> quorum() == null ? null : quorum().server(),
                 new io.warren.cluster.quorum.raft.ConsumerNodeWatch.Reach() {

@@ -46,20 +46,24 @@ final class ShardMembership implements QuorumMembership {
     private final Consumer<DefinitionChange> commit;
     private final Function<String, Integer> quorumPort;
     private final Supplier<Map<String, String>> members;
+    private final Supplier<RaftGroup> definitions;
 
     /**
      * @param commit     submits a change to the definitions log; throws when it is refused or not committed
      * @param quorumPort a node's quorum port as it told it, or null while it has not (asking it)
      * @param members    the cluster's members now, each with the host:port of its cluster traffic
+     * @param definitions the definitions group with its members now (to ask a node that joined later its port)
      */
     ShardMembership(String self, AppliedState state, Supplier<ShardCatalog> catalog, Consumer<DefinitionChange> commit,
-                    Function<String, Integer> quorumPort, Supplier<Map<String, String>> members) {
+                    Function<String, Integer> quorumPort, Supplier<Map<String, String>> members,
+                    Supplier<RaftGroup> definitions) {
         this.self = self;
         this.state = state;
         this.catalog = catalog;
         this.commit = commit;
         this.quorumPort = quorumPort;
         this.members = members;
+        this.definitions = definitions;
     }
 
     @Override
@@ -186,14 +190,30 @@ final class ShardMembership implements QuorumMembership {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Integer port = quorumPort.apply(node);
         while (port == null && System.nanoTime() < until) {
-            sleep(200);
-            port = quorumPort.apply(node);
+            port = askPort(node); // a node that joined later is not among the ports' asker's peers
+            if (port == null) {
+                sleep(300);
+                port = quorumPort.apply(node);
+            }
         }
         if (port == null) {
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "node '" + node + "' has not told its quorum "
                     + "port (is it running?); nothing was changed");
         }
         return host + ":" + port;
+    }
+
+    /** Asks the node's definitions state machine for its quorum port now (a stale read), or null. */
+    private Integer askPort(String node) {
+        try (RaftClient client = RaftClient.newBuilder().setProperties(io.warren.cluster.raft.RaftTuning.client())
+                .setRaftGroup(definitions.get()).setRetryPolicy(RetryPolicies.noRetry()).build()) {
+            RaftClientReply reply = client.io().sendStaleRead(org.apache.ratis.protocol.Message.valueOf(
+                    io.warren.cluster.state.DefinitionStateMachine.QUORUM_PORT_QUERY), 0,
+                    org.apache.ratis.protocol.RaftPeerId.valueOf(node));
+            return reply.isSuccess() ? Integer.valueOf(reply.getMessage().getContent().toStringUtf8()) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The catalogue's next revision through the definitions log, then until this node has applied it. */

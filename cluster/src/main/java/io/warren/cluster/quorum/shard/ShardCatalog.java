@@ -15,8 +15,9 @@ import org.apache.ratis.protocol.RaftPeerId;
 
 /**
  * The cluster's quorum-queue shards: which Raft groups exist, which nodes replicate each and which node is each
- * one's preferred leader, and the address of every node's quorum server. Decided once, when the cluster forms, and
- * kept in the definitions log (a global parameter), so every node opens the same groups with the same peers.
+ * one's preferred leader, and the address of every node's quorum server. Formed once, when the cluster forms, with
+ * a new revision for each membership change, and kept in the definitions log (a global parameter), so every node
+ * opens the same groups with the same peers.
  *
  * @param version   the catalogue's format (1)
  * @param shards    the shards, by id
