@@ -170,6 +170,15 @@ class ShardMembershipTest {
         }
         assertEquals(11, getAll(cluster.node(2).broker(), 11).size());
         await().atMost(WAIT).until(() -> ready(0, shard) == 0 && ready(1, shard) == 0);
+
+        // the change is in the node's store: restarted, it comes back without the replica
+        cluster.stop(2);
+        cluster.start(2);
+        await().atMost(WAIT).until(() -> node(2).shardCatalog() != null && node(2).shardCatalog().revision() == 1);
+        await().atMost(WAIT).until(() -> node(2).quorum().groupIds().size()
+                == node(2).shardCatalog().shardsOf("nodec").size());
+        assertEquals(null, replica(2, shard));
+        assertFalse(Files.exists(group));
     }
 
     @Test
