@@ -198,7 +198,7 @@ class ShardMembershipTest {
     }
 
     @Test
-    void growAddsTheNodeToEveryShard() {
+    void growAddsTheNodeToEveryShard() throws Exception {
         ShardCatalog before = node(0).shardCatalog();
         assertEquals(6, before.shardsOf("noded").size(), "shards 0 and 4 leave noded out");
         MembershipChange even = node(0).grow("noded", "even");
@@ -207,6 +207,10 @@ class ShardMembershipTest {
         MembershipChange all = node(0).grow("noded", "all");
         assertEquals(List.of(0, 4), all.shards().stream().map(s -> s.shard()).toList());
         await().atMost(WAIT).until(() -> node(3).quorum().groupIds().size() == 8);
+        for (int shard : new int[] {0, 4}) {
+            assertEquals(4, node(3).quorum().server().getDivision(ShardCatalog.Shard.groupId(shard)).getRaftConf()
+                    .getCurrentPeers().size(), "shard " + shard + "'s Raft configuration has noded");
+        }
         for (int i = 0; i < 4; i++) {
             int n = i;
             await().atMost(WAIT).until(() -> node(n).shardCatalog().shardsOf("noded").size() == 8);
