@@ -73,7 +73,7 @@ final class ShardMembership implements QuorumMembership {
         if (c.shard(shard).members().contains(node)) {
             // already recorded: make sure the shard's configuration has it too (an earlier call may have timed out)
             awaitOpen(c, shard, node);
-            configure(c, c, shard, "add node " + node + " to");
+            configure(c, c, shard, "add node " + node + " to", false);
             return new MembershipChange(node, List.of(change(c, shard)), List.of("node '" + node + "' was a "
                     + "member of shard " + shard + " already"));
         }
@@ -141,7 +141,7 @@ final class ShardMembership implements QuorumMembership {
         ShardCatalog after = before.withMembers(shard, members, node, address);
         record(after); // the new member opens the group with the new configuration
         awaitOpen(after, shard, node); // before the leader sends it anything (Ratis races a start with appends)
-        configure(before, after, shard, "add node " + node + " to");
+        configure(before, after, shard, "add node " + node + " to", false);
         return change(after, shard);
     }
 
@@ -150,7 +150,8 @@ final class ShardMembership implements QuorumMembership {
         List<String> members = new ArrayList<>(before.shard(shard).members());
         members.remove(node);
         ShardCatalog after = before.withMembers(shard, members, null, null);
-        configure(before, after, shard, "remove node " + node + " from"); // before the node drops its replica
+        // before the node drops its replica; only from the configuration the catalogue says (see configure)
+        configure(before, after, shard, "remove node " + node + " from", true);
         record(after);
         return change(after, shard);
     }
@@ -258,8 +259,13 @@ final class ShardMembership implements QuorumMembership {
                 + after.revision() + "): run the command again once the node runs");
     }
 
-    /** Asks the shard's leader to take the new catalogue's configuration of the shard, until it has or 60 s passed. */
-    private void configure(ShardCatalog before, ShardCatalog after, int shard, String what) {
+    /**
+     * Asks the shard's leader to take the new catalogue's configuration of the shard, until it has or 60 s passed.
+     * With {@code compare} (a removal, which runs before its catalogue revision is recorded) only from the
+     * configuration of the catalogue it was made from (Ratis's compare-and-set), so a removal racing another change
+     * of the shard cannot undo it; a configuration that is already the new one counts as done (a re-run).
+     */
+    private void configure(ShardCatalog before, ShardCatalog after, int shard, String what, boolean compare) {
         RaftGroup target = after.group(after.shard(shard));
         Map<Object, RaftPeer> known = new LinkedHashMap<>();
         before.group(before.shard(shard)).getPeers().forEach(p -> known.put(p.getId(), p));
@@ -274,7 +280,20 @@ final class ShardMembership implements QuorumMembership {
                 .build()) {
             while (System.nanoTime() < until) {
                 try {
-                    RaftClientReply reply = client.admin().setConfiguration(peers);
+                    RaftClientReply reply = compare
+                            ? compareAndSet(client, before.group(before.shard(shard)).getPeers(), peers)
+                            : client.admin().setConfiguration(peers);
+                    if (!reply.isSuccess() && compare && reply.getException()
+                            instanceof org.apache.ratis.protocol.exceptions.SetConfigurationException
+                            && String.valueOf(reply.getException().getMessage()).contains("current configuration")) {
+                        if (compareAndSet(client, peers, peers).isSuccess()) {
+                            return; // done by an earlier try whose answer was lost
+                        }
+                        throw AdminException.badRequest("cannot %s quorum shard %d: its Raft configuration is not the "
+                                + "one the catalogue (revision %d) gives it, so another change of the shard is under "
+                                + "way or did not finish; nothing was changed: try again in a moment, or run add_member "
+                                + "again to finish an add that timed out", what, shard, before.revision());
+                    }
                     if (reply.isSuccess()) {
                         LOG.info("quorum shard {} members are now {} ({} it)", shard,
                                 after.shard(shard).members(), what);
@@ -293,6 +312,13 @@ final class ShardMembership implements QuorumMembership {
                 + " within " + CONFIGURE_MS / 1000 + " s (are a majority of its members " + known.keySet()
                 + " running?): " + failure + "; the catalogue is at revision " + catalog.get().revision()
                 + ", run the command again to finish");
+    }
+
+    private static RaftClientReply compareAndSet(RaftClient client, java.util.Collection<RaftPeer> current,
+                                                 List<RaftPeer> next) throws IOException {
+        return client.admin().setConfiguration(org.apache.ratis.protocol.SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInCurrentConf(new ArrayList<>(current)).setServersInNewConf(next)
+                .setMode(org.apache.ratis.protocol.SetConfigurationRequest.Mode.COMPARE_AND_SET).build());
     }
 
     private static void sleep(long ms) {
