@@ -279,29 +279,29 @@ final class ShardMembership implements QuorumMembership {
                         TimeDuration.valueOf(300, TimeUnit.MILLISECONDS)))
                 .build()) {
             while (System.nanoTime() < until) {
+                Throwable problem;
                 try {
                     RaftClientReply reply = compare
                             ? compareAndSet(client, before.group(before.shard(shard)).getPeers(), peers)
                             : client.admin().setConfiguration(peers);
-                    if (!reply.isSuccess() && compare && reply.getException()
-                            instanceof org.apache.ratis.protocol.exceptions.SetConfigurationException
-                            && String.valueOf(reply.getException().getMessage()).contains("current configuration")) {
-                        if (compareAndSet(client, peers, peers).isSuccess()) {
-                            return; // done by an earlier try whose answer was lost
-                        }
-                        throw AdminException.badRequest("cannot %s quorum shard %d: its Raft configuration is not the "
-                                + "one the catalogue (revision %d) gives it, so another change of the shard is under "
-                                + "way or did not finish; nothing was changed: try again in a moment, or run add_member "
-                                + "again to finish an add that timed out", what, shard, before.revision());
-                    }
                     if (reply.isSuccess()) {
                         LOG.info("quorum shard {} members are now {} ({} it)", shard,
                                 after.shard(shard).members(), what);
                         return;
                     }
-                    failure = String.valueOf(reply.getException());
+                    problem = reply.getException();
                 } catch (IOException | RuntimeException e) {
-                    failure = e.toString();
+                    problem = e;
+                }
+                failure = String.valueOf(problem);
+                if (compare && notTheCurrent(problem)) {
+                    if (isSet(client, peers)) {
+                        return; // done by an earlier try whose answer was lost
+                    }
+                    throw AdminException.badRequest("cannot %s quorum shard %d: its Raft configuration is not the "
+                            + "one the catalogue (revision %d) gives it, so another change of the shard is under way "
+                            + "or did not finish; nothing was changed: try again in a moment, or run add_member again "
+                            + "to finish an add that timed out", what, shard, before.revision());
                 }
                 sleep(1000);
             }
@@ -312,6 +312,26 @@ final class ShardMembership implements QuorumMembership {
                 + " within " + CONFIGURE_MS / 1000 + " s (are a majority of its members " + known.keySet()
                 + " running?): " + failure + "; the catalogue is at revision " + catalog.get().revision()
                 + ", run the command again to finish");
+    }
+
+    /** Whether Ratis refused a compare-and-set because the configuration is another. */
+    private static boolean notTheCurrent(Throwable problem) {
+        for (Throwable t = problem; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.ratis.protocol.exceptions.SetConfigurationException
+                    && String.valueOf(t.getMessage()).contains("current configuration")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the shard's configuration is these peers already (a compare-and-set from them to them passes). */
+    private static boolean isSet(RaftClient client, List<RaftPeer> peers) {
+        try {
+            return compareAndSet(client, peers, peers).isSuccess();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static RaftClientReply compareAndSet(RaftClient client, java.util.Collection<RaftPeer> current,

@@ -182,6 +182,29 @@ class ShardMembershipTest {
     }
 
     @Test
+    void aRemovalIsMadeOnlyFromTheConfigurationTheCatalogueGives() throws Exception {
+        int shard = ordersWith(2);
+        ShardCatalog c = node(0).shardCatalog();
+        // the shard's configuration changed without the catalogue: nodec out, as by a removal whose record was lost
+        try (org.apache.ratis.client.RaftClient client = org.apache.ratis.client.RaftClient.newBuilder()
+                .setProperties(QuorumTuning.client()).setRaftGroup(c.group(c.shard(shard))).build()) {
+            List<org.apache.ratis.protocol.RaftPeer> peers = c.group(c.shard(shard)).getPeers().stream()
+                    .filter(p -> !p.getId().toString().equals("nodec")).toList();
+            assertTrue(client.admin().setConfiguration(peers).isSuccess());
+        }
+        AdminException e = assertThrows(AdminException.class, () -> node(1).deleteMember("/", "orders", "nodeb"));
+        assertEquals(AdminException.Kind.BAD_REQUEST, e.kind());
+        assertTrue(e.getMessage().contains("not the one the catalogue (revision 0) gives it"), e.getMessage());
+        assertEquals(List.of("nodea", "nodeb", "nodec"), node(1).shardCatalog().shard(shard).members());
+
+        // run again, the removal of nodec finds its configuration done and records it
+        node(1).deleteMember("/", "orders", "nodec");
+        assertEquals(List.of("nodea", "nodeb"), node(1).shardCatalog().shard(shard).members());
+        await().atMost(WAIT).until(() -> replica(2, shard) == null);
+        assertEquals(2, getAll(cluster.node(0).broker(), 2).size());
+    }
+
+    @Test
     void deletingTheLastMemberIsRefused() throws Exception {
         int shard = ordersWith(3);
         node(0).deleteMember("/", "orders", "nodec");
