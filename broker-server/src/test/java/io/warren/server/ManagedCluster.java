@@ -110,6 +110,19 @@ final class ManagedCluster implements AutoCloseable {
         return new Answer(a.statusCode(), a.body());
     }
 
+    /** A request with a JSON body (or none when null) on node i's API as guest. */
+    Answer send(int node, String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http[node].port() + path))
+                .timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "guest:guest".getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> a = client.send(r, HttpResponse.BodyHandlers.ofString());
+        return new Answer(a.statusCode(), a.body());
+    }
+
     /** GET path on node i's API, which must answer 200, as JSON. */
     JsonNode json(int node, String path) throws IOException, InterruptedException {
         Answer a = get(node, path);

@@ -72,7 +72,7 @@ import org.slf4j.LoggerFactory;
  * that submits this node's changes to it, and the view tools get of the members. Made before the broker (whose
  * journal writes through {@link #replication()}), started once the broker has restored its definitions.
  */
-public final class ClusterNode implements ClusterView, AutoCloseable {
+public final class ClusterNode implements ClusterView, io.warren.broker.admin.QuorumMembership, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     /** The one group of every Warren cluster: its definitions. */
     static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
@@ -102,6 +102,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private RaftServer server;
     private RaftClient client;
     private ChangeCommitter committer;
+    private volatile ShardMembership membership;
     private Thread bootstrap;
     private volatile boolean closed;
     // the other members' status reports, and this node's own to them
@@ -233,6 +234,12 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         watch.start();
         linkPorts.start(group);
         quorum.start(group, committer::commit);
+        membership = new ShardMembership(settings.nodeName(), state, quorum::catalog, committer::commit,
+                quorum::quorumPort, () -> {
+                    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+                    currentPeers().forEach(p -> out.put(p.getId().toString(), p.getAddress()));
+                    return out;
+                }, () -> RaftGroup.valueOf(GROUP_ID, currentPeers()));
         shardWatch = new io.warren.cluster.quorum.raft.ConsumerNodeWatch(settings.nodeName(), quorumEpoch,
                 () -> quorum() == null ? null : quorum().server(),
                 new io.warren.cluster.quorum.raft.ConsumerNodeWatch.Reach() {
@@ -557,6 +564,36 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "cannot " + what + ": " + reachability()
                     + ": " + e.getMessage());
         }
+    }
+
+    // ---- QuorumMembership: quorum shard membership, carried out by ShardMembership ----
+
+    @Override
+    public MembershipChange addMember(String vhost, String queue, String node) {
+        return membership().addMember(vhost, queue, node);
+    }
+
+    @Override
+    public MembershipChange deleteMember(String vhost, String queue, String node) {
+        return membership().deleteMember(vhost, queue, node);
+    }
+
+    @Override
+    public MembershipChange grow(String node, String strategy) {
+        return membership().grow(node, strategy);
+    }
+
+    @Override
+    public MembershipChange shrink(String node) {
+        return membership().shrink(node);
+    }
+
+    private ShardMembership membership() {
+        ShardMembership m = membership;
+        if (m == null) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "the cluster node is still starting");
+        }
+        return m;
     }
 
     /** Waits until every change committed so far is in this node's memory (tests). */

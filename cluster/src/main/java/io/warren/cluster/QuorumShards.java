@@ -123,7 +123,7 @@ final class QuorumShards implements AutoCloseable {
             LOG.error("{}: this node opens no quorum shards", e.getMessage());
             return;
         }
-        if (catalog.shardsOf(settings.nodeName()).isEmpty()) {
+        if (catalog.shardsOf(settings.nodeName()).isEmpty() && server.groupIds().isEmpty()) {
             return; // a node added after the cluster formed: no shard until it is grown into some
         }
         if (opener == null) {
@@ -138,9 +138,13 @@ final class QuorumShards implements AutoCloseable {
         opener.execute(() -> open(catalog));
     }
 
-    private void open(ShardCatalog catalog) {
+    private void open(ShardCatalog applied) {
+        // the catalogue in force now, not the one this task was made for: a retry must not undo a later change
+        ShardCatalog latest = catalog();
+        ShardCatalog catalog = latest == null || latest.revision() < applied.revision() ? applied : latest;
         try {
             server.open(catalog);
+            server.closeOthers(catalog); // a membership change took this node out of some
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot open this node's quorum shards (quorum port {}): {}; trying again in 5 s",
                     settings.effectiveQuorumPort(), e.toString());
@@ -156,6 +160,11 @@ final class QuorumShards implements AutoCloseable {
     ShardCatalog catalog() {
         String json = state.quorumShards();
         return json == null ? null : ShardCatalog.fromJson(json);
+    }
+
+    /** A node's quorum port as it told it, or null while it has not (it is asked in the background). */
+    Integer quorumPort(String node) {
+        return node.equals(settings.nodeName()) ? Integer.valueOf(settings.effectiveQuorumPort()) : ports.port(node);
     }
 
     synchronized QuorumServer server() {

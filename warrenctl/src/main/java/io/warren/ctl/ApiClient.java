@@ -62,6 +62,11 @@ public final class ApiClient {
         return send("DELETE", path, null, null);
     }
 
+    /** DELETE with a JSON body (RabbitMQ's replicas/delete takes the node in one). */
+    public JsonNode deleteWithBody(String path, Object body) {
+        return send("DELETE", path, body, null);
+    }
+
     /** DELETE with RabbitMQ's X-Reason header, which a connection close passes on to the client. */
     public JsonNode delete(String path, String reason) {
         return send("DELETE", path, null, reason);

@@ -7,6 +7,7 @@ import io.warren.ctl.commands.ListCommands;
 import io.warren.ctl.commands.NodeCommands;
 import io.warren.ctl.commands.PolicyCommands;
 import io.warren.ctl.commands.QueueCommands;
+import io.warren.ctl.commands.QuorumCommands;
 import io.warren.ctl.commands.SuperStreamCommands;
 import io.warren.ctl.commands.UserCommands;
 import io.warren.ctl.commands.VhostCommands;
@@ -27,6 +28,7 @@ public final class CommandTable {
         add(VhostCommands.specs());
         add(PolicyCommands.specs());
         add(QueueCommands.specs());
+        add(QuorumCommands.specs());
         add(SuperStreamCommands.specs());
         add(ConnectionCommands.specs());
         add(DefinitionCommands.specs());

@@ -33,6 +33,12 @@ public final class AppliedState {
      * first home), and a delete is refused alike on every node.
      */
     public static final String QUORUM_SHARDS = "warren_quorum_shards";
+    /**
+     * The name a membership change submits the catalogue's next revision under. Checked when its turn comes in the
+     * log: taken (as {@link #QUORUM_SHARDS}) only when it is the revision after the one in force, so of two changes
+     * made from the same revision the second is refused on every node alike and changes nothing.
+     */
+    public static final String QUORUM_SHARDS_UPDATE = "warren_quorum_shards_update";
     private volatile String quorumShards;
     private volatile java.util.function.Consumer<String> quorumShardsListener = v -> { };
     /**
@@ -150,6 +156,11 @@ public final class AppliedState {
         return queues.containsKey(key(vhost, name));
     }
 
+    /** The durable queues whose row names this node (or shard mark). */
+    public java.util.List<QueueRow> queuesOf(String node) {
+        return queues.values().stream().filter(q -> node.equals(q.node())).toList();
+    }
+
     /** How many queues each node is home to (nodes with none are absent). */
     public Map<String, Integer> queuesPerNode() {
         Map<String, Integer> out = new java.util.HashMap<>();
@@ -211,6 +222,10 @@ public final class AppliedState {
             case "putGlobalParameter" -> {
                 var g = c.row(io.warren.store.definitions.GlobalParameterRow.class);
                 String had = quorumShards;
+                if (g.name().equals(QUORUM_SHARDS_UPDATE)) {
+                    CatalogRevision.checkUpdate(had, g.valueJson());
+                    return c.withRow(new io.warren.store.definitions.GlobalParameterRow(QUORUM_SHARDS, g.valueJson()));
+                }
                 if (g.name().equals(QUORUM_SHARDS) && had != null && !had.equals(g.valueJson())) {
                     // another node's plan, or a definitions import from another cluster: the first one stays
                     return c.withRow(new io.warren.store.definitions.GlobalParameterRow(QUORUM_SHARDS, had));
@@ -269,7 +284,8 @@ public final class AppliedState {
             }
             case "putGlobalParameter" -> {
                 var g = c.row(io.warren.store.definitions.GlobalParameterRow.class);
-                if (g.name().equals(QUORUM_SHARDS) && quorumShards == null) {
+                if (g.name().equals(QUORUM_SHARDS) && (quorumShards == null
+                        || CatalogRevision.of(g.valueJson()) > CatalogRevision.of(quorumShards))) {
                     quorumShards = g.valueJson();
                     quorumShardsListener.accept(quorumShards);
                 }

@@ -18,6 +18,7 @@ public final class ApiRoutes {
         new ExchangesHandler(ctx).register(r);
         new PublishHandler(ctx).register(r);
         new QueuesHandler(ctx).register(r);
+        new QuorumReplicasHandler(ctx).register(r);
         new QueueMessagesHandler(ctx).register(r);
         new BindingsHandler(ctx).register(r);
         new SuperStreamsHandler(ctx).register(r);

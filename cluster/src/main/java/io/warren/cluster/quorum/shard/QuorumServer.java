@@ -106,6 +106,7 @@ public final class QuorumServer implements AutoCloseable {
                 continue;
             }
             RaftGroup group = catalog.group(shard);
+            deleteLeftover(shard);
             RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId,
                     server.getId(), callIds.incrementAndGet(), group, true));
             if (!reply.isSuccess()) {
@@ -119,6 +120,54 @@ public final class QuorumServer implements AutoCloseable {
                     catalog.shards().size());
         }
         return added;
+    }
+
+    /**
+     * Closes and deletes (log, snapshots, bodies) the shard groups open here that the catalogue no longer gives this
+     * node: a membership change removed it, after the shard's other members agreed on a configuration without it.
+     * Returns how many it removed.
+     */
+    public synchronized int closeOthers(ShardCatalog catalog) throws IOException {
+        if (server == null || closed) {
+            return 0;
+        }
+        List<RaftGroupId> mine = catalog.shardsOf(nodeName).stream().map(ShardCatalog.Shard::groupId).toList();
+        int removed = 0;
+        for (ShardCatalog.Shard shard : catalog.shards()) {
+            RaftGroupId id = shard.groupId();
+            if (mine.contains(id) || !groupIds().contains(id)) {
+                continue;
+            }
+            RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(clientId,
+                    server.getId(), callIds.incrementAndGet(), id, true, false));
+            if (!reply.isSuccess()) {
+                throw new IOException("cannot close quorum shard " + shard.id() + " on node " + nodeName + ": "
+                        + reply.getException());
+            }
+            removed++;
+            LOG.info("node {} closed and deleted its replica of quorum shard {}: it is no longer a member (catalogue "
+                    + "revision {})", nodeName, shard.id(), catalog.revision());
+        }
+        return removed;
+    }
+
+    /**
+     * Deletes the directory of a shard group that is not open here: Ratis reopens every group on disk at start, so
+     * such a directory is what an add that failed half-way left (Ratis then refuses to format the group again), or
+     * a replica this node was removed from. A node added to the shard is caught up by the leader from nothing.
+     */
+    private void deleteLeftover(ShardCatalog.Shard shard) throws IOException {
+        Path leftover = dir.resolve(shard.groupId().getUuid().toString());
+        if (!Files.exists(leftover)) {
+            return;
+        }
+        LOG.warn("node {}: deleting {}, left by an earlier replica of quorum shard {} that is not open, before "
+                + "opening the shard again", nodeName, leftover, shard.id());
+        try (Stream<Path> all = Files.walk(leftover)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** The shard groups open on this node (none before the server started). */

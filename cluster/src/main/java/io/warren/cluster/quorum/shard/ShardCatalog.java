@@ -15,14 +15,16 @@ import org.apache.ratis.protocol.RaftPeerId;
 
 /**
  * The cluster's quorum-queue shards: which Raft groups exist, which nodes replicate each and which node is each
- * one's preferred leader, and the address of every node's quorum server. Decided once, when the cluster forms, and
- * kept in the definitions log (a global parameter), so every node opens the same groups with the same peers.
+ * one's preferred leader, and the address of every node's quorum server. Formed once, when the cluster forms, with
+ * a new revision for each membership change, and kept in the definitions log (a global parameter), so every node
+ * opens the same groups with the same peers.
  *
  * @param version   the catalogue's format (1)
  * @param shards    the shards, by id
  * @param addresses each member node's quorum server, host:port
+ * @param revision  0 as formed; each membership change makes the next one (see {@link #withMembers})
  */
-public record ShardCatalog(int version, List<Shard> shards, Map<String, String> addresses) {
+public record ShardCatalog(int version, List<Shard> shards, Map<String, String> addresses, long revision) {
     /** Fewest and most shards a cluster forms with. */
     public static final int MIN_SHARDS = 3;
     public static final int MAX_SHARDS = 16;
@@ -96,7 +98,38 @@ public record ShardCatalog(int version, List<Shard> shards, Map<String, String> 
             }
             shards.add(new Shard(i, replicas, members, nodes.get(i % n)));
         }
-        return new ShardCatalog(1, shards, new LinkedHashMap<>(addresses));
+        return new ShardCatalog(1, shards, new LinkedHashMap<>(addresses), 0);
+    }
+
+    /** The shard with this id, or null. */
+    public Shard shard(int id) {
+        return shards.stream().filter(s -> s.id() == id).findFirst().orElse(null);
+    }
+
+    /**
+     * The next revision of the catalogue, with the shard replicated by these members (a node new to the catalogue
+     * needs its quorum address in {@code address}). The replica count follows the members; a preferred leader no
+     * longer among them hands over to the first that is.
+     */
+    public ShardCatalog withMembers(int shardId, List<String> members, String node, String address) {
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("shard " + shardId + " cannot be left without members");
+        }
+        Map<String, String> addrs = new LinkedHashMap<>(addresses);
+        if (node != null && address != null) {
+            addrs.putIfAbsent(node, address);
+        }
+        List<Shard> out = new ArrayList<>();
+        for (Shard s : shards) {
+            if (s.id() != shardId) {
+                out.add(s);
+                continue;
+            }
+            String preferred = members.contains(s.preferredLeader()) ? s.preferredLeader() : members.get(0);
+            out.add(new Shard(s.id(), members.size(), members, preferred));
+        }
+        // a node no shard names any more keeps its address: it may be grown into shards again
+        return new ShardCatalog(version, out, addrs, revision + 1);
     }
 
     /** The shards this node replicates. */

@@ -100,6 +100,45 @@ class ShardCatalogTest {
         assertEquals(List.of(first), told);
     }
 
+    @Test
+    void aMembershipChangeIsTheNextRevisionAndOneMadeFromAStaleRevisionIsRefused() {
+        AppliedState state = new AppliedState();
+        List<String> told = new ArrayList<>();
+        state.onQuorumShards(told::add);
+        ShardCatalog formed = ShardCatalog.plan(nodes(4));
+        state.applied(state.check(put(formed.toJson())));
+
+        ShardCatalog grown = formed.withMembers(0, List.of("n0", "n1", "n2", "n3"), null, null);
+        ShardCatalog shrunk = formed.withMembers(0, List.of("n1", "n2"), null, null); // made from revision 0 too
+        assertEquals(1, grown.revision());
+        assertEquals(4, grown.shard(0).replicas());
+        assertEquals("n1", shrunk.shard(0).preferredLeader(), "the preferred leader left: the first member leads");
+
+        DefinitionChange taken = state.check(update(grown.toJson()));
+        assertEquals(AppliedState.QUORUM_SHARDS, taken.row(GlobalParameterRow.class).name(),
+                "taken as the catalogue itself");
+        state.applied(taken);
+        assertEquals(grown, ShardCatalog.fromJson(state.quorumShards()));
+
+        var stale = assertThrows(AppliedState.Refused.class, () -> state.check(update(shrunk.toJson())));
+        assertTrue(stale.getMessage().contains("replaces revision 0 but revision 1 is in force"), stale.getMessage());
+        // a formation plan or an import arriving now changes nothing, as before
+        DefinitionChange plan = state.check(put(formed.toJson()));
+        state.applied(plan);
+        assertEquals(grown.toJson(), state.quorumShards());
+
+        ShardCatalog fewer = new ShardCatalog(1, grown.shards().subList(0, 3), grown.addresses(), 2);
+        var ids = assertThrows(AppliedState.Refused.class, () -> state.check(update(fewer.toJson())));
+        assertTrue(ids.getMessage().contains("cannot add or remove shards"), ids.getMessage());
+        assertEquals(List.of(formed.toJson(), grown.toJson()), told);
+        assertThrows(IllegalArgumentException.class, () -> grown.withMembers(1, List.of(), null, null));
+    }
+
+    private static DefinitionChange update(String json) {
+        return new DefinitionChange("putGlobalParameter", "n1", 0,
+                DefinitionChange.json(new GlobalParameterRow(AppliedState.QUORUM_SHARDS_UPDATE, json)), null, null);
+    }
+
     private static DefinitionChange put(String json) {
         return new DefinitionChange("putGlobalParameter", "n0", 0,
                 DefinitionChange.json(new GlobalParameterRow(AppliedState.QUORUM_SHARDS, json)), null, null);

@@ -167,6 +167,24 @@ class ShardFormationTest {
         assertEquals(null, node(d).quorum().server(), "no quorum server, so no port and no threads");
     }
 
+    @Test
+    void aNodeAddedAfterTheClusterFormedIsGrownIntoEveryShardByTheOperator() {
+        cluster = new TestCluster(dir, 3).startAll();
+        awaitShardsOpen();
+        int d = cluster.addMember();
+        cluster.start(d, cluster.members(3));
+        cluster.node(1).node().addNode(cluster.member(d).name(), cluster.member(d).address());
+        await().atMost(WAIT).until(() -> node(d).shardCatalog() != null);
+
+        var grown = node(0).grow(name(d), "all");
+        assertEquals(6, grown.shards().size(), grown.toString());
+        await().atMost(WAIT).until(() -> node(d).quorum().groupIds().size() == 6);
+        ShardCatalog after = node(0).shardCatalog();
+        assertEquals(6, after.shardsOf(name(d)).size());
+        assertTrue(after.addresses().get(name(d)).endsWith(":" + node(d).quorum().port()),
+                "the address the node told: " + after.addresses());
+    }
+
     private boolean applied(int i, ShardCatalog.Shard shard, QueueKey queue) {
         var sm = (ShardStateMachine) division(node(i), shard.groupId()).getStateMachine();
         return sm.readState(s -> s.queueKeys().contains(queue));
