@@ -104,7 +104,7 @@ final class QuorumConsumers {
             m.release(); // gone, or a duplicate after a leader change: it holds this one already
             if (k == null && !c.noAck()) {
                 // the shard checked it out to this consumer, which is gone here: only its key gives it back
-                queue.send(new Command.Return(queue.key(), key, List.of(msgId), false), ShardClient.Answer.NONE);
+                queue.sendUntilApplied(new Command.Return(queue.key(), key, List.of(msgId), false));
             }
             return;
         }
@@ -151,7 +151,7 @@ final class QuorumConsumers {
         }
         front.endpoints().unregister(k.key);
         if (!k.stopped) {
-            queue.send(new Command.Cancel(queue.key(), k.key, false), ShardClient.Answer.NONE);
+            queue.sendUntilApplied(new Command.Cancel(queue.key(), k.key, false));
         }
         giveBack(k);
     }
@@ -166,7 +166,7 @@ final class QuorumConsumers {
             Checked k = e.getValue();
             if (!k.stopped && e.getKey().isCancelled()) {
                 k.stopped = true;
-                queue.send(new Command.Cancel(queue.key(), k.key, false), ShardClient.Answer.NONE);
+                queue.sendUntilApplied(new Command.Cancel(queue.key(), k.key, false));
             }
         }
     }
@@ -185,7 +185,7 @@ final class QuorumConsumers {
         }
         k.waiting.clear();
         if (!ids.isEmpty()) {
-            queue.send(new Command.Return(queue.key(), k.key, ids, false), ShardClient.Answer.NONE);
+            queue.sendUntilApplied(new Command.Return(queue.key(), k.key, ids, false));
         }
     }
 

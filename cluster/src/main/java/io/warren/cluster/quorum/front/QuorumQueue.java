@@ -32,6 +32,7 @@ import java.util.function.Consumer;
  * this node's replica when it has one.
  */
 public final class QuorumQueue extends AmqpQueue {
+    private static final org.slf4j.Logger LOG_RESEND = org.slf4j.LoggerFactory.getLogger(QuorumQueue.class);
     private final QuorumFront front;
     private final QueueKey key;
     private final int chosenShard;
@@ -89,6 +90,20 @@ public final class QuorumQueue extends AmqpQueue {
             return;
         }
         client.submit(c, answer);
+    }
+
+    /**
+     * Sends a command that settles, returns or releases what a consumer or getter holds, again every second until
+     * it is applied: lost, it would leave messages held by a holder that is gone here, which nothing gives back
+     * while this node runs. Applying one twice changes nothing (the holder no longer holds them, or is gone).
+     */
+    void sendUntilApplied(Command c) {
+        send(c, (effect, reply, failure) -> {
+            if (failure != null && !deleted) {
+                LOG_RESEND.debug("{} failed ({}); sending it again in 1 s", c, failure.toString());
+                front.later(() -> sendUntilApplied(c), 1000);
+            }
+        });
     }
 
     @Override
@@ -306,8 +321,7 @@ public final class QuorumQueue extends AmqpQueue {
         if (body == null) {
             // answered by a replica that was not the leader: it goes back, and the getter tries again
             if (!noAck) {
-                send(new Command.Return(key, front.getter(), List.of(d.msgId()), false),
-                        ShardClient.Answer.NONE);
+                sendUntilApplied(new Command.Return(key, front.getter(), List.of(d.msgId()), false));
             }
             answer.got(null, 0);
             return;
@@ -345,7 +359,7 @@ public final class QuorumQueue extends AmqpQueue {
     private void submit(List<Long> ids, HolderCommand command) {
         if (!ids.isEmpty() && !deleted) {
             consumers.perHolder(ids, (holder, mine) -> command.of(key, holder, mine),
-                    c -> send(c, ShardClient.Answer.NONE));
+                    this::sendUntilApplied);
         }
     }
 
