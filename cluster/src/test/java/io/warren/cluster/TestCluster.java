@@ -81,8 +81,11 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /** Ports below the kernel's ephemeral range (32768 and up here), so no outgoing connection can take one. */
-    private static final int LOWEST = 12000;
-    private static final int HIGHEST = 32000;
+    // each surefire fork (warren.test.fork, 1 or 2) picks from its own half, so that two test JVMs never probe the
+    // same port free at once and both bind it
+    private static final int FORK = Integer.getInteger("warren.test.fork", 1);
+    private static final int LOWEST = FORK % 2 == 1 ? 12000 : 22000;
+    private static final int HIGHEST = LOWEST + 10000;
 
     /**
      * A free port whose next two ports are free too: a node's message link listens on its cluster port + 1, its
