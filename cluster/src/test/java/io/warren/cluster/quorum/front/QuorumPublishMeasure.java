@@ -40,8 +40,8 @@ class QuorumPublishMeasure {
         }
     }
 
-    @Test
-    void publishConfirmRateThroughTheLeadersNodeAndThroughAnother() throws Exception {
+    /** Starts three nodes, declares the quorum queue "measure" on all of them; returns its shard leader's index. */
+    private int threeNodesWithTheMeasureQueue() throws Exception {
         cluster = QuorumPublishTest.threeNodesWithShards(dir);
         try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
             ch.queueDeclare("measure", true, false, false, Map.of("x-queue-type", "quorum"));
@@ -53,6 +53,12 @@ class QuorumPublishMeasure {
         }
         String leader = cluster.node(0).node().queueNode("/", "measure");
         int leaderIndex = leader.charAt(leader.length() - 1) - 'a';
+        return leaderIndex;
+    }
+
+    @Test
+    void publishConfirmRateThroughTheLeadersNodeAndThroughAnother() throws Exception {
+        int leaderIndex = threeNodesWithTheMeasureQueue();
         int other = (leaderIndex + 1) % 3;
         for (int round = 0; round < 2; round++) {
             for (int node : new int[] {leaderIndex, other}) {
@@ -69,17 +75,7 @@ class QuorumPublishMeasure {
 
     @Test
     void latencyOfOneConfirmedPublishAtATime() throws Exception {
-        cluster = QuorumPublishTest.threeNodesWithShards(dir);
-        try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
-            ch.queueDeclare("measure", true, false, false, Map.of("x-queue-type", "quorum"));
-        }
-        for (int i = 0; i < 3; i++) {
-            int n = i;
-            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(n).broker().vhost("/")
-                    .queue("measure") instanceof QuorumQueue);
-        }
-        String leader = cluster.node(0).node().queueNode("/", "measure");
-        int leaderIndex = leader.charAt(leader.length() - 1) - 'a';
+        int leaderIndex = threeNodesWithTheMeasureQueue();
         byte[] body = new byte[1024];
         for (int node : new int[] {leaderIndex, (leaderIndex + 1) % 3}) {
             try (Connection c = connect(cluster.node(node).broker()); Channel ch = c.createChannel()) {
