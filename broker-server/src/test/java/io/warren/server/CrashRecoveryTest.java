@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryTest {
     private static final String QUEUE = "crash";
-    private static final int ROUNDS = 16;
+    // 8 in CI (about 30 s a round on a loaded 2-core machine); a long run: -Dwarren.crash.rounds=62
+    private static final int ROUNDS = Integer.getInteger("warren.crash.rounds", 8);
 
     @TempDir
     Path dir;
