@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MessageProperties;
+import io.warren.broker.channel.ConsumerTimeoutSettings;
+import io.warren.broker.policy.Policy;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.cluster.remote.RemoteQueue;
@@ -158,6 +161,43 @@ class ConsumeAcrossNodesTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> consumersOn(home("one-at-a-time")).size() == 1);
             pub.basicPublish("", "one-at-a-time", null, "after".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(30)).until(() -> onA.equals(List.of("after")));
+        }
+    }
+
+    @Test
+    void aConsumerTimeoutPolicyClosesTheChannelOnAnotherNodeThatHoldsADeliveryTooLong() throws Exception {
+        cluster = new TestCluster(dir, 3).brokerConfig(c -> c.withConsumerTimeout(
+                new ConsumerTimeoutSettings(ConsumerTimeoutSettings.DEFAULT_TIMEOUT_MILLIS, 100))).startAll();
+        awaitDefaults(cluster, 0, 1, 2);
+        try (Connection a = connect(cluster.node(0).broker()); Channel ch = a.createChannel()) {
+            ch.queueDeclare("slow", true, false, false, null);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.node(1).broker().vhost("/").queue("slow")
+                instanceof RemoteQueue);
+        cluster.node(0).broker().vhost("/").setPolicy(Policy.of("/", "patience", "^slow$", "queues",
+                Map.of("consumer-timeout", 1000), 0));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(1000).equals(cluster.node(1).broker()
+                .vhost("/").queue("slow").effectiveArguments().get("x-consumer-timeout")));
+
+        List<String> held = Collections.synchronizedList(new ArrayList<>());
+        try (Connection a = connect(cluster.node(0).broker()); Connection b = connect(cluster.node(1).broker())) {
+            Channel holder = b.createChannel();
+            holder.basicConsume("slow", false, (t, d) -> held.add(new String(d.getBody(), StandardCharsets.UTF_8)),
+                    t -> { });
+            Channel pub = a.createChannel();
+            pub.confirmSelect();
+            pub.basicPublish("", "slow", MessageProperties.PERSISTENT_TEXT_PLAIN,
+                    "held".getBytes(StandardCharsets.UTF_8));
+            pub.waitForConfirmsOrDie(30_000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> held.equals(List.of("held")));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !holder.isOpen());
+            AMQP.Channel.Close close = (AMQP.Channel.Close) holder.getCloseReason().getReason();
+            assertEquals(406, close.getReplyCode());
+            assertTrue(close.getReplyText().contains("Timeout value used: 1000 ms"), close.getReplyText());
+            assertTrue(b.isOpen(), "only the channel closes");
+            // what it held is ready again on the home node
+            await().atMost(Duration.ofSeconds(30)).until(() -> home("slow").readyCountSnapshot() == 1);
         }
     }
 }

@@ -185,7 +185,9 @@ public final class RemoteQueue extends AmqpQueue {
 
     @Override
     public void applyPolicy(String policyName, Map<String, Object> effectiveArguments) {
-        // the home node applies the policy to the queue itself
+        // the home node applies the policy to the queue itself; this node's channels still read what they enforce
+        // for the queue's deliveries here (consumer-timeout) from its effective arguments
+        status().policy(policyName, effectiveArguments);
     }
 
     // ---- consuming: registered on the home node, which pushes within the consumer's prefetch ----
