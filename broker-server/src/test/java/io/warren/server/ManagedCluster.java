@@ -12,7 +12,6 @@ import io.warren.cluster.ClusterSettings;
 import io.warren.cluster.ClusteredBroker;
 import io.warren.management.ManagementServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,22 +46,19 @@ final class ManagedCluster implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** A free port whose next port is free too: a node's message link listens on its cluster port + 1. */
-    private static int freePortPair() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
-                return s.getLocalPort();
-            } catch (IOException | IllegalArgumentException e) {
-                // the next port is taken: try another pair
-            }
+    /** The first of three free ports: a node's message link listens on its cluster port + 1, its quorum Raft on + 2. */
+    private static int freePortRun() {
+        try {
+            return io.warren.server.faults.FreePorts.run(3);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
         }
-        throw new IllegalStateException("no two free ports in a row after 100 attempts");
     }
 
     /** Starts the three nodes and their APIs, and waits until every API answers. */
     ManagedCluster start() throws Exception {
         for (String name : NAMES) {
-            members.add(new ClusterMember(name, "127.0.0.1", freePortPair()));
+            members.add(new ClusterMember(name, "127.0.0.1", freePortRun()));
         }
         for (int i = 0; i < 3; i++) {
             ClusterMember m = members.get(i);

@@ -5,7 +5,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.warren.ctl.WarrenCtl;
 import io.warren.server.BrokerProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,8 +50,8 @@ public final class ClusterProcesses implements AutoCloseable {
         paused = new boolean[size];
         for (int i = 0; i < size; i++) {
             clusterPorts[i] = freePortRun();
-            amqpPorts[i] = freePort();
-            httpPorts[i] = freePort();
+            amqpPorts[i] = FreePorts.run(1);
+            httpPorts[i] = FreePorts.run(1);
             jvmOptions.add(List.of());
         }
     }
@@ -292,25 +291,11 @@ public final class ClusterProcesses implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /**
      * The first of three consecutive free ports: a node's message link listens on its cluster port + 1 and its
      * quorum-queue Raft server on + 2, by default.
      */
     public static int freePortRun() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0); ServerSocket next = new ServerSocket(s.getLocalPort() + 1);
-                    ServerSocket third = new ServerSocket(s.getLocalPort() + 2)) {
-                return s.getLocalPort();
-            } catch (IOException | IllegalArgumentException e) {
-                // a following port is taken: try another run
-            }
-        }
-        throw new IOException("no three free ports in a row after 100 attempts");
+        return FreePorts.run(3);
     }
 }
