@@ -93,8 +93,8 @@ public final class ShardClient implements AutoCloseable {
         this.origin = origin;
         this.timer = timer;
         this.replies = replies;
-        // each attempt times out as the server's requests do; the attempts together outlast the 30 s deadline
-        this.client = RaftClient.newBuilder().setProperties(QuorumTuning.client()).setRaftGroup(group)
+        // each attempt times out after 1.5 s (QuorumTuning.commandClient); together they outlast the 30 s deadline
+        this.client = RaftClient.newBuilder().setProperties(QuorumTuning.commandClient()).setRaftGroup(group)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(300,
                         TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
