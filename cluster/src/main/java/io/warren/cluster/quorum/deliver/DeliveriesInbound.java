@@ -52,19 +52,11 @@ public final class DeliveriesInbound extends ChannelInboundHandlerAdapter {
         }
         switch (frame.type()) {
             case DeliveryFrames.Q_DELIVER -> {
-                int i = 0;
                 try {
-                    for (; i < frame.deliveries().size(); i++) {
-                        DeliveryFrames.Delivery d = frame.deliveries().get(i);
-                        target.deliver(d.msgId(), d.redelivered(), d.deliveryCount(), d.message());
-                    }
+                    target.deliverAll(frame.deliveries()); // takes over every message's reference
                 } catch (RuntimeException e) {
-                    LOG.warn("quorum consumer {} of {} failed taking a delivery: {}", frame.consumer(), frame.queue(),
-                            e.toString());
-                    // the failed one's reference was the target's; the rest were never handed over
-                    for (i++; i < frame.deliveries().size(); i++) {
-                        frame.deliveries().get(i).message().release();
-                    }
+                    LOG.warn("quorum consumer {} of {} failed taking {} deliveries: {}", frame.consumer(),
+                            frame.queue(), frame.deliveries().size(), e.toString());
                 }
             }
             case DeliveryFrames.Q_CANCELLED -> target.cancelled(frame.why());

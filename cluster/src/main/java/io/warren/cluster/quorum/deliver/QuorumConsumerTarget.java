@@ -14,6 +14,17 @@ public interface QuorumConsumerTarget {
      */
     void deliver(long msgId, boolean redelivered, int deliveryCount, Message message);
 
+    /**
+     * Messages checked out to this consumer, in order, as {@link #deliver} would take them one by one; the target
+     * takes over every message's reference. Implementations hand the batch over as one piece of work, so that its
+     * messages reach the consumer's channel together (one write and flush, not one per message).
+     */
+    default void deliverAll(java.util.List<DeliveryFrames.Delivery> batch) {
+        for (DeliveryFrames.Delivery d : batch) {
+            deliver(d.msgId(), d.redelivered(), d.deliveryCount(), d.message());
+        }
+    }
+
     /** The queue ended the consumer (its node was declared down, the queue deleted): basic.cancel to the client. */
     void cancelled(String why);
 

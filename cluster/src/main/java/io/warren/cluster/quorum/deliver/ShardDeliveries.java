@@ -1,7 +1,6 @@
 package io.warren.cluster.quorum.deliver;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.warren.broker.message.Message;
 import io.warren.cluster.quorum.QuorumMessageFormat;
 import io.warren.cluster.quorum.raft.ShardEffects;
 import io.warren.cluster.quorum.raft.ShardStateMachine;
@@ -196,26 +195,24 @@ final class ShardDeliveries implements ShardEffects {
     private record Held(ConsumerKey consumer, QueueKey queue, long msgId) {
     }
 
-    /** What one entry (or a resend) sends: this node's consumers served as it goes, other nodes' batched. */
+    /**
+     * What one entry (or a resend) sends: each of this node's consumers gets its messages as one batch, other nodes
+     * theirs as one write of frames. A notice to a consumer here (cancelled, activity) first hands it what it was
+     * given before, so it sees them in the entry's order.
+     */
     private final class Outgoing {
         private final Map<String, DeliveryFrames.Batch> remote = new LinkedHashMap<>();
+        private final Map<ConsumerKey, List<DeliveryFrames.Delivery>> here = new LinkedHashMap<>();
         private int local;
 
         void deliver(Effect.Deliver d, ByteBuffer body, boolean resent) {
             ConsumerKey c = d.consumer();
             if (c.node().equals(node.node())) {
-                QuorumConsumerTarget target = node.endpoints().target(c);
-                if (target == null) {
+                if (node.endpoints().target(c) == null) {
                     return; // gone here: the shard hears of it (a Cancel) and takes the message back
                 }
-                Message message = QuorumMessageFormat.decode(body);
-                try {
-                    target.deliver(d.msgId(), d.redelivered(), d.deliveryCount(), message);
-                    local++;
-                } catch (RuntimeException e) {
-                    LOG.warn("shard {}: consumer {} of {} failed taking msgId {}: {}", group, c, d.queue(),
-                            d.msgId(), e.toString());
-                }
+                here.computeIfAbsent(c, x -> new ArrayList<>()).add(new DeliveryFrames.Delivery(d.msgId(),
+                        d.redelivered(), resent, d.deliveryCount(), QuorumMessageFormat.decode(body)));
                 return;
             }
             batch(c).deliver(d.queue(), c, d.msgId(), d.redelivered(), resent, d.deliveryCount(), body);
@@ -223,6 +220,7 @@ final class ShardDeliveries implements ShardEffects {
 
         void cancelled(QueueKey queue, ConsumerKey c, String why) {
             if (c.node().equals(node.node())) {
+                handOver(c, here.remove(c));
                 QuorumConsumerTarget target = node.endpoints().target(c);
                 if (target != null) {
                     target.cancelled(why);
@@ -234,6 +232,7 @@ final class ShardDeliveries implements ShardEffects {
 
         void activity(QueueKey queue, ConsumerKey c, boolean active) {
             if (c.node().equals(node.node())) {
+                handOver(c, here.remove(c));
                 QuorumConsumerTarget target = node.endpoints().target(c);
                 if (target != null) {
                     target.activity(active);
@@ -243,12 +242,35 @@ final class ShardDeliveries implements ShardEffects {
             batch(c).activity(queue, c, active);
         }
 
+        // a local consumer's messages of this entry, in order, as one piece of work on its queue's loop
+        private void handOver(ConsumerKey c, List<DeliveryFrames.Delivery> batch) {
+            if (batch == null || batch.isEmpty()) {
+                return;
+            }
+            QuorumConsumerTarget target = node.endpoints().target(c);
+            if (target == null) {
+                batch.forEach(x -> x.message().release()); // gone meanwhile: the shard takes them back on its Cancel
+                return;
+            }
+            try {
+                target.deliverAll(batch);
+                local += batch.size();
+            } catch (RuntimeException e) {
+                LOG.warn("shard {}: consumer {} failed taking {} messages: {}", group, c, batch.size(),
+                        e.toString());
+            }
+        }
+
         private DeliveryFrames.Batch batch(ConsumerKey c) {
             return remote.computeIfAbsent(c.node(), n -> new DeliveryFrames.Batch(ByteBufAllocator.DEFAULT));
         }
 
         /** One write and flush per node; the link's event loop does the rest (and the only copy of the bodies). */
         void send() {
+            for (Map.Entry<ConsumerKey, List<DeliveryFrames.Delivery>> e : here.entrySet()) {
+                handOver(e.getKey(), e.getValue());
+            }
+            here.clear();
             if (local > 0) {
                 node.deliveredHere(local);
             }

@@ -5,6 +5,7 @@ import io.warren.broker.message.Message;
 import io.warren.broker.queue.AmqpQueue;
 import io.warren.broker.queue.QueueConsumer;
 import io.warren.broker.queue.QueueEntry;
+import io.warren.cluster.quorum.deliver.DeliveryFrames;
 import io.warren.cluster.quorum.deliver.QuorumConsumerTarget;
 import io.warren.cluster.quorum.state.Command;
 import io.warren.cluster.quorum.state.ConsumerKey;
@@ -91,6 +92,19 @@ final class QuorumConsumers {
             }
 
             @Override
+            public void deliverAll(List<DeliveryFrames.Delivery> batch) {
+                queue.execute(() -> {
+                    for (DeliveryFrames.Delivery d : batch) {
+                        take(c, key, d.msgId(), d.redelivered(), d.deliveryCount(), d.message());
+                    }
+                    Checked k = consumers.get(c);
+                    if (k != null) {
+                        push(c, k);
+                    }
+                });
+            }
+
+            @Override
             public void cancelled(String why) {
                 queue.execute(() -> ended(c));
             }
@@ -99,6 +113,15 @@ final class QuorumConsumers {
 
     private void arrived(QueueConsumer c, ConsumerKey key, long msgId, boolean redelivered, int deliveryCount,
                          Message m) {
+        Checked k = take(c, key, msgId, redelivered, deliveryCount, m);
+        if (k != null) {
+            push(c, k);
+        }
+    }
+
+    // queues the message for the consumer (null when it was dropped: the consumer is gone, or holds it already)
+    private Checked take(QueueConsumer c, ConsumerKey key, long msgId, boolean redelivered, int deliveryCount,
+                         Message m) {
         Checked k = consumers.get(c);
         if (k == null || (!c.noAck() && holders.containsKey(msgId))) {
             m.release(); // gone, or a duplicate after a leader change: it holds this one already
@@ -106,14 +129,14 @@ final class QuorumConsumers {
                 // the shard checked it out to this consumer, which is gone here: only its key gives it back
                 queue.sendUntilApplied(new Command.Return(queue.key(), key, List.of(msgId), false));
             }
-            return;
+            return null;
         }
         if (!c.noAck()) {
             holders.put(msgId, k.key);
         }
         k.waiting.add(new QueueEntry(MessageFacts.withDeliveryCount(m, deliveryCount), msgId, redelivered, false,
                 QueueEntry.NEVER));
-        push(c, k);
+        return k;
     }
 
     // hands the consumer what its credit and its channel's window allow, in order

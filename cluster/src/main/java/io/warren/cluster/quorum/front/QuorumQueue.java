@@ -406,9 +406,14 @@ public final class QuorumQueue extends AmqpQueue {
         return 0; // only through the answering form
     }
 
+    /** This node's replica of the queue's shard, or null when it has none. */
+    ShardStateMachine localReplica() {
+        return front.localReplica(shard());
+    }
+
     /** The queue's counts in this node's replica (applied, so at most a little behind the leader), or null. */
     public QueueCounts localCounts() {
-        ShardStateMachine local = front.localReplica(shard());
+        ShardStateMachine local = localReplica();
         return local == null ? null : local.readState(s -> s.counts(key));
     }
 

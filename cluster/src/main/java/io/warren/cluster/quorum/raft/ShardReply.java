@@ -49,13 +49,20 @@ public record ShardReply(List<Effect> effects, Map<Long, ByteBuffer> dequeuedBod
 
     /** Encodes the submitter's effects; bodies (by msgId) go with the Dequeued ones found there. */
     static Message encode(List<Effect> effects, Map<Long, ByteBuffer> bodies) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        List<Effect> mine = new ArrayList<>(effects.size());
+        for (Effect e : effects) {
+            if (forSubmitter(e)) {
+                mine.add(e);
+            }
+        }
+        // an entry's many confirms name the same queue and origin: each string is encoded once per reply
+        Map<String, byte[]> strings = new HashMap<>();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 64 * mine.size());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
-            List<Effect> mine = effects.stream().filter(ShardReply::forSubmitter).toList();
             out.writeInt(mine.size());
             for (Effect e : mine) {
-                write(out, e, bodies);
+                write(out, e, bodies, strings);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -78,28 +85,29 @@ public record ShardReply(List<Effect> effects, Map<Long, ByteBuffer> dequeuedBod
                 .unsafeWrap(bytes.toByteArray()));
     }
 
-    private static void write(DataOutputStream out, Effect e, Map<Long, ByteBuffer> bodies) throws IOException {
+    private static void write(DataOutputStream out, Effect e, Map<Long, ByteBuffer> bodies,
+                              Map<String, byte[]> strings) throws IOException {
         if (e instanceof Effect.Enqueued x) {
             out.writeByte(ENQUEUED);
-            queue(out, x.queue());
-            origin(out, x.origin());
+            queue(out, x.queue(), strings);
+            origin(out, x.origin(), strings);
             out.writeLong(x.seq());
             out.writeLong(x.msgId());
         } else if (e instanceof Effect.EnqueueRefused x) {
             out.writeByte(REFUSED);
-            queue(out, x.queue());
-            origin(out, x.origin());
+            queue(out, x.queue(), strings);
+            origin(out, x.origin(), strings);
             out.writeLong(x.seq());
             out.writeUTF(x.why());
         } else if (e instanceof Effect.EnqueueDuplicate x) {
             out.writeByte(DUPLICATE);
-            queue(out, x.queue());
-            origin(out, x.origin());
+            queue(out, x.queue(), strings);
+            origin(out, x.origin(), strings);
             out.writeLong(x.seq());
         } else if (e instanceof Effect.Dequeued x) {
             out.writeByte(DEQUEUED);
-            queue(out, x.queue());
-            consumer(out, x.getter());
+            queue(out, x.queue(), strings);
+            consumer(out, x.getter(), strings);
             out.writeLong(x.msgId());
             out.writeBoolean(x.redelivered());
             out.writeInt(x.deliveryCount());
@@ -117,16 +125,16 @@ public record ShardReply(List<Effect> effects, Map<Long, ByteBuffer> dequeuedBod
             }
         } else if (e instanceof Effect.DequeueEmpty x) {
             out.writeByte(DEQUEUE_EMPTY);
-            queue(out, x.queue());
-            consumer(out, x.getter());
+            queue(out, x.queue(), strings);
+            consumer(out, x.getter(), strings);
         } else if (e instanceof Effect.Purged x) {
             out.writeByte(PURGED);
-            queue(out, x.queue());
+            queue(out, x.queue(), strings);
             out.writeLong(x.count());
         } else if (e instanceof Effect.ConsumerRefused x) {
             out.writeByte(CONSUMER_REFUSED);
-            queue(out, x.queue());
-            consumer(out, x.consumer());
+            queue(out, x.queue(), strings);
+            consumer(out, x.consumer(), strings);
             out.writeUTF(x.why());
         }
     }
@@ -178,17 +186,29 @@ public record ShardReply(List<Effect> effects, Map<Long, ByteBuffer> dequeuedBod
         };
     }
 
-    private static void queue(DataOutputStream out, QueueKey q) throws IOException {
-        out.writeUTF(q.vhost());
-        out.writeUTF(q.name());
+    // the bytes DataOutputStream.writeUTF writes for s, encoded once per reply
+    private static void utf(DataOutputStream out, String s, Map<String, byte[]> strings) throws IOException {
+        byte[] b = strings.get(s);
+        if (b == null) {
+            ByteArrayOutputStream one = new ByteArrayOutputStream(s.length() + 2);
+            new DataOutputStream(one).writeUTF(s);
+            b = one.toByteArray();
+            strings.put(s, b);
+        }
+        out.write(b);
+    }
+
+    private static void queue(DataOutputStream out, QueueKey q, Map<String, byte[]> strings) throws IOException {
+        utf(out, q.vhost(), strings);
+        utf(out, q.name(), strings);
     }
 
     private static QueueKey queue(DataInputStream in) throws IOException {
         return new QueueKey(in.readUTF(), in.readUTF());
     }
 
-    private static void origin(DataOutputStream out, Origin o) throws IOException {
-        out.writeUTF(o.node());
+    private static void origin(DataOutputStream out, Origin o, Map<String, byte[]> strings) throws IOException {
+        utf(out, o.node(), strings);
         out.writeLong(o.epoch());
     }
 
@@ -196,8 +216,9 @@ public record ShardReply(List<Effect> effects, Map<Long, ByteBuffer> dequeuedBod
         return new Origin(in.readUTF(), in.readLong());
     }
 
-    private static void consumer(DataOutputStream out, ConsumerKey c) throws IOException {
-        out.writeUTF(c.node());
+    private static void consumer(DataOutputStream out, ConsumerKey c, Map<String, byte[]> strings)
+            throws IOException {
+        utf(out, c.node(), strings);
         out.writeLong(c.epoch());
         out.writeLong(c.id());
     }

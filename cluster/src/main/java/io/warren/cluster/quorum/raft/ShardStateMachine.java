@@ -280,6 +280,9 @@ public final class ShardStateMachine extends BaseStateMachine {
             all.addAll(fx);
         }
         bodies.flush(); // the appends hold slices of this entry: written out now, so it is not kept alive
+        if (leader) {
+            readAhead(all, carried);
+        }
         ShardEffects.Bodies lookup = (queue, msgId) -> body(carried, queue, msgId);
         if (leaderReady) {
             try {
@@ -296,6 +299,39 @@ public final class ShardStateMachine extends BaseStateMachine {
             account(index, all);
         }
         return ShardReply.encode(all, dequeued);
+    }
+
+    /**
+     * The bodies the leader's effects will need that this entry did not carry (deliveries of messages enqueued
+     * earlier, basic.get, dead letters): read per queue in runs of msgIds, not one read each.
+     */
+    private void readAhead(List<Effect> all, Map<BodyKey, ByteBuffer> carried) throws IOException {
+        Map<QueueKey, List<Long>> wanted = null;
+        for (Effect f : all) {
+            long id;
+            if (f instanceof Effect.Deliver d) {
+                id = d.msgId();
+            } else if (f instanceof Effect.Dequeued d) {
+                id = d.msgId();
+            } else if (f instanceof Effect.DeadLetter d) {
+                id = d.msgId();
+            } else {
+                continue;
+            }
+            if (!carried.containsKey(new BodyKey(f.queue(), id))) {
+                if (wanted == null) {
+                    wanted = new HashMap<>();
+                }
+                wanted.computeIfAbsent(f.queue(), q -> new ArrayList<>()).add(id);
+            }
+        }
+        if (wanted == null) {
+            return;
+        }
+        for (Map.Entry<QueueKey, List<Long>> w : wanted.entrySet()) {
+            long[] ids = w.getValue().stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+            bodies.read(w.getKey(), ids).forEach((id, body) -> carried.put(new BodyKey(w.getKey(), id), body));
+        }
     }
 
     private static Map<Long, ByteBuffer> dequeuedBodies(List<Effect> all, ShardEffects.Bodies lookup) {

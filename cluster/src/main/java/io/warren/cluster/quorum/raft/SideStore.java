@@ -32,6 +32,9 @@ public final class SideStore implements AutoCloseable {
     /** Bodies are written twice per replica (Raft log, here): sync here rarely and in large groups. */
     static final StoreSettings SETTINGS = new StoreSettings(16L * 1024 * 1024, 200_000, 16L * 1024 * 1024, 0.25);
 
+    /** A batched read reads across gaps of up to this many msgIds rather than starting another read. */
+    static final int READ_GAP = 16;
+
     private final Path dir;
     private final MessageStore store;
     private final Map<QueueKey, QueueLog> logs = new HashMap<>();
@@ -91,6 +94,33 @@ public final class SideStore implements AutoCloseable {
             }
         });
         return found[0];
+    }
+
+    /**
+     * The bodies stored under these msgIds (ascending), by msgId; those not stored are absent. Each run of close
+     * msgIds is one read of the queue's log, not one per body.
+     */
+    public synchronized Map<Long, ByteBuffer> read(QueueKey queue, long[] msgIds) throws IOException {
+        Map<Long, ByteBuffer> found = new HashMap<>();
+        QueueLog log = log(queue);
+        for (int from = 0; from < msgIds.length; ) {
+            int to = from + 1;
+            while (to < msgIds.length && msgIds[to] - msgIds[to - 1] <= READ_GAP) {
+                to++;
+            }
+            long first = msgIds[from];
+            long span = msgIds[to - 1] - first + 1; // no more records than this lie in the run
+            int start = from;
+            int end = to;
+            log.read(first, (int) Math.min(Integer.MAX_VALUE, span), Long.MAX_VALUE,
+                    (seq, persistent, delivered, payload) -> {
+                        if (Arrays.binarySearch(msgIds, start, end, seq) >= 0) {
+                            found.put(seq, payload);
+                        }
+                    });
+            from = to;
+        }
+        return found;
     }
 
     /** The msgIds of the bodies stored for the queue, ascending. */

@@ -148,4 +148,62 @@ class QuorumConsumeTest {
             assertTrue(again.stream().allMatch(Got::redelivered), again.toString());
         }
     }
+
+    /**
+     * The leader's node consumes: a backlog of messages reaches its consumer in batches and in order; acks sent back
+     * to back (many in one read) and then one multiple=true ack settle them all, and every replica lets the bodies
+     * go.
+     */
+    @Test
+    void aBacklogConsumedOnTheLeadersNodeArrivesInOrderAndAcksOfOneReadAndAMultipleAckSettleItOnEveryReplica()
+            throws Exception {
+        int n = 300;
+        cluster = QuorumPublishTest.threeNodesWithShards(new TestCluster(dir, 3));
+        try (Connection a = connect(broker(0)); Channel ch = a.createChannel()) {
+            ch.queueDeclare("backlog", true, false, false, Map.of("x-queue-type", "quorum"));
+        }
+        await().atMost(WAIT).until(() -> IntStream.range(0, 3)
+                .allMatch(i -> broker(i).vhost("/").queue("backlog") instanceof QuorumQueue));
+        String leader = cluster.node(0).node().queueNode("/", "backlog");
+        int leaderIndex = leader.charAt(leader.length() - 1) - 'a';
+        try (Connection c = connect(broker(leaderIndex)); Channel publisher = c.createChannel()) {
+            publisher.confirmSelect();
+            for (int i = 0; i < n; i++) {
+                publisher.basicPublish("", "backlog", MessageProperties.PERSISTENT_TEXT_PLAIN,
+                        ("b" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            publisher.waitForConfirmsOrDie(30_000);
+        }
+        List<QuorumQueue> replicas = IntStream.range(0, 3)
+                .mapToObj(i -> (QuorumQueue) broker(i).vhost("/").queue("backlog")).toList();
+        await().atMost(WAIT).until(() -> replicas.stream().allMatch(q -> q.localCounts().ready() == n));
+
+        List<Got> got = new CopyOnWriteArrayList<>();
+        try (Connection c = connect(broker(leaderIndex)); Channel consumer = c.createChannel()) {
+            consumer.basicQos(n);
+            consumer.basicConsume("backlog", false, new DefaultConsumer(consumer) {
+                @Override
+                public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props,
+                                           byte[] body) {
+                    got.add(new Got(new String(body, StandardCharsets.UTF_8), envelope.isRedeliver(), null,
+                            envelope.getDeliveryTag()));
+                }
+            });
+            await().atMost(WAIT).until(() -> got.size() == n);
+            assertEquals(IntStream.range(0, n).mapToObj(i -> "b" + i).toList(),
+                    got.stream().map(Got::body).toList());
+            for (int i = 0; i < n / 2; i++) {
+                consumer.basicAck(got.get(i).tag(), false);
+            }
+            await().atMost(WAIT).until(() -> replicas.stream().allMatch(q -> q.localCounts().unacked() == n - n / 2));
+            consumer.basicAck(got.get(n - 1).tag(), true);
+
+            await().atMost(WAIT).until(() -> replicas.stream().allMatch(q -> q.localCounts().ready() == 0
+                    && q.localCounts().unacked() == 0));
+            for (QuorumQueue q : replicas) {
+                await().atMost(WAIT).until(() -> q.localReplica().bodies().storedIds(q.key()).length == 0);
+            }
+            assertEquals(n, got.size(), "nothing was delivered twice");
+        }
+    }
 }

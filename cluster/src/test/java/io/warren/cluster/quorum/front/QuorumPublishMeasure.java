@@ -73,6 +73,78 @@ class QuorumPublishMeasure {
         }
     }
 
+    /**
+     * One publisher (200 unconfirmed at most) and one consumer (prefetch 200, an ack per message) on the same node,
+     * the leader's and then another: msg/s consumed, the process's CPU per message (the three nodes and the clients
+     * share it) and the shard's log entries per message (from the leader's applied index).
+     */
+    @Test
+    void publishAndConsumeRateThroughTheLeadersNodeAndThroughAnother() throws Exception {
+        int leaderIndex = threeNodesWithTheMeasureQueue();
+        for (int node : new int[] {leaderIndex, (leaderIndex + 1) % 3}) {
+            QuorumQueue q = (QuorumQueue) cluster.node(leaderIndex).broker().vhost("/").queue("measure");
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
+            long[] out = publishAndConsume(node, q, os);
+            long cpu = out[2];
+            long entries = out[3];
+            System.out.printf("quorum publish+consume, 1 KiB, through %s (%s): %.0f msg/s, %.0f us CPU/msg (whole "
+                    + "process), %.3f log entries/msg, load %.1f%n", "node" + (char) ('a' + node),
+                    node == leaderIndex ? "shard leader" : "follower", out[0] * 1e9 / out[1],
+                    cpu / 1000.0 / out[0], entries / (double) out[0], os.getSystemLoadAverage());
+        }
+    }
+
+    // {messages consumed in the measured part, its nanoseconds, the process's CPU nanoseconds, log entries}
+    private long[] publishAndConsume(int node, QuorumQueue q, com.sun.management.OperatingSystemMXBean os)
+            throws Exception {
+        long index0 = 0;
+        long cpu0 = 0;
+        byte[] body = new byte[1024];
+        int total = WARM_UP + MEASURED;
+        try (Connection c = connect(cluster.node(node).broker()); Channel pub = c.createChannel();
+             Channel sub = c.createChannel()) {
+            java.util.concurrent.CountDownLatch warm = new java.util.concurrent.CountDownLatch(WARM_UP);
+            java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(total);
+            sub.basicQos(IN_FLIGHT);
+            sub.basicConsume("measure", false, new com.rabbitmq.client.DefaultConsumer(sub) {
+                @Override
+                public void handleDelivery(String tag, com.rabbitmq.client.Envelope env,
+                                           com.rabbitmq.client.AMQP.BasicProperties p, byte[] b) throws
+                        java.io.IOException {
+                    sub.basicAck(env.getDeliveryTag(), false);
+                    warm.countDown();
+                    all.countDown();
+                }
+            });
+            pub.confirmSelect();
+            Semaphore window = new Semaphore(IN_FLIGHT);
+            AtomicLong confirmed = new AtomicLong();
+            java.util.concurrent.ConcurrentSkipListSet<Long> open = new java.util.concurrent.ConcurrentSkipListSet<>();
+            pub.addConfirmListener((tag, multiple) -> settle(open, tag, multiple, window, confirmed),
+                    (tag, multiple) -> settle(open, tag, multiple, window, confirmed));
+            long start = 0;
+            for (int i = 0; i < total; i++) {
+                if (i == WARM_UP) {
+                    if (!warm.await(60, TimeUnit.SECONDS)) {
+                        throw new AssertionError("the warm-up was not consumed");
+                    }
+                    start = System.nanoTime();
+                    cpu0 = os.getProcessCpuTime();
+                    index0 = q.localReplica().getLastAppliedTermIndex().getIndex();
+                }
+                window.acquire();
+                open.add(pub.getNextPublishSeqNo());
+                pub.basicPublish("", "measure", MessageProperties.PERSISTENT_BASIC, body);
+            }
+            if (!all.await(120, TimeUnit.SECONDS)) {
+                throw new AssertionError("not consumed: " + all.getCount());
+            }
+            return new long[] {MEASURED, System.nanoTime() - start, os.getProcessCpuTime() - cpu0,
+                q.localReplica().getLastAppliedTermIndex().getIndex() - index0};
+        }
+    }
+
     @Test
     void latencyOfOneConfirmedPublishAtATime() throws Exception {
         int leaderIndex = threeNodesWithTheMeasureQueue();

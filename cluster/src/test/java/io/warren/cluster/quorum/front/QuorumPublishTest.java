@@ -210,6 +210,9 @@ class QuorumPublishTest {
         }
         QuorumQueue onA = awaitQuorumQueue(0, "temp");
         await().atMost(WAIT).until(() -> onA.localCounts().ready() == 5);
+        // the delete's count is b's replica's, which may still be behind on a loaded machine
+        QuorumQueue onB = awaitQuorumQueue(1, "temp");
+        await().atMost(WAIT).until(() -> onB.localCounts() != null && onB.localCounts().ready() == 5);
         try (Connection b = connect(broker(1)); Channel ch = b.createChannel()) {
             assertEquals(5, ch.queueDelete("temp").getMessageCount());
         }
