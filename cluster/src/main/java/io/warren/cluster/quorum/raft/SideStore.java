@@ -35,12 +35,7 @@ public final class SideStore implements AutoCloseable {
 
     /** Opens (creating if needed) the body store in the directory, converting one of the older layout. */
     public static SideStore open(Path dir) throws IOException {
-        return open(dir, BodyLog.SEGMENT_BYTES);
-    }
-
-    /** As {@link #open(Path)}, its segments rolling over at the given size (tests). */
-    static SideStore open(Path dir, long segmentBytes) throws IOException {
-        BodyLog log = BodyLog.open(dir, segmentBytes);
+        BodyLog log = BodyLog.open(dir);
         try {
             LegacyBodies.convert(dir, log);
         } catch (IOException | RuntimeException e) {
@@ -89,11 +84,6 @@ public final class SideStore implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("the bodies in " + dir + " could not be fsynced", e);
         }
-    }
-
-    /** The segment files holding bodies now. */
-    public synchronized int segmentCount() {
-        return log.segmentCount();
     }
 
     /**
