@@ -121,7 +121,11 @@ public final class QuorumQueue extends AmqpQueue {
 
     /** Copies the local replica's figures to the status the management API and metrics read. */
     void refreshStatus() {
-        QueueCounts c = localCounts();
+        refreshStatus(localCounts());
+    }
+
+    /** As {@link #refreshStatus()}, with figures read already (null: none here). */
+    void refreshStatus(QueueCounts c) {
         if (c != null) {
             execute(() -> status().counts((int) Math.min(Integer.MAX_VALUE, c.ready()), c.readyBytes(),
                     (int) Math.min(Integer.MAX_VALUE, c.unacked()), c.consumers()));

@@ -115,7 +115,10 @@ public final class ConsumerNodeWatch implements AutoCloseable {
             Map<QueueKey, List<ConsumerKey>> consumers = sm.readState(st -> {
                 Map<QueueKey, List<ConsumerKey>> out = new LinkedHashMap<>();
                 for (QueueKey q : st.queueKeys()) {
-                    out.put(q, st.consumers(q));
+                    List<ConsumerKey> keys = st.consumers(q);
+                    if (!keys.isEmpty()) { // most queues have none: every second, per queue, this adds up
+                        out.put(q, keys);
+                    }
                 }
                 return out;
             });

@@ -1,99 +1,78 @@
 package io.warren.cluster.quorum.raft;
 
+import io.warren.cluster.quorum.bodies.BodyLog;
 import io.warren.cluster.quorum.state.QueueKey;
 import io.warren.cluster.quorum.state.ShardState;
-import io.warren.store.DurabilityListener;
-import io.warren.store.MessageStore;
-import io.warren.store.QueueLog;
-import io.warren.store.StoreSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One shard replica's message bodies, kept beside its Raft log so the log can be purged behind a snapshot while a
- * backlog larger than memory stays on disk. A {@link MessageStore} of its own with one {@link QueueLog} per queue,
- * keyed by msgId (the log's sequence number): storing a body again (an entry replayed after a restart) does
- * nothing, releasing one twice is harmless. Records are fsynced lazily by the store's group commit, never on the
- * confirm path (the Raft log makes a confirm durable), and before each snapshot. Single writer: the division's
- * apply thread; readers from other threads take the same lock.
+ * backlog larger than memory stays on disk. All of the replica's queues share one {@link BodyLog} (one segment series,
+ * records tagged with queue and msgId), so its open files do not grow with the number of queues. Storing a body
+ * again (an entry replayed after a restart) does nothing, releasing one twice is harmless. Bodies are fsynced before
+ * each snapshot and when a segment fills, never on the confirm path (the Raft log, which carries them too, makes a
+ * confirm durable). Releases are not written down: after a restart {@link #reconcile} and the replay of the log
+ * after the snapshot release them again. A directory in the older layout (a log per queue) is converted at open.
+ * Single writer: the division's apply thread; readers from other threads take the same lock.
  */
 public final class SideStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SideStore.class);
-    /** Bodies are written twice per replica (Raft log, here): sync here rarely and in large groups. */
-    static final StoreSettings SETTINGS = new StoreSettings(16L * 1024 * 1024, 200_000, 16L * 1024 * 1024, 0.25);
 
     /** A batched read reads across gaps of up to this many msgIds rather than starting another read. */
     static final int READ_GAP = 16;
 
     private final Path dir;
-    private final MessageStore store;
-    private final Map<QueueKey, QueueLog> logs = new HashMap<>();
-    /** Logs appended to since the last flush. */
-    private final java.util.Set<QueueLog> dirty = new java.util.HashSet<>();
+    private final BodyLog log;
 
-    private SideStore(Path dir, MessageStore store) {
+    private SideStore(Path dir, BodyLog log) {
         this.dir = dir;
-        this.store = store;
+        this.log = log;
     }
 
-    /** Opens (creating if needed) the body store in the directory. */
+    /** Opens (creating if needed) the body store in the directory, converting one of the older layout. */
     public static SideStore open(Path dir) throws IOException {
-        return new SideStore(dir, MessageStore.open(dir, SETTINGS));
+        BodyLog log = BodyLog.open(dir);
+        try {
+            LegacyBodies.convert(dir, log);
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+        return new SideStore(dir, log);
     }
 
     /** Stores the body under msgId, unless it is there already (the entry was applied before a restart). */
     public synchronized void store(QueueKey queue, long msgId, ByteBuffer body) throws IOException {
-        QueueLog log = log(queue);
-        if (msgId <= log.lastSeq()) {
-            return;
+        if (!log.contains(queue, msgId)) {
+            log.append(queue, msgId, body);
         }
-        log.append(msgId, true, body);
-        dirty.add(log);
     }
 
     /** Writes out (no fsync) the bodies stored since the last flush, so the buffers given need not be kept. */
     public synchronized void flush() throws IOException {
-        for (QueueLog log : dirty) {
-            log.flush();
-        }
-        dirty.clear();
+        log.flush();
     }
 
     /** The body is no longer needed. */
     public synchronized void release(QueueKey queue, long msgId) throws IOException {
-        log(queue).ack(msgId);
+        log.release(queue, msgId);
     }
 
     /** The queue is gone: all of its bodies go. */
     public synchronized void remove(QueueKey queue) throws IOException {
-        QueueLog log = logs.remove(queue);
-        if (log != null) {
-            dirty.remove(log);
-            log.delete();
-        } else if (store.logNames().contains(logName(queue))) {
-            store.deleteLog(logName(queue));
-        }
+        log.removeQueue(queue);
     }
 
     /** The body stored under msgId, or null when there is none (never stored, or released). */
     public synchronized ByteBuffer read(QueueKey queue, long msgId) throws IOException {
-        ByteBuffer[] found = new ByteBuffer[1];
-        log(queue).read(msgId, 1, Long.MAX_VALUE, (seq, persistent, delivered, payload) -> {
-            if (seq == msgId) {
-                found[0] = payload;
-            }
-        });
-        return found[0];
+        return log.read(queue, msgId);
     }
 
     /**
@@ -125,34 +104,15 @@ public final class SideStore implements AutoCloseable {
 
     /** The msgIds of the bodies stored for the queue, ascending. */
     public synchronized long[] storedIds(QueueKey queue) throws IOException {
-        return storedIds(log(queue));
+        return log.msgIds(queue);
     }
 
     /** Waits until every body stored so far is on disk (before a snapshot that counts on them). */
     public synchronized void sync() throws IOException {
-        List<CompletableFuture<Void>> waits = new ArrayList<>();
-        for (QueueLog log : logs.values()) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            log.whenDurable(new DurabilityListener() {
-                @Override
-                public void durable() {
-                    done.complete(null);
-                }
-
-                @Override
-                public void failed(IOException cause) {
-                    done.completeExceptionally(cause);
-                }
-            });
-            waits.add(done);
-        }
         try {
-            CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted waiting for the bodies in " + dir + " to reach the disk", e);
-        } catch (ExecutionException e) {
-            throw new IOException("the bodies in " + dir + " could not be fsynced", e.getCause());
+            log.sync();
+        } catch (IOException e) {
+            throw new IOException("the bodies in " + dir + " could not be fsynced", e);
         }
     }
 
@@ -169,29 +129,20 @@ public final class SideStore implements AutoCloseable {
         int logsDeleted = 0;
         long released = 0;
         Map<QueueKey, long[]> missing = new HashMap<>();
-        for (String name : store.logNames()) {
-            QueueKey queue = queueKey(name);
-            if (queue == null || !state.queueKeys().contains(queue)) {
-                QueueLog open = queue == null ? null : logs.remove(queue);
-                if (open != null) {
-                    dirty.remove(open);
-                    open.delete();
-                } else {
-                    store.deleteLog(name);
-                }
+        for (QueueKey queue : log.queues()) {
+            if (!state.queueKeys().contains(queue)) {
+                log.removeQueue(queue);
                 logsDeleted++;
-                LOG.info("{}: deleted the bodies of {}, which the shard no longer has", dir,
-                        queue == null ? "log '" + name + "'" : queue);
+                LOG.info("{}: deleted the bodies of {}, which the shard no longer has", dir, queue);
             }
         }
         for (QueueKey queue : state.queueKeys()) {
             long[] live = state.liveMsgIds(queue);
             long next = state.nextMsgId(queue);
-            QueueLog log = log(queue);
-            long[] stored = storedIds(log);
+            long[] stored = log.msgIds(queue);
             for (long id : stored) {
                 if (id < next && Arrays.binarySearch(live, id) < 0) {
-                    log.ack(id);
+                    log.release(queue, id);
                     released++;
                 }
             }
@@ -201,8 +152,8 @@ public final class SideStore implements AutoCloseable {
                 LOG.info("{}: {} bodies of {} that the snapshot holds are not stored (msgIds {}); the log after the "
                         + "snapshot must release them", dir, lacking.length, queue, summary(lacking));
             }
-            log.flush();
         }
+        log.flush();
         return new Reconciliation(logsDeleted, released, Map.copyOf(missing));
     }
 
@@ -215,30 +166,7 @@ public final class SideStore implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
-        logs.clear();
-        dirty.clear();
-        store.close(); // closes the open logs, flushing them
-    }
-
-    private long[] storedIds(QueueLog log) throws IOException {
-        List<Long> ids = new ArrayList<>();
-        long[] from = {0};
-        while (log.read(from[0], 4096, 16L * 1024 * 1024, (seq, persistent, delivered, payload) -> {
-            ids.add(seq);
-            from[0] = seq + 1;
-        }) > 0) {
-            // the next chunk
-        }
-        return ids.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private QueueLog log(QueueKey queue) throws IOException {
-        QueueLog log = logs.get(queue);
-        if (log == null) {
-            log = store.log(logName(queue));
-            logs.put(queue, log);
-        }
-        return log;
+        log.close();
     }
 
     /** A queue's log name: the vhost's length first, so any vhost and name map back unambiguously. */

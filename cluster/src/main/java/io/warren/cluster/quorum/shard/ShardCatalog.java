@@ -69,10 +69,14 @@ public record ShardCatalog(int version, List<Shard> shards, Map<String, String> 
             return groupId(id);
         }
 
+        /** The shard's Raft group (a name-based UUID, made once per shard: asked for per queue, per tick). */
         public static RaftGroupId groupId(int id) {
-            return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("warren-quorum-" + id)
-                    .getBytes(StandardCharsets.UTF_8)));
+            return GROUP_IDS.computeIfAbsent(id, n -> RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("warren-quorum-" + n)
+                    .getBytes(StandardCharsets.UTF_8))));
         }
+
+        private static final java.util.concurrent.ConcurrentHashMap<Integer, RaftGroupId> GROUP_IDS =
+                new java.util.concurrent.ConcurrentHashMap<>();
     }
 
     /**

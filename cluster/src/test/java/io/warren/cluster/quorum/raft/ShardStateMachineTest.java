@@ -153,8 +153,9 @@ class ShardStateMachineTest {
         awaitAlike();
 
         ShardStateMachine m = group.machine(restarted);
-        // 51..80 were held by the snapshot and released after it: the replay released them again, none lost
-        assertArrayEquals(LongStream.rangeClosed(51, 80).toArray(), m.reconciliation().lacking().get(Q));
+        // 51..80 were held by the snapshot and released after it; the body store does not write releases down, so
+        // they are back at open (none lacking) and the replay released them again; none lost
+        assertEquals(Map.of(), m.reconciliation().lacking());
         assertEquals(Map.of(), m.lostBodies());
         long[] live = m.readState(s -> s.liveMsgIds(Q));
         assertArrayEquals(LongStream.rangeClosed(81, 500).toArray(), live);
