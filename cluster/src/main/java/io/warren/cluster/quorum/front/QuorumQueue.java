@@ -512,7 +512,7 @@ public final class QuorumQueue extends AmqpQueue {
 
     /**
      * Deleted through the definitions log: the shard drops the queue at the deletion's index. Returns its ready
-     * messages as this node's replica counts them.
+     * messages as this node's replica counts them (or last counted them, every 5 s, when it has dropped it).
      */
     @Override
     public int delete() {
@@ -529,7 +529,9 @@ public final class QuorumQueue extends AmqpQueue {
             held.forEach(Runnable::run); // each finds the queue deleted
         }
         attachment.detach();
-        return counts == null ? 0 : (int) Math.min(Integer.MAX_VALUE, counts.ready());
+        // null: this node's replica already applied the shard's detach (another node's definitions log got there
+        // first), so the last figures refreshed from it answer
+        return counts == null ? readyCountSnapshot() : (int) Math.min(Integer.MAX_VALUE, counts.ready());
     }
 
     @Override

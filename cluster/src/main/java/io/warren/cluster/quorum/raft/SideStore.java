@@ -25,9 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class SideStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SideStore.class);
 
-    /** A batched read reads across gaps of up to this many msgIds rather than starting another read. */
-    static final int READ_GAP = 16;
-
     private final Path dir;
     private final BodyLog log;
 
@@ -76,28 +73,16 @@ public final class SideStore implements AutoCloseable {
     }
 
     /**
-     * The bodies stored under these msgIds (ascending), by msgId; those not stored are absent. Each run of close
-     * msgIds is one read of the queue's log, not one per body.
+     * The bodies stored under these msgIds, by msgId; those not stored are absent. One lock for all of them; each
+     * is one positional read, as the index knows where every body lies.
      */
     public synchronized Map<Long, ByteBuffer> read(QueueKey queue, long[] msgIds) throws IOException {
         Map<Long, ByteBuffer> found = new HashMap<>();
-        QueueLog log = log(queue);
-        for (int from = 0; from < msgIds.length; ) {
-            int to = from + 1;
-            while (to < msgIds.length && msgIds[to] - msgIds[to - 1] <= READ_GAP) {
-                to++;
+        for (long msgId : msgIds) {
+            ByteBuffer body = log.read(queue, msgId);
+            if (body != null) {
+                found.put(msgId, body);
             }
-            long first = msgIds[from];
-            long span = msgIds[to - 1] - first + 1; // no more records than this lie in the run
-            int start = from;
-            int end = to;
-            log.read(first, (int) Math.min(Integer.MAX_VALUE, span), Long.MAX_VALUE,
-                    (seq, persistent, delivered, payload) -> {
-                        if (Arrays.binarySearch(msgIds, start, end, seq) >= 0) {
-                            found.put(seq, payload);
-                        }
-                    });
-            from = to;
         }
         return found;
     }

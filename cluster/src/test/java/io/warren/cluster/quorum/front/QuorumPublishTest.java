@@ -213,6 +213,9 @@ class QuorumPublishTest {
         // the delete's count is b's replica's, which may still be behind on a loaded machine
         QuorumQueue onB = awaitQuorumQueue(1, "temp");
         await().atMost(WAIT).until(() -> onB.localCounts() != null && onB.localCounts().ready() == 5);
+        // and its figures, which answer when b's replica applies the shard's detach before b's definitions log the
+        // deletion (another node can get there first)
+        await().atMost(WAIT).until(() -> onB.readyCountSnapshot() == 5);
         try (Connection b = connect(broker(1)); Channel ch = b.createChannel()) {
             assertEquals(5, ch.queueDelete("temp").getMessageCount());
         }
