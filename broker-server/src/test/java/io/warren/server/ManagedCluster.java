@@ -49,7 +49,7 @@ final class ManagedCluster implements AutoCloseable {
     /** The first of three free ports: a node's message link listens on its cluster port + 1, its quorum Raft on + 2. */
     private static int freePortRun() {
         try {
-            return io.warren.server.faults.FreePorts.run(3);
+            return io.warren.broker.TestPorts.run(3);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,10 +22,7 @@ class SingleNodeTest {
 
     @Test
     void withoutClusterFlagsNoRaftRunsAndTheApiShowsAClusterOfOne() throws Exception {
-        int http;
-        try (ServerSocket s = new ServerSocket(0)) {
-            http = s.getLocalPort();
-        }
+        int http = io.warren.broker.TestPorts.run(1);
         ServerOptions options = ServerOptions.parse(new String[] {"--amqp-port", "0", "--http-port",
                 String.valueOf(http), "--prometheus-port", "none", "--bind", "127.0.0.1", "--data-dir",
                 dir.toString(), "--node-name", "warren@solo"});

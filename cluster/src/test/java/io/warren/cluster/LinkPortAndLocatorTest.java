@@ -38,9 +38,7 @@ class LinkPortAndLocatorTest {
     }
 
     private static int freeSinglePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return io.warren.broker.TestPorts.run(1);
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.warren.cluster;
 import io.warren.broker.BrokerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,31 +79,16 @@ public final class TestCluster implements AutoCloseable {
         return "node" + (char) ('a' + i);
     }
 
-    /** Ports below the kernel's ephemeral range (32768 and up here), so no outgoing connection can take one. */
-    // each surefire fork (warren.test.fork, 1 or 2) picks from its own half, so that two test JVMs never probe the
-    // same port free at once and both bind it
-    private static final int FORK = Integer.getInteger("warren.test.fork", 1);
-    private static final int LOWEST = FORK % 2 == 1 ? 12000 : 22000;
-    private static final int HIGHEST = LOWEST + 10000;
-
     /**
      * A free port whose next two ports are free too: a node's message link listens on its cluster port + 1, its
-     * quorum server on + 2. Chosen below the ephemeral range: a port the kernel hands out for binding 0 may be given
-     * to some outgoing connection (a stopped node's peers retry theirs) before the node binds it.
+     * quorum server on + 2.
      */
     static int freePort() {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < 500; attempt++) {
-            int port = random.nextInt(LOWEST, HIGHEST);
-            try (ServerSocket s = new ServerSocket(port); ServerSocket next = new ServerSocket(port + 1);
-                 ServerSocket quorum = new ServerSocket(port + 2)) {
-                return port;
-            } catch (IOException e) {
-                // one of the three is taken: try another
-            }
+        try {
+            return io.warren.broker.TestPorts.run(3);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        throw new IllegalStateException("no three free ports in a row between " + LOWEST + " and " + HIGHEST
-                + " after 500 attempts");
     }
 
     /** Starts every node, each in the initial member list. */

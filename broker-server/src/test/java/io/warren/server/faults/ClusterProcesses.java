@@ -50,8 +50,8 @@ public final class ClusterProcesses implements AutoCloseable {
         paused = new boolean[size];
         for (int i = 0; i < size; i++) {
             clusterPorts[i] = freePortRun();
-            amqpPorts[i] = FreePorts.run(1);
-            httpPorts[i] = FreePorts.run(1);
+            amqpPorts[i] = io.warren.broker.TestPorts.run(1);
+            httpPorts[i] = io.warren.broker.TestPorts.run(1);
             jvmOptions.add(List.of());
         }
     }
@@ -296,6 +296,6 @@ public final class ClusterProcesses implements AutoCloseable {
      * quorum-queue Raft server on + 2, by default.
      */
     public static int freePortRun() throws IOException {
-        return FreePorts.run(3);
+        return io.warren.broker.TestPorts.run(3);
     }
 }

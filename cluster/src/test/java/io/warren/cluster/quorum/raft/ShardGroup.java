@@ -2,7 +2,6 @@ package io.warren.cluster.quorum.raft;
 
 import io.warren.cluster.quorum.state.Effect;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,9 +152,7 @@ final class ShardGroup implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return io.warren.broker.TestPorts.run(1);
     }
 
     @Override
