@@ -43,6 +43,11 @@ mkdir -p "$DIR/lib"
 cp "$JAR" "$DIR/lib/warren.jar"
 cp -r "$TESTS" "$DIR/lib/test-classes"
 LIBS=$(tr ':' '\n' < "$CP_FILE" | grep -v "^$PWD/" | paste -sd: -)
+# and the reactor's test jars (test helpers the test classes share with other modules), copied too
+for tests_jar in $(tr ':' '\n' < "$CP_FILE" | grep "^$PWD/.*-tests\.jar$"); do
+  cp "$tests_jar" "$DIR/lib/"
+  LIBS="$DIR/lib/$(basename "$tests_jar"):$LIBS"
+done
 # the children (nodes) run Main with this same class path: warren.jar first
 exec java -Xmx512m -cp "$DIR/lib/test-classes:$DIR/lib/warren.jar:$LIBS" io.warren.server.jepsen.JepsenRun \
   --dir "$DIR/run" "${ARGS[@]}"
